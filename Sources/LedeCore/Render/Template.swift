@@ -1,0 +1,164 @@
+/// The value of one template slot: text, which is always escaped, or `HTML`,
+/// which only lede's renderers make.
+public enum SlotValue: Sendable, ExpressibleByStringLiteral {
+    case text(String)
+    case html(HTML)
+
+    public init(stringLiteral value: String) { self = .text(value) }
+
+    var rendered: String {
+        switch self {
+        case .text(let s): return HTML.escape(s)
+        case .html(let h): return h.raw
+        }
+    }
+}
+
+/// An HTML (or XML) file with named slots, `{{title}}`, filled by Swift.
+///
+/// There is no logic in a template. `{{> parts/header.html}}` includes another
+/// file where it stands (once, when the template is parsed) and `{{! ... }}` is
+/// a comment. Anything else between `{{` and `}}` is a slot, and must be one
+/// the template's kind provides, or parsing fails with the file, line and column.
+public struct Template: Sendable {
+    public enum Segment: Sendable, Equatable {
+        case literal(String)
+        case slot(String)
+    }
+
+    public let name: String
+    public let segments: [Segment]
+
+    public init(name: String, segments: [Segment]) {
+        self.name = name
+        self.segments = segments
+    }
+
+    /// Where template text comes from: the site's `templates/` folder or the
+    /// built-in theme. Returns the text and the path to show in messages.
+    public typealias Loader = (_ name: String) throws(Diagnostic) -> (text: String, path: String)?
+
+    /// Parses template text. `slots` are the slot names this kind of template
+    /// gets; `load` resolves `{{> name}}` includes.
+    public static func parse(name: String, text: String, path: String, slots: Set<String>,
+                             load: Loader) throws(Diagnostics) -> Template {
+        var segments: [Segment] = []
+        var problems: [Diagnostic] = []
+        parse(text: text, path: path, slots: slots, load: load, depth: 0, into: &segments, problems: &problems)
+        if !problems.isEmpty { throw Diagnostics(problems) }
+        // Merge neighbouring literals.
+        var merged: [Segment] = []
+        for s in segments {
+            if case .literal(let b) = s, case .literal(let a)? = merged.last {
+                merged[merged.count - 1] = .literal(a + b)
+            } else {
+                merged.append(s)
+            }
+        }
+        return Template(name: name, segments: merged)
+    }
+
+    private static func parse(text: String, path: String, slots: Set<String>, load: Loader, depth: Int,
+                              into segments: inout [Segment], problems: inout [Diagnostic]) {
+        let b = Array(text.utf8)
+        var i = 0
+        var literalStart = 0
+        var line = 1, lineStart = 0
+        func flush(_ end: Int) {
+            if end > literalStart { segments.append(.literal(String(decoding: b[literalStart..<end], as: UTF8.self))) }
+        }
+        while i < b.count {
+            if b[i] == 0x0A { line += 1; lineStart = i + 1; i += 1; continue }
+            guard b[i] == 0x7B, i + 1 < b.count, b[i + 1] == 0x7B else { i += 1; continue }
+            let column = i - lineStart + 1
+            let openLine = line
+            // Find the closing braces on the same or a later line.
+            var j = i + 2
+            while j + 1 < b.count, !(b[j] == 0x7D && b[j + 1] == 0x7D) { j += 1 }
+            guard j + 1 < b.count else {
+                problems.append(.error(path, openLine, column, "`{{` is never closed with `}}`"))
+                return
+            }
+            flush(i)
+            let inner = String(decoding: b[(i + 2)..<j], as: UTF8.self).trimmingWhitespace
+            // Count lines inside the tag.
+            for k in (i + 2)..<j where b[k] == 0x0A { line += 1; lineStart = k + 1 }
+            i = j + 2
+            literalStart = i
+            if inner.hasPrefix("!") { continue }
+            if inner.hasPrefix(">") {
+                let include = String(inner.dropFirst()).trimmingWhitespace
+                guard depth < 8 else {
+                    problems.append(.error(path, openLine, column, "includes nest more than 8 deep at `\(include)`; does it include itself?"))
+                    continue
+                }
+                do throws(Diagnostic) {
+                    guard let (subText, subPath) = try load(include) else {
+                        problems.append(.error(path, openLine, column, "included template `\(include)` does not exist; create templates/\(include) or remove the include"))
+                        continue
+                    }
+                    parse(text: subText, path: subPath, slots: slots, load: load, depth: depth + 1, into: &segments, problems: &problems)
+                } catch {
+                    problems.append(error)
+                }
+                continue
+            }
+            guard isSlotName(inner) else {
+                problems.append(.error(path, openLine, column, "`{{\(inner)}}` is not a slot name; slots are written {{name}} with lowercase letters, digits and _"))
+                continue
+            }
+            guard slots.contains(inner) else {
+                let known = slots.sorted().map { "{{\($0)}}" }.joined(separator: ", ")
+                problems.append(.error(path, openLine, column, "unknown slot {{\(inner)}}; this template can use \(known)"))
+                continue
+            }
+            segments.append(.slot(inner))
+        }
+        flush(b.count)
+    }
+
+    static func isSlotName(_ s: String) -> Bool {
+        guard let f = s.utf8.first, (f >= 0x61 && f <= 0x7A) || f == 0x5F else { return false }
+        return s.utf8.allSatisfy { ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x5F }
+    }
+
+    /// The slots the template uses.
+    public var usedSlots: Set<String> {
+        var s = Set<String>()
+        for case .slot(let name) in segments { s.insert(name) }
+        return s
+    }
+
+    /// Fills the slots. A slot without a value renders as nothing.
+    public func render(_ values: [String: SlotValue]) -> HTML {
+        var out = ""
+        for segment in segments {
+            switch segment {
+            case .literal(let s): out += s
+            case .slot(let name): if let v = values[name] { out += v.rendered }
+            }
+        }
+        return HTML(trusted: out)
+    }
+
+    /// Fills the slots and cuts the result where `slot` stands: the markup
+    /// before it and after it (for boxes whose content cmark renders).
+    public func render(_ values: [String: SlotValue], splitAt slot: String) -> (before: HTML, after: HTML) {
+        var before = "", out = ""
+        var seen = false
+        for segment in segments {
+            switch segment {
+            case .literal(let s): out += s
+            case .slot(let name):
+                if name == slot && !seen {
+                    seen = true
+                    before = out
+                    out = ""
+                } else if let v = values[name] {
+                    out += v.rendered
+                }
+            }
+        }
+        return seen ? (HTML(trusted: before), HTML(trusted: out)) : (HTML(trusted: out), .empty)
+    }
+}

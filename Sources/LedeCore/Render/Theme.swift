@@ -1,0 +1,103 @@
+/// The set of templates a site is rendered with: the site's own `templates/`
+/// files where they exist, the built-in theme's otherwise. Parsed once per build.
+public struct Theme: Sendable {
+    /// Every template lede fills, and the slots each one gets.
+    public static let kinds: [String: Set<String>] = {
+        let page: Set<String> = ["root", "lang", "site_title", "site_url", "page_title", "description",
+                                 "canonical_url", "head", "feed_url", "stylesheet", "body_class", "content",
+                                 "year", "author", "search", "generator"]
+        return [
+            // Page layout around every HTML page.
+            "base.html": page,
+            // The parts inside base.html's {{content}}.
+            "article.html": ["root", "title", "summary", "author", "date", "date_iso", "updated", "reading_time",
+                             "word_count", "tags", "takeaways_summary", "toc", "body", "timeline", "related", "url"],
+            "home.html": ["root", "site_title", "intro", "articles", "count", "timeline_link"],
+            "tag.html": ["root", "tag", "count", "articles", "timeline_link"],
+            "tags.html": ["root", "tags", "count"],
+            "404.html": ["root", "site_title"],
+            // Repeated parts, rendered once per item and joined by Swift.
+            "parts/article-card.html": ["root", "url", "title", "summary", "date", "date_iso", "reading_time", "tags"],
+            "parts/tag-link.html": ["root", "url", "name", "count"],
+            "parts/toc.html": ["items"],
+            "parts/toc-item.html": ["id", "text", "children"],
+            "parts/timeline.html": ["items", "count", "json_url"],
+            "parts/timeline-item.html": ["datetime", "display", "title", "text", "anchor", "end_datetime", "source"],
+            "parts/takeaways-summary.html": ["items", "count", "label"],
+            "parts/takeaways-summary-item.html": ["anchor", "text", "number"],
+            "parts/takeaway.html": ["id", "label_id", "label", "number", "source", "content"],
+            "parts/callout.html": ["id", "label_id", "label", "kind", "content"],
+            "parts/updated.html": ["date", "date_iso"],
+            "parts/related.html": ["items"],
+            // Feeds.
+            "feed.xml": ["site_title", "site_url", "feed_url", "updated", "author", "entries", "id", "lang"],
+            "parts/feed-entry.xml": ["title", "url", "id", "published", "updated", "summary", "author", "content", "categories"],
+            "sitemap.xml": ["urls"],
+            "parts/sitemap-url.xml": ["loc", "lastmod"],
+        ]
+    }()
+
+    public private(set) var templates: [String: Template] = [:]
+
+    public subscript(name: String) -> Template {
+        guard let t = templates[name] else { preconditionFailure("template \(name) was not loaded") }
+        return t
+    }
+
+    /// Loads every template. `siteTemplates` is the site's `templates/` folder
+    /// (it may not exist); `displayPrefix` is how its paths are shown.
+    public static func load(siteTemplates: String?, displayPrefix: String = "templates") throws(Diagnostics) -> Theme {
+        let loader: Template.Loader = { (name: String) throws(Diagnostic) -> (text: String, path: String)? in
+            try Theme.text(of: name, siteTemplates: siteTemplates, displayPrefix: displayPrefix)
+        }
+        var theme = Theme()
+        var problems: [Diagnostic] = []
+        for (name, slots) in kinds.sorted(by: { $0.key < $1.key }) {
+            do throws(Diagnostics) {
+                guard let (text, path) = try wrap({ () throws(Diagnostic) in try loader(name) }) else {
+                    problems.append(.error("\(displayPrefix)/\(name)", 1, 1, "template \(name) is missing; lede has no built-in copy of it"))
+                    continue
+                }
+                theme.templates[name] = try Template.parse(name: name, text: text, path: path, slots: slots, load: loader)
+            } catch {
+                problems.append(contentsOf: error.all)
+            }
+        }
+        if !problems.isEmpty { throw Diagnostics(problems) }
+        return theme
+    }
+
+    private static func wrap<T>(_ body: () throws(Diagnostic) -> T) throws(Diagnostics) -> T {
+        do { return try body() } catch { throw Diagnostics([error]) }
+    }
+
+    /// A template's text: the site's file if there is one, else the built-in one.
+    static func text(of name: String, siteTemplates: String?, displayPrefix: String) throws(Diagnostic) -> (text: String, path: String)? {
+        guard !name.contains(".."), !name.hasPrefix("/") else {
+            throw Diagnostic.error("\(displayPrefix)/\(name)", 1, 1, "template names must stay inside templates/")
+        }
+        if let dir = siteTemplates {
+            let path = dir + "/" + name
+            if FileIO.exists(path) {
+                let display = "\(displayPrefix)/\(name)"
+                let bytes: [UInt8]
+                do { bytes = try FileIO.readBytes(path) } catch {
+                    throw Diagnostic.error(display, 1, 1, "cannot read the template: \(error.localizedDescription)")
+                }
+                let source = SourceFile(path: display, bytes: bytes)
+                if let problem = source.utf8Problem() { throw problem }
+                return (String(decoding: source.bytes, as: UTF8.self), display)
+            }
+        }
+        guard let bytes = EmbeddedTemplates.files[name] else { return nil }
+        return (String(decoding: bytes, as: UTF8.self), "(built-in) templates/\(name)")
+    }
+
+    /// Files under `assets/` of the built-in theme, for sites that have no
+    /// `templates/assets/` of their own.
+    public static var builtInAssets: [(path: String, bytes: [UInt8])] {
+        EmbeddedTemplates.files.filter { $0.key.hasPrefix("assets/") }
+            .map { (String($0.key.dropFirst("assets/".count)), $0.value) }
+            .sorted { $0.path < $1.path }
+    }
+}

@@ -1,0 +1,86 @@
+/// URL- and id-safe names made from titles and headings.
+public enum Slug {
+    /// Lowercase ASCII letters and digits joined by single hyphens. Latin letters
+    /// with accents lose them ("Zürich" → "zurich"); other scripts are kept as
+    /// they are, since browsers accept them in paths and ids.
+    public static func make(_ text: String) -> String {
+        var out = ""
+        var pendingHyphen = false
+        for scalar in text.unicodeScalars {
+            if let folded = fold(scalar) {
+                if pendingHyphen && !out.isEmpty { out.append("-") }
+                pendingHyphen = false
+                out.unicodeScalars.append(contentsOf: folded.unicodeScalars)
+            } else if scalar == "'" || scalar == "’" || scalar == "\u{2018}" {
+                continue  // "Let's" → "lets"
+            } else {
+                pendingHyphen = true
+            }
+        }
+        return out
+    }
+
+    private static func fold(_ s: Unicode.Scalar) -> String? {
+        switch s.value {
+        case 0x30...0x39, 0x61...0x7A: return String(s)
+        case 0x41...0x5A: return String(Unicode.Scalar(s.value + 32)!)
+        case 0..<0x80: return nil
+        default: break
+        }
+        if let mapped = latin[s] { return mapped }
+        let props = s.properties
+        if props.isAlphabetic || props.numericType != nil {
+            return String(s).lowercased()
+        }
+        return nil
+    }
+
+    private static let latin: [Unicode.Scalar: String] = {
+        var m: [Unicode.Scalar: String] = [:]
+        let table: [(String, String)] = [
+            ("àáâãäåāăą", "a"), ("çćĉċč", "c"), ("ďđ", "d"), ("èéêëēĕėęě", "e"), ("ĝğġģ", "g"),
+            ("ĥħ", "h"), ("ìíîïĩīĭįı", "i"), ("ĵ", "j"), ("ķ", "k"), ("ĺļľŀł", "l"), ("ñńņňŉ", "n"),
+            ("òóôõöøōŏő", "o"), ("ŕŗř", "r"), ("śŝşšș", "s"), ("ţťŧț", "t"), ("ùúûüũūŭůűų", "u"),
+            ("ŵ", "w"), ("ýÿŷ", "y"), ("źżž", "z"), ("æ", "ae"), ("œ", "oe"), ("ß", "ss"), ("þ", "th"), ("ð", "d"),
+        ]
+        for (chars, ascii) in table {
+            for c in chars.unicodeScalars {
+                m[c] = ascii
+                if let upper = String(c).uppercased().unicodeScalars.first, upper != c { m[upper] = ascii }
+            }
+        }
+        return m
+    }()
+}
+
+/// Hands out unique ids within one page: the second "Background" becomes
+/// "background-1", and so on.
+public struct IDAllocator: Sendable {
+    private var used: [String: Int] = [:]
+
+    public init(reserved: [String] = []) {
+        for r in reserved { used[r] = 0 }
+    }
+
+    /// A unique id from `text`, or from `fallback` when the text has no letters.
+    public mutating func make(from text: String, fallback: String = "section") -> String {
+        var base = Slug.make(text)
+        if base.isEmpty { base = fallback }
+        if let first = base.unicodeScalars.first, ("0"..."9").contains(first) { base = "\(fallback)-\(base)" }
+        return claim(base)
+    }
+
+    /// `base` if free, else `base-1`, `base-2`, ...
+    public mutating func claim(_ base: String) -> String {
+        guard let n = used[base] else {
+            used[base] = 0
+            return base
+        }
+        var k = n + 1
+        while used["\(base)-\(k)"] != nil { k += 1 }
+        used[base] = k
+        let id = "\(base)-\(k)"
+        used[id] = 0
+        return id
+    }
+}
