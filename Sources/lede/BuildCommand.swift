@@ -3,7 +3,43 @@ import Foundation
 import LedeCore
 
 struct Build: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Build the site into public/.")
+    static let configuration = CommandConfiguration(
+        abstract: "Build the site from content/ into public/.",
+        discussion: """
+            Every error in the content is reported as path:line:col: message, and the \
+            previous site in the output folder is left exactly as it was. Exit status: \
+            0 built, 1 the content has errors, 2 bad usage.
+            """)
+
     @OptionGroup var site: SiteOptions
-    func run() throws { throw ValidationError("not yet implemented") }
+
+    @Flag(help: "Include articles marked `draft: true`.")
+    var drafts = false
+
+    @Flag(help: "Include articles dated in the future.")
+    var future = false
+
+    @Option(help: ArgumentHelp("The URL the site is served at, for canonical links, the feed and the sitemap (overrides base_url in content/_index.md).", valueName: "URL"))
+    var baseURL: String?
+
+    @Option(help: ArgumentHelp("Where to write the site (default: public/ in the site folder).", valueName: "DIR"))
+    var output: String?
+
+    @Flag(name: .shortAndLong, help: "Print only errors.")
+    var quiet = false
+
+    func run() throws {
+        var options = BuildOptions(siteRoot: site.siteRoot, drafts: drafts, future: future, baseURL: baseURL)
+        options.output = output.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
+        do {
+            let result = try SiteBuilder.build(options)
+            if !quiet { report(result.warnings) }
+            if !quiet { print(result.summary) }
+        } catch {
+            report(error.all)
+            let count = error.errors.count
+            printError("build failed with \(count) error\(count == 1 ? "" : "s"); \(options.outputPath) is unchanged")
+            throw ExitCode(1)
+        }
+    }
 }

@@ -215,4 +215,22 @@ public struct TimexDate: Sendable, Hashable, Comparable, CustomStringConvertible
     }
 
     public var description: String { value }
+
+    /// The value in a form HTML's `<time datetime>` accepts: years, months,
+    /// dates, weeks and local times as they are; seasons and quarters as their
+    /// year; decades and centuries as their first year.
+    public var htmlDatetime: String {
+        func pad(_ v: Int, _ w: Int) -> String { let s = String(v); return String(repeating: "0", count: max(0, w - s.count)) + s }
+        let y = pad(max(year, 0), 4)
+        switch precision {
+        case .century, .decade, .year, .season, .quarter: return y
+        case .month: return "\(y)-\(pad(month ?? 1, 2))"
+        case .week: return "\(y)-\(part ?? "W01")"
+        case .day: return "\(y)-\(pad(month ?? 1, 2))-\(pad(day ?? 1, 2))"
+        case .time:
+            let date = "\(y)-\(pad(month ?? 1, 2))-\(pad(day ?? 1, 2))"
+            guard let h = hour else { return date }
+            return "\(date)T\(pad(min(h, 23), 2)):\(pad(minute ?? 0, 2))"
+        }
+    }
 }

@@ -257,6 +257,7 @@ public struct MarkdownNode: Hashable {
 
     /// 1...6 for headings, 0 otherwise.
     public var headingLevel: Int { Int(cmark_node_get_heading_level(pointer)) }
+    public func setHeadingLevel(_ level: Int) { cmark_node_set_heading_level(pointer, Int32(level)) }
 
     public enum ListKind: Sendable { case bullet, ordered, none }
     public var listKind: ListKind {

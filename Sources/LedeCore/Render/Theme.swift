@@ -10,30 +10,38 @@ public struct Theme: Sendable {
             // Page layout around every HTML page.
             "base.html": page,
             // The parts inside base.html's {{content}}.
-            "article.html": ["root", "title", "summary", "author", "date", "date_iso", "updated", "reading_time",
-                             "word_count", "tags", "takeaways_summary", "toc", "body", "timeline", "related", "url"],
+            "article.html": ["root", "kicker", "title", "dek", "byline", "takeaways_summary", "toc", "body", "timeline",
+                             "related", "url"],
             "home.html": ["root", "site_title", "intro", "articles", "count", "timeline_link"],
             "tag.html": ["root", "tag", "count", "articles", "timeline_link"],
             "tags.html": ["root", "tags", "count"],
             "404.html": ["root", "site_title"],
-            // Repeated parts, rendered once per item and joined by Swift.
-            "parts/article-card.html": ["root", "url", "title", "summary", "date", "date_iso", "reading_time", "tags"],
+            // Parts: repeated or optional pieces, rendered by Swift only where they apply.
+            "parts/kicker.html": ["tags"],
+            "parts/dek.html": ["summary"],
+            "parts/byline.html": ["author", "published", "updated", "reading_time", "word_count"],
+            "parts/author.html": ["name"],
+            "parts/published.html": ["date", "date_iso"],
+            "parts/updated.html": ["date", "date_iso"],
+            "parts/article-card.html": ["root", "url", "title", "summary", "published", "reading_time", "tags"],
+            "parts/card-tags.html": ["tags"],
             "parts/tag-link.html": ["root", "url", "name", "count"],
             "parts/toc.html": ["items"],
             "parts/toc-item.html": ["id", "text", "children"],
             "parts/timeline.html": ["items", "count", "json_url"],
-            "parts/timeline-item.html": ["datetime", "display", "title", "text", "anchor", "end_datetime", "source"],
+            "parts/timeline-item.html": ["datetime", "value", "display", "title", "text", "anchor", "end_datetime", "source"],
+            "parts/timeline-title.html": ["title"],
             "parts/takeaways-summary.html": ["items", "count", "label"],
             "parts/takeaways-summary-item.html": ["anchor", "text", "number"],
             "parts/takeaway.html": ["id", "label_id", "label", "number", "source", "content"],
             "parts/callout.html": ["id", "label_id", "label", "kind", "content"],
-            "parts/updated.html": ["date", "date_iso"],
             "parts/related.html": ["items"],
             // Feeds.
             "feed.xml": ["site_title", "site_url", "feed_url", "updated", "author", "entries", "id", "lang"],
             "parts/feed-entry.xml": ["title", "url", "id", "published", "updated", "summary", "author", "content", "categories"],
             "sitemap.xml": ["urls"],
             "parts/sitemap-url.xml": ["loc", "lastmod"],
+            "parts/sitemap-lastmod.xml": ["date"],
         ]
     }()
 

@@ -1,0 +1,496 @@
+/// Settings that change how articles are annotated.
+public struct AnnotationSettings: Sendable {
+    /// Genre when the article does not say; nil lets the tagger decide.
+    public var genre: DocumentGenre?
+    /// Pick takeaways automatically when an article has none of its own.
+    public var autoTakeaways: Bool
+
+    public init(genre: DocumentGenre? = nil, autoTakeaways: Bool = true) {
+        self.genre = genre
+        self.autoTakeaways = autoTakeaways
+    }
+}
+
+/// The heart of lede: reads one article and finds its structure — heading ids,
+/// table of contents, reading time, a timeline of the dated events it
+/// mentions, its key takeaways and callout boxes — and renders its body.
+public struct Annotator: Sendable {
+    public let theme: Theme
+    public let settings: AnnotationSettings
+
+    public init(theme: Theme, settings: AnnotationSettings = AnnotationSettings()) {
+        self.theme = theme
+        self.settings = settings
+    }
+
+    /// Ids the page template uses around the body; headings never take them.
+    static let reservedIDs = ["top", "main", "content", "toc", "timeline", "takeaways", "key-takeaways-summary",
+                              "site-header", "site-footer", "search", "related"]
+
+    /// Reads, splits, parses and annotates one article. Problems are returned as
+    /// diagnostics; an article with errors gives nil.
+    public func annotate(_ source: SourceFile, defaultSlug: String) -> (Article?, [Diagnostic]) {
+        if let problem = source.utf8Problem() { return (nil, [problem]) }
+        let split: SplitSource
+        do { split = try FrontMatterSplitter.split(source) } catch { return (nil, [error]) }
+        var reader = YAMLReader(path: source.path, firstLine: split.yamlLine)
+        var frontMatter = FrontMatter()
+        if let yaml = split.yaml {
+            do {
+                frontMatter = reader.frontMatter(try reader.parse(yaml))
+            } catch {
+                return (nil, [error])
+            }
+        }
+        var diagnostics = reader.diagnostics
+        let title = frontMatter.title?.trimmingWhitespace ?? ""
+        if title.isEmpty {
+            let line = frontMatter.lines["title"] ?? 1
+            diagnostics.append(.error(source.path, line, 1, frontMatter.title == nil
+                ? "the article has no title; add `title: \"...\"` to its front matter"
+                : "the title is empty; write one after `title:`"))
+        }
+        if diagnostics.contains(where: { $0.severity == .error }) { return (nil, diagnostics) }
+
+        let document = source.bytes.withUnsafeBufferPointer { all in
+            MarkdownDocument(parsing: UnsafeBufferPointer(rebasing: all[split.body]))
+        }
+        var work = Work(annotator: self, document: document, frontMatter: frontMatter,
+                        path: source.path, bodyLine: split.bodyLine)
+        let article = work.run(title: title, slug: frontMatter.slug ?? defaultSlug)
+        diagnostics += work.diagnostics
+        return (article, diagnostics)
+    }
+}
+
+/// The state of annotating one article.
+private struct Work {
+    let annotator: Annotator
+    let document: MarkdownDocument
+    let frontMatter: FrontMatter
+    let path: String
+    let bodyLine: Int
+    var ids = IDAllocator(reserved: Annotator.reservedIDs)
+    var headings: [(node: MarkdownNode, info: HeadingInfo)] = []
+    var takeaways: [Takeaway] = []
+    var calloutCount = 0
+    var diagnostics: [Diagnostic] = []
+
+    init(annotator: Annotator, document: MarkdownDocument, frontMatter: FrontMatter, path: String, bodyLine: Int) {
+        self.annotator = annotator
+        self.document = document
+        self.frontMatter = frontMatter
+        self.path = path
+        self.bodyLine = bodyLine
+    }
+
+    var theme: Theme { annotator.theme }
+
+    mutating func run(title: String, slug: String) -> Article {
+        let root = document.root
+        collectHeadings(root)
+        transformAlerts(root)
+        transformTakeawaySections()
+        appendFrontMatterTakeaways()
+        let prose = proseBlocks(root)
+        let (words, firstParagraph) = countWords(prose)
+        var anchors: [Int: String] = [:]
+        let extracted = extractTimeline(prose, anchors: &anchors)
+        let timeline = Timeline.merge(extracted, manual: frontMatter.timeline, headings: headings.map(\.info))
+        renderParagraphIDs(prose, anchors)
+        renderHeadingIDs()
+        let summary = frontMatter.summary?.trimmingWhitespace ?? Clause.trim(firstParagraph, maxWords: 40)
+        return Article(
+            path: path, slug: slug, frontMatter: frontMatter, title: title, summary: summary,
+            headings: headings.map(\.info), wordCount: words, readingMinutes: max(1, (words + 229) / 230),
+            timeline: timeline, takeaways: takeaways, calloutCount: calloutCount,
+            body: HTML(trusted: document.renderHTML()))
+    }
+
+    // MARK: Headings
+
+    mutating func collectHeadings(_ root: MarkdownNode) {
+        root.walk { node, event in
+            guard event == .enter else { return .continue }
+            switch node.kind {
+            case .heading:
+                let text = node.plainText().trimmingWhitespace
+                let id = ids.make(from: text)
+                headings.append((node, HeadingInfo(level: node.headingLevel, id: id, text: text)))
+                return .skipChildren
+            case .paragraph, .codeBlock, .htmlBlock: return .skipChildren
+            default: return .continue
+            }
+        }
+    }
+
+    /// Gives every heading its id: `<h2 id="...">`, as a cmark custom block
+    /// holding the heading's inline content.
+    func renderHeadingIDs() {
+        for (node, info) in headings where node.parent != nil {
+            let level = info.level
+            let block = document.makeCustomBlock(onEnter: "<h\(level) id=\"\(HTML.escape(info.id))\">",
+                                                 onExit: "</h\(level)>")
+            node.moveChildren(to: block)
+            node.replace(with: block)
+        }
+    }
+
+    // MARK: Callouts and takeaway boxes
+
+    static let alertKinds: [String: String] = [
+        "NOTE": "Note", "TIP": "Tip", "IMPORTANT": "Important", "WARNING": "Warning", "CAUTION": "Caution",
+        "TAKEAWAY": "Key takeaway",
+    ]
+
+    /// `> [!NOTE]` blockquotes become callout boxes; `> [!TAKEAWAY]` a takeaway box.
+    mutating func transformAlerts(_ root: MarkdownNode) {
+        var quotes: [MarkdownNode] = []
+        root.walk { node, event in
+            guard event == .enter else { return .continue }
+            if node.kind == .blockQuote { quotes.append(node) }
+            return node.kind.isBlock ? .continue : .skipChildren
+        }
+        for quote in quotes {
+            guard let (kind, customLabel) = alertMarker(quote) else { continue }
+            let label = customLabel ?? Self.alertKinds[kind]!
+            let box: MarkdownNode
+            if kind == "TAKEAWAY" {
+                let text = quote.plainText().trimmingWhitespace
+                box = takeawayBox(text: text, source: .alert, label: customLabel)
+            } else {
+                calloutCount += 1
+                let id = ids.claim(kind.lowercased())
+                let (before, after) = theme["parts/callout.html"].render([
+                    "id": .text(id), "label_id": .text("\(id)-label"), "label": .text(label),
+                    "kind": .text(kind.lowercased()),
+                ], splitAt: "content")
+                box = document.makeCustomBlock(onEnter: before.raw, onExit: after.raw)
+            }
+            quote.moveChildren(to: box)
+            quote.replace(with: box)
+        }
+    }
+
+    /// Reads and removes the `[!KIND]` marker that starts a blockquote, with
+    /// the optional title after it on the same line.
+    func alertMarker(_ quote: MarkdownNode) -> (String, String?)? {
+        guard let para = quote.firstChild, para.kind == .paragraph,
+              let first = para.firstChild, first.kind == .text, let literal = first.literal,
+              literal.hasPrefix("[!"), let close = literal.firstIndex(of: "]") else { return nil }
+        let kind = literal[literal.index(literal.startIndex, offsetBy: 2)..<close].uppercased()
+        guard Self.alertKinds[kind] != nil else { return nil }
+        // The rest of the marker's line may be a custom title.
+        var title = String(literal[literal.index(after: close)...])
+        var node = first.next
+        while let n = node, n.kind != .softBreak, n.kind != .lineBreak {
+            title += n.plainText()
+            let following = n.next
+            n.unlink()
+            node = following
+        }
+        if let br = node { br.unlink() }
+        first.unlink()
+        if para.firstChild == nil { para.unlink() }
+        let trimmed = title.trimmingWhitespace
+        return (kind, trimmed.isEmpty ? nil : trimmed)
+    }
+
+    /// A takeaway box (a custom block from parts/takeaway.html); records the takeaway.
+    mutating func takeawayBox(text: String, source: Takeaway.Source, label: String? = nil) -> MarkdownNode {
+        let number = takeaways.count + 1
+        let id = ids.claim("takeaway-\(number)")
+        takeaways.append(Takeaway(text: text, source: source, anchor: id))
+        let (before, after) = theme["parts/takeaway.html"].render([
+            "id": .text(id), "label_id": .text("\(id)-label"), "label": .text(label ?? "Key takeaway"),
+            "number": .text(String(number)), "source": .text(source.rawValue),
+        ], splitAt: "content")
+        return document.makeCustomBlock(onEnter: before.raw, onExit: after.raw)
+    }
+
+    // MARK: Takeaway sections
+
+    /// Heading words that mark a takeaways section.
+    static let takeawayHeadingPhrases = ["takeaway", "bottom line", "what we learned", "what we ve learned",
+                                         "what we have learned", "tl dr", "tldr", "key points", "key lessons",
+                                         "lessons learned"]
+
+    static func isTakeawayHeading(_ text: String) -> Bool {
+        let normalized = " " + Slug.make(text).replacingAll("-", with: " ") + " "
+        return takeawayHeadingPhrases.contains { normalized.contains(" " + $0) }
+    }
+
+    mutating func transformTakeawaySections() {
+        for (heading, info) in headings where Self.isTakeawayHeading(info.text) {
+            var blocks: [MarkdownNode] = []
+            var node = heading.next
+            while let n = node {
+                if n.kind == .heading, n.headingLevel <= info.level { break }
+                blocks.append(n)
+                node = n.next
+            }
+            let lists = blocks.filter { $0.kind == .list }
+            if !lists.isEmpty {
+                for list in lists { listTakeaways(list) }
+            } else {
+                for para in blocks where para.kind == .paragraph {
+                    ordinalTakeaways(para)
+                }
+            }
+        }
+    }
+
+    /// Each item of a list in a takeaways section becomes a takeaway box.
+    mutating func listTakeaways(_ list: MarkdownNode) {
+        for item in list.children {
+            let text = item.plainText().trimmingWhitespace
+            guard !text.isEmpty else { continue }
+            let box = takeawayBox(text: text, source: .section)
+            item.moveChildren(to: box)
+            list.insertBefore(box)
+        }
+        list.unlink()
+    }
+
+    static let ordinals = ["first", "firstly", "first of all", "second", "secondly", "third", "thirdly",
+                           "fourth", "fourthly", "fifth", "fifthly", "sixth", "seventh", "eighth", "ninth", "tenth",
+                           "finally", "lastly", "last but not least"]
+    /// Sentences that wrap up a list of points rather than continue the last one.
+    static let wrapUps = ["moving forward", "looking ahead", "going forward", "in conclusion", "overall", "in short",
+                          "in sum", "to sum up", "all in all", "taken together", "ultimately", "in the end",
+                          "for now", "looking back"]
+
+    static func leadingPhrase(_ sentence: String, in phrases: [String]) -> String? {
+        let lower = sentence.lowercased()
+        return phrases.filter { lower.hasPrefix($0 + ",") }.max { $0.count < $1.count }
+    }
+
+    /// "First, ... Second, ..." in a takeaways paragraph: each ordinal passage
+    /// becomes a box; what comes before and after stays a paragraph.
+    mutating func ordinalTakeaways(_ para: MarkdownNode) {
+        let prose = ProseText(block: para)
+        let sentences = Sentences.split(prose.bytes)
+        var starts: [(offset: Int, ordinal: String?, sentence: Range<Int>)] = []
+        for s in sentences {
+            let text = prose.text(s)
+            if let ord = Self.leadingPhrase(text, in: Self.ordinals) {
+                starts.append((s.lowerBound, ord, s))
+            } else if !starts.isEmpty, Self.leadingPhrase(text, in: Self.wrapUps) != nil {
+                starts.append((s.lowerBound, nil, s))
+            }
+        }
+        guard let firstOrdinal = starts.first?.ordinal, firstOrdinal.hasPrefix("first"),
+              starts.filter({ $0.ordinal != nil }).count >= 2 else { return }
+        // Cut the paragraph at each passage start, keeping only cuts that fall
+        // between top-level inlines or inside a plain text node.
+        var cuts: [Int] = []
+        for s in starts where s.offset > 0 {
+            if splitText(of: para, prose: ProseText(block: para), at: s.offset) { cuts.append(s.offset) }
+        }
+        let groups = regroup(para, prose: ProseText(block: para), cuts: cuts)
+        // groups[k] starts at 0 or cuts[k-1].
+        let groupStarts = [0] + cuts
+        for (k, group) in groups.enumerated() {
+            guard let entry = starts.first(where: { $0.offset == groupStarts[k] }), let ordinal = entry.ordinal else { continue }
+            var text = prose.text(entry.sentence)
+            text = String(text.dropFirst(ordinal.count + 1)).trimmingWhitespace
+            if let f = text.first { text = f.uppercased() + text.dropFirst() }
+            let box = takeawayBox(text: text, source: .section)
+            group.insertBefore(box)
+            group.unlink()
+            box.append(group)
+        }
+    }
+
+    /// Splits the text node that spans `offset` (a prose offset of `para`) so
+    /// that a new top-level inline starts there. False when the offset is inside
+    /// emphasis or a link, where the paragraph cannot be cut cleanly.
+    func splitText(of para: MarkdownNode, prose: ProseText, at offset: Int) -> Bool {
+        for (node, range) in prose.pieces {
+            if range.lowerBound == offset { return true }
+            guard range.contains(offset) else { continue }
+            guard node.kind == .text else { return false }
+            var cut = false
+            node.withLiteralBytes { bytes in
+                let k = offset - range.lowerBound
+                guard k > 0, k < bytes.count else { return }
+                let head = String(decoding: UnsafeBufferPointer(rebasing: bytes[..<k]), as: UTF8.self)
+                let tail = String(decoding: UnsafeBufferPointer(rebasing: bytes[k...]), as: UTF8.self)
+                let rest = document.makeNode(.text, literal: tail)
+                node.setLiteral(head)
+                node.insertAfter(rest)
+                cut = true
+            }
+            return cut
+        }
+        return false
+    }
+
+    /// Moves the paragraph's inlines into one new paragraph per group (cut at
+    /// `cuts`), put where the paragraph was. Returns the new paragraphs.
+    func regroup(_ para: MarkdownNode, prose: ProseText, cuts: [Int]) -> [MarkdownNode] {
+        var groups: [MarkdownNode] = []
+        var current = document.makeNode(.paragraph)
+        var nextCut = 0
+        for (node, range) in prose.pieces {
+            if nextCut < cuts.count, range.lowerBound >= cuts[nextCut] {
+                groups.append(current)
+                current = document.makeNode(.paragraph)
+                nextCut += 1
+            }
+            node.unlink()
+            current.append(node)
+        }
+        groups.append(current)
+        for g in groups {
+            trimEdges(g)
+            para.insertBefore(g)
+        }
+        para.unlink()
+        return groups.filter { $0.firstChild != nil }
+    }
+
+    /// Removes white space and line breaks at the start and end of a paragraph.
+    func trimEdges(_ para: MarkdownNode) {
+        while let f = para.firstChild, f.kind == .softBreak || f.kind == .lineBreak { f.unlink() }
+        while let l = para.lastChild, l.kind == .softBreak || l.kind == .lineBreak { l.unlink() }
+        if let f = para.firstChild, f.kind == .text, let s = f.literal {
+            let t = String(s.drop { $0 == " " })
+            if t.isEmpty { f.unlink() } else if t.count != s.count { f.setLiteral(t) }
+        }
+        if let l = para.lastChild, l.kind == .text, let s = l.literal {
+            var t = s
+            while t.last == " " { t.removeLast() }
+            if t.isEmpty { l.unlink() } else if t.count != s.count { l.setLiteral(t) }
+        }
+        if para.firstChild == nil { para.unlink() }
+    }
+
+    /// Front matter `takeaways`: boxes in a "Key takeaways" section at the end.
+    mutating func appendFrontMatterTakeaways() {
+        guard case .list(let items) = frontMatter.takeaways, !items.isEmpty else { return }
+        let heading = document.makeNode(.heading)
+        heading.setHeadingLevel(2)
+        heading.append(document.makeNode(.text, literal: "Key takeaways"))
+        document.root.append(heading)
+        let id = ids.make(from: "Key takeaways")
+        headings.append((heading, HeadingInfo(level: 2, id: id, text: "Key takeaways")))
+        for text in items {
+            let box = takeawayBox(text: text, source: .frontMatter)
+            let para = document.makeNode(.paragraph)
+            para.append(document.makeNode(.text, literal: text))
+            box.append(para)
+            document.root.append(box)
+        }
+    }
+
+    // MARK: Prose blocks, words, timeline
+
+    struct ProseBlock {
+        var node: MarkdownNode
+        var prose: ProseText
+        /// Index into `headings` of the section the block is in (nil before the first heading).
+        var section: Int?
+        var isHeading: Bool
+    }
+
+    /// Paragraphs and headings in document order, with their text.
+    func proseBlocks(_ root: MarkdownNode) -> [ProseBlock] {
+        var out: [ProseBlock] = []
+        var section: Int?
+        let headingIndex = Dictionary(uniqueKeysWithValues: headings.enumerated().map { ($0.element.node, $0.offset) })
+        root.walk { node, event in
+            guard event == .enter else { return .continue }
+            switch node.kind {
+            case .heading:
+                section = headingIndex[node]
+                out.append(ProseBlock(node: node, prose: ProseText(block: node), section: section, isHeading: true))
+                return .skipChildren
+            case .paragraph:
+                out.append(ProseBlock(node: node, prose: ProseText(block: node), section: section, isHeading: false))
+                return .skipChildren
+            case .codeBlock, .htmlBlock: return .skipChildren
+            default: return .continue
+            }
+        }
+        return out
+    }
+
+    func countWords(_ blocks: [ProseBlock]) -> (Int, String) {
+        var words = 0
+        var first = ""
+        for b in blocks {
+            words += Clause.wordCount(b.prose.bytes, 0..<b.prose.bytes.count)
+            if first.isEmpty, !b.isHeading, b.node.parent?.kind == .document { first = b.prose.string.trimmingWhitespace }
+        }
+        return (words, first)
+    }
+
+    /// Tags the prose block by block and turns anchored dates into events.
+    /// `anchors` receives the ids given to the blocks that events link to.
+    mutating func extractTimeline(_ blocks: [ProseBlock], anchors: inout [Int: String]) -> [TimelineEvent] {
+        var tagger = TemporalTagger(referenceDate: frontMatter.date, genre: frontMatter.genre ?? annotator.settings.genre)
+        var events: [TimelineEvent] = []
+        var contexts: [Set<String>] = []
+        var titledSections = Set<Int>()
+        var order = 0
+        var paragraphsInSection: [Int?: Int] = [:]
+        for (index, block) in blocks.enumerated() {
+            let bytes = block.prose.bytes
+            if !block.isHeading { paragraphsInSection[block.section, default: 0] += 1 }
+            guard !bytes.isEmpty else { continue }
+            let found = bytes.withUnsafeBufferPointer { tagger.tag($0) }
+            if block.isHeading { continue }  // headings set the tagger's context; events come from prose
+            var consumedAsEnd = Set<Int>()
+            var sentences: [Range<Int>]?
+            for (k, e) in found.enumerated() where !consumedAsEnd.contains(k) {
+                guard e.type == .date || e.type == .time, let date = TimexDate(e.value), date.precision >= .year else { continue }
+                var endValue: String?
+                var display = date.display
+                var span = e.start..<e.end
+                if let r = e.rangeEnd, r < found.count, let end = TimexDate(found[r].value), end.precision >= .year {
+                    consumedAsEnd.insert(r)
+                    endValue = found[r].value
+                    display = date.rangeDisplay(to: end)
+                    span = e.start..<found[r].end
+                }
+                if sentences == nil { sentences = Sentences.split(bytes) }
+                let sentence = sentences!.first { $0.contains(span.lowerBound) } ?? 0..<bytes.count
+                let text = Clause.around(span, in: sentence, of: bytes)
+                let context = Timeline.contextWords(bytes, around: span, within: sentence)
+                // The same event mentioned again is listed once.
+                if events.indices.contains(where: { events[$0].value == e.value && events[$0].endValue == endValue
+                                                    && Timeline.sameEvent(contexts[$0], context) }) { continue }
+                var title: String?
+                if let section = block.section, !titledSections.contains(section),
+                   Timeline.headingNames(headings[section].info.text, text) {
+                    title = headings[section].info.text
+                    titledSections.insert(section)
+                }
+                let anchor: String
+                if let a = anchors[index] { anchor = a } else {
+                    let prefix = block.section.map { headings[$0].info.id } ?? "intro"
+                    anchor = ids.claim("\(prefix)-\(paragraphsInSection[block.section] ?? 1)")
+                    anchors[index] = anchor
+                }
+                order += 1
+                contexts.append(context)
+                events.append(TimelineEvent(
+                    value: e.value, endValue: endValue, display: display, text: text,
+                    title: title, anchor: anchor, source: .text, order: order))
+            }
+        }
+        return events
+    }
+
+    /// Gives ids to the paragraphs that timeline events link to.
+    func renderParagraphIDs(_ blocks: [ProseBlock], _ anchors: [Int: String]) {
+        for (index, id) in anchors.sorted(by: { $0.key < $1.key }) {
+            let node = blocks[index].node
+            guard node.kind == .paragraph, node.parent != nil else { continue }
+            let block = document.makeCustomBlock(onEnter: "<p id=\"\(HTML.escape(id))\">", onExit: "</p>")
+            node.moveChildren(to: block)
+            node.replace(with: block)
+        }
+    }
+}

@@ -1,0 +1,132 @@
+/// The text a reader sees in one block (a paragraph or heading), as UTF-8 bytes,
+/// with a map from text offsets back to the block's inline nodes.
+///
+/// Code spans become a single space (their content is never read as prose),
+/// raw HTML and images are left out, line breaks become spaces, and link text
+/// is kept without its destination.
+struct ProseText {
+    var bytes: [UInt8] = []
+    /// The block's direct inline children and the text range each produced.
+    var pieces: [(node: MarkdownNode, range: Range<Int>)] = []
+
+    init(block: MarkdownNode) {
+        for child in block.children {
+            let start = bytes.count
+            append(child)
+            pieces.append((child, start..<bytes.count))
+        }
+    }
+
+    private mutating func append(_ node: MarkdownNode) {
+        switch node.kind {
+        case .text:
+            node.withLiteralBytes { bytes.append(contentsOf: $0) }
+        case .softBreak, .lineBreak:
+            bytes.append(0x20)
+        case .code:
+            bytes.append(0x20)
+        case .htmlInline, .image:
+            break
+        default:
+            for c in node.children { append(c) }
+        }
+    }
+
+    var string: String { String(decoding: bytes, as: UTF8.self) }
+
+    func text(_ range: Range<Int>) -> String { String(decoding: bytes[range], as: UTF8.self) }
+}
+
+/// Picks the part of a sentence that a date belongs to, so that a timeline
+/// entry reads on its own without a whole run-on sentence.
+enum Clause {
+    /// Words that join clauses after a comma; the clause boundary falls before them.
+    static let joiners: [String] = [
+        ", where ", ", which ", ", while ", ", whereas ", ", but ", ", although ", ", though ",
+        ", and then ", ", after which ", ", when ", ", as ", ", so ", ", yet ", ", before ", ", because ",
+    ]
+
+    /// Discourse openers dropped from the start of an extracted clause.
+    static let openers: [String] = [
+        "however, ", "meanwhile, ", "moreover, ", "furthermore, ", "in addition, ", "still, ", "yet, ",
+        "and ", "but ", "so ", "then, ", "indeed, ", "instead, ", "nevertheless, ", "nonetheless, ",
+        "first, ", "second, ", "third, ", "finally, ", "later, ", "eventually, ", "ultimately, ",
+    ]
+
+    /// The clause of `sentence` (byte range of `text`) that contains `date`.
+    static func around(_ date: Range<Int>, in sentence: Range<Int>, of text: [UInt8], maxWords: Int = 32) -> String {
+        var lo = sentence.lowerBound, hi = sentence.upperBound
+        func matches(_ at: Int, _ word: [UInt8]) -> Bool {
+            guard at + word.count <= hi else { return false }
+            for k in 0..<word.count {
+                var c = text[at + k]
+                if c >= 0x41 && c <= 0x5A { c += 32 }
+                if c != word[k] { return false }
+            }
+            return true
+        }
+        // Boundaries: ";", ": " followed by several words, " — " pairs, and comma + joiner.
+        var i = sentence.lowerBound
+        let joinerBytes = joiners.map { Array($0.utf8) }
+        while i < sentence.upperBound {
+            let b = text[i]
+            var cutBefore: Int?  // the clause before ends here
+            var cutAfter: Int?   // the clause after starts here
+            if b == 0x3B { cutBefore = i; cutAfter = i + 1 }
+            else if b == 0x3A, i + 1 < hi, text[i + 1] == 0x20 { cutBefore = i; cutAfter = i + 2 }
+            else if b == 0xE2, i + 2 < hi, text[i + 1] == 0x80, text[i + 2] == 0x94 { cutBefore = i; cutAfter = i + 3 }  // —
+            else if b == 0x2C {
+                for j in joinerBytes where matches(i, j) {
+                    cutBefore = i; cutAfter = i + 2
+                    break
+                }
+            }
+            if let before = cutBefore, let after = cutAfter {
+                if before <= date.lowerBound, after <= date.lowerBound {
+                    // Keep the clause after only if it is long enough to stand alone.
+                    if wordCount(text, after..<hi) >= 4 { lo = after }
+                } else if before >= date.upperBound {
+                    if wordCount(text, lo..<before) >= 4 { hi = before; break }
+                }
+            }
+            i += 1
+        }
+        var clause = String(decoding: text[lo..<hi], as: UTF8.self).trimmingWhitespace
+        // Drop trailing punctuation that belonged to the sentence, keep a final stop.
+        while let last = clause.last, ",;:—–-".contains(last) { clause.removeLast() }
+        clause = clause.trimmingWhitespace
+        var lowered = clause.lowercased()
+        var changed = true
+        while changed {
+            changed = false
+            for opener in openers where lowered.hasPrefix(opener) && clause.count > opener.count + 10 {
+                clause = String(clause.dropFirst(opener.count))
+                lowered = clause.lowercased()
+                changed = true
+            }
+        }
+        clause = trim(clause, maxWords: maxWords)
+        if let first = clause.first, first.isLowercase { clause = first.uppercased() + clause.dropFirst() }
+        if let last = clause.last, !".!?…\"”’)".contains(last) { clause += "." }
+        return clause
+    }
+
+    static func wordCount(_ text: [UInt8], _ r: Range<Int>) -> Int {
+        var n = 0, inWord = false
+        for i in r {
+            let space = Sentences.isSpace(text[i])
+            if !space && !inWord { n += 1 }
+            inWord = !space
+        }
+        return n
+    }
+
+    /// Shortens text to at most `maxWords` words, ending with an ellipsis.
+    static func trim(_ text: String, maxWords: Int) -> String {
+        let words = text.split(separator: " ", omittingEmptySubsequences: true)
+        guard words.count > maxWords else { return text }
+        var cut = words.prefix(maxWords).joined(separator: " ")
+        while let last = cut.last, ",;:—–-".contains(last) { cut.removeLast() }
+        return cut + "…"
+    }
+}

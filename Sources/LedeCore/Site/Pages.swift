@@ -1,0 +1,326 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What the site pages need to know about an article; kept for every article
+/// while the rest of it is dropped after its page is written.
+public struct ArticleSummary: Sendable {
+    public var path: String
+    public var slug: String
+    public var title: String
+    public var summary: String
+    public var date: DateTime?
+    public var updated: DateTime?
+    public var author: String?
+    public var tags: [String]
+    public var readingMinutes: Int
+    public var timeline: [TimelineEvent]
+    public var takeaways: [Takeaway]
+
+    public init(_ a: Article) {
+        path = a.path; slug = a.slug; title = a.title; summary = a.summary; date = a.date
+        updated = a.frontMatter.updated; author = a.frontMatter.author; tags = a.tags
+        readingMinutes = a.readingMinutes; timeline = a.timeline; takeaways = a.takeaways
+    }
+
+    /// Newest first; undated last; then by title.
+    public static func newestFirst(_ a: ArticleSummary, _ b: ArticleSummary) -> Bool {
+        switch (a.date, b.date) {
+        case let (x?, y?) where x != y: return x > y
+        case (nil, _?): return false
+        case (_?, nil): return true
+        default: return (a.title, a.slug) < (b.title, b.slug)
+        }
+    }
+}
+
+/// Fills the theme's templates for each kind of page.
+public struct PageRenderer: Sendable {
+    public let theme: Theme
+    public let config: SiteConfig
+    /// The year in the footer: the newest article's, so that a build does not
+    /// change with the calendar.
+    public var year: Int
+
+    public init(theme: Theme, config: SiteConfig, year: Int? = nil) {
+        self.theme = theme
+        self.config = config
+        self.year = year ?? BuildClock.today.year
+    }
+
+    /// Relative path from a page at `path` ("tags/x/") back to the site root ("../../").
+    static func root(for path: String) -> String {
+        let depth = path.split(separator: "/").count - (path.hasSuffix("/") || path.isEmpty ? 0 : 1)
+        return depth == 0 ? "./" : String(repeating: "../", count: depth)
+    }
+
+    static func tagPath(_ tag: String) -> String { "tags/\(Slug.make(tag))/" }
+
+    func tagLinks(_ tags: [String], root: String) -> HTML {
+        HTML.joined(tags.map { tag in
+            theme["parts/tag-link.html"].render([
+                "root": .text(root), "url": .text(root + Self.tagPath(tag)), "name": .text(tag), "count": "",
+            ])
+        })
+    }
+
+    // MARK: Layout
+
+    struct PageInfo {
+        var path: String             // "slug/" or "" for home
+        var title: String            // <title>
+        var description: String
+        var bodyClass: String
+        var head: HTML = .empty      // extra meta
+        var rootOverride: String?    // absolute root for pages served at any path (404)
+    }
+
+    func layout(_ page: PageInfo, content: HTML) -> HTML {
+        let root = page.rootOverride ?? Self.root(for: page.path)
+        var head = ""
+        let canonical = config.absoluteURL(page.path)
+        head += "<link rel=\"canonical\" href=\"\(HTML.escape(canonical))\">\n"
+        head += "<meta property=\"og:site_name\" content=\"\(HTML.escape(config.title))\">\n"
+        head += "<meta property=\"og:title\" content=\"\(HTML.escape(page.title))\">\n"
+        head += "<meta property=\"og:url\" content=\"\(HTML.escape(canonical))\">\n"
+        if !page.description.isEmpty {
+            head += "<meta property=\"og:description\" content=\"\(HTML.escape(page.description))\">\n"
+        }
+        head += "<meta property=\"og:locale\" content=\"\(HTML.escape(config.language.replacingAll("-", with: "_")))\">\n"
+        head += page.head.raw
+        let title = page.title == config.title ? config.title : "\(page.title) · \(config.title)"
+        return theme["base.html"].render([
+            "root": .text(root), "lang": .text(config.language), "site_title": .text(config.title),
+            "site_url": .text(root), "page_title": .text(title), "description": .text(page.description),
+            "canonical_url": .text(canonical), "head": .html(HTML(trusted: head)),
+            "feed_url": .text(root + "feed.xml"), "stylesheet": .text(root + "assets/style.css"),
+            "body_class": .text(page.bodyClass), "content": .html(content), "year": .text(String(year)),
+            "author": .text(config.author ?? config.title), "search": .html(.empty),
+            "generator": .text("lede \(LedeVersion.string)"),
+        ])
+    }
+
+    // MARK: Article
+
+    /// Renders a part template, or nothing when `present` is false.
+    func part(_ name: String, _ present: Bool, _ values: @autoclosure () -> [String: SlotValue]) -> HTML {
+        present ? theme[name].render(values()) : .empty
+    }
+
+    func published(_ date: DateTime?) -> HTML {
+        part("parts/published.html", date != nil, ["date": .text(date?.display ?? ""), "date_iso": .text(date?.iso ?? "")])
+    }
+
+    public func articlePage(_ a: Article) -> HTML {
+        let path = "\(a.slug)/"
+        let root = Self.root(for: path)
+        let url = config.absoluteURL(path)
+        let author = a.frontMatter.author ?? config.author
+        let updated = a.frontMatter.updated.flatMap { $0 == a.date ? nil : $0 }
+        let byline = theme["parts/byline.html"].render([
+            "author": .html(part("parts/author.html", author != nil, ["name": .text(author ?? "")])),
+            "published": .html(published(a.date)),
+            "updated": .html(part("parts/updated.html", updated != nil,
+                                  ["date": .text(updated?.display ?? ""), "date_iso": .text(updated?.iso ?? "")])),
+            "reading_time": .text("\(a.readingMinutes) min read"), "word_count": .text(String(a.wordCount)),
+        ])
+        let content = theme["article.html"].render([
+            "root": .text(root), "title": .text(a.title), "url": .text(url),
+            "kicker": .html(part("parts/kicker.html", !a.tags.isEmpty, ["tags": .html(tagLinks(a.tags, root: root))])),
+            "dek": .html(part("parts/dek.html", !a.summary.isEmpty, ["summary": .text(a.summary)])),
+            "byline": .html(byline), "body": .html(a.body), "related": .html(.empty),
+            "toc": .html(toc(a.headings)), "timeline": .html(timeline(a.timeline, jsonURL: "")),
+            "takeaways_summary": .html(takeawaysSummary(a.takeaways)),
+        ])
+
+        var head = "<meta property=\"og:type\" content=\"article\">\n"
+        if let d = a.date { head += "<meta property=\"article:published_time\" content=\"\(d.rfc3339)\">\n" }
+        if let u = a.frontMatter.updated { head += "<meta property=\"article:modified_time\" content=\"\(u.rfc3339)\">\n" }
+        if let author = a.frontMatter.author ?? config.author {
+            head += "<meta property=\"article:author\" content=\"\(HTML.escape(author))\">\n"
+            head += "<meta name=\"author\" content=\"\(HTML.escape(author))\">\n"
+        }
+        for tag in a.tags { head += "<meta property=\"article:tag\" content=\"\(HTML.escape(tag))\">\n" }
+        head += "<script type=\"application/ld+json\">" + HTML.jsonForScript(jsonLD(a, url: url).serialized()).raw + "</script>\n"
+        return layout(PageInfo(path: path, title: a.title, description: a.summary, bodyClass: "page-article",
+                               head: HTML(trusted: head)), content: content)
+    }
+
+    /// schema.org BackgroundNewsArticle: what an explainer is.
+    func jsonLD(_ a: Article, url: String) -> JSON {
+        var fields: [(String, JSON)] = [
+            ("@context", "https://schema.org"), ("@type", "BackgroundNewsArticle"),
+            ("headline", .string(a.title)), ("abstract", .string(a.summary)), ("description", .string(a.summary)),
+            ("url", .string(url)), ("mainEntityOfPage", .string(url)), ("wordCount", .int(a.wordCount)),
+            ("inLanguage", .string(config.language)),
+        ]
+        if let d = a.date { fields.append(("datePublished", .string(d.iso))) }
+        if let u = a.frontMatter.updated ?? a.date { fields.append(("dateModified", .string(u.iso))) }
+        if let author = a.frontMatter.author ?? config.author {
+            fields.append(("author", .object([("@type", "Person"), ("name", .string(author))])))
+        }
+        fields.append(("publisher", .object([("@type", "Organization"), ("name", .string(config.title))])))
+        if !a.tags.isEmpty { fields.append(("keywords", .string(a.tags.joined(separator: ", ")))) }
+        return .object(fields)
+    }
+
+    func toc(_ headings: [HeadingInfo]) -> HTML {
+        // h2 entries with their h3s nested; deeper levels are left out.
+        var items: [HTML] = []
+        var k = 0
+        let relevant = headings.filter { $0.level == 2 || $0.level == 3 }
+        guard relevant.count >= 2 else { return .empty }
+        while k < relevant.count {
+            let h = relevant[k]
+            k += 1
+            var children: [HTML] = []
+            while k < relevant.count, relevant[k].level > h.level {
+                children.append(theme["parts/toc-item.html"].render(["id": .text(relevant[k].id), "text": .text(relevant[k].text), "children": .html(.empty)]))
+                k += 1
+            }
+            let nested = children.isEmpty ? HTML.empty : HTML(trusted: "<ol>") + HTML.joined(children) + HTML(trusted: "</ol>")
+            items.append(theme["parts/toc-item.html"].render(["id": .text(h.id), "text": .text(h.text), "children": .html(nested)]))
+        }
+        return theme["parts/toc.html"].render(["items": .html(HTML.joined(items))])
+    }
+
+    func timeline(_ events: [TimelineEvent], jsonURL: String) -> HTML {
+        guard !events.isEmpty else { return .empty }
+        let items = events.map { e in
+            theme["parts/timeline-item.html"].render([
+                "datetime": .text(TimexDate(e.value)?.htmlDatetime ?? e.value), "value": .text(e.value),
+                "end_datetime": .text(e.endValue.flatMap { TimexDate($0)?.htmlDatetime } ?? ""), "display": .text(e.display),
+                "title": .html(part("parts/timeline-title.html", e.title != nil, ["title": .text(e.title ?? "")])),
+                "text": .text(e.text), "anchor": .text("#" + e.anchor), "source": .text(e.source.rawValue),
+            ])
+        }
+        return theme["parts/timeline.html"].render([
+            "items": .html(HTML.joined(items, separator: "\n")), "count": .text(String(events.count)), "json_url": .text(jsonURL),
+        ])
+    }
+
+    func takeawaysSummary(_ takeaways: [Takeaway]) -> HTML {
+        guard !takeaways.isEmpty else { return .empty }
+        let items = takeaways.enumerated().map { k, t in
+            theme["parts/takeaways-summary-item.html"].render([
+                "anchor": .text("#" + t.anchor), "text": .text(t.text), "number": .text(String(k + 1)),
+            ])
+        }
+        let label = takeaways.allSatisfy { $0.source == .auto } ? "Automatic summary" : "Key takeaways"
+        return theme["parts/takeaways-summary.html"].render([
+            "items": .html(HTML.joined(items, separator: "\n")), "count": .text(String(takeaways.count)), "label": .text(label),
+        ])
+    }
+
+    // MARK: Lists
+
+    func cards(_ articles: [ArticleSummary], root: String) -> HTML {
+        HTML.joined(articles.map { a in
+            theme["parts/article-card.html"].render([
+                "root": .text(root), "url": .text(root + a.slug + "/"), "title": .text(a.title),
+                "summary": .text(a.summary), "published": .html(published(a.date)),
+                "reading_time": .text("\(a.readingMinutes) min read"),
+                "tags": .html(part("parts/card-tags.html", !a.tags.isEmpty, ["tags": .html(tagLinks(a.tags, root: root))])),
+            ])
+        }, separator: "\n")
+    }
+
+    public func homePage(_ articles: [ArticleSummary]) -> HTML {
+        let content = theme["home.html"].render([
+            "root": "./", "site_title": .text(config.title), "intro": .html(config.intro),
+            "articles": .html(cards(articles, root: "./")), "count": .text(String(articles.count)), "timeline_link": .html(.empty),
+        ])
+        var head = "<meta property=\"og:type\" content=\"website\">\n"
+        head += "<link rel=\"alternate\" type=\"application/atom+xml\" title=\"\(HTML.escape(config.title))\" href=\"feed.xml\">\n"
+        return layout(PageInfo(path: "", title: config.title, description: config.description, bodyClass: "page-home",
+                               head: HTML(trusted: head)), content: content)
+    }
+
+    public func tagPage(_ tag: String, _ articles: [ArticleSummary]) -> HTML {
+        let path = Self.tagPath(tag)
+        let root = Self.root(for: path)
+        let content = theme["tag.html"].render([
+            "root": .text(root), "tag": .text(tag), "count": .text(String(articles.count)),
+            "articles": .html(cards(articles, root: root)), "timeline_link": .html(.empty),
+        ])
+        let description = "\(articles.count) explainer\(articles.count == 1 ? "" : "s") tagged “\(tag)”."
+        return layout(PageInfo(path: path, title: "Tagged “\(tag)”", description: description, bodyClass: "page-tag"),
+                      content: content)
+    }
+
+    public func tagsPage(_ tags: [(tag: String, count: Int)]) -> HTML {
+        let root = "../"
+        let links = HTML.joined(tags.map { t in
+            theme["parts/tag-link.html"].render([
+                "root": .text(root), "url": .text(root + Self.tagPath(t.tag)), "name": .text(t.tag), "count": .text(String(t.count)),
+            ])
+        }, separator: "\n")
+        let content = theme["tags.html"].render(["root": .text(root), "tags": .html(links), "count": .text(String(tags.count))])
+        return layout(PageInfo(path: "tags/", title: "Topics", description: "All topics of \(config.title).", bodyClass: "page-tags"),
+                      content: content)
+    }
+
+    public func notFoundPage() -> HTML {
+        let root = config.basePath
+        let content = theme["404.html"].render(["root": .text(root), "site_title": .text(config.title)])
+        return layout(PageInfo(path: "404.html", title: "Page not found", description: "This page does not exist.",
+                               bodyClass: "page-404", rootOverride: root), content: content)
+    }
+
+    // MARK: Feeds
+
+    /// Atom feed of the newest articles; `bodies` holds the full HTML of those that have it.
+    public func feed(_ articles: [ArticleSummary], bodies: [String: HTML]) -> HTML {
+        let feedURL = config.absoluteURL("feed.xml")
+        let entries = articles.map { a -> HTML in
+            let url = config.absoluteURL(a.slug + "/")
+            let published = (a.date ?? BuildClock.epoch).rfc3339
+            let categories = a.tags.map { "<category term=\"\(HTML.escape($0))\"/>" }.joined()
+            return theme["parts/feed-entry.xml"].render([
+                "title": .text(a.title), "url": .text(url), "id": .text(url), "published": .text(published),
+                "updated": .text((a.updated ?? a.date ?? BuildClock.epoch).rfc3339), "summary": .text(a.summary),
+                "author": .text(a.author ?? config.author ?? config.title),
+                "content": .text(bodies[a.slug]?.raw ?? ""), "categories": .html(HTML(trusted: categories)),
+            ])
+        }
+        let updated = articles.compactMap { $0.updated ?? $0.date }.max() ?? BuildClock.epoch
+        return theme["feed.xml"].render([
+            "site_title": .text(config.title), "site_url": .text(config.absoluteURL("")), "feed_url": .text(feedURL),
+            "updated": .text(updated.rfc3339), "author": .text(config.author ?? config.title),
+            "entries": .html(HTML.joined(entries, separator: "\n")), "id": .text(config.absoluteURL("")),
+            "lang": .text(config.language),
+        ])
+    }
+
+    public func sitemap(_ entries: [(path: String, lastmod: DateTime?)]) -> HTML {
+        let urls = entries.map { e in
+            theme["parts/sitemap-url.xml"].render([
+                "loc": .text(config.absoluteURL(e.path)),
+                "lastmod": .html(part("parts/sitemap-lastmod.xml", e.lastmod != nil, ["date": .text(e.lastmod?.isoDate ?? "")])),
+            ])
+        }
+        return theme["sitemap.xml"].render(["urls": .html(HTML.joined(urls, separator: "\n"))])
+    }
+}
+
+/// The build's notion of today, fixed once per process so pages agree.
+public enum BuildClock {
+    public static let today: DateTime = {
+        let now = Int(time(nil))
+        let days = now / 86400
+        // civil from days (Howard Hinnant)
+        let z = days + 719468
+        let era = (z >= 0 ? z : z - 146096) / 146097
+        let doe = z - era * 146097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        let y = yoe + era * 400 + (m <= 2 ? 1 : 0)
+        let secs = now % 86400
+        return DateTime(year: y, month: m, day: d, hour: secs / 3600, minute: secs / 60 % 60, second: secs % 60, utcOffset: 0, hasTime: true)
+    }()
+
+    public static let epoch = DateTime(year: 1970, month: 1, day: 1)
+}
