@@ -73,6 +73,8 @@ private struct Work {
     var ids = IDAllocator(reserved: Annotator.reservedIDs)
     var headings: [(node: MarkdownNode, info: HeadingInfo)] = []
     var takeaways: [Takeaway] = []
+    /// The boxes made for takeaways: their text summarizes, so it is not read for events.
+    var takeawayBoxes = Set<MarkdownNode>()
     var calloutCount = 0
     var diagnostics: [Diagnostic] = []
 
@@ -205,7 +207,9 @@ private struct Work {
             "id": .text(id), "label_id": .text("\(id)-label"), "label": .text(label ?? "Key takeaway"),
             "number": .text(String(number)), "source": .text(source.rawValue),
         ], splitAt: "content")
-        return document.makeCustomBlock(onEnter: before.raw, onExit: after.raw)
+        let box = document.makeCustomBlock(onEnter: before.raw, onExit: after.raw)
+        takeawayBoxes.insert(box)
+        return box
     }
 
     // MARK: Takeaway sections
@@ -392,22 +396,43 @@ private struct Work {
         /// Index into `headings` of the section the block is in (nil before the first heading).
         var section: Int?
         var isHeading: Bool
+        /// False for text that restates or cites rather than tells: takeaways,
+        /// and sections of sources and further reading.
+        var tellsEvents: Bool
     }
+
+    /// Headings of sections that list sources rather than tell what happened.
+    static let sourceSectionWords: Set<String> = ["further reading", "sources", "references", "see also", "notes",
+                                                  "bibliography", "reading list", "read more", "footnotes", "credits"]
 
     /// Paragraphs and headings in document order, with their text.
     func proseBlocks(_ root: MarkdownNode) -> [ProseBlock] {
         var out: [ProseBlock] = []
         var section: Int?
+        var sectionTells = true
+        var insideBoxes = 0
         let headingIndex = Dictionary(uniqueKeysWithValues: headings.enumerated().map { ($0.element.node, $0.offset) })
         root.walk { node, event in
+            if node.kind == .customBlock, takeawayBoxes.contains(node) {
+                insideBoxes += event == .enter ? 1 : -1
+                return .continue
+            }
             guard event == .enter else { return .continue }
             switch node.kind {
             case .heading:
                 section = headingIndex[node]
-                out.append(ProseBlock(node: node, prose: ProseText(block: node), section: section, isHeading: true))
+                if let section {
+                    let info = headings[section].info
+                    let words = Slug.make(info.text).replacingAll("-", with: " ")
+                    if info.level <= 2 || !sectionTells {
+                        sectionTells = !Self.sourceSectionWords.contains(words) && !Self.isTakeawayHeading(info.text)
+                    }
+                }
+                out.append(ProseBlock(node: node, prose: ProseText(block: node), section: section, isHeading: true, tellsEvents: sectionTells))
                 return .skipChildren
             case .paragraph:
-                out.append(ProseBlock(node: node, prose: ProseText(block: node), section: section, isHeading: false))
+                out.append(ProseBlock(node: node, prose: ProseText(block: node), section: section, isHeading: false,
+                                      tellsEvents: sectionTells && insideBoxes == 0))
                 return .skipChildren
             case .codeBlock, .htmlBlock: return .skipChildren
             default: return .continue
@@ -440,7 +465,8 @@ private struct Work {
             if !block.isHeading { paragraphsInSection[block.section, default: 0] += 1 }
             guard !bytes.isEmpty else { continue }
             let found = bytes.withUnsafeBufferPointer { tagger.tag($0) }
-            if block.isHeading { continue }  // headings set the tagger's context; events come from prose
+            // Headings and summaries set the tagger's context; events come from telling prose.
+            if block.isHeading || !block.tellsEvents { continue }
             var consumedAsEnd = Set<Int>()
             var sentences: [Range<Int>]?
             for (k, e) in found.enumerated() where !consumedAsEnd.contains(k) {
@@ -455,12 +481,19 @@ private struct Work {
                     span = e.start..<found[r].end
                 }
                 if sentences == nil { sentences = Sentences.split(bytes) }
-                let sentence = sentences!.first { $0.contains(span.lowerBound) } ?? 0..<bytes.count
+                let at = sentences!.firstIndex { $0.contains(span.lowerBound) }
+                var sentence = at.map { sentences![$0] } ?? 0..<bytes.count
+                // A date that is its own short sentence ("Launch, July 16, 1969.")
+                // reads with the sentence that follows.
+                if let at, at + 1 < sentences!.count, Clause.wordCount(bytes, sentence) < 6 {
+                    sentence = sentence.lowerBound..<sentences![at + 1].upperBound
+                }
                 let text = Clause.around(span, in: sentence, of: bytes)
                 let context = Timeline.contextWords(bytes, around: span, within: sentence)
-                // The same event mentioned again is listed once.
+                // The same event mentioned again is listed once: one entry per
+                // exact day, and for coarser dates when the words around agree.
                 if events.indices.contains(where: { events[$0].value == e.value && events[$0].endValue == endValue
-                                                    && Timeline.sameEvent(contexts[$0], context) }) { continue }
+                                                    && (date.precision >= .day || Timeline.sameEvent(contexts[$0], context)) }) { continue }
                 var title: String?
                 if let section = block.section, !titledSections.contains(section),
                    Timeline.headingNames(headings[section].info.text, text) {

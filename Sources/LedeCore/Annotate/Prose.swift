@@ -40,11 +40,18 @@ struct ProseText {
 /// Picks the part of a sentence that a date belongs to, so that a timeline
 /// entry reads on its own without a whole run-on sentence.
 enum Clause {
-    /// Words that join clauses after a comma; the clause boundary falls before them.
-    static let joiners: [String] = [
-        ", where ", ", which ", ", while ", ", whereas ", ", but ", ", although ", ", though ",
-        ", and then ", ", after which ", ", when ", ", as ", ", so ", ", yet ", ", before ", ", because ",
+    /// Words that start a subordinate clause after a comma: a date before them
+    /// belongs to the main clause, which ends there; a date after them needs the
+    /// main clause too.
+    static let subordinators: [String] = [
+        ", where ", ", which ", ", while ", ", whereas ", ", although ", ", though ", ", after which ",
+        ", when ", ", as ", ", before ", ", because ", ", who ", ", whose ", ", prompting ", ", leading ",
     ]
+    /// Words that join two clauses that can each stand alone.
+    static let coordinators: [String] = [", but ", ", and then ", ", so ", ", yet "]
+
+    static let subordinatorBytes = subordinators.map { Array($0.utf8) }
+    static let coordinatorBytes = coordinators.map { Array($0.utf8) }
 
     /// Discourse openers dropped from the start of an extracted clause.
     static let openers: [String] = [
@@ -67,21 +74,18 @@ enum Clause {
         }
         // Boundaries: ";", ": " followed by several words, " — " pairs, and comma + joiner.
         var i = sentence.lowerBound
-        let joinerBytes = joiners.map { Array($0.utf8) }
         while i < sentence.upperBound {
             let b = text[i]
             var cutBefore: Int?  // the clause before ends here
-            var cutAfter: Int?   // the clause after starts here
+            var cutAfter: Int?   // the clause after starts here (nil: it cannot stand alone)
             if b == 0x3B { cutBefore = i; cutAfter = i + 1 }
             else if b == 0x3A, i + 1 < hi, text[i + 1] == 0x20 { cutBefore = i; cutAfter = i + 2 }
-            else if b == 0xE2, i + 2 < hi, text[i + 1] == 0x80, text[i + 2] == 0x94 { cutBefore = i; cutAfter = i + 3 }  // —
             else if b == 0x2C {
-                for j in joinerBytes where matches(i, j) {
-                    cutBefore = i; cutAfter = i + 2
-                    break
-                }
+                if coordinatorBytes.contains(where: { matches(i, $0) }) { cutBefore = i; cutAfter = i + 2 }
+                else if subordinatorBytes.contains(where: { matches(i, $0) }) { cutBefore = i }
             }
-            if let before = cutBefore, let after = cutAfter {
+            if let before = cutBefore {
+                let after = cutAfter ?? Int.max
                 if before <= date.lowerBound, after <= date.lowerBound {
                     // Keep the clause after only if it is long enough to stand alone.
                     if wordCount(text, after..<hi) >= 4 { lo = after }
@@ -91,24 +95,46 @@ enum Clause {
             }
             i += 1
         }
+        // Too long: keep a window of words that shows the date.
+        var prefix = "", suffix = ""
+        var words: [Range<Int>] = []
+        var k = lo
+        while k < hi {
+            while k < hi, Sentences.isSpace(text[k]) { k += 1 }
+            let s = k
+            while k < hi, !Sentences.isSpace(text[k]) { k += 1 }
+            if s < k { words.append(s..<k) }
+        }
+        if words.count > maxWords {
+            let last = words.lastIndex { $0.lowerBound < date.upperBound } ?? 0
+            var first = 0
+            if last >= maxWords - 3 { first = min(last - maxWords + 4, words.count - maxWords) }
+            let end = min(first + maxWords, words.count)
+            if first > 0 { prefix = "…" }
+            if end < words.count { suffix = "…" }
+            lo = words[first].lowerBound
+            hi = words[end - 1].upperBound
+        }
         var clause = String(decoding: text[lo..<hi], as: UTF8.self).trimmingWhitespace
         // Drop trailing punctuation that belonged to the sentence, keep a final stop.
         while let last = clause.last, ",;:—–-".contains(last) { clause.removeLast() }
         clause = clause.trimmingWhitespace
-        var lowered = clause.lowercased()
-        var changed = true
-        while changed {
-            changed = false
-            for opener in openers where lowered.hasPrefix(opener) && clause.count > opener.count + 10 {
-                clause = String(clause.dropFirst(opener.count))
-                lowered = clause.lowercased()
-                changed = true
+        if prefix.isEmpty {
+            var lowered = clause.lowercased()
+            var changed = true
+            while changed {
+                changed = false
+                for opener in openers where lowered.hasPrefix(opener) && clause.count > opener.count + 10 {
+                    clause = String(clause.dropFirst(opener.count))
+                    lowered = clause.lowercased()
+                    changed = true
+                }
             }
+            if let first = clause.first, first.isLowercase { clause = first.uppercased() + clause.dropFirst() }
         }
-        clause = trim(clause, maxWords: maxWords)
-        if let first = clause.first, first.isLowercase { clause = first.uppercased() + clause.dropFirst() }
+        if !suffix.isEmpty { return prefix + clause + suffix }
         if let last = clause.last, !".!?…\"”’)".contains(last) { clause += "." }
-        return clause
+        return prefix + clause
     }
 
     static func wordCount(_ text: [UInt8], _ r: Range<Int>) -> Int {

@@ -59,9 +59,13 @@ public final class MarkdownDocument {
     }
 
     deinit {
-        for node in loose where cmark_node_parent(node) == nil && node != rootPointer {
-            cmark_node_free(node)
+        // Find the loose trees before freeing any: freeing a tree frees the
+        // nodes below it, which may be in `loose` too.
+        var roots = Set<OpaquePointer>()
+        for node in loose where node != rootPointer && cmark_node_parent(node) == nil {
+            roots.insert(node)
         }
+        for node in roots { cmark_node_free(node) }
         cmark_node_free(rootPointer)
     }
 

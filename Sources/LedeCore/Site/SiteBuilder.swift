@@ -38,8 +38,9 @@ public struct BuildReport: Sendable {
 
     /// One line for the terminal.
     public var summary: String {
-        var s = "built \(pages) pages (\(articles) article\(articles == 1 ? "" : "s")), \(timelineEvents) timeline events, \(takeaways) takeaways"
-        if drafts > 0 { s += ", \(drafts) draft\(drafts == 1 ? "" : "s") left out" }
+        func n(_ count: Int, _ word: String) -> String { "\(count) \(word)\(count == 1 ? "" : "s")" }
+        var s = "built \(n(pages, "page")) (\(n(articles, "article"))) with \(n(timelineEvents, "timeline event")) and \(n(takeaways, "takeaway"))"
+        if drafts > 0 { s += ", \(n(drafts, "draft")) left out" }
         if futureArticles > 0 { s += ", \(futureArticles) future-dated left out" }
         return s + " in \(String(format: "%.2f", seconds)) s"
     }

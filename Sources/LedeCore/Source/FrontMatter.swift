@@ -251,18 +251,44 @@ public struct YAMLReader {
             throw Diagnostic.error(path, firstLine, 1, "cannot read the front matter: \(error)")
         }
         guard let root else { return nil }
+        // YAML aliases can make a small text stand for a huge tree ("billion
+        // laughs"); refuse front matter that expands beyond any real need.
+        var remaining = 20_000
+        guard Self.fits(root, &remaining) else {
+            throw Diagnostic.error(path, line(root), 1, "the front matter expands to too many values (YAML aliases nested in aliases?); write the values out")
+        }
         guard case .mapping(let mapping) = root else {
             throw Diagnostic.error(path, line(root), 1, "the front matter must be a list of `key: value` settings")
         }
         return mapping
     }
 
+    /// Counts nodes, aliases expanded, until `remaining` runs out.
+    static func fits(_ node: Node, _ remaining: inout Int) -> Bool {
+        remaining -= 1
+        if remaining < 0 { return false }
+        switch node {
+        case .sequence(let seq):
+            for item in seq where !fits(item, &remaining) { return false }
+        case .mapping(let map):
+            for (k, v) in map where !fits(k, &remaining) || !fits(v, &remaining) { return false }
+        default: break
+        }
+        return true
+    }
+
     private func diagnostic(for error: YamlError) -> Diagnostic {
         switch error {
-        case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _), let .composer(context, problem, mark, _):
+        case let .scanner(context, problem, mark, yaml), let .parser(context, problem, mark, yaml), let .composer(context, problem, mark, yaml):
             var message = "invalid YAML in the front matter: \(problem)"
-            if let context { message += " (\(context.text) on line \(context.mark.line + firstLine - 1))" }
-            return .error(path, mark.line + firstLine - 1, mark.column, message + "; check the quoting and indentation")
+            var at = mark
+            if let context {
+                message += " (\(context.text) on line \(context.mark.line + firstLine - 1))"
+                // Past the end of the YAML, the place to look is where the construct began.
+                let lines = yaml.split(separator: "\n", omittingEmptySubsequences: false).count
+                if mark.line >= lines, context.mark.line < mark.line { at = context.mark }
+            }
+            return .error(path, at.line + firstLine - 1, at.column, message + "; check the quoting and indentation")
         case let .reader(problem, _, _, _):
             return .error(path, firstLine, 1, "cannot read the front matter: \(problem)")
         case let .duplicatedKeysInMapping(duplicates, context):

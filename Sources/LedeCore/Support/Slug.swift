@@ -66,7 +66,6 @@ public struct IDAllocator: Sendable {
     public mutating func make(from text: String, fallback: String = "section") -> String {
         var base = Slug.make(text)
         if base.isEmpty { base = fallback }
-        if let first = base.unicodeScalars.first, ("0"..."9").contains(first) { base = "\(fallback)-\(base)" }
         return claim(base)
     }
 

@@ -1,0 +1,218 @@
+import Testing
+@testable import LedeCore
+
+@Suite struct AnnotatorTests {
+    static let theme = try! Theme.load(siteTemplates: nil)
+
+    func annotate(_ text: String, path: String = "content/a.md") -> (Article?, [Diagnostic]) {
+        Annotator(theme: Self.theme).annotate(SourceFile(path: path, text: text), defaultSlug: "a")
+    }
+
+    func article(_ text: String) throws -> Article {
+        let (a, problems) = annotate(text)
+        #expect(problems.filter { $0.severity == .error }.isEmpty, "\(problems)")
+        return try #require(a)
+    }
+
+    // MARK: The seed article: the project's acceptance test.
+
+    @Test func seedArticleTimelineAndTakeaways() throws {
+        let source = try SourceFile.read(.init(fileURLWithPath: repositoryRoot + "/content/trump-putin-meetings.md"),
+                                         displayPath: "content/trump-putin-meetings.md")
+        let (a, problems) = Annotator(theme: Self.theme).annotate(source, defaultSlug: "trump-putin-meetings")
+        #expect(problems.isEmpty)
+        let article = try #require(a)
+        #expect(article.timeline.map(\.value) == ["2016", "2017-07", "2018-07"])
+        #expect(article.timeline[0].text.contains("2016 US election"))
+        #expect(article.timeline[1].text.contains("G20 summit in Hamburg"))
+        #expect(article.timeline[2].text.contains("Helsinki summit"))
+        let takeaways = article.takeaways.map(\.text)
+        #expect(takeaways.count == 4)
+        #expect(takeaways[0].hasPrefix("The power of personal diplomacy"))
+        #expect(takeaways[1].hasPrefix("The Helsinki summit highlighted the deep divisions"))
+        #expect(takeaways[2].contains("Russia as a global player"))
+        #expect(takeaways[3].hasPrefix("The lack of transparency"))
+        #expect(article.takeaways.allSatisfy { $0.source == .section })
+        // Every anchor is an id in the rendered body.
+        for anchor in article.timeline.map(\.anchor) + article.takeaways.map(\.anchor) {
+            #expect(article.body.raw.contains("id=\"\(anchor)\""), "missing id \(anchor)")
+        }
+    }
+
+    // MARK: Headings, contents, reading time
+
+    @Test func headingsGetStableUniqueIDs() throws {
+        let a = try article("---\ntitle: T\n---\n## Background\n\ntext\n\n## Background\n\n### Why it *matters*\n\n## 1989: the year\n")
+        #expect(a.headings.map(\.id) == ["background", "background-1", "why-it-matters", "1989-the-year"])
+        #expect(a.body.raw.contains("<h2 id=\"background-1\">"))
+        #expect(a.body.raw.contains("<h3 id=\"why-it-matters\">"))
+    }
+
+    @Test func headingIDsAvoidThePageTemplateIDs() throws {
+        let a = try article("---\ntitle: T\n---\n## Timeline\n\n## Main\n")
+        #expect(a.headings.map(\.id) == ["timeline-1", "main-1"])
+    }
+
+    @Test func wordCountAndReadingTime() throws {
+        let words = Array(repeating: "word", count: 460).joined(separator: " ")
+        let a = try article("---\ntitle: T\n---\n\(words)\n\n```\nnot counted code\n```\n")
+        #expect(a.wordCount == 460)
+        #expect(a.readingMinutes == 2)
+    }
+
+    // MARK: Timeline
+
+    @Test func datesInCodeLinksAndHTMLAreNotEvents() throws {
+        let a = try article("""
+            ---
+            title: T
+            ---
+            The treaty was signed in 1990 in Paris.
+
+            The dossier `in 1991` and [a link](https://example.org/in-1992) and <span data-x="in 1993">x</span>.
+
+            ```
+            in 1994
+            ```
+            """)
+        #expect(a.timeline.map(\.value) == ["1990"])
+    }
+
+    @Test func sameEventMentionedTwiceAppearsOnce() throws {
+        let a = try article("""
+            ---
+            title: T
+            ---
+            Russian interference in the 2016 US election shaped relations.
+
+            Investigations into the 2016 US election continued for years.
+
+            In 2016 the Olympic Games took place in Rio.
+            """)
+        #expect(a.timeline.map(\.value) == ["2016", "2016"])
+        #expect(a.timeline[1].text.contains("Olympic"))
+    }
+
+    @Test func eventsAreChronologicalWithDocumentOrderOnTies() throws {
+        let a = try article("---\ntitle: T\n---\nIn 1990 one thing happened.\n\nIn 1961 another.\n\nIn 1990 a different thing took place far away.\n")
+        #expect(a.timeline.map(\.value) == ["1961", "1990", "1990"])
+        #expect(a.timeline[1].text.contains("one thing"))
+    }
+
+    @Test func frontMatterTimelineEntriesMerge() throws {
+        let a = try article("""
+            ---
+            title: T
+            timeline:
+              - {date: 1945-05-08, text: Germany surrenders}
+              - {date: 1990, text: The treaty is signed, title: Treaty}
+              - {date: 2000, remove: true}
+            ---
+            The treaty was signed in 1990 in Paris. Talks failed in 2000 in Geneva.
+            """)
+        #expect(a.timeline.map(\.value) == ["1945-05-08", "1990"])
+        #expect(a.timeline[0].source == .frontMatter)
+        #expect(a.timeline[1].text == "The treaty is signed")
+        #expect(a.timeline[1].title == "Treaty")
+        #expect(a.timeline[1].anchor == "intro-1")
+    }
+
+    @Test func clausesAreTrimmedToTheDatedPart() throws {
+        let a = try article("---\ntitle: T\n---\nThere was the meeting at the G20 summit in Hamburg in July 2017, where the two leaders talked for over an hour, much longer than planned.\n")
+        #expect(a.timeline.first?.text == "There was the meeting at the G20 summit in Hamburg in July 2017.")
+    }
+
+    // MARK: Takeaways and callouts
+
+    @Test func takeawaySectionListItemsBecomeBoxes() throws {
+        let a = try article("""
+            ---
+            title: T
+            ---
+            ## The bottom line
+
+            - One *thing* matters.
+            - Another thing matters too.
+            """)
+        #expect(a.takeaways.map(\.text) == ["One thing matters.", "Another thing matters too."])
+        #expect(a.takeaways.map(\.anchor) == ["takeaway-1", "takeaway-2"])
+        #expect(a.body.raw.contains("<aside class=\"takeaway\" role=\"note\" id=\"takeaway-1\" aria-labelledby=\"takeaway-1-label\""))
+        #expect(a.body.raw.contains("<em>thing</em>"))
+        #expect(!a.body.raw.contains("<ul>"))
+    }
+
+    @Test func ordinalSentencesBecomeBoxesAndTheRestStays() throws {
+        let a = try article("""
+            ---
+            title: T
+            ---
+            ## TL;DR
+
+            Several things stand out. First, prices *rose* sharply. They kept rising. Second, wages did not. Moving forward, policy must adapt.
+            """)
+        #expect(a.takeaways.map(\.text) == ["Prices rose sharply.", "Wages did not."])
+        let body = a.body.raw
+        #expect(body.contains("<p>Several things stand out.</p>"))
+        #expect(body.contains("First, prices <em>rose</em> sharply. They kept rising.</p>"))
+        #expect(body.contains("<p>Moving forward, policy must adapt.</p>"))
+    }
+
+    @Test func alertsBecomeCalloutsAndTakeaways() throws {
+        let a = try article("""
+            ---
+            title: T
+            ---
+            > [!WARNING]
+            > Mind the *gap*.
+
+            > [!TAKEAWAY]
+            > The key point.
+
+            > [!NOTE] Custom title
+            > Noted.
+
+            > An ordinary quotation.
+            """)
+        #expect(a.calloutCount == 2)
+        #expect(a.takeaways.map(\.text) == ["The key point."])
+        #expect(a.takeaways[0].source == .alert)
+        let body = a.body.raw
+        #expect(body.contains("<aside class=\"callout callout-warning\" role=\"note\" id=\"warning\" aria-labelledby=\"warning-label\">"))
+        #expect(body.contains("<p>Mind the <em>gap</em>.</p>"))
+        #expect(body.contains(">Custom title</p>"))
+        #expect(!body.contains("[!"))
+        #expect(body.contains("<blockquote>\n<p>An ordinary quotation.</p>"))
+    }
+
+    @Test func frontMatterTakeawaysGetBoxesInAKeyTakeawaysSection() throws {
+        let a = try article("---\ntitle: T\ntakeaways: [\"First <point>.\", Second point.]\n---\nBody.\n")
+        #expect(a.takeaways.map(\.text) == ["First <point>.", "Second point."])
+        #expect(a.takeaways.allSatisfy { $0.source == .frontMatter })
+        #expect(a.headings.last?.text == "Key takeaways")
+        #expect(a.body.raw.contains("First &lt;point&gt;."))
+    }
+
+    // MARK: Bad input
+
+    @Test func missingTitleIsAnError() {
+        let (a, problems) = annotate("---\ndate: 2020-01-01\n---\nx\n")
+        #expect(a == nil)
+        #expect(problems.map(\.description) == ["content/a.md:1:1: error: the article has no title; add `title: \"...\"` to its front matter"])
+    }
+
+    @Test func emptyTitleIsAnErrorAtItsLine() {
+        let (_, problems) = annotate("---\ndate: 2020-01-01\ntitle: \"\"\n---\nx\n")
+        #expect(problems.first?.line == 3)
+    }
+
+    @Test func invalidUTF8IsAnErrorWithPosition() {
+        var bytes = Array("---\ntitle: T\n---\nok\nbad \u{00E9}".utf8)
+        bytes.removeLast()  // cut é in half
+        bytes += Array(" more\n".utf8)
+        let (a, problems) = Annotator(theme: Self.theme).annotate(SourceFile(path: "content/x.md", bytes: bytes), defaultSlug: "x")
+        #expect(a == nil)
+        #expect(problems.first?.line == 5)
+        #expect(problems.first?.column == 5)
+        #expect(problems.first?.message.contains("UTF-8") == true)
+    }
+}

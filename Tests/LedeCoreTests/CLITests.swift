@@ -1,0 +1,60 @@
+import Foundation
+import Testing
+@testable import LedeCore
+
+/// The `lede` executable's contract (DESIGN.md): exit codes and output shapes.
+@Suite struct CLITests {
+    @Test func buildExitsZeroAndPrintsOneSummaryLine() throws {
+        let site = try TestSite(["content/a.md": article("Alpha", body: "In 1990 it happened.")])
+        let r = try run(ledeExecutable, ["build", "--source", site.root])
+        #expect(r.status == 0, "\(r.stderr)")
+        let lines = r.stdout.split(separator: "\n")
+        #expect(lines.count == 1)
+        #expect(lines.first?.hasPrefix("built 3 pages (1 article) with 1 timeline event and 0 takeaways in ") == true)
+        #expect(site.exists("public/a/index.html"))
+    }
+
+    @Test func buildExitsOneWithPositionedErrorsOnBadContent() throws {
+        let site = try TestSite(["content/a.md": "---\ntitle: A\ndate: 2020-31-01\n---\n"])
+        let r = try run(ledeExecutable, ["build", "--source", site.root])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("content/a.md:3:7: error: `date` is not a valid date"))
+        #expect(!site.exists("public"))
+    }
+
+    @Test func badUsageExitsTwo() throws {
+        #expect(try run(ledeExecutable, ["build", "--no-such-flag"]).status == 2)
+        #expect(try run(ledeExecutable, ["extract"]).status == 2)
+        #expect(try run(ledeExecutable, ["build", "--base-url", "not a url", "--source", "/nonexistent"]).status == 1)
+    }
+
+    @Test func outputAndBaseURLOptions() throws {
+        let site = try TestSite(["content/a.md": article("Alpha")])
+        let out = site.root + "/elsewhere"
+        let r = try run(ledeExecutable, ["build", "--source", site.root, "--output", out, "--base-url", "https://x.test/sub"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(try site.read("elsewhere/a/index.html").contains("href=\"https://x.test/sub/a/\""))
+    }
+
+    @Test func extractPrintsTheDesignJSON() throws {
+        let r = try run(ledeExecutable, ["extract", repositoryRoot + "/content/trump-putin-meetings.md", "--format", "json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        #expect(json["title"] as? String == "Trump-Putin Meetings: What You Need To Know")
+        #expect(json["date"] as? String == "2025-01-15")
+        let timeline = try #require(json["timeline"] as? [[String: Any]])
+        #expect(timeline.map { $0["value"] as? String } == ["2016", "2017-07", "2018-07"])
+        for e in timeline {
+            for key in ["value", "display", "text", "anchor"] { #expect(e[key] is String, "timeline entry lacks \(key)") }
+        }
+        let takeaways = try #require(json["takeaways"] as? [[String: Any]])
+        #expect(takeaways.count == 4)
+        #expect(takeaways.allSatisfy { $0["source"] as? String == "section" && $0["anchor"] is String && $0["text"] is String })
+    }
+
+    @Test func extractOnAMissingFileExitsOne() throws {
+        let r = try run(ledeExecutable, ["extract", "/nonexistent/x.md"])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("/nonexistent/x.md:1:1: error: cannot read the file"))
+    }
+}

@@ -1,0 +1,86 @@
+import Testing
+@testable import LedeCore
+
+@Suite struct TemplateTests {
+    let none: Template.Loader = { (_: String) throws(Diagnostic) -> (text: String, path: String)? in nil }
+
+    @Test func fillsSlotsEscapingTextButNotHTML() throws {
+        let t = try Template.parse(name: "t", text: "<h1>{{title}}</h1>{{ body }}", path: "templates/t.html",
+                                   slots: ["title", "body"], load: none)
+        let out = t.render(["title": .text("Tom & \"Jerry\" <script>"), "body": .html(HTML(trusted: "<p>ok</p>"))])
+        #expect(out.raw == "<h1>Tom &amp; &quot;Jerry&quot; &lt;script&gt;</h1><p>ok</p>")
+    }
+
+    @Test func unknownSlotIsAnErrorWithLineAndColumn() {
+        do {
+            _ = try Template.parse(name: "t", text: "<p>\n  {{title}} {{subtitle}}\n", path: "templates/t.html",
+                                   slots: ["title"], load: none)
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.all.count == 1)
+            let d = error.all[0]
+            #expect(d.path == "templates/t.html")
+            #expect(d.line == 2)
+            #expect(d.column == 13)
+            #expect(d.message.contains("{{subtitle}}"))
+        }
+    }
+
+    @Test func malformedAndUnclosedSlots() {
+        #expect(throws: Diagnostics.self) {
+            try Template.parse(name: "t", text: "{{Title}}", path: "t", slots: ["title"], load: none)
+        }
+        #expect(throws: Diagnostics.self) {
+            try Template.parse(name: "t", text: "a {{title", path: "t", slots: ["title"], load: none)
+        }
+    }
+
+    @Test func includesAndComments() throws {
+        let load: Template.Loader = { (name: String) throws(Diagnostic) -> (text: String, path: String)? in
+            name == "parts/x.html" ? ("[{{title}}]", "templates/parts/x.html") : nil
+        }
+        let t = try Template.parse(name: "t", text: "{{! a comment }}<b>{{> parts/x.html}}</b>", path: "t", slots: ["title"], load: load)
+        #expect(t.render(["title": "hi"]).raw == "<b>[hi]</b>")
+        do {
+            _ = try Template.parse(name: "t", text: "ok\n{{> parts/missing.html}}", path: "templates/t.html", slots: [], load: load)
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.all[0].line == 2)
+            #expect(error.all[0].message.contains("parts/missing.html"))
+        }
+    }
+
+    @Test func recursiveIncludesStop() {
+        let load: Template.Loader = { (_: String) throws(Diagnostic) -> (text: String, path: String)? in ("{{> self.html}}", "self.html") }
+        #expect(throws: Diagnostics.self) {
+            try Template.parse(name: "t", text: "{{> self.html}}", path: "t", slots: [], load: load)
+        }
+    }
+
+    @Test func splitAtASlot() throws {
+        let t = try Template.parse(name: "t", text: "<aside id=\"{{id}}\">{{content}}</aside>", path: "t", slots: ["id", "content"], load: none)
+        let (before, after) = t.render(["id": "x&y"], splitAt: "content")
+        #expect(before.raw == "<aside id=\"x&amp;y\">")
+        #expect(after.raw == "</aside>")
+    }
+
+    @Test func theBuiltInThemeLoadsAndEveryTemplateUsesOnlyKnownSlots() throws {
+        let theme = try Theme.load(siteTemplates: nil)
+        for name in Theme.kinds.keys {
+            #expect(theme[name].usedSlots.isSubset(of: Theme.kinds[name]!))
+        }
+    }
+
+    @Test func theRepositoryTemplatesAreTheBuiltInOnes() throws {
+        // The plugin embeds templates/; a stale build would show here.
+        for (name, bytes) in EmbeddedTemplates.files {
+            let onDisk = try FileIO.readBytes(repositoryRoot + "/templates/" + name)
+            #expect(onDisk == bytes, "templates/\(name) differs from the built-in copy")
+        }
+    }
+
+    @Test func escapingCoversAttributeBreakers() {
+        #expect(HTML.escape("a'b\"c<d>e&f") == "a&#39;b&quot;c&lt;d&gt;e&amp;f")
+        #expect(HTML.jsonForScript("{\"x\":\"</script><!--\"}").raw == "{\"x\":\"\\u003c/script>\\u003c!--\"}")
+    }
+}
