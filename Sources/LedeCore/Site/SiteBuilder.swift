@@ -35,6 +35,14 @@ public struct BuildReport: Sendable {
     public var futureArticles = 0
     public var seconds = 0.0
     public var warnings: [Diagnostic] = []
+    /// For rebuilds: the source files that changed (relative to the site folder).
+    public var changedSources: [String] = []
+    /// For rebuilds: the output files written or removed (relative to the output
+    /// folder), or nil when the whole output was rewritten.
+    public var changedOutputs: [String]?
+    /// For rebuilds: true when only stylesheets changed, so pages can swap CSS
+    /// without reloading.
+    public var stylesOnly = false
 
     /// One line for the terminal.
     public var summary: String {
