@@ -1,3 +1,5 @@
+import Foundation
+
 /// A site that stays loaded between builds, for `lede serve`: the first
 /// `build()` is a full build; `rebuild(changed:)` brings the output up to date
 /// after some source files changed, with the same result as a full build.
@@ -6,7 +8,7 @@
 /// without changing this API.)
 public final class SiteSession: @unchecked Sendable {
     public let options: BuildOptions
-    private let lock = Lock()
+    private let lock = NSLock()
 
     public init(options: BuildOptions) {
         self.options = options
@@ -14,7 +16,9 @@ public final class SiteSession: @unchecked Sendable {
 
     /// Builds everything.
     public func build() throws(Diagnostics) -> BuildReport {
-        try lock.withLock { () throws(Diagnostics) -> BuildReport in try SiteBuilder.build(options) }
+        lock.lock()
+        defer { lock.unlock() }
+        return try SiteBuilder.build(options)
     }
 
     /// Rebuilds after the files at `changed` (paths relative to the site folder:
