@@ -122,6 +122,35 @@ import Testing
         #expect(a.timeline.first?.text == "There was the meeting at the G20 summit in Hamburg in July 2017.")
     }
 
+    @Test func aSentenceWithTwoDatedEventsIsCutBetweenThem() throws {
+        let a = try article("---\ntitle: T\n---\nA republic was proclaimed in Berlin on 9 November 1918, and the pogrom began on the night of 9 November 1938.\n")
+        #expect(a.timeline.map(\.text) == ["A republic was proclaimed in Berlin on 9 November 1918.",
+                                          "The pogrom began on the night of 9 November 1938."])
+    }
+
+    @Test func aShortDateSentenceReadsWithTheNextOne() throws {
+        let a = try article("---\ntitle: T\n---\n1. **Launch, July 16, 1969.** A Saturn V rocket lifted off from Florida.\n")
+        #expect(a.timeline.first?.text == "Launch, July 16, 1969. A Saturn V rocket lifted off from Florida.")
+    }
+
+    @Test func sourcesAndTakeawaySectionsDoNotAddEvents() throws {
+        let a = try article("""
+            ---
+            title: T
+            ---
+            The wall fell in 1989 after weeks of protest.
+
+            ## Key takeaways
+
+            - Germany was united again in 1990.
+
+            ## Further reading
+
+            - The Fall of the Wall, 1989–1990 (a book)
+            """)
+        #expect(a.timeline.map(\.value) == ["1989"])
+    }
+
     // MARK: Takeaways and callouts
 
     @Test func takeawaySectionListItemsBecomeBoxes() throws {

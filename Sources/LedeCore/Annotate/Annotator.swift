@@ -488,7 +488,9 @@ private struct Work {
                 if let at, at + 1 < sentences!.count, Clause.wordCount(bytes, sentence) < 6 {
                     sentence = sentence.lowerBound..<sentences![at + 1].upperBound
                 }
-                let text = Clause.around(span, in: sentence, of: bytes)
+                let others = found.filter { ($0.type == .date || $0.type == .time) && $0.start != e.start && sentence.contains($0.start) }
+                    .map { $0.start..<$0.end }
+                let text = Clause.around(span, in: sentence, of: bytes, others: others)
                 let context = Timeline.contextWords(bytes, around: span, within: sentence)
                 // The same event mentioned again is listed once: one entry per
                 // exact day, and for coarser dates when the words around agree.

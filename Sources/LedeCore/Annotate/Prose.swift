@@ -51,6 +51,7 @@ enum Clause {
     static let coordinators: [String] = [", but ", ", and then ", ", so ", ", yet "]
 
     static let subordinatorBytes = subordinators.map { Array($0.utf8) }
+    static let andBytes = Array(", and ".utf8)
     static let coordinatorBytes = coordinators.map { Array($0.utf8) }
 
     /// Discourse openers dropped from the start of an extracted clause.
@@ -61,7 +62,10 @@ enum Clause {
     ]
 
     /// The clause of `sentence` (byte range of `text`) that contains `date`.
-    static func around(_ date: Range<Int>, in sentence: Range<Int>, of text: [UInt8], maxWords: Int = 32) -> String {
+    /// `others` are the other dates of the same sentence: a sentence that tells
+    /// two dated events ("X happened in 1918, and Y in 1938") is cut between them.
+    static func around(_ date: Range<Int>, in sentence: Range<Int>, of text: [UInt8], others: [Range<Int>] = [],
+                       maxWords: Int = 32) -> String {
         var lo = sentence.lowerBound, hi = sentence.upperBound
         func matches(_ at: Int, _ word: [UInt8]) -> Bool {
             guard at + word.count <= hi else { return false }
@@ -83,6 +87,10 @@ enum Clause {
             else if b == 0x2C {
                 if coordinatorBytes.contains(where: { matches(i, $0) }) { cutBefore = i; cutAfter = i + 2 }
                 else if subordinatorBytes.contains(where: { matches(i, $0) }) { cutBefore = i }
+                else if matches(i, andBytes), others.contains(where: { ($0.lowerBound > i) != (date.lowerBound > i) }) {
+                    // ", and" between this date and another one.
+                    cutBefore = i; cutAfter = i + 2
+                }
             }
             if let before = cutBefore {
                 let after = cutAfter ?? Int.max
