@@ -45,3 +45,23 @@ let package = Package(
         ),
     ]
 )
+
+// Fuzz targets (issue: hostile input). Built only by `.ci/fuzz`, which sets
+// LEDE_FUZZ=1: LedeCore is then compiled with coverage instrumentation and the
+// address sanitizer, and each target links libFuzzer, which provides main().
+// A normal build does not see them.
+if Context.environment["LEDE_FUZZ"] != nil {
+    let sanitize = ["-sanitize=fuzzer,address"]
+    for target in package.targets where target.name == "LedeCore" {
+        target.swiftSettings = (target.swiftSettings ?? []) + [.unsafeFlags(sanitize)]
+    }
+    for name in ["frontmatter", "markdown", "tagger", "template"] {
+        package.targets.append(.executableTarget(
+            name: "lede-fuzz-\(name)",
+            dependencies: ["LedeCore"],
+            path: "Sources/LedeFuzz/\(name)",
+            swiftSettings: [.unsafeFlags(sanitize)],
+            linkerSettings: [.unsafeFlags(sanitize + ["-use-ld=lld"])]
+        ))
+    }
+}
