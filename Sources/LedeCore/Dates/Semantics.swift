@@ -1,0 +1,157 @@
+/// What the grammar understood an expression to mean, before it is placed in
+/// time: the parts a date states, a shift relative to an anchor, a duration, a
+/// set or a reference. `Resolver` turns it into a TIMEX3 value.
+struct Sem {
+    enum Kind: UInt8 {
+        /// A calendar date or time, perhaps with parts to fill from context.
+        case point
+        /// A shift from an anchor: `unit` × `offset` ("two days ago", "next week").
+        case shift
+        /// A weekday without a date ("Friday", "last Monday").
+        case weekday
+        case duration
+        case set
+        /// A fixed value: PRESENT_REF, PAST_REF, FUTURE_REF, or a literal.
+        case literal
+    }
+
+    enum Anchor: UInt8 {
+        /// The reference date (the article's date).
+        case reference
+        /// The last date mentioned.
+        case last
+        /// The reference date in news, the last date mentioned in narratives.
+        case auto
+    }
+
+    var kind: Kind = .point
+    var type: TimexType = .date
+    var mod: String?
+
+    // Parts of a point in time.
+    var year: Int?
+    var bc = false
+    var month: Int?
+    var day: Int?
+    var season: Int?
+    var quarter: Int?
+    var half: Int?
+    var week: Int?
+    var weekend = false
+    /// 199 for the 1990s.
+    var decade: Int?
+    /// 19 for the twentieth century (the 1900s).
+    var century: Int?
+    var hour: Int?
+    var minute: Int?
+    var dayPart: Int?
+    /// True when the text names the year (or the value needs no context).
+    var explicit = false
+
+    // Shifts and weekdays.
+    var unit: TUnit = .none
+    var offset = 0
+    var anchor: Anchor = .auto
+    /// The finest unit the result keeps (a shift of years from a full date: `.year`).
+    var grain: TUnit = .none
+    var weekday = 0
+    /// For weekdays and months without a year: -1 the last before the anchor,
+    /// +1 the next after it, 0 decide by the tense of the sentence.
+    var direction = 0
+    /// A part of day attached to a shifted day ("yesterday morning").
+    var shiftDayPart: Int?
+    var shiftHour: Int?
+    var shiftMinute: Int?
+
+    // Durations and sets.
+    /// nil: an unknown amount ("several months" → PXM).
+    var amount: Double?
+    /// A literal value (`PRESENT_REF`, `XXXX-WXX-1`, `P1Y` for sets, ...).
+    var literal = ""
+
+    // Finer points the resolver needs.
+    /// A shift whose amount was counted ("two days ago"), so approximators apply.
+    var amountWasCounted = false
+    /// "the year-ago quarter": keep the anchor's grain (a quarter stays a quarter).
+    var keepAnchorGrain = false
+    /// "the latest quarter": the last complete quarter before the reference date.
+    var latestQuarter = false
+    /// "the year", "the week" without a determiner that says which.
+    var isBareThe = false
+    /// "the past year": the span up to now.
+    var pastSpan = false
+    /// "this Friday": the one in the anchor's week.
+    var thisWeek = false
+    /// "this March", "this summer": in the anchor's year.
+    var sameYear = false
+    /// A weekday written before a full date ("Sunday, March 8").
+    var weekdayHint = 0
+    var holiday: Holiday?
+    /// A clock time with no day of its own ("at 3 p.m.").
+    var isClockOnly = false
+
+    enum Holiday: UInt8 { case thanksgiving, easter, memorial, labor }
+
+    static func point() -> Sem { Sem() }
+
+    static func lit(_ v: String, _ type: TimexType = .date) -> Sem {
+        var s = Sem(); s.kind = .literal; s.literal = v; s.type = type; s.explicit = false; return s
+    }
+
+    static func duration(_ amount: Double?, _ unit: TUnit) -> Sem {
+        var s = Sem(); s.kind = .duration; s.type = .duration; s.amount = amount; s.unit = unit; return s
+    }
+
+    static func shift(_ unit: TUnit, _ offset: Int, _ anchor: Anchor) -> Sem {
+        var s = Sem(); s.kind = .shift; s.unit = unit; s.offset = offset; s.anchor = anchor; return s
+    }
+
+    /// True when the point has a year-level (or finer) anchor of its own.
+    var hasYear: Bool { year != nil }
+    var hasOnlyCoarse: Bool { decade != nil || century != nil }
+}
+
+/// Writes TIMEX3 values.
+enum TimexFormat {
+    static func pad(_ v: Int, _ width: Int) -> String {
+        let s = String(v)
+        return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
+    }
+
+    static func year(_ y: Int, bc: Bool = false) -> String {
+        if bc { return "BC" + pad(y, 4) }
+        return pad(y, 4)
+    }
+
+    /// `P3Y`, `PT2H`, `PXM`, `P1.5Y`.
+    static func duration(_ amount: Double?, _ unit: TUnit) -> String {
+        var a: String
+        var u: String
+        var t = false
+        var mult = 1.0
+        switch unit {
+        case .second: u = "S"; t = true
+        case .minute: u = "M"; t = true
+        case .hour: u = "H"; t = true
+        case .day: u = "D"
+        case .week: u = "W"
+        case .weekend: u = "WE"
+        case .fortnight: u = "W"; mult = 2
+        case .month: u = "M"
+        case .quarter: u = "Q"
+        case .half: u = "M"; mult = 6
+        case .year: u = "Y"
+        case .decade: u = "DE"
+        case .century: u = "CE"
+        case .millennium: u = "ML"
+        case .none: u = "X"
+        }
+        if let amount {
+            let v = amount * mult
+            if v == v.rounded() { a = String(Int(v)) } else { a = String(v) }
+        } else {
+            a = "X"
+        }
+        return (t ? "PT" : "P") + a + u
+    }
+}

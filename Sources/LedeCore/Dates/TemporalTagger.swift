@@ -1,0 +1,552 @@
+/// A hand-written, rule-based English temporal expression tagger (TIMEX3).
+///
+/// Text goes through three stages: a tokenizer over UTF-8 bytes with word
+/// tables (`Tokenizer`, `Lexicon`), a grammar that finds the longest expression
+/// at each token and says what it means (`Grammar`, `Sem`), and a resolver
+/// that places each meaning in time against the reference date (news) or the
+/// last date mentioned (narratives) and writes its TIMEX3 value.
+///
+/// Tag an article block by block, in order: what was said last carries over.
+public struct TemporalTagger {
+    /// A calendar point of some precision, used as the anchor of relative expressions.
+    struct Point: Equatable {
+        var year: Int
+        var bc = false
+        var month: Int?
+        var day: Int?
+        var quarter: Int?
+        var half: Int?
+        var season: Int?
+
+        var hasDay: Bool { day != nil && month != nil }
+    }
+
+    let reference: Point?
+    let forcedGenre: DocumentGenre?
+    /// The last date mentioned, once there is one.
+    var last: Point?
+    /// Counts that decide news or narrative when the genre is not forced.
+    var oldYears = 0
+    var recentYears = 0
+    var deicticCues = 0
+    /// Reused token storage.
+    var tokens: [Tok] = []
+
+    public init(referenceDate: DateTime?, genre: DocumentGenre?) {
+        reference = referenceDate.map { Point(year: $0.year, month: $0.month, day: $0.day) }
+        forcedGenre = genre
+    }
+
+    /// The genre used for the text tagged so far.
+    public var genre: DocumentGenre { isNarrative ? .narrative : .news }
+
+    var isNarrative: Bool {
+        if let forcedGenre { return forcedGenre == .narrative }
+        guard reference != nil else { return true }
+        // Like HeidelTime's choice of domain: news is told from its date of writing (deictic words,
+        // weekdays, recent years); history is told in years long before the reference date.
+        let years = oldYears + recentYears
+        if oldYears >= 3 && oldYears > 2 * (recentYears + deicticCues) { return true }
+        if years >= 12 && deicticCues * 4 < years && oldYears * 3 >= years { return true }
+        return false
+    }
+
+    public mutating func tag(_ text: String) -> [TemporalExpression] {
+        var s = text
+        return s.withUTF8 { tag($0) }
+    }
+
+    /// Tags one piece of prose; offsets are UTF-8 byte offsets into it.
+    public mutating func tag(_ text: UnsafeBufferPointer<UInt8>) -> [TemporalExpression] {
+        Tokenizer.tokenize(text, into: &tokens)
+        if tokens.isEmpty { return [] }
+        countGenreCues(text)
+        let narrative = isNarrative
+        var out: [TemporalExpression] = []
+        let tokenCopy = tokens
+        tokenCopy.withUnsafeBufferPointer { toks in
+            Lexicon.entries.withUnsafeBufferPointer { lex in
+                var g = Grammar(toks: toks, text: text, lexicon: lex, narrative: narrative)
+                run(&g, &out)
+            }
+        }
+        return out
+    }
+
+    /// Counts explicit years and news cues, for the news/narrative decision.
+    mutating func countGenreCues(_ text: UnsafeBufferPointer<UInt8>) {
+        guard forcedGenre == nil, let ref = reference else { return }
+        Lexicon.entries.withUnsafeBufferPointer { lex in
+            let n = tokens.count
+            for i in 0..<n {
+                let tk = tokens[i]
+                if tk.kind == .number {
+                    if tk.digits == 4, !tk.grouped, tk.num >= 1000, tk.num <= 2999 {
+                        if Int(tk.num) < ref.year - 2 { oldYears += 1 } else { recentYears += 1 }
+                    } else if i + 1 < n, lex[Int(tokens[i + 1].lex)].key == .bc {
+                        oldYears += 1
+                    }
+                } else if tk.kind == .word, tk.lex != 0 {
+                    let l = lex[Int(tk.lex)]
+                    switch l.key {
+                    case .yesterday, .today, .tomorrow, .tonight: deicticCues += 1
+                    default:
+                        if l.weekday != 0, !l.isAbbrev, tk.shape & 1 != 0 { deicticCues += 1 }
+                    }
+                }
+            }
+        }
+    }
+
+    private mutating func run(_ g: inout Grammar, _ out: inout [TemporalExpression]) {
+        let n = g.n
+        var i = 0
+        var lastEnd = -1
+        while i < n {
+            g.lastWasBC = last?.bc ?? false
+            g.lastYear = last?.year
+            guard var m = g.match(at: i) else { i += 1; continue }
+            // A range: "from 1939 to 1945", "1914–18", "between May and July 2002", "July 16–18, 2018".
+            if let (second, connectorOK) = rangeTail(g, m), connectorOK {
+                var y = second
+                // The first end takes what it lacks from the second ("May and July 2002", "May 3–5, 1999").
+                if m.sem.kind == .point, m.sem.year == nil, y.sem.kind == .point, let yy = y.sem.year, m.sem.decade == nil, m.sem.century == nil {
+                    m.sem.year = yy; m.sem.bc = y.sem.bc
+                }
+                if m.sem.kind == .point, y.sem.kind == .point, y.sem.year == nil, let yy = m.sem.year, m.sem.bc, y.sem.month == nil, y.sem.day == nil {
+                    y.sem.bc = true; y.sem.year = y.sem.year ?? yy
+                }
+                if m.sem.kind == .point, y.sem.kind == .point, y.sem.bc, !m.sem.bc, m.sem.year != nil, m.sem.month == nil {
+                    m.sem.bc = true
+                }
+                let firstIndex = out.count
+                if var e1 = resolve(m, g) {
+                    out.append(e1)
+                    if let e2 = resolve(y, g) {
+                        e1.rangeEnd = out.count
+                        out[firstIndex] = e1
+                        out.append(e2)
+                    }
+                }
+                i = y.end
+                lastEnd = y.end
+                continue
+            }
+            if let e = resolve(m, g) { out.append(e) }
+            lastEnd = m.end
+            i = m.end
+        }
+        _ = lastEnd
+    }
+
+    /// The second expression of a range after `m`, if one follows a range connector.
+    private func rangeTail(_ g: Grammar, _ m: Match) -> (Match, Bool)? {
+        let e = m.end
+        guard m.sem.kind == .point || m.sem.kind == .weekday else { return nil }
+        let dash = g.p(e, "-") || g.p(e, "M") && false
+        let opener = g.k(m.start - 1)
+        var j = e
+        if dash {
+            j = e + 1
+            if g.p(j, "-") { j += 1 }  // "--"
+        } else if g.isK(e, .to) || g.isK(e, .through) || g.isK(e, .until) || g.isK(e, .till) || g.isK(e, .thru) {
+            guard opener == .from || g.isK(m.start - 2, .from) || m.sem.day != nil else { return nil }
+            j = e + 1
+        } else if g.isK(e, .and) {
+            guard opener == .between || g.isK(m.start - 2, .between) else { return nil }
+            j = e + 1
+        } else {
+            return nil
+        }
+        // 1914–18, 1939-45
+        if dash, let y1 = m.sem.year, m.sem.month == nil, m.sem.decade == nil, g.adj(j), let v = g.num(j), g.t(j).digits == 2,
+           !(g.adj(j + 1) && g.t(j + 1).kind != .punct) {
+            let y2 = (y1 / 100) * 100 + v
+            if y2 > y1 {
+                var s = Sem(); s.year = y2; s.explicit = true; s.bc = m.sem.bc
+                return (Match(start: j, end: j + 1, sem: s), true)
+            }
+            return nil
+        }
+        // "July 16–18, 2018", "May 3 to 5"
+        if let d1 = m.sem.day, let mo = m.sem.month, let (d2, de, _) = g.parseDay(j), d2 > d1, g.month(j) == nil {
+            var s = Sem(); s.month = mo; s.day = d2
+            var end = de
+            var y = de
+            if g.p(y, ",") { y += 1 }
+            if let yr = g.yearNumber(y) { s.year = yr; s.explicit = true; end = y + 1 }
+            else if let yr = m.sem.year { s.year = yr; s.explicit = false }
+            // Not "May 3-5 percent"
+            if g.t(end).kind == .word, g.word(end, "percent") { return nil }
+            return (Match(start: j, end: end, sem: s), true)
+        }
+        guard let y = g.match(at: j), y.sem.kind == .point || y.sem.kind == .weekday else { return nil }
+        // Both ends the same kind of thing
+        if m.sem.decade != nil || m.sem.century != nil { return (y, y.sem.decade != nil || y.sem.century != nil || y.sem.year != nil) }
+        return (y, true)
+    }
+
+    // MARK: Resolution
+
+    /// The tense of the sentence around token i: +1 future, -1 past, 0 not known.
+    func tense(_ g: Grammar, _ i: Int) -> Int {
+        var s = i
+        var steps = 0
+        while s > 0, !g.boundaryBefore(s), steps < 40 { s -= 1; steps += 1 }
+        var e = i
+        steps = 0
+        while e + 1 < g.n, !g.boundaryBefore(e + 1), steps < 40 { e += 1; steps += 1 }
+        var j = s
+        while j <= e {
+            let tk = g.t(j)
+            if tk.kind == .word {
+                if g.word(j, "will") || g.word(j, "shall") || g.word(j, "ll") && g.p(j - 1, "'") || g.word(j, "wo") && g.word(j + 1, "n")
+                    || g.word(j, "scheduled") || g.word(j, "planned") || g.word(j, "plans") || g.word(j, "expected") && g.isK(j + 1, .to)
+                    || g.word(j, "going") && g.isK(j + 1, .to) || g.word(j, "due") && g.isK(j + 1, .to) || g.word(j, "set") && g.isK(j + 1, .to)
+                    || (g.word(j, "is") || g.word(j, "are")) && g.isK(j + 1, .to) || g.word(j, "upcoming") || g.word(j, "tomorrow") {
+                    return 1
+                }
+            }
+            j += 1
+        }
+        return -1
+    }
+
+    /// A point's TIMEX3 value at its own precision.
+    static func value(of p: Point) -> String {
+        var v = TimexFormat.year(p.year, bc: p.bc)
+        if let m = p.month {
+            v += "-" + TimexFormat.pad(m, 2)
+            if let d = p.day { v += "-" + TimexFormat.pad(d, 2) }
+        } else if let q = p.quarter {
+            v += "-Q\(q)"
+        } else if let h = p.half {
+            v += "-H\(h)"
+        } else if let s = p.season {
+            v += "-" + Lexicon.seasonNames[s]
+        }
+        return v
+    }
+
+    /// The anchor for a relative expression.
+    func anchor(_ a: Sem.Anchor, narrative: Bool) -> Point? {
+        switch a {
+        case .reference: return reference ?? last
+        case .last: return last ?? reference
+        case .auto: return narrative ? (last ?? reference) : (reference ?? last)
+        }
+    }
+
+    static func shiftDay(_ p: Point, _ days: Int) -> Point {
+        let z = Cal.days(p.year, p.month!, p.day!) + days
+        let c = Cal.civil(z)
+        return Point(year: c.y, month: c.m, day: c.d)
+    }
+
+    private mutating func resolve(_ m: Match, _ g: Grammar) -> TemporalExpression? {
+        let start = Int(g.t(m.start).start)
+        let end = Int(g.t(m.end - 1).end)
+        let s = m.sem
+        var value: String
+        var explicit = s.explicit
+        var anchored: Point?
+        var type = s.type
+        switch s.kind {
+        case .literal:
+            value = s.literal
+            explicit = type == .set || type == .duration
+        case .duration:
+            value = durationValue(s, narrative: g.narrative)
+            explicit = true
+        case .set:
+            value = s.literal
+            explicit = true
+        case .point:
+            guard let (v, p) = resolvePoint(s, m, g) else { return nil }
+            value = v; anchored = p
+        case .shift:
+            guard let (v, p) = resolveShift(s, g) else { return nil }
+            value = v; anchored = p
+            explicit = false
+        case .weekday:
+            guard let (v, p) = resolveWeekday(s, m, g) else { return nil }
+            value = v; anchored = p
+            explicit = false
+        }
+        if type == .time, !value.contains("T") { type = .date }
+        if let p = anchored { last = p }
+        return TemporalExpression(start: start, end: end, type: type, value: value, mod: s.mod, isExplicit: explicit)
+    }
+
+    func durationValue(_ s: Sem, narrative: Bool) -> String {
+        var amount = s.amount
+        var unit = s.unit
+        if !narrative {
+            // TimeBank writes decades and centuries in years.
+            switch unit {
+            case .decade: unit = .year; amount = amount.map { $0 * 10 }
+            case .century: unit = .year; amount = amount.map { $0 * 100 }
+            case .millennium: unit = .year; amount = amount.map { $0 * 1000 }
+            default: break
+            }
+            if amount == nil, s.unit == .decade || s.unit == .century { unit = .year }
+        }
+        return TimexFormat.duration(amount, unit)
+    }
+
+    /// Time-of-day suffix: `T15:30`, `TMO`.
+    static func timeSuffix(hour: Int?, minute: Int?, dayPart: Int?) -> String {
+        if let h = hour { return "T" + TimexFormat.pad(h, 2) + ":" + TimexFormat.pad(minute ?? 0, 2) }
+        if let d = dayPart { return "T" + Lexicon.dayPartNames[d] }
+        return ""
+    }
+
+    func resolvePoint(_ s0: Sem, _ m: Match, _ g: Grammar) -> (String, Point?)? {
+        var s = s0
+        if let c = s.century {
+            if s.bc { return ("BC" + TimexFormat.pad(c, 2), nil) }
+            return (TimexFormat.pad(c, 2), nil)
+        }
+        if let d = s.decade {
+            if s.bc { return ("BC" + TimexFormat.pad(d, 3), nil) }
+            return (TimexFormat.pad(d, 3), nil)
+        }
+        let narrative = g.narrative
+        // Fill in the year (and month) from context.
+        if s.year == nil {
+            let base = s.anchor == .last ? (last ?? reference) : (narrative ? (last ?? reference) : (reference ?? last))
+            guard let base else {
+                // No context at all: unknown year.
+                return (unknownValue(s), nil)
+            }
+            if s.month == nil, s.day != nil {
+                // "the 20th": the month in context
+                guard let bm = base.month else { return (unknownValue(s), nil) }
+                s.month = bm
+            }
+            var y = base.year
+            s.bc = base.bc
+            if !narrative && s.anchor != .last, let ref = reference, base == ref {
+                // News: the nearest such month (or season) in the direction the sentence looks.
+                let refM = ref.month ?? 6
+                var target: Int?
+                if let mo = s.month { target = mo }
+                else if let se = s.season { target = [0, 4, 7, 10, 1][se] }
+                else if let q = s.quarter { target = (q - 1) * 3 + 1 }
+                if let t = target {
+                    var dir = s.direction
+                    if dir == 0 && !s.sameYear {
+                        dir = tense(g, m.start)
+                        if let se = s.season, se == 4 { _ = se }
+                    }
+                    if s.sameYear { dir = 0 }
+                    if s.quarter != nil && s.direction == 0 { dir = 0 }
+                    switch dir {
+                    case -1:
+                        if s0.direction == -1 {
+                            if t >= refM || (s.season != nil && t + 2 >= refM) { y -= 1 }
+                        } else if t > refM { y -= 1 }
+                    case 1:
+                        if s0.direction == 1 {
+                            if t <= refM { y += 1 }
+                        } else if t < refM { y += 1 }
+                    default: break
+                    }
+                }
+            } else if s.direction != 0 {
+                y += s.direction
+            }
+            s.year = y
+        }
+        if let h = s.holiday, let y = s.year {
+            let (mo, d) = Self.holidayDate(h, y)
+            s.month = mo; s.day = d
+        }
+        var p = Point(year: s.year!, bc: s.bc)
+        p.month = s.month
+        p.day = s.month != nil ? s.day : nil
+        if p.month == nil {
+            p.quarter = s.quarter; p.half = s.half; p.season = s.season
+        }
+        if let d = p.day, let mo = p.month, d > Cal.daysIn(mo, p.year) { return nil }
+        var v = Self.value(of: p)
+        if s.weekend == false, p.month == nil, p.quarter == nil, p.half == nil, p.season == nil, s.week != nil { }
+        if p.hasDay {
+            v += Self.timeSuffix(hour: s.hour, minute: s.minute, dayPart: s.dayPart)
+        }
+        return (v, p)
+    }
+
+    func unknownValue(_ s: Sem) -> String {
+        var v = "XXXX"
+        if let mo = s.month {
+            v += "-" + TimexFormat.pad(mo, 2)
+            if let d = s.day { v += "-" + TimexFormat.pad(d, 2) }
+        } else if let d = s.day {
+            v += "-XX-" + TimexFormat.pad(d, 2)
+        } else if let q = s.quarter { v += "-Q\(q)" }
+        else if let h = s.half { v += "-H\(h)" }
+        else if let se = s.season { v += "-" + Lexicon.seasonNames[se] }
+        return v
+    }
+
+    static func holidayDate(_ h: Sem.Holiday, _ y: Int) -> (Int, Int) {
+        switch h {
+        case .thanksgiving:
+            // Fourth Thursday of November
+            let wd = Cal.weekday(y, 11, 1)
+            let first = 1 + (4 - wd + 7) % 7
+            return (11, first + 21)
+        case .memorial:
+            let wd = Cal.weekday(y, 5, 31)
+            return (5, 31 - (wd - 1 + 7) % 7)
+        case .labor:
+            let wd = Cal.weekday(y, 9, 1)
+            return (9, 1 + (1 - wd + 7) % 7)
+        case .easter:
+            // Anonymous Gregorian algorithm
+            let a = y % 19, b = y / 100, c = y % 100, d = b / 4, e = b % 4
+            let f = (b + 8) / 25, gg = (b - f + 1) / 3, h2 = (19 * a + b - d - gg + 15) % 30
+            let i = c / 4, k = c % 4, l = (32 + 2 * e + 2 * i - h2 - k) % 7
+            let m = (a + 11 * h2 + 22 * l) / 451
+            let month = (h2 + l - 7 * m + 114) / 31
+            let day = (h2 + l - 7 * m + 114) % 31 + 1
+            return (month, day)
+        }
+    }
+
+    func resolveShift(_ s: Sem, _ g: Grammar) -> (String, Point?)? {
+        let narrative = g.narrative
+        var anchorKind = s.anchor
+        if s.isClockOnly {
+            // A clock time: on the last day mentioned, else the reference day.
+            if let l = last, l.hasDay { anchorKind = .last } else { anchorKind = .reference }
+        }
+        guard let a = anchor(anchorKind, narrative: narrative) else {
+            return (unresolvedShift(s), nil)
+        }
+        if s.latestQuarter {
+            guard let mo = a.month ?? (a.quarter.map { ($0 - 1) * 3 + 1 }) else { return ("\(TimexFormat.year(a.year))-QX", nil) }
+            var q = (mo - 1) / 3 + 1
+            var y = a.year
+            if a.quarter == nil { q -= 1; if q == 0 { q = 4; y -= 1 } }
+            let p = Point(year: y, quarter: q)
+            return (Self.value(of: p), p)
+        }
+        var p: Point
+        switch s.unit {
+        case .day:
+            if a.hasDay {
+                p = Self.shiftDay(a, s.offset)
+            } else {
+                // The anchor is coarser than a day: keep its precision.
+                if s.isClockOnly { return ("XXXX-XX-XX" + Self.timeSuffix(hour: s.shiftHour, minute: s.shiftMinute, dayPart: nil), nil) }
+                return (Self.value(of: a), nil)
+            }
+            var v = Self.value(of: p)
+            v += Self.timeSuffix(hour: s.shiftHour, minute: s.shiftMinute, dayPart: s.shiftDayPart)
+            return (v, p)
+        case .week, .weekend, .fortnight:
+            let weeks = s.unit == .fortnight ? s.offset * 2 : s.offset
+            guard a.hasDay else {
+                if let _ = a.month { return ("\(TimexFormat.year(a.year, bc: a.bc))-WXX", nil) }
+                return ("\(TimexFormat.year(a.year, bc: a.bc))-WXX", nil)
+            }
+            let d = Self.shiftDay(a, weeks * 7)
+            if s.amountWasCounted, s.grain == .week || s.grain == .none, s.anchor == .last {
+                // "two weeks later": a day
+                return (Self.value(of: d), d)
+            }
+            let w = Cal.isoWeek(d.year, d.month!, d.day!)
+            var v = TimexFormat.year(w.year) + "-W" + TimexFormat.pad(w.week, 2)
+            if s.unit == .weekend { v += "-WE" }
+            return (v, nil)
+        case .month:
+            guard let mo = a.month else {
+                if s.offset == 0 { return (Self.value(of: Point(year: a.year, bc: a.bc)), nil) }
+                return (TimexFormat.year(a.year, bc: a.bc) + "-XX", nil)
+            }
+            let r = Cal.addMonths(a.year, mo, s.offset)
+            p = Point(year: r.y, month: r.m)
+            return (Self.value(of: p), p)
+        case .quarter:
+            var q: Int
+            if let aq = a.quarter { q = aq } else if let mo = a.month { q = (mo - 1) / 3 + 1 } else {
+                return (TimexFormat.year(a.year, bc: a.bc) + "-QX", nil)
+            }
+            let t = a.year * 4 + (q - 1) + s.offset
+            let y = t >= 0 ? t / 4 : (t - 3) / 4
+            q = t - y * 4 + 1
+            p = Point(year: y, quarter: q)
+            return (Self.value(of: p), p)
+        case .half:
+            guard let mo = a.month else { return (TimexFormat.year(a.year) + "-HX", nil) }
+            p = Point(year: a.year, half: mo <= 6 ? 1 : 2)
+            return (Self.value(of: p), p)
+        case .year:
+            var y = a.bc ? -a.year : a.year
+            y += s.offset
+            var yp = Point(year: abs(y), bc: y < 0 || (a.bc && y == 0))
+            if s.keepAnchorGrain, let q = a.quarter { yp.quarter = q }
+            if s.keepAnchorGrain, a.quarter == nil, let mo = a.month { yp.quarter = (mo - 1) / 3 + 1 }
+            if s.grain == .quarter, yp.quarter == nil, let mo = a.month { yp.quarter = (mo - 1) / 3 + 1 }
+            if let q = s.quarter { yp.quarter = q }
+            if let se = s.season { yp.season = se; yp.quarter = nil }
+            if let h = s.half { yp.half = h; yp.quarter = nil }
+            return (Self.value(of: yp), yp)
+        case .decade:
+            let d = a.year / 10 + s.offset
+            return (a.bc ? "BC" + TimexFormat.pad(d, 3) : TimexFormat.pad(d, 3), nil)
+        case .century:
+            let c = a.year / 100 + s.offset
+            return (a.bc ? "BC" + TimexFormat.pad(c, 2) : TimexFormat.pad(c, 2), nil)
+        case .hour, .minute, .second:
+            // "two hours later", "an hour ago": the day in context
+            guard a.hasDay else { return (Self.value(of: a), nil) }
+            return (Self.value(of: a) + "TXX", nil)
+        default:
+            return nil
+        }
+    }
+
+    func unresolvedShift(_ s: Sem) -> String {
+        switch s.unit {
+        case .day: return "XXXX-XX-XX"
+        case .week, .weekend: return "XXXX-WXX"
+        case .month: return "XXXX-XX"
+        case .quarter: return "XXXX-QX"
+        default: return "XXXX"
+        }
+    }
+
+    func resolveWeekday(_ s: Sem, _ m: Match, _ g: Grammar) -> (String, Point?)? {
+        let narrative = g.narrative
+        let a: Point?
+        switch s.anchor {
+        case .last: a = last ?? reference
+        default:
+            if narrative { a = (last?.hasDay ?? false) ? last : reference } else { a = reference ?? last }
+        }
+        let part = Self.timeSuffix(hour: s.hour, minute: s.minute, dayPart: s.dayPart)
+        guard let a, a.hasDay else { return ("XXXX-WXX-\(s.weekday)" + part, nil) }
+        let wd = Cal.weekday(a.year, a.month!, a.day!)
+        var delta: Int
+        if s.thisWeek {
+            delta = s.weekday - wd
+        } else {
+            var dir = s.direction
+            if dir == 0 {
+                dir = narrative && s.anchor != .last ? 1 : tense(g, m.start)
+            }
+            if dir < 0 {
+                delta = -((wd - s.weekday + 7) % 7)
+                if s.direction < 0 && delta == 0 { delta = -7 }
+            } else {
+                delta = (s.weekday - wd + 7) % 7
+                if s.direction > 0 && delta == 0 { delta = 7 }
+            }
+        }
+        let p = Self.shiftDay(a, delta)
+        return (Self.value(of: p) + part, p)
+    }
+}
