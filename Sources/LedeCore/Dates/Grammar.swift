@@ -377,8 +377,11 @@ struct Grammar {
         let tk = t(i)
         if tk.kind == .number || tk.kind == .punct {
             take(parseNumeric(i))
-            take(parseCountUnit(i))
-            take(parseTime(i))
+            if tk.kind == .number {
+                take(parseDayFirst(i))
+                take(parseCountUnit(i))
+                take(parseTime(i))
+            }
             return best
         }
         let l = lx(i)
@@ -392,6 +395,11 @@ struct Grammar {
         }
         if l.number >= 0, l.flags & Lex.teen != 0 || l.flags & Lex.tens != 0 { take(parseSpokenYear(i)) }
         if l.unit != .none { take(parseUnitWord(i)) }
+        if l.unit == .year, !l.isPlural, adj(i + 1), p(i + 1, "-"), adj(i + 2), isK(i + 2, .ago) || isK(i + 2, .earlier) {
+            // "year-earlier results", "year-ago levels"
+            var s = Sem.shift(.year, -1, .last); s.keepAnchorGrain = true
+            take(Match(start: i, end: i + 3, sem: s))
+        }
         if l.dayPart != 0 { take(parseDayPart(i)) }
         switch l.key {
         case .none: break
@@ -887,7 +895,7 @@ struct Grammar {
         case .recently, .lately:
             return Match(start: i, end: i + 1, sem: .lit("PAST_REF"))
         case .previously, .formerly:
-            return Match(start: i, end: i + 1, sem: .lit("PAST_REF"))
+            return nil
         case .former:
             return narrative ? Match(start: i, end: i + 1, sem: .lit("PAST_REF")) : nil
         case .once:
@@ -934,12 +942,19 @@ struct Grammar {
         default: break
         }
         if l1.key != .none, l1.key != .a, l1.key != .an {
-            if var m = parseDeterminer(j) { m.start = i; take(m) }
+            if l1.key == .fiscal || l1.key == .calendar {
+                take(parseDeterminer(i))
+            } else if var m = parseDeterminer(j) { m.start = i; take(m) }
         }
+        if word(j, "full") || word(j, "entire") || word(j, "whole") { take(parseDeterminer(i)) }
         // "the weekend", "the year", "the month", "the quarter", "the day"
         if l1.unit != .none {
             if var m = parseUnitWord(j) { m.start = i; take(m) }
-            if !l1.isPlural, let s = theUnit(l1.unit) {
+            if !l1.isPlural, var s = theUnit(l1.unit) {
+                if word(j + 1, "ended") || word(j + 1, "ending") || word(j + 1, "ends") || word(j + 1, "through") {
+                    // "the year ended Aug. 31": a fiscal year, a length of time ending on the date
+                    s = Sem.duration(1, l1.unit)
+                }
                 take(Match(start: i, end: j + 1, sem: s))
             }
         }
@@ -1012,7 +1027,7 @@ struct Grammar {
     func theUnit(_ u: TUnit) -> Sem? {
         switch u {
         case .year, .month, .week, .quarter, .weekend:
-            var s = Sem.shift(u, 0, .auto)
+            var s = Sem.shift(u, 0, u == .quarter ? .last : .auto)
             s.isBareThe = true
             return s
         case .day:
@@ -1035,6 +1050,17 @@ struct Grammar {
             if key == .this, det == .past || det == .last { det = .last }
             if key == .this, det == .coming || det == .upcoming || det == .next { det = .next }
             if key == .that, det == .same { det = .same }
+        }
+        // "the fiscal year", "this fiscal year", "the full year", "the current fiscal quarter"
+        if isK(j, .fiscal) || isK(j, .calendar) || word(j, "full") || word(j, "entire") || word(j, "whole"),
+           lx(j + 1).unit == .year || lx(j + 1).unit == .quarter, !lx(j + 1).isPlural {
+            if key == .the && det == .the {
+                if var s = theUnit(lx(j + 1).unit) {
+                    if word(j + 2, "ended") || word(j + 2, "ending") || word(j + 2, "ends") { s = Sem.duration(1, lx(j + 1).unit) }
+                    return Match(start: i, end: j + 2, sem: s)
+                }
+            }
+            j += 1
         }
         // Count + unit: "the past two months", "the next few days", "last three years", "the first nine months"
         if [K.past, .last, .next, .coming, .previous, .following, .final, .recent, .prior, .preceding, .subsequent, .ensuing, .upcoming, .these].contains(det) || key == .the && lx(j).ordinal != 0 {
@@ -1165,6 +1191,12 @@ struct Grammar {
         if l.unit != .none, l.isPlural {
             if det == .recent || det == .past || det == .coming || det == .next || det == .last || det == .these {
                 if det == .these, l.unit == .day { return Match(start: i, end: j + 1, sem: .lit("PRESENT_REF")) }
+                // "recent years", "recent weeks and months": the recent past, not a length of time
+                if det == .recent {
+                    var e = j + 1
+                    if isK(e, .and), lx(e + 1).unit != .none, lx(e + 1).isPlural { e += 2 }
+                    return Match(start: i, end: e, sem: .lit("PAST_REF"))
+                }
                 let s = Sem.duration(nil, l.unit)
                 return Match(start: i, end: j + 1, sem: s)
             }
@@ -1418,8 +1450,8 @@ struct Grammar {
         case .daily: return adverbSet(i, "P1D")
         case .weekly: return adverbSet(i, "P1W")
         case .monthly: return adverbSet(i, "P1M")
-        case .quarterly: return adverbSet(i, "P3M")
-        case .annually, .yearly: return adverbSet(i, "P1Y")
+        case .quarterly: return nil
+        case .annually, .yearly: return nil
         case .hourly: return adverbSet(i, "PT1H")
         case .nightly: return adverbSet(i, "XXXX-XX-XXTNI")
         case .biweekly: return adverbSet(i, "P2W")

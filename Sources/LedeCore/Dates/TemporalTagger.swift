@@ -188,28 +188,69 @@ public struct TemporalTagger {
 
     // MARK: Resolution
 
-    /// The tense of the sentence around token i: +1 future, -1 past, 0 not known.
+    /// The tense around token i: +1 future, -1 past, 0 not known. The tense
+    /// marker nearest to the expression in its sentence decides; reporting
+    /// verbs ("said") say nothing about when the reported thing happens.
     func tense(_ g: Grammar, _ i: Int) -> Int {
-        var s = i
-        var steps = 0
-        while s > 0, !g.boundaryBefore(s), steps < 40 { s -= 1; steps += 1 }
-        var e = i
-        steps = 0
-        while e + 1 < g.n, !g.boundaryBefore(e + 1), steps < 40 { e += 1; steps += 1 }
-        var j = s
-        while j <= e {
-            let tk = g.t(j)
-            if tk.kind == .word {
-                if g.word(j, "will") || g.word(j, "shall") || g.word(j, "ll") && g.p(j - 1, "'") || g.word(j, "wo") && g.word(j + 1, "n")
-                    || g.word(j, "scheduled") || g.word(j, "planned") || g.word(j, "plans") || g.word(j, "expected") && g.isK(j + 1, .to)
-                    || g.word(j, "going") && g.isK(j + 1, .to) || g.word(j, "due") && g.isK(j + 1, .to) || g.word(j, "set") && g.isK(j + 1, .to)
-                    || (g.word(j, "is") || g.word(j, "are")) && g.isK(j + 1, .to) || g.word(j, "upcoming") || g.word(j, "tomorrow") {
-                    return 1
-                }
-            }
-            j += 1
+        var best = 0
+        var bestDistance = Int.max
+        func consider(_ j: Int) {
+            let d = abs(j - i)
+            guard d < bestDistance else { return }
+            let v = marker(g, j)
+            if v != 0 { best = v; bestDistance = d }
         }
-        return -1
+        var j = i - 1
+        var steps = 0
+        while j >= 0, steps < 40 {
+            consider(j)
+            if g.boundaryBefore(j) { break }
+            j -= 1; steps += 1
+        }
+        j = i + 1
+        steps = 0
+        while j < g.n, steps < 40, !g.boundaryBefore(j) {
+            consider(j)
+            j += 1; steps += 1
+        }
+        return best
+    }
+
+    /// +1 for a word that marks the future, -1 for one that marks the past.
+    func marker(_ g: Grammar, _ j: Int) -> Int {
+        let tk = g.t(j)
+        guard tk.kind == .word else { return 0 }
+        let len = tk.length
+        if g.word(j, "will") || g.word(j, "shall") || g.word(j, "ll") && g.p(j - 1, "'") || g.word(j, "wo") && g.word(j + 1, "n")
+            || g.word(j, "would") || g.word(j, "scheduled") || g.word(j, "upcoming") || g.word(j, "tomorrow")
+            || g.word(j, "expects") || g.word(j, "plans") || g.word(j, "going") && g.isK(j + 1, .to)
+            || (g.word(j, "is") || g.word(j, "are") || g.word(j, "due") || g.word(j, "set")) && g.isK(j + 1, .to) && !g.isK(j + 2, .the)
+            || g.word(j, "next") || g.word(j, "coming") {
+            return 1
+        }
+        if g.word(j, "was") || g.word(j, "were") || g.word(j, "had") || g.word(j, "did") || g.word(j, "ago")
+            || g.word(j, "rose") || g.word(j, "fell") || g.word(j, "began") || g.word(j, "came") || g.word(j, "went")
+            || g.word(j, "took") || g.word(j, "made") || g.word(j, "gave") || g.word(j, "got") || g.word(j, "won")
+            || g.word(j, "lost") || g.word(j, "sold") || g.word(j, "bought") || g.word(j, "paid") || g.word(j, "held")
+            || g.word(j, "met") || g.word(j, "left") || g.word(j, "saw") || g.word(j, "became") || g.word(j, "ran")
+            || g.word(j, "grew") || g.word(j, "fought") || g.word(j, "led") || g.word(j, "brought") || g.word(j, "spent")
+            || g.word(j, "built") || g.word(j, "sent") || g.word(j, "struck") || g.word(j, "broke") || g.word(j, "wrote")
+            || g.word(j, "fled") || g.word(j, "found") || g.word(j, "earned") || g.word(j, "last") || g.word(j, "earlier")
+            || g.word(j, "yesterday") || g.word(j, "since") || g.word(j, "ended") {
+            return -1
+        }
+        // Regular past tenses and participles: "reported", "closed" (but not "expected", "scheduled", "planned").
+        if len > 4, !tk.isCapitalized, g.text[Int(tk.end) - 1] == UInt8(ascii: "d"), g.text[Int(tk.end) - 2] == UInt8(ascii: "e"),
+           !(g.word(j, "expected") || g.word(j, "proposed") || g.word(j, "planned") || g.word(j, "need") || g.word(j, "indeed")
+             || g.word(j, "speed") || g.word(j, "based") || g.word(j, "united") || g.word(j, "limited") || g.word(j, "related")
+             || g.word(j, "red") || g.word(j, "hundred") || g.word(j, "feed") || g.word(j, "seed") || g.word(j, "proceed")
+             || g.word(j, "succeed") || g.word(j, "exceed") || g.word(j, "bed") || g.word(j, "shed") || g.word(j, "weed")
+             || g.word(j, "breed") || g.word(j, "bleed") || g.word(j, "greed") || g.word(j, "creed") || g.word(j, "embed")) {
+            // "-ed" after "is/are/be" is a passive, not a tense: "is expected", "will be held"
+            if g.word(j - 1, "be") || g.word(j - 1, "been") { return 0 }
+            return -1
+        }
+        return 0
     }
 
     /// A point's TIMEX3 value at its own precision.
@@ -265,7 +306,7 @@ public struct TemporalTagger {
             guard let (v, p) = resolvePoint(s, m, g) else { return nil }
             value = v; anchored = p
         case .shift:
-            guard let (v, p) = resolveShift(s, g) else { return nil }
+            guard let (v, p) = resolveShift(s, m, g) else { return nil }
             value = v; anchored = p
             explicit = false
         case .weekday:
@@ -291,6 +332,8 @@ public struct TemporalTagger {
             }
             if amount == nil, s.unit == .decade || s.unit == .century { unit = .year }
         }
+        // "the next three quarters" → P9M
+        if unit == .quarter, let a = amount { unit = .month; amount = a * 3 }
         return TimexFormat.duration(amount, unit)
     }
 
@@ -327,31 +370,31 @@ public struct TemporalTagger {
             var y = base.year
             s.bc = base.bc
             if !narrative && s.anchor != .last, let ref = reference, base == ref {
-                // News: the nearest such month (or season) in the direction the sentence looks.
-                let refM = ref.month ?? 6
-                var target: Int?
-                if let mo = s.month { target = mo }
-                else if let se = s.season { target = [0, 4, 7, 10, 1][se] }
-                else if let q = s.quarter { target = (q - 1) * 3 + 1 }
-                if let t = target {
+                // News: the nearest such month (or season or quarter) to the date of writing,
+                // in the direction the sentence looks.
+                if let t = Self.monthPosition(s) {
+                    let refPos = Double(ref.year * 12 + (ref.month ?? 6) - 1) + Double((ref.day ?? 15) - 1) / 31
                     var dir = s.direction
-                    if dir == 0 && !s.sameYear {
-                        dir = tense(g, m.start)
-                        if let se = s.season, se == 4 { _ = se }
-                    }
+                    if dir == 0 && !s.sameYear { dir = tense(g, m.start) }
                     if s.sameYear { dir = 0 }
-                    if s.quarter != nil && s.direction == 0 { dir = 0 }
-                    switch dir {
-                    case -1:
-                        if s0.direction == -1 {
-                            if t >= refM || (s.season != nil && t + 2 >= refM) { y -= 1 }
-                        } else if t > refM { y -= 1 }
-                    case 1:
-                        if s0.direction == 1 {
-                            if t <= refM { y += 1 }
-                        } else if t < refM { y += 1 }
-                    default: break
+                    var bestYear = y
+                    var bestDist = Double.infinity
+                    // How far a "last"/"next" month must lie from now: a different month,
+                    // a different day, a season that is over.
+                    let margin = s.day != nil ? 0.0 : (s.month != nil ? 0.5 : 1.5)
+                    for cy in (y - 1)...(y + 1) {
+                        let d = Double(cy * 12) + t - refPos
+                        if s.direction < 0, d > -margin { continue }
+                        if s.direction > 0, d < margin { continue }
+                        var cost = abs(d)
+                        if s.direction == 0 {
+                            // The tense of the sentence: a month in the wrong direction costs more.
+                            if dir > 0, d < -1 { cost += 4 }
+                            if dir < 0, d > 1 { cost += 4 }
+                        }
+                        if cost < bestDist { bestDist = cost; bestYear = cy }
                     }
+                    y = bestYear
                 }
             } else if s.direction != 0 {
                 y += s.direction
@@ -375,6 +418,18 @@ public struct TemporalTagger {
             v += Self.timeSuffix(hour: s.hour, minute: s.minute, dayPart: s.dayPart)
         }
         return (v, p)
+    }
+
+    /// Where in its year a partial date lies, in months from January 1 (for choosing the nearest year).
+    static func monthPosition(_ s: Sem) -> Double? {
+        if let mo = s.month {
+            if let d = s.day { return Double(mo - 1) + Double(d - 1) / 31 }
+            return Double(mo - 1) + 0.5
+        }
+        if let se = s.season { return [0, 3.5, 6.5, 9.5, 12.5][se] }
+        if let q = s.quarter { return Double((q - 1) * 3) + 1.5 }
+        if let h = s.half { return h == 1 ? 3 : 9 }
+        return nil
     }
 
     func unknownValue(_ s: Sem) -> String {
@@ -415,7 +470,7 @@ public struct TemporalTagger {
         }
     }
 
-    func resolveShift(_ s: Sem, _ g: Grammar) -> (String, Point?)? {
+    func resolveShift(_ s: Sem, _ m: Match, _ g: Grammar) -> (String, Point?)? {
         let narrative = g.narrative
         var anchorKind = s.anchor
         if s.isClockOnly {
@@ -425,7 +480,14 @@ public struct TemporalTagger {
         guard let a = anchor(anchorKind, narrative: narrative) else {
             return (unresolvedShift(s), nil)
         }
-        if s.latestQuarter {
+        if s.isBareThe, s.unit == .quarter {
+            // "the quarter": the quarter being discussed, else the last one reported on.
+            if let l = last, let q = l.quarter {
+                let p = Point(year: l.year, quarter: q)
+                return (Self.value(of: p), p)
+            }
+        }
+        if s.latestQuarter || (s.isBareThe && s.unit == .quarter) {
             guard let mo = a.month ?? (a.quarter.map { ($0 - 1) * 3 + 1 }) else { return ("\(TimexFormat.year(a.year))-QX", nil) }
             var q = (mo - 1) / 3 + 1
             var y = a.year
@@ -452,7 +514,18 @@ public struct TemporalTagger {
                 if let _ = a.month { return ("\(TimexFormat.year(a.year, bc: a.bc))-WXX", nil) }
                 return ("\(TimexFormat.year(a.year, bc: a.bc))-WXX", nil)
             }
-            let d = Self.shiftDay(a, weeks * 7)
+            var shift = weeks * 7
+            if s.unit == .weekend {
+                // The weekend just past in a report, the coming one when the sentence looks ahead.
+                let wd = Cal.weekday(a.year, a.month!, a.day!)
+                if s.offset == 0, wd <= 5 {
+                    let future = tense(g, m.start) > 0 || (!s.isBareThe && tense(g, m.start) == 0)
+                    if !future { shift -= 7 }
+                } else if s.offset < 0, wd >= 6 {
+                    shift = -7
+                }
+            }
+            let d = Self.shiftDay(a, shift)
             if s.amountWasCounted, s.grain == .week || s.grain == .none, s.anchor == .last {
                 // "two weeks later": a day
                 return (Self.value(of: d), d)
@@ -484,6 +557,11 @@ public struct TemporalTagger {
             p = Point(year: a.year, half: mo <= 6 ? 1 : 2)
             return (Self.value(of: p), p)
         case .year:
+            // "a year ago", "a year earlier" in a report on a quarter: the same quarter a year before.
+            if s.amountWasCounted || s.keepAnchorGrain, abs(s.offset) == 1, let l = last, let q = l.quarter, !l.bc {
+                let p = Point(year: l.year + s.offset, quarter: q)
+                return (Self.value(of: p), p)
+            }
             var y = a.bc ? -a.year : a.year
             y += s.offset
             var yp = Point(year: abs(y), bc: y < 0 || (a.bc && y == 0))
