@@ -57,7 +57,11 @@ struct Dates: ParsableCommand {
             for i in f.indices { f[i].start += source.bomLength; f[i].end += source.bomLength }
             found = f
         } else {
-            found = ProseDates.tagText(source, referenceDate: reference, genre: forcedGenre)
+            var tagger = TemporalTagger(referenceDate: reference, genre: forcedGenre)
+            var f = source.bytes.withUnsafeBufferPointer { tagger.tag($0) }
+            for i in f.indices { f[i].start += source.bomLength; f[i].end += source.bomLength }
+            found = f
+            if ProcessInfo.processInfo.environment["LEDE_DATES_GENRE"] != nil { printError("genre: \(tagger.genre.rawValue)") }
         }
         // Offsets are into the file as stored (with its BOM, if any).
         var fileBytes = source.bytes

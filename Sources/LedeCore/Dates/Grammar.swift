@@ -951,7 +951,7 @@ struct Grammar {
         if l1.unit != .none {
             if var m = parseUnitWord(j) { m.start = i; take(m) }
             if !l1.isPlural, var s = theUnit(l1.unit) {
-                if word(j + 1, "ended") || word(j + 1, "ending") || word(j + 1, "ends") || word(j + 1, "through") {
+                if l1.unit == .year, word(j + 1, "ended") || word(j + 1, "ending") || word(j + 1, "ends") || word(j + 1, "through") {
                     // "the year ended Aug. 31": a fiscal year, a length of time ending on the date
                     s = Sem.duration(1, l1.unit)
                 }
@@ -969,6 +969,8 @@ struct Grammar {
                 if isK(e, .fiscal) || isK(e, .calendar) { e += 1 }
                 if isK(e, .period) || lx(e).unit == .year && !lx(e).isPlural || lx(e).unit == .quarter && !lx(e).isPlural {
                     var s = Sem(); s.year = y; s.explicit = true
+                    // "the 1988 quarter", "the 1989 period": the quarter under discussion, in that year
+                    s.quarterFromContext = isK(e, .period) || lx(e).unit == .quarter
                     take(Match(start: i, end: e + 1, sem: s))
                 }
             }
@@ -1191,12 +1193,6 @@ struct Grammar {
         if l.unit != .none, l.isPlural {
             if det == .recent || det == .past || det == .coming || det == .next || det == .last || det == .these {
                 if det == .these, l.unit == .day { return Match(start: i, end: j + 1, sem: .lit("PRESENT_REF")) }
-                // "recent years", "recent weeks and months": the recent past, not a length of time
-                if det == .recent {
-                    var e = j + 1
-                    if isK(e, .and), lx(e + 1).unit != .none, lx(e + 1).isPlural { e += 2 }
-                    return Match(start: i, end: e, sem: .lit("PAST_REF"))
-                }
                 let s = Sem.duration(nil, l.unit)
                 return Match(start: i, end: j + 1, sem: s)
             }

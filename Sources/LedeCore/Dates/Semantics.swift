@@ -87,6 +87,8 @@ struct Sem {
     /// A weekday written before a full date ("Sunday, March 8").
     var weekdayHint = 0
     var holiday: Holiday?
+    /// "the 1988 period": the quarter of the last date mentioned, in the year named.
+    var quarterFromContext = false
     /// A clock time with no day of its own ("at 3 p.m.").
     var isClockOnly = false
 

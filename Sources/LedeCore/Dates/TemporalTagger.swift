@@ -46,7 +46,7 @@ public struct TemporalTagger {
         // Like HeidelTime's choice of domain: news is told from its date of writing (deictic words,
         // weekdays, recent years); history is told in years long before the reference date.
         let years = oldYears + recentYears
-        if oldYears >= 3 && oldYears > 2 * (recentYears + deicticCues) { return true }
+        if oldYears >= 5 && oldYears > 4 * (recentYears + deicticCues) { return true }
         if years >= 12 && deicticCues * 4 < years && oldYears * 3 >= years { return true }
         return false
     }
@@ -236,7 +236,7 @@ public struct TemporalTagger {
             || g.word(j, "grew") || g.word(j, "fought") || g.word(j, "led") || g.word(j, "brought") || g.word(j, "spent")
             || g.word(j, "built") || g.word(j, "sent") || g.word(j, "struck") || g.word(j, "broke") || g.word(j, "wrote")
             || g.word(j, "fled") || g.word(j, "found") || g.word(j, "earned") || g.word(j, "last") || g.word(j, "earlier")
-            || g.word(j, "yesterday") || g.word(j, "since") || g.word(j, "ended") {
+            || g.word(j, "yesterday") || g.word(j, "since") || g.word(j, "ended") || g.word(j, "said") {
             return -1
         }
         // Regular past tenses and participles: "reported", "closed" (but not "expected", "scheduled", "planned").
@@ -372,7 +372,12 @@ public struct TemporalTagger {
             if !narrative && s.anchor != .last, let ref = reference, base == ref {
                 // News: the nearest such month (or season or quarter) to the date of writing,
                 // in the direction the sentence looks.
-                if let t = Self.monthPosition(s) {
+                if s.season != nil, s.direction != 0 {
+                    // "last fall", "next spring": the season of the year before or after
+                    y += s.direction
+                } else if s.sameYear {
+                    // "this September", "this summer": in the year of writing
+                } else if let t = Self.monthPosition(s) {
                     let refPos = Double(ref.year * 12 + (ref.month ?? 6) - 1) + Double((ref.day ?? 15) - 1) / 31
                     var dir = s.direction
                     if dir == 0 && !s.sameYear { dir = tense(g, m.start) }
@@ -405,6 +410,7 @@ public struct TemporalTagger {
             let (mo, d) = Self.holidayDate(h, y)
             s.month = mo; s.day = d
         }
+        if s.quarterFromContext, let l = last, let q = l.quarter, !l.bc { s.quarter = q }
         var p = Point(year: s.year!, bc: s.bc)
         p.month = s.month
         p.day = s.month != nil ? s.day : nil
@@ -427,6 +433,14 @@ public struct TemporalTagger {
             return Double(mo - 1) + 0.5
         }
         if let se = s.season { return [0, 3.5, 6.5, 9.5, 12.5][se] }
+        if let h = s.holiday {
+            switch h {
+            case .thanksgiving: return 10.8
+            case .easter: return 3.3
+            case .memorial: return 4.9
+            case .labor: return 8.1
+            }
+        }
         if let q = s.quarter { return Double((q - 1) * 3) + 1.5 }
         if let h = s.half { return h == 1 ? 3 : 9 }
         return nil
@@ -616,7 +630,8 @@ public struct TemporalTagger {
             if dir == 0 {
                 dir = narrative && s.anchor != .last ? 1 : tense(g, m.start)
             }
-            if dir < 0 {
+            if dir <= 0 {
+                // News reports what happened: a weekday is the last one, unless the sentence looks ahead.
                 delta = -((wd - s.weekday + 7) % 7)
                 if s.direction < 0 && delta == 0 { delta = -7 }
             } else {
