@@ -233,7 +233,7 @@ struct Grammar {
             || word(i, "killed") || word(i, "kill") || word(i, "killing") || word(i, "about") || word(i, "some")
             || word(i, "nearly") || word(i, "almost") || word(i, "approximately") || word(i, "roughly")
             || word(i, "least") || word(i, "than") || word(i, "over") || word(i, "under") || word(i, "only")
-            || word(i, "to") && (t(i - 1).kind == .number) {
+            || word(i, "to") && t(i - 1).kind == .number && yearNumber(i - 1) == nil {
             return true
         }
         return false
@@ -481,11 +481,8 @@ struct Grammar {
                 // Year: ", 1998", " 1998", ", '98"
                 var y = e
                 if p(y, ",") { y += 1 }
-                if let yr = yearNumber(y), !quantityAfter(y + 1, value: yr) {
-                    s.year = yr; s.explicit = true; e = y + 1
-                    if let (bc, ee) = era(e) { s.bc = bc; e = ee }
-                } else if p(y, "'"), adj(y + 1), let v = num(y + 1), t(y + 1).digits == 2 {
-                    s.year = twoDigitYear(v); s.explicit = true; e = y + 2
+                if let (yr, bc, ye) = yearAfter(y) {
+                    s.year = yr; s.bc = bc; s.explicit = true; e = ye
                 }
                 return Match(start: i, end: e, sem: s)
             }
@@ -493,15 +490,9 @@ struct Grammar {
         // Month and year: "July 2018", "July, 2018", "July of 2018", "Sept. '98"
         var y = e
         if p(y, ",") { y += 1 } else if isK(y, .of) { y += 1 }
-        if let yr = yearNumber(y), !quantityAfter(y + 1, value: yr), !(adj(y + 1) && p(y + 1, "-") && t(y + 2).kind == .number && adj(y + 2)) || t(y + 2).digits == 2 {
-            s.year = yr; s.explicit = true
-            var ee = y + 1
-            if let (bc, e2) = era(ee) { s.bc = bc; ee = e2 }
-            return Match(start: i, end: ee, sem: s)
-        }
-        if p(y, "'"), adj(y + 1), let v = num(y + 1), t(y + 1).digits == 2, !(adj(y + 2) && isK(y + 2, .s)) {
-            s.year = twoDigitYear(v); s.explicit = true
-            return Match(start: i, end: y + 2, sem: s)
+        if let (yr, bc, ye) = yearAfter(y) {
+            s.year = yr; s.bc = bc; s.explicit = true
+            return Match(start: i, end: ye, sem: s)
         }
         // Month alone.
         if l.isAmbiguous {
@@ -544,18 +535,47 @@ struct Grammar {
         var e = me
         var y = e
         if p(y, ",") { y += 1 }
-        if let yr = yearNumber(y), !quantityAfter(y + 1, value: yr) {
-            s.year = yr; s.explicit = true; e = y + 1
-            if let (bc, ee) = era(e) { s.bc = bc; e = ee }
-        } else if p(y, "'"), adj(y + 1), let v = num(y + 1), t(y + 1).digits == 2 {
-            s.year = twoDigitYear(v); s.explicit = true; e = y + 2
+        if let (yr, bc, ye) = yearAfter(y) {
+            s.year = yr; s.bc = bc; s.explicit = true; e = ye
         } else if lx(m).isAmbiguous, !t(m).isCapitalized {
             return nil
         }
         return Match(start: i, end: e, sem: s)
     }
 
+    /// A range of days before a month: "22–25 April 1951", "3 and 4 June": the first day and the date that ends it.
+    func dayRange(_ i: Int) -> (Match, Match)? {
+        let tk = t(i)
+        guard tk.kind == .number, !tk.grouped, tk.digits <= 2, tk.num >= 1, tk.num <= 31 else { return nil }
+        var j = i + 1
+        if adj(j), [K.st, .nd, .rd, .th].contains(k(j)) { j += 1 }
+        if p(j, "-") { j += 1; if p(j, "-") { j += 1 } }
+        else if isK(j, .to) || isK(j, .and) || isK(j, .through) || isK(j, .until) { j += 1 }
+        else { return nil }
+        guard let y = parseDayFirst(j), let d2 = y.sem.day, d2 > Int(tk.num), y.start == j else { return nil }
+        var x = y.sem
+        x.day = Int(tk.num)
+        x.explicit = y.sem.explicit
+        return (Match(start: i, end: isK(i + 1, .st) || isK(i + 1, .nd) || isK(i + 1, .rd) || isK(i + 1, .th) ? i + 2 : i + 1, sem: x), y)
+    }
+
     func twoDigitYear(_ v: Int) -> Int { v < 30 ? 2000 + v : 1900 + v }
+
+    /// A year written after a month, a day or a season: "1998", "481 BC", "AD 9", "'98".
+    func yearAfter(_ y: Int) -> (year: Int, bc: Bool, end: Int)? {
+        if let yr = yearNumber(y), !quantityAfter(y + 1, value: yr) {
+            if let (bc, e) = era(y + 1) { return (yr, bc, e) }
+            return (yr, false, y + 1)
+        }
+        if let v = num(y), v > 0, t(y).digits <= 4, !t(y).grouped, let (bc, e) = era(y + 1) { return (v, bc, e) }
+        if isK(y, .ad), t(y).isAllCaps || t(y).isCapitalized, let v = num(y + 1), v > 0, t(y + 1).digits <= 4, !t(y + 1).grouped {
+            return (v, false, y + 2)
+        }
+        if p(y, "'"), adj(y + 1), let v = num(y + 1), t(y + 1).digits == 2, !(adj(y + 2) && t(y + 2).kind == .word) {
+            return (twoDigitYear(v), false, y + 2)
+        }
+        return nil
+    }
 
     // MARK: Numeric forms
 
@@ -651,10 +671,7 @@ struct Grammar {
             if quantityAfter(i + 1, value: y) { return nil }
             // A year in a list of numbers ("1999, 2000 and 2001 models")? Keep it.
             // A number after a capitalized name: "Boeing 747", "Windows 2000", "Euro 2016".
-            if t(i - 1).kind == .word, t(i - 1).isCapitalized, !sentenceInitial(i - 1), lx(i - 1).key == .none,
-               lx(i - 1).month == 0, lx(i - 1).season == 0, lx(i - 1).weekday == 0, lx(i - 1).unit == .none, !word(i - 1, "in") {
-                if !(word(i - 1, "christmas") || word(i - 1, "easter")) { return nil }
-            }
+
             // Numbers among other numbers ("1200 1500 1800") or times of day ("at 1430 hours")
             if isK(i + 1, .hrs) || word(i + 1, "hours") && isK(i - 1, .at) { return nil }
             if y < 1500 && !narrative {
@@ -801,20 +818,22 @@ struct Grammar {
         if l.isAmbiguous {
             // "fall" is a verb far more often than a season
             guard monthCueBefore(i) || t(i).isCapitalized && !sentenceInitial(i) || isK(i - 1, .the) else { return nil }
-            if isK(i - 1, .the), isK(i + 1, .of), !(yearNumber(i + 2) != nil) { return nil }  // "the fall of Rome"
+            if isK(i - 1, .the), isK(i + 1, .of), yearAfter(i + 2) == nil { return nil }  // "the fall of Rome"
         }
         var s = Sem(); s.season = Int(l.season)
         var e = i + 1
         var y = e
         if isK(y, .of) || p(y, ",") { y += 1 }
-        if let yr = yearNumber(y), !quantityAfter(y + 1, value: yr) {
-            s.year = yr; s.explicit = true; e = y + 1
+        if let (yr, bc, ye) = yearAfter(y) {
+            s.year = yr; s.bc = bc; s.explicit = true; e = ye
         } else if isK(y - 1, .of), let m = parseDeterminer(y), m.sem.kind == .shift, m.sem.unit == .year {
             s.kind = .shift; s.unit = .year; s.offset = m.sem.offset; s.anchor = m.sem.anchor; s.grain = .none
             e = m.end
         } else if isK(y - 1, .of), isK(y, .that), lx(y + 1).unit == .year {
             s.kind = .shift; s.unit = .year; s.offset = 0; s.anchor = .last; e = y + 2
         }
+        // News rarely dates by a bare season ("in summer"): only with a year or a determiner.
+        if !narrative, s.year == nil, s.kind == .point { return nil }
         // A bare "spring" as a noun after an adjective ("Arab Spring", "hot springs") is not a date:
         if s.year == nil, s.kind == .point, t(i - 1).kind == .word, t(i - 1).isCapitalized, lx(i - 1).key == .none, !sentenceInitial(i - 1) {
             return nil
@@ -851,6 +870,11 @@ struct Grammar {
     /// "morning", "the afternoon" (on the day in context), "mornings" (a set).
     func parseDayPart(_ i: Int) -> Match? {
         let l = lx(i)
+        // "at night", "night fell": a night whose date is not known (history texts mark these)
+        if narrative, !l.isPlural, l.dayPart == 4 || l.dayPart == 5, !isK(i - 1, .the), !isK(i - 1, .that), !isK(i - 1, .this),
+           lx(i - 1).weekday == 0, !isK(i + 1, .of), t(i - 1).kind != .number {
+            return Match(start: i, end: i + 1, sem: .lit("XXXX-XX-XXT" + Lexicon.dayPartNames[Int(l.dayPart)]))
+        }
         // "the morning of July 4", "the night of 9 November"
         if isK(i + 1, .of), let m = parseExplicit(i + 2), m.sem.day != nil {
             var s = m.sem; s.dayPart = Int(l.dayPart); s.type = .time
@@ -903,8 +927,12 @@ struct Grammar {
         case .soon:
             return nil
         case .future:
-            if isK(i - 1, .the) || isK(i - 1, .near) { return nil }
-            return nil
+            // History texts (TIMEX2 conventions) mark "future" and "recent" as references.
+            if isK(i - 1, .the) || isK(i - 1, .near) || !narrative { return nil }
+            return Match(start: i, end: i + 1, sem: .lit("FUTURE_REF"))
+        case .recent:
+            if !narrative || lx(i + 1).unit != .none || isK(i - 1, .the) || isK(i - 1, .most) { return nil }
+            return Match(start: i, end: i + 1, sem: .lit("PAST_REF"))
         case .at:
             // "at present", "at the moment", "at this time", "at that time"
             if isK(i + 1, .present) { return Match(start: i + 1, end: i + 2, sem: .lit("PRESENT_REF")) }
@@ -989,7 +1017,7 @@ struct Grammar {
         }
         if l1.season != 0, !l1.isPlural {
             if var m = parseSeason(j) { m.start = i; take(m) }
-            else if !l1.isAmbiguous || isK(j + 1, .of) == false {
+            else if narrative, !l1.isAmbiguous || isK(j + 1, .of) == false {
                 var s = Sem(); s.season = Int(l1.season)
                 take(Match(start: i, end: j + 1, sem: s))
             }
@@ -1030,10 +1058,6 @@ struct Grammar {
         switch u {
         case .year, .month, .week, .quarter, .weekend:
             var s = Sem.shift(u, 0, u == .quarter ? .last : .auto)
-            s.isBareThe = true
-            return s
-        case .day:
-            var s = Sem.shift(.day, 0, .last)
             s.isBareThe = true
             return s
         default: return nil
@@ -1128,7 +1152,7 @@ struct Grammar {
             default: return nil
             }
             var e = j + 1
-            if isK(e, .of), let y = yearNumber(e + 1) { s.year = y; s.explicit = true; e += 2 }
+            if isK(e, .of), let (y, bc, ye) = yearAfter(e + 1) { s.year = y; s.bc = bc; s.explicit = true; e = ye }
             return Match(start: i, end: e, sem: s)
         }
         // Part of day: "this morning", "last night", "this afternoon", "that evening", "the next morning"
@@ -1269,7 +1293,7 @@ struct Grammar {
                 var m = Match(start: i, end: e, sem: s)
                 var y = e
                 if p(y, ",") || isK(y, .of) { y += 1 }
-                if let yr = yearNumber(y) { m.sem.year = yr; m.sem.explicit = true; m.end = y + 1 }
+                if let (yr, bc, ye) = yearAfter(y) { m.sem.year = yr; m.sem.bc = bc; m.sem.explicit = true; m.end = ye }
                 take(m)
             }
             take(parseExplicit(i))
@@ -1280,7 +1304,7 @@ struct Grammar {
             var m = Match(start: i, end: i + 1, sem: s)
             var y = i + 1
             if isK(y, .of) { y += 1 }
-            if let yr = yearNumber(y) { m.sem.year = yr; m.sem.explicit = true; m.end = y + 1 }
+            if let (yr, bc, ye) = yearAfter(y) { m.sem.year = yr; m.sem.bc = bc; m.sem.explicit = true; m.end = ye }
             take(m)
         }
         switch l.key {
@@ -1443,7 +1467,7 @@ struct Grammar {
     /// "twice a week", "per day".
     func parseSet(_ i: Int) -> Match? {
         switch k(i) {
-        case .daily: return adverbSet(i, "P1D")
+        case .daily: return adverbSet(i, narrative ? "XXXX-XX-XX" : "P1D")
         case .weekly: return adverbSet(i, "P1W")
         case .monthly: return adverbSet(i, "P1M")
         case .quarterly: return nil
@@ -1665,7 +1689,7 @@ struct Grammar {
         guard t(i).isCapitalized || t(i).isAllCaps else { return nil }
         var y = e
         if p(y, ",") { y += 1 }
-        if let yr = yearNumber(y) { s.year = yr; s.explicit = true; e = y + 1 }
+        if let (yr, bc, ye) = yearAfter(y) { s.year = yr; s.bc = bc; s.explicit = true; e = ye }
         return Match(start: i, end: e, sem: s)
     }
 

@@ -105,6 +105,11 @@ public struct TemporalTagger {
         while i < n {
             g.lastWasBC = last?.bc ?? false
             g.lastYear = last?.year
+            if let (x, y) = g.dayRange(i) {
+                appendRange(x, y, g, &out)
+                i = y.end
+                continue
+            }
             guard var m = g.match(at: i) else { i += 1; continue }
             // A range: "from 1939 to 1945", "1914–18", "between May and July 2002", "July 16–18, 2018".
             if let (second, connectorOK) = rangeTail(g, m), connectorOK {
@@ -119,15 +124,7 @@ public struct TemporalTagger {
                 if m.sem.kind == .point, y.sem.kind == .point, y.sem.bc, !m.sem.bc, m.sem.year != nil, m.sem.month == nil {
                     m.sem.bc = true
                 }
-                let firstIndex = out.count
-                if var e1 = resolve(m, g) {
-                    out.append(e1)
-                    if let e2 = resolve(y, g) {
-                        e1.rangeEnd = out.count
-                        out[firstIndex] = e1
-                        out.append(e2)
-                    }
-                }
+                appendRange(m, y, g, &out)
                 i = y.end
                 lastEnd = y.end
                 continue
@@ -137,6 +134,21 @@ public struct TemporalTagger {
             i = m.end
         }
         _ = lastEnd
+    }
+
+    /// Resolves the two ends of a range and links the first to the second.
+    private mutating func appendRange(_ x: Match, _ y: Match, _ g: Grammar, _ out: inout [TemporalExpression]) {
+        let firstIndex = out.count
+        guard var e1 = resolve(x, g) else {
+            if let e2 = resolve(y, g) { out.append(e2) }
+            return
+        }
+        out.append(e1)
+        if let e2 = resolve(y, g) {
+            e1.rangeEnd = out.count
+            out[firstIndex] = e1
+            out.append(e2)
+        }
     }
 
     /// The second expression of a range after `m`, if one follows a range connector.
