@@ -123,6 +123,10 @@ struct Grammar {
                 return (Double(tk.num) + d, i + 3)
             }
             if adj(i + 1), p(i + 1, "/") || p(i + 1, ":") || p(i + 1, ".") { return nil }
+            // 5 1/2
+            if let a = num(i + 1), t(i + 1).gap == 1, adj(i + 2), p(i + 2, "/"), adj(i + 3), let b = num(i + 3), b > a, b <= 4 {
+                return (Double(tk.num) + Double(a) / Double(b), i + 4)
+            }
             return (Double(tk.num), i + 1)
         }
         guard tk.kind == .word else { return nil }
@@ -483,6 +487,8 @@ struct Grammar {
                 if p(y, ",") { y += 1 }
                 if let (yr, bc, ye) = yearAfter(y) {
                     s.year = yr; s.bc = bc; s.explicit = true; e = ye
+                } else if let (off, anchor, ye) = yearPhrase(e) {
+                    s.relYear = off; s.relYearAnchor = anchor; e = ye
                 }
                 return Match(start: i, end: e, sem: s)
             }
@@ -492,6 +498,10 @@ struct Grammar {
         if p(y, ",") { y += 1 } else if isK(y, .of) { y += 1 }
         if let (yr, bc, ye) = yearAfter(y) {
             s.year = yr; s.bc = bc; s.explicit = true
+            return Match(start: i, end: ye, sem: s)
+        }
+        if let (off, anchor, ye) = yearPhrase(e) {
+            s.relYear = off; s.relYearAnchor = anchor
             return Match(start: i, end: ye, sem: s)
         }
         // Month alone.
@@ -537,10 +547,35 @@ struct Grammar {
         if p(y, ",") { y += 1 }
         if let (yr, bc, ye) = yearAfter(y) {
             s.year = yr; s.bc = bc; s.explicit = true; e = ye
+        } else if let (off, anchor, ye) = yearPhrase(e) {
+            s.relYear = off; s.relYearAnchor = anchor; e = ye
         } else if lx(m).isAmbiguous, !t(m).isCapitalized {
             return nil
         }
         return Match(start: i, end: e, sem: s)
+    }
+
+    /// "this year", "last year", "of that year", ", next year" after a month or a date: (offset, anchor, end).
+    func yearPhrase(_ i: Int) -> (Int, Sem.Anchor, Int)? {
+        var j = i
+        var of = false
+        if isK(j, .of) { j += 1; of = true } else if p(j, ",") { j += 1 }
+        let key = k(j)
+        guard lx(j + 1).unit == .year, !lx(j + 1).isPlural, t(j + 1).kind == .word else {
+            // "of the following year", "of the same year", "of the previous year"
+            if of, key == .the, [K.following, .same, .previous, .next, .preceding].contains(k(j + 1)), lx(j + 2).unit == .year, !lx(j + 2).isPlural {
+                let o = [K.following: 1, .same: 0, .previous: -1, .next: 1, .preceding: -1][k(j + 1)]!
+                return (o, .last, j + 3)
+            }
+            return nil
+        }
+        switch key {
+        case .this: return (0, .auto, j + 2)
+        case .last: return (-1, .reference, j + 2)
+        case .next: return (1, .reference, j + 2)
+        case .that: return of ? (0, .last, j + 2) : nil
+        default: return nil
+        }
     }
 
     /// A range of days before a month: "22–25 April 1951", "3 and 4 June": the first day and the date that ends it.
@@ -755,6 +790,9 @@ struct Grammar {
         var year: Int?
         if let y = yearNumber(j), hadThe || fiscal { year = y; j += 1 }
         if isK(j, .fiscal) { j += 1 }
+        // "the year-ago third quarter", "the year-earlier fourth quarter"
+        var yearAgo = false
+        if word(j, "year"), adj(j + 1), p(j + 1, "-"), isK(j + 2, .ago) || isK(j + 2, .earlier) { yearAgo = true; j += 3 }
         var ord = Int(lx(j).ordinal)
         if ord == 0, isK(j, .last) || isK(j, .final) { ord = -1 }
         guard ord != 0 else { return nil }
@@ -789,6 +827,9 @@ struct Grammar {
             if !(word(e - 1, "year")) && !hadThe && !(p(j + 1, "-")) { return nil }
         }
         if let year { s.year = year; s.explicit = true }
+        if yearAgo, s.year == nil {
+            s.kind = .shift; s.unit = .year; s.offset = -1; s.anchor = .last; s.keepAnchorGrain = true
+        }
         if s.kind == .shift { s.grain = unit == .quarter ? .quarter : .half }
         return Match(start: i, end: e, sem: s)
     }
@@ -874,11 +915,6 @@ struct Grammar {
         if narrative, !l.isPlural, l.dayPart == 4 || l.dayPart == 5, !isK(i - 1, .the), !isK(i - 1, .that), !isK(i - 1, .this),
            lx(i - 1).weekday == 0, !isK(i + 1, .of), t(i - 1).kind != .number {
             return Match(start: i, end: i + 1, sem: .lit("XXXX-XX-XXT" + Lexicon.dayPartNames[Int(l.dayPart)]))
-        }
-        // "the morning of July 4", "the night of 9 November"
-        if isK(i + 1, .of), let m = parseExplicit(i + 2), m.sem.day != nil {
-            var s = m.sem; s.dayPart = Int(l.dayPart); s.type = .time
-            return Match(start: i, end: m.end, sem: s)
         }
         return nil
     }
@@ -1138,7 +1174,8 @@ struct Grammar {
             case .that, .same: s.anchor = .last
             default: return nil
             }
-            let (_, e) = month(j)!
+            var (_, e) = month(j)!
+            if let (d, de, _) = parseDay(e), d <= DateTime.daysIn(month: s.month!, year: 2000) { s.day = d; e = de }
             return Match(start: i, end: e, sem: s)
         }
         // Season: "last fall", "this summer", "next spring", "that winter"

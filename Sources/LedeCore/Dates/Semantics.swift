@@ -87,6 +87,9 @@ struct Sem {
     /// A weekday written before a full date ("Sunday, March 8").
     var weekdayHint = 0
     var holiday: Holiday?
+    /// "June last year": the year as a shift from an anchor.
+    var relYear: Int?
+    var relYearAnchor: Anchor = .auto
     /// "the 1988 period": the quarter of the last date mentioned, in the year named.
     var quarterFromContext = false
     /// A clock time with no day of its own ("at 3 p.m.").
@@ -150,7 +153,19 @@ enum TimexFormat {
         }
         if let amount {
             let v = amount * mult
-            if v == v.rounded() { a = String(Int(v)) } else { a = String(v) }
+            if v == v.rounded() { a = String(Int(v)) } else {
+                // 2.5 years → P2Y6M, 5.5 hours → PT5H30M
+                let whole = Int(v), frac = v - Double(whole)
+                switch unit {
+                case .year: if (frac * 12).rounded() == frac * 12 { return "P\(whole)Y\(Int(frac * 12))M" }
+                case .month: if (frac * 30).rounded() == frac * 30 { return "P\(whole)M\(Int(frac * 30))D" }
+                case .day: if (frac * 24).rounded() == frac * 24 { return "P\(whole)DT\(Int(frac * 24))H" }
+                case .hour: if (frac * 60).rounded() == frac * 60 { return "PT\(whole)H\(Int(frac * 60))M" }
+                case .minute: if (frac * 60).rounded() == frac * 60 { return "PT\(whole)M\(Int(frac * 60))S" }
+                default: break
+                }
+                a = String(v)
+            }
         } else {
             a = "X"
         }

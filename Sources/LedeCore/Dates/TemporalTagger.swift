@@ -209,7 +209,7 @@ public struct TemporalTagger {
         func consider(_ j: Int) {
             let d = abs(j - i)
             guard d < bestDistance else { return }
-            let v = marker(g, j)
+            let v = marker(g, j, i)
             if v != 0 { best = v; bestDistance = d }
         }
         var j = i - 1
@@ -229,7 +229,7 @@ public struct TemporalTagger {
     }
 
     /// +1 for a word that marks the future, -1 for one that marks the past.
-    func marker(_ g: Grammar, _ j: Int) -> Int {
+    func marker(_ g: Grammar, _ j: Int, _ i: Int) -> Int {
         let tk = g.t(j)
         guard tk.kind == .word else { return 0 }
         let len = tk.length
@@ -237,7 +237,10 @@ public struct TemporalTagger {
             || g.word(j, "would") || g.word(j, "scheduled") || g.word(j, "upcoming") || g.word(j, "tomorrow")
             || g.word(j, "expects") || g.word(j, "plans") || g.word(j, "going") && g.isK(j + 1, .to)
             || (g.word(j, "is") || g.word(j, "are") || g.word(j, "due") || g.word(j, "set")) && g.isK(j + 1, .to) && !g.isK(j + 2, .the)
-            || g.word(j, "next") || g.word(j, "coming") {
+            || g.word(j, "next") || g.word(j, "coming") || g.word(j, "planned") || g.word(j, "planning") || g.word(j, "plan")
+            || g.word(j, "until") && j == i - 1 || g.word(j, "could") || g.word(j, "might") || g.word(j, "should")
+            || g.word(j, "may") && !g.t(j).isCapitalized || g.word(j, "hopes") || g.word(j, "intends") || g.word(j, "postponed")
+            || (g.word(j, "early") || g.word(j, "soon")) && g.word(j - 1, "as") && g.word(j + 1, "as") {
             return 1
         }
         if g.word(j, "was") || g.word(j, "were") || g.word(j, "had") || g.word(j, "did") || g.word(j, "ago")
@@ -327,7 +330,10 @@ public struct TemporalTagger {
             explicit = false
         }
         if type == .time, !value.contains("T") { type = .date }
-        if let p = anchored { last = p }
+        // A comparison with a year before ("a year earlier", "the year-ago quarter") looks back
+        // without moving the story's time.
+        let comparison = s.kind == .shift && s.unit == .year && s.offset < 0 && (s.amountWasCounted || s.keepAnchorGrain) && !g.narrative
+        if let p = anchored, !comparison { last = p }
         return TemporalExpression(start: start, end: end, type: type, value: value, mod: s.mod, isExplicit: explicit)
     }
 
@@ -367,6 +373,14 @@ public struct TemporalTagger {
             return (TimexFormat.pad(d, 3), nil)
         }
         let narrative = g.narrative
+        // "January this year", "June last year", "July 25 of that year"
+        if let off = s.relYear, s.year == nil {
+            let base = s.relYearAnchor == .last ? (last ?? reference) : (narrative ? (last ?? reference) : (reference ?? last))
+            if let base {
+                s.year = base.year + (base.bc ? -off : off)
+                s.bc = base.bc
+            }
+        }
         // Fill in the year (and month) from context.
         if s.year == nil {
             let base = s.anchor == .last ? (last ?? reference) : (narrative ? (last ?? reference) : (reference ?? last))
@@ -404,6 +418,10 @@ public struct TemporalTagger {
                         if s.direction < 0, d > -margin { continue }
                         if s.direction > 0, d < margin { continue }
                         var cost = abs(d)
+                        if s.quarter != nil, s.direction == 0, dir <= 0, d > -1.5 + 0.0, Double(cy * 12) + t - 1.5 > refPos {
+                            // A quarter is reported on once it has begun.
+                            cost += 12
+                        }
                         if s.direction == 0 {
                             // The tense of the sentence: a month in the wrong direction costs more.
                             if dir > 0, d < -1 { cost += 4 }
@@ -514,6 +532,7 @@ public struct TemporalTagger {
             }
         }
         if s.latestQuarter || (s.isBareThe && s.unit == .quarter) {
+            let a = reference ?? a
             guard let mo = a.month ?? (a.quarter.map { ($0 - 1) * 3 + 1 }) else { return ("\(TimexFormat.year(a.year))-QX", nil) }
             var q = (mo - 1) / 3 + 1
             var y = a.year
@@ -586,6 +605,12 @@ public struct TemporalTagger {
             // "a year ago", "a year earlier" in a report on a quarter: the same quarter a year before.
             if s.amountWasCounted || s.keepAnchorGrain, abs(s.offset) == 1, let l = last, let q = l.quarter, !l.bc {
                 let p = Point(year: l.year + s.offset, quarter: q)
+                return (Self.value(of: p), p)
+            }
+            if s.quarter != nil, s.keepAnchorGrain {
+                // "the year-ago third quarter"
+                let base = last ?? a
+                let p = Point(year: base.year + s.offset, quarter: s.quarter)
                 return (Self.value(of: p), p)
             }
             var y = a.bc ? -a.year : a.year
