@@ -383,6 +383,8 @@ struct Grammar {
             take(parseNumeric(i))
             if tk.kind == .number {
                 take(parseDayFirst(i))
+                take(parseCentury(i))
+                take(parseQuarter(i))
                 take(parseCountUnit(i))
                 take(parseTime(i))
             }
@@ -399,6 +401,17 @@ struct Grammar {
         }
         if l.number >= 0, l.flags & Lex.teen != 0 || l.flags & Lex.tens != 0 { take(parseSpokenYear(i)) }
         if l.unit != .none { take(parseUnitWord(i)) }
+        if l.unit == .year, !l.isPlural, (adj(i + 1) && p(i + 1, "-") && adj(i + 2) || t(i + 1).gap == 1) && isK(i + 2 - (t(i + 1).gap == 1 && !p(i + 1, "-") ? 1 : 0), .end) {
+            // "year-end", "year end": the end of the year in context
+            let hyphen = p(i + 1, "-")
+            var s = Sem.shift(.year, 0, .auto); s.mod = "END"
+            if hyphen { s.yearEndDay = true }
+            take(Match(start: i, end: hyphen ? i + 3 : i + 2, sem: s))
+        }
+        if l.unit == .year, !l.isPlural, p(i + 1, "'"), adj(i + 1), isK(i + 2, .s), isK(i + 3, .end) {
+            var s = Sem.shift(.year, 0, .auto); s.mod = "END"
+            take(Match(start: i, end: i + 4, sem: s))
+        }
         if l.unit == .year, !l.isPlural, adj(i + 1), p(i + 1, "-"), adj(i + 2), isK(i + 2, .ago) || isK(i + 2, .earlier) {
             // "year-earlier results", "year-ago levels"
             var s = Sem.shift(.year, -1, .last); s.keepAnchorGrain = true
@@ -424,7 +437,7 @@ struct Grammar {
             take(parseTime(i))
         case .fiscal, .calendar:
             take(parseFiscal(i))
-        case .christmas, .easter, .thanksgiving, .halloween, .new, .valentine, .independence, .memorial, .labor, .veterans, .boxing:
+        case .christmas, .easter, .thanksgiving, .halloween, .new, .valentine, .independence, .memorial, .labor, .veterans, .boxing, .election:
             take(parseHoliday(i))
         case .a, .an:
             take(parseSetA(i))
@@ -1012,7 +1025,7 @@ struct Grammar {
         }
         if word(j, "full") || word(j, "entire") || word(j, "whole") { take(parseDeterminer(i)) }
         // "the weekend", "the year", "the month", "the quarter", "the day"
-        if l1.unit != .none {
+        if l1.unit != .none, !(adj(j + 1) && p(j + 1, "-") && (isK(j + 2, .ago) || isK(j + 2, .earlier))) {
             if var m = parseUnitWord(j) { m.start = i; take(m) }
             if !l1.isPlural, var s = theUnit(l1.unit) {
                 if l1.unit == .year, word(j + 1, "ended") || word(j + 1, "ending") || word(j + 1, "ends") || word(j + 1, "through") {
@@ -1079,6 +1092,26 @@ struct Grammar {
                 take(Match(start: i, end: e, sem: s))
             }
         }
+        // "the nineties", "the early eighties", "the nineteen-sixties"
+        do {
+            var d = j
+            var mod: String?
+            if isK(d, .early) { mod = "START"; d += 1 } else if isK(d, .late) { mod = "END"; d += 1 } else if isK(d, .mid) { mod = "MID"; d += 1; if p(d, "-") { d += 1 } }
+            var century = 19
+            if lx(d).number == 19 || lx(d).number == 18, p(d + 1, "-") || lx(d + 1).decadeWord != 0 {
+                century = Int(lx(d).number); d += p(d + 1, "-") ? 2 : 1
+            }
+            let dw = Int(lx(d).decadeWord)
+            if dw != 0 {
+                var s = Sem(); s.decade = century * 10 + dw / 10; s.explicit = century != 19 || true; s.mod = mod
+                take(Match(start: i, end: d + 1, sem: s))
+            }
+        }
+        // "the latest period" in a quarterly report: the last quarter
+        if isK(j, .latest) || isK(j, .current), isK(j + 1, .period) {
+            var s = Sem.shift(.quarter, 0, .reference); s.latestQuarter = true
+            take(Match(start: i, end: j + 2, sem: s))
+        }
         if isK(j, .latest) || isK(j, .current) || isK(j, .recent) || isK(j, .most) {
             // "the latest quarter", "the current quarter", "the latest period"
             if lx(j + 1).unit == .quarter, !lx(j + 1).isPlural {
@@ -1107,8 +1140,10 @@ struct Grammar {
         var j = i + 1
         // "this past week", "this coming Sunday", "the past few", "that same day"
         var det = key
+        var thisPast = false
         if key == .this || key == .that || key == .the, isK(j, .past) || isK(j, .coming) || isK(j, .same) || isK(j, .upcoming) || isK(j, .last) || isK(j, .next) {
             det = k(j); j += 1
+            thisPast = key == .this
             if key == .this, det == .past || det == .last { det = .last }
             if key == .this, det == .coming || det == .upcoming || det == .next { det = .next }
             if key == .that, det == .same { det = .same }
@@ -1189,6 +1224,7 @@ struct Grammar {
             default: return nil
             }
             var e = j + 1
+            if thisPast { s.nearestInDirection = true }
             if isK(e, .of), let (y, bc, ye) = yearAfter(e + 1) { s.year = y; s.bc = bc; s.explicit = true; e = ye }
             return Match(start: i, end: e, sem: s)
         }
@@ -1398,12 +1434,15 @@ struct Grammar {
         var hyphen = false
         if p(e, "-"), adj(e), adj(e + 1) { hyphen = true; e += 1 }
         // "20 more years", "two full days", "two straight years", "three consecutive months"
-        if !hyphen, isK(e, .more) || word(e, "full") || word(e, "straight") || word(e, "consecutive") || word(e, "successive") || word(e, "additional") || word(e, "long") && lx(e + 1).unit != .none {
+        if !hyphen, isK(e, .more) || word(e, "full") || word(e, "straight") || word(e, "consecutive") || word(e, "successive") || word(e, "additional")
+            || word(e, "trading") || word(e, "business") || word(e, "working") || word(e, "calendar") || word(e, "long") && lx(e + 1).unit != .none {
             if lx(e + 1).unit != .none { e += 1 }
         }
         let l = lx(e)
         var u = l.unit
         guard u != .none else { return nil }
+        // "a year-earlier loss": the adjective "year-earlier", not a year's length
+        if adj(e + 1), p(e + 1, "-"), adj(e + 2), isK(e + 2, .ago) || isK(e + 2, .earlier) || isK(e + 2, .end) { return nil }
         // "a quarter of", "a half" are fractions, not periods
         if u == .quarter, isK(e + 1, .of) { return nil }
         if u == .half {
@@ -1478,6 +1517,10 @@ struct Grammar {
     /// "years ago", "weeks later".
     func parseUnitWord(_ i: Int) -> Match? {
         let l = lx(i)
+        // "decades-long", "day-long", "year-long": a length of time
+        if l.unit != .none, l.unit != .half, adj(i + 1), p(i + 1, "-"), adj(i + 2), word(i + 2, "long") {
+            return Match(start: i, end: i + 3, sem: .duration(l.isPlural ? nil : 1, l.unit))
+        }
         guard l.unit != .none, l.isPlural, l.unit != .weekend, l.unit != .half else { return nil }
         if isK(i + 1, .ago) { return Match(start: i, end: i + 2, sem: .lit("PAST_REF")) }
         if isK(i + 1, .later) { return Match(start: i, end: i + 2, sem: .lit("FUTURE_REF")) }
@@ -1649,6 +1692,7 @@ struct Grammar {
             if isK(e, .on), m.sem.kind == .weekday { /* "at 3 p.m. on Monday": still one */ }
             return Match(start: i, end: m.end, sem: w)
         }
+        if p(d, ","), lx(d + 1).month != 0 { d += 1 }
         if lx(d).month != 0, let m = parseExplicit(d), m.sem.day != nil {
             var w = m.sem; w.hour = hour; w.minute = minute; w.type = .time
             return Match(start: i, end: m.end, sem: w)
@@ -1689,6 +1733,9 @@ struct Grammar {
         var s = Sem()
         var e = i + 1
         switch k(i) {
+        case .election:
+            guard word(e, "day"), t(i).isCapitalized else { return nil }
+            s.holiday = .election; e += 1
         case .christmas:
             s.month = 12; s.day = 25
             if isK(e, .eve) { s.day = 24; e += 1 } else if word(e, "day") { e += 1 }

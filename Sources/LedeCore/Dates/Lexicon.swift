@@ -32,7 +32,7 @@ enum K: UInt8 {
     // calendar words
     case fiscal, calendar, bc, ad, bce, ce, am, pm, noon, midday, midnight, oclock, o, clock, hrs
     case gmt, utc, est, edt, cst, cdt, mst, mdt, pst, pdt, bst, cet, local, time, period
-    case christmas, easter, thanksgiving, halloween, new, valentine, independence, memorial, labor, veterans, boxing
+    case election, christmas, easter, thanksgiving, halloween, new, valentine, independence, memorial, labor, veterans, boxing
     // vague amounts
     case few, several, many, couple, dozen, dozens, hundreds, thousands, tens, numerous, multiple
     case present, so, old, s, st, nd, rd, th, million, billion, forthcoming
@@ -47,6 +47,7 @@ struct Lex {
     var dayPart: UInt8 = 0      // 1 MO, 2 AF, 3 EV, 4 NI, 5 DT
     var ordinal: UInt8 = 0      // first = 1 ...
     var number: Int32 = -1      // cardinal value of a number word
+    var decadeWord: UInt8 = 0   // "nineties" = 90
     var flags: UInt8 = 0
 
     static let plural: UInt8 = 1        // weeks, Mondays, summers
@@ -183,6 +184,10 @@ enum Lexicon {
         let tens = ["", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
         for i in 2...9 { t.add(tens[i]) { $0.number = Int32(i * 10); $0.flags |= Lex.tens } }
         t.add("fourty") { $0.number = 40; $0.flags |= Lex.tens }
+        for (w, v) in [("twenties", 20), ("thirties", 30), ("forties", 40), ("fifties", 50), ("sixties", 60),
+                       ("seventies", 70), ("eighties", 80), ("nineties", 90)] {
+            t.add(w) { $0.decadeWord = UInt8(v) }
+        }
         let ordinals = ["", "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth",
                         "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth", "seventeenth",
                         "eighteenth", "nineteenth", "twentieth"]
@@ -220,7 +225,7 @@ enum Lexicon {
             ("oclock", .oclock), ("o", .o), ("clock", .clock), ("gmt", .gmt), ("utc", .utc), ("est", .est),
             ("edt", .edt), ("cst", .cst), ("cdt", .cdt), ("mst", .mst), ("mdt", .mdt), ("pst", .pst), ("pdt", .pdt),
             ("bst", .bst), ("cet", .cet), ("local", .local), ("time", .time), ("period", .period),
-            ("christmas", .christmas), ("easter", .easter), ("thanksgiving", .thanksgiving),
+            ("election", .election), ("christmas", .christmas), ("easter", .easter), ("thanksgiving", .thanksgiving),
             ("halloween", .halloween), ("new", .new), ("valentine", .valentine), ("independence", .independence),
             ("memorial", .memorial), ("labor", .labor), ("veterans", .veterans), ("boxing", .boxing), ("few", .few),
             ("several", .several), ("many", .many), ("couple", .couple), ("dozen", .dozen), ("dozens", .dozens),

@@ -95,7 +95,11 @@ struct Sem {
     /// A clock time with no day of its own ("at 3 p.m.").
     var isClockOnly = false
 
-    enum Holiday: UInt8 { case thanksgiving, easter, memorial, labor }
+    enum Holiday: UInt8 { case thanksgiving, easter, memorial, labor, election }
+    /// "year-end": the last day of the year.
+    var yearEndDay = false
+    /// "this past spring": the nearest one before, not the one a year before.
+    var nearestInDirection = false
 
     static func point() -> Sem { Sem() }
 

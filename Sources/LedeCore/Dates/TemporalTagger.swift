@@ -398,7 +398,7 @@ public struct TemporalTagger {
             if !narrative && s.anchor != .last, let ref = reference, base == ref {
                 // News: the nearest such month (or season or quarter) to the date of writing,
                 // in the direction the sentence looks.
-                if s.season != nil, s.direction != 0 {
+                if s.season != nil, s.direction != 0, !s.nearestInDirection {
                     // "last fall", "next spring": the season of the year before or after
                     y += s.direction
                 } else if s.sameYear {
@@ -469,6 +469,7 @@ public struct TemporalTagger {
             case .easter: return 3.3
             case .memorial: return 4.9
             case .labor: return 8.1
+            case .election: return 10.1
             }
         }
         if let q = s.quarter { return Double((q - 1) * 3) + 1.5 }
@@ -502,6 +503,10 @@ public struct TemporalTagger {
         case .labor:
             let wd = Cal.weekday(y, 9, 1)
             return (9, 1 + (1 - wd + 7) % 7)
+        case .election:
+            // The Tuesday after the first Monday of November
+            let wd = Cal.weekday(y, 11, 1)
+            return (11, 1 + (1 - wd + 7) % 7 + 1)
         case .easter:
             // Anonymous Gregorian algorithm
             let a = y % 19, b = y / 100, c = y % 100, d = b / 4, e = b % 4
@@ -607,6 +612,11 @@ public struct TemporalTagger {
                 let p = Point(year: l.year + s.offset, quarter: q)
                 return (Self.value(of: p), p)
             }
+            if s.keepAnchorGrain, s.quarter == nil, !g.narrative, let ref = reference, (last?.quarter == nil) {
+                // "year-earlier results" in news: the year before the date of writing
+                let p = Point(year: ref.year - 1)
+                return (Self.value(of: p), p)
+            }
             if s.quarter != nil, s.keepAnchorGrain {
                 // "the year-ago third quarter"
                 let base = last ?? a
@@ -616,6 +626,7 @@ public struct TemporalTagger {
             var y = a.bc ? -a.year : a.year
             y += s.offset
             var yp = Point(year: abs(y), bc: y < 0 || (a.bc && y == 0))
+            if s.yearEndDay, !yp.bc { yp.month = 12; yp.day = 31; return (Self.value(of: yp), nil) }
             if s.keepAnchorGrain, let q = a.quarter { yp.quarter = q }
             if s.keepAnchorGrain, a.quarter == nil, let mo = a.month { yp.quarter = (mo - 1) / 3 + 1 }
             if s.grain == .quarter, yp.quarter == nil, let mo = a.month { yp.quarter = (mo - 1) / 3 + 1 }
