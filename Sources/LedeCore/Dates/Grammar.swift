@@ -318,11 +318,50 @@ struct Grammar {
     // MARK: Matching
 
     /// The longest expression that starts at token i.
+    /// Whether an expression can start at token i: most tokens are rejected here
+    /// with a table lookup or two, before any parsing.
+    @inline(__always)
+    func canStart(_ i: Int) -> Bool {
+        let tk = toks[i]
+        switch tk.kind {
+        case .number: return true
+        case .punct: return tk.ch == 0x27
+        case .word:
+            if tk.lex == 0 { return false }
+            let st = lexicon[Int(tk.lex)].start
+            if st == 1 { return true }
+            if st == 0 { return false }
+            // "the", "last", "about" ... start an expression only before a known word or a number.
+            var j = i + 1
+            while j <= i + 3 && j < n {
+                let nx = toks[j]
+                if nx.kind == .number || (nx.kind == .word && lexicon[Int(nx.lex)].start != 0) || (nx.kind == .punct && nx.ch == 0x27) { return true }
+                if nx.kind == .word && nx.lex == 0 && j > i + 1 { return false }
+                j += 1
+            }
+            return false
+        }
+    }
+
     func match(at i: Int) -> Match? {
         let tk = t(i)
         // Quick rejection: most tokens cannot start an expression.
         if tk.kind == .word {
             if tk.lex == 0 { return nil }
+            let st = lexicon[Int(tk.lex)].start
+            if st == 0 { return nil }
+            if st == 2 {
+                // "the", "last", "about" ... start an expression only before a known word or a number.
+                var ok = false
+                var j = i + 1
+                while j <= i + 3 && j < n {
+                    let nx = toks[j]
+                    if nx.kind == .number || (nx.kind == .word && lexicon[Int(nx.lex)].start != 0) || (nx.kind == .punct && nx.ch == 0x27) { ok = true; break }
+                    if nx.kind == .word && nx.lex == 0 && j > i + 1 { break }
+                    j += 1
+                }
+                if !ok { return nil }
+            }
         } else if tk.kind == .punct {
             if tk.ch != 0x27 { return nil }   // '80s, '98
         }

@@ -55,6 +55,13 @@ struct Lex {
     static let ambiguous: UInt8 = 4     // may, march, august, sat, sun, wed: only with a capital and context
     static let tens: UInt8 = 8          // twenty ... ninety: can take a unit number after them
     static let teen: UInt8 = 16         // one ... nineteen
+    static let notPast: UInt8 = 32      // ends in -ed but is not a past tense
+
+    /// 0: cannot start an expression; 1: can start one alone ("yesterday", "May");
+    /// 2: can start one when a known word or a number follows ("the", "last", "about").
+    var start: UInt8 = 0
+    /// +1 a word that marks the future ("will"), -1 one that marks the past ("was"), 0 neither.
+    var tense: Int8 = 0
 
     var isPlural: Bool { flags & Lex.plural != 0 }
     var isAbbrev: Bool { flags & Lex.abbrev != 0 }
@@ -238,6 +245,42 @@ enum Lexicon {
         t.add("hundred") { $0.number = 100 }
         t.add("thousand") { $0.number = 1000 }
         t.add("dozen") { $0.number = 12 }
+        for w in ["will", "shall", "would", "scheduled", "upcoming", "expects", "plans", "planned", "planning", "plan",
+                  "could", "might", "should", "hopes", "intends", "postponed", "tomorrow", "next", "coming"] {
+            t.add(w) { $0.tense = 1 }
+        }
+        for w in ["was", "were", "had", "did", "ago", "rose", "fell", "began", "came", "went", "took", "made", "gave", "got",
+                  "won", "lost", "sold", "bought", "paid", "held", "met", "left", "saw", "became", "ran", "grew", "fought",
+                  "led", "brought", "spent", "built", "sent", "struck", "broke", "wrote", "fled", "found", "earned", "last",
+                  "earlier", "yesterday", "since", "ended", "said"] {
+            t.add(w) { $0.tense = -1 }
+        }
+        // Words ending in -ed that are not past tenses (or point ahead).
+        for w in ["expected", "proposed", "need", "indeed", "speed", "based", "united", "limited", "related", "red",
+                  "hundred", "feed", "seed", "proceed", "succeed", "exceed", "bed", "shed", "weed", "breed", "bleed",
+                  "greed", "creed", "embed"] {
+            t.add(w) { $0.flags |= Lex.notPast }
+        }
+        let alone: Set<K> = [.yesterday, .today, .tomorrow, .tonight, .now, .currently, .recently, .lately, .nowadays,
+                             .presently, .former, .future, .recent, .daily, .weekly, .monthly, .biweekly, .hourly, .nightly,
+                             .semiannually, .noon, .midday, .midnight, .christmas, .easter, .thanksgiving, .halloween,
+                             .fiscal, .calendar, .ad, .quarterly, .annually, .yearly]
+        let before: Set<K> = [.the, .a, .an, .this, .that, .these, .those, .last, .next, .past, .previous, .following,
+                              .coming, .upcoming, .current, .latest, .same, .prior, .preceding, .subsequent, .ensuing,
+                              .final, .early, .late, .mid, .middle, .end, .beginning, .start, .every, .each, .per, .twice,
+                              .once, .about, .approximately, .roughly, .around, .some, .nearly, .almost, .barely, .more,
+                              .less, .fewer, .at, .up, .over, .under, .just, .well, .few, .several, .many, .couple,
+                              .dozens, .hundreds, .thousands, .tens, .numerous, .multiple, .dozen, .new, .valentine,
+                              .independence, .memorial, .labor, .veterans, .boxing, .election, .alternate, .close, .turn, .dawn]
+        for k in t.entries.indices {
+            let e = t.entries[k]
+            if e.month != 0 || e.weekday != 0 || e.season != 0 || e.unit != .none || e.dayPart != 0 || e.ordinal != 0
+                || e.number >= 0 || e.decadeWord != 0 || alone.contains(e.key) {
+                t.entries[k].start = 1
+            } else if before.contains(e.key) {
+                t.entries[k].start = 2
+            }
+        }
         return t
     }()
 }

@@ -103,9 +103,10 @@ public struct TemporalTagger {
         var i = 0
         var lastEnd = -1
         while i < n {
+            if !g.canStart(i) { i += 1; continue }
             g.lastWasBC = last?.bc ?? false
             g.lastYear = last?.year
-            if let (x, y) = g.dayRange(i) {
+            if g.toks[i].kind == .number, let (x, y) = g.dayRange(i) {
                 appendRange(x, y, g, &out)
                 i = y.end
                 continue
@@ -232,36 +233,27 @@ public struct TemporalTagger {
     func marker(_ g: Grammar, _ j: Int, _ i: Int) -> Int {
         let tk = g.t(j)
         guard tk.kind == .word else { return 0 }
-        let len = tk.length
-        if g.word(j, "will") || g.word(j, "shall") || g.word(j, "ll") && g.p(j - 1, "'") || g.word(j, "wo") && g.word(j + 1, "n")
-            || g.word(j, "would") || g.word(j, "scheduled") || g.word(j, "upcoming") || g.word(j, "tomorrow")
-            || g.word(j, "expects") || g.word(j, "plans") || g.word(j, "going") && g.isK(j + 1, .to)
-            || (g.word(j, "is") || g.word(j, "are") || g.word(j, "due") || g.word(j, "set")) && g.isK(j + 1, .to) && !g.isK(j + 2, .the)
-            || g.word(j, "next") || g.word(j, "coming") || g.word(j, "planned") || g.word(j, "planning") || g.word(j, "plan")
-            || g.word(j, "until") && j == i - 1 || g.word(j, "could") || g.word(j, "might") || g.word(j, "should")
-            || g.word(j, "may") && !g.t(j).isCapitalized || g.word(j, "hopes") || g.word(j, "intends") || g.word(j, "postponed")
-            || (g.word(j, "early") || g.word(j, "soon")) && g.word(j - 1, "as") && g.word(j + 1, "as") {
+        let l = g.lx(j)
+        if l.tense != 0 {
+            if l.tense > 0, l.key == .next || l.key == .coming, j == i - 1 { return 0 }  // part of the expression
+            return Int(l.tense)
+        }
+        if l.month == 5, !tk.isCapitalized { return 1 }  // the modal "may"
+        switch l.key {
+        case .until: return j == i - 1 ? 1 : 0
+        case .early, .soon: return g.word(j - 1, "as") && g.word(j + 1, "as") ? 1 : 0
+        default: break
+        }
+        if tk.length == 2, g.word(j, "ll"), g.p(j - 1, "'") { return 1 }
+        if g.isK(j + 1, .to), !g.isK(j + 2, .the),
+           g.word(j, "going") || g.word(j, "is") || g.word(j, "are") || g.word(j, "due") || g.word(j, "set") {
             return 1
         }
-        if g.word(j, "was") || g.word(j, "were") || g.word(j, "had") || g.word(j, "did") || g.word(j, "ago")
-            || g.word(j, "rose") || g.word(j, "fell") || g.word(j, "began") || g.word(j, "came") || g.word(j, "went")
-            || g.word(j, "took") || g.word(j, "made") || g.word(j, "gave") || g.word(j, "got") || g.word(j, "won")
-            || g.word(j, "lost") || g.word(j, "sold") || g.word(j, "bought") || g.word(j, "paid") || g.word(j, "held")
-            || g.word(j, "met") || g.word(j, "left") || g.word(j, "saw") || g.word(j, "became") || g.word(j, "ran")
-            || g.word(j, "grew") || g.word(j, "fought") || g.word(j, "led") || g.word(j, "brought") || g.word(j, "spent")
-            || g.word(j, "built") || g.word(j, "sent") || g.word(j, "struck") || g.word(j, "broke") || g.word(j, "wrote")
-            || g.word(j, "fled") || g.word(j, "found") || g.word(j, "earned") || g.word(j, "last") || g.word(j, "earlier")
-            || g.word(j, "yesterday") || g.word(j, "since") || g.word(j, "ended") || g.word(j, "said") {
-            return -1
-        }
-        // Regular past tenses and participles: "reported", "closed" (but not "expected", "scheduled", "planned").
+        // Regular past tenses and participles: "reported", "closed".
+        let len = tk.length
         if len > 4, !tk.isCapitalized, g.text[Int(tk.end) - 1] == UInt8(ascii: "d"), g.text[Int(tk.end) - 2] == UInt8(ascii: "e"),
-           !(g.word(j, "expected") || g.word(j, "proposed") || g.word(j, "planned") || g.word(j, "need") || g.word(j, "indeed")
-             || g.word(j, "speed") || g.word(j, "based") || g.word(j, "united") || g.word(j, "limited") || g.word(j, "related")
-             || g.word(j, "red") || g.word(j, "hundred") || g.word(j, "feed") || g.word(j, "seed") || g.word(j, "proceed")
-             || g.word(j, "succeed") || g.word(j, "exceed") || g.word(j, "bed") || g.word(j, "shed") || g.word(j, "weed")
-             || g.word(j, "breed") || g.word(j, "bleed") || g.word(j, "greed") || g.word(j, "creed") || g.word(j, "embed")) {
-            // "-ed" after "is/are/be" is a passive, not a tense: "is expected", "will be held"
+           l.flags & Lex.notPast == 0 {
+            // "-ed" after "be" is a passive, not a tense: "will be held"
             if g.word(j - 1, "be") || g.word(j - 1, "been") { return 0 }
             return -1
         }

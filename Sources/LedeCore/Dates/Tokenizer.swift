@@ -49,7 +49,20 @@ enum Tokenizer {
         out.removeAll(keepingCapacity: true)
         let n = p.count
         guard n > 0, let base = p.baseAddress else { return }
+        let slots = Lexicon.slots, values = Lexicon.values
+        let mask = slots.count - 1
+        slots.withUnsafeBufferPointer { slots in values.withUnsafeBufferPointer { values in
         classes.withUnsafeBufferPointer { cls in
+            /// The lexicon entry of a packed word key (0 when unknown).
+            @inline(__always) func lookup(_ key: UInt64) -> UInt16 {
+                var h = Lexicon.hash(key) & mask
+                while true {
+                    let k = slots[h]
+                    if k == key { return values[h] }
+                    if k == 0 { return 0 }
+                    h = (h + 1) & mask
+                }
+            }
             var i = 0
             var gap: UInt8 = 0
             var newlines = 0
@@ -83,7 +96,7 @@ enum Tokenizer {
                     }
                     var shape: UInt8 = c == 2 ? 1 : 0
                     if upper == letters && letters > 1 { shape |= 2 }
-                    let lex = packable && letters <= 15 ? Lexicon.lookup(key | (UInt64(letters) << 60)) : 0
+                    let lex = packable && letters <= 15 ? lookup(key | (UInt64(letters) << 60)) : 0
                     out.append(Tok(start: Int32(s), end: Int32(i), kind: .word, ch: 0, gap: gap, shape: shape,
                                    lex: lex, num: -1, grouped: false))
                     gap = 0; newlines = 0
@@ -156,6 +169,7 @@ enum Tokenizer {
                 }
             }
         }
+        } }
     }
 
     @inline(__always)
