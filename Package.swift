@@ -43,7 +43,8 @@ let package = Package(
         .executableTarget(name: "lede-bench-tagger", dependencies: ["LedeCore"]),
         .testTarget(
             name: "LedeCoreTests",
-            dependencies: ["LedeCore"]
+            dependencies: ["LedeCore"],
+            exclude: ["Fixtures/timeml"]
         ),
     ]
 )

@@ -229,7 +229,7 @@ struct Grammar {
             || word(i, "pp") || word(i, "gate") || word(i, "platform") || word(i, "track") || word(i, "exit")
             || word(i, "unit") || word(i, "lot") || word(i, "street") || word(i, "avenue") || word(i, "st")
             || word(i, "road") || word(i, "ward") || word(i, "phone") || word(i, "tel") || word(i, "fax")
-            || word(i, "ext") || word(i, "dow") || word(i, "nasdaq") || word(i, "index") || word(i, "rs")
+            || word(i, "ext") || word(i, "extension") || word(i, "dow") || word(i, "nasdaq") || word(i, "index") || word(i, "rs")
             || word(i, "usd") || word(i, "eur") || word(i, "gbp") || word(i, "us") || word(i, "mp") || word(i, "op")
             || word(i, "opus") || word(i, "psalm") || word(i, "psalms") || word(i, "verse") || word(i, "line")
             || word(i, "lines") || word(i, "item") || word(i, "step") || word(i, "level") || word(i, "floor")
@@ -256,13 +256,13 @@ struct Grammar {
             return false
         }
         let l = lx(i)
-        if l.unit != .none || l.month != 0 || l.season != 0 || l.key != .none { return false }
+        if l.unit != .none || l.month != 0 || l.season != 0 || l.key != .none || l.flags & Lex.verbS != 0 { return false }
         // Plural nouns after a number: "2000 cases", "1999 troops". Years are rarely followed by a bare plural;
         // round numbers nearly always count things.
         let len = tk.length
         let last = text[Int(tk.end) - 1]
         if len > 2, last == UInt8(ascii: "s"), text[Int(tk.end) - 2] != UInt8(ascii: "s") {
-            if value % 100 == 0 || value < 1800 || value > 2100 { return true }
+            if value % 100 == 0 || value > 2100 { return true }
             // A plural followed by a verb-like word or a preposition is a subject ("In 1990 sales rose"): keep as year
             // only when the year follows "in"/"since"/"by".
             return !(isK(i - 2, .in) || isK(i - 2, .since) || isK(i - 2, .by) || isK(i - 2, .during) || isK(i - 2, .until))
@@ -440,6 +440,7 @@ struct Grammar {
         }
         if l.number >= 0, l.flags & Lex.teen != 0 || l.flags & Lex.tens != 0 { take(parseSpokenYear(i)) }
         if l.unit != .none { take(parseUnitWord(i)) }
+        if l.unit == .half { take(parseCountUnit(i)) }
         if l.unit == .year, !l.isPlural, (adj(i + 1) && p(i + 1, "-") && adj(i + 2) || t(i + 1).gap == 1) && isK(i + 2 - (t(i + 1).gap == 1 && !p(i + 1, "-") ? 1 : 0), .end) {
             // "year-end", "year end": the end of the year in context
             let hyphen = p(i + 1, "-")
@@ -483,7 +484,7 @@ struct Grammar {
             take(parseArticleUnit(i))
         case .in:
             take(parseInPhrase(i))
-        case .at, .for, .these, .ad:
+        case .at, .for, .ad:
             take(parseRefWord(i))
             if l.key == .ad { take(parseNumeric(i)) }
         default:
@@ -982,6 +983,7 @@ struct Grammar {
         case .today:
             if narrative { return Match(start: i, end: i + 1, sem: .lit("PRESENT_REF")) }
             s = .shift(.day, 0, .reference)
+            s.todayWord = true
         case .tonight:
             s = .shift(.day, 0, .reference); s.shiftDayPart = 4; s.type = .time
             return Match(start: i, end: i + 1, sem: s)
@@ -1303,7 +1305,8 @@ struct Grammar {
                 s.anchor = .reference
             case .next, .coming, .upcoming:
                 s.offset = 1
-                if key == .the { s.anchor = .last } else { s.anchor = .reference }
+                // "the next day" follows the story; "next week" counts from the date of writing
+                if key == .the || isK(i - 1, .the) { s.anchor = .last } else { s.anchor = .reference }
                 if key == .the, det == .next, u == .year || u == .month || u == .week || u == .decade {
                     // "the next year" is ambiguous: later in the narrative, or a span ahead
                     s.anchor = .last
@@ -1421,7 +1424,7 @@ struct Grammar {
         }
         switch l.key {
         case .the: take(parseThe(i))
-        case .this, .last, .next, .that, .the, .following, .previous, .same: take(parseDeterminer(i))
+        case .this, .last, .next, .that, .following, .previous, .same: take(parseDeterminer(i))
         case .yesterday, .today, .tomorrow, .tonight: take(parseDeictic(i))
         case .fiscal, .calendar: take(parseFiscal(i))
         default: break
@@ -1478,7 +1481,7 @@ struct Grammar {
             if lx(e + 1).unit != .none { e += 1 }
         }
         let l = lx(e)
-        var u = l.unit
+        let u = l.unit
         guard u != .none else { return nil }
         // "a year-earlier loss": the adjective "year-earlier", not a year's length
         if adj(e + 1), p(e + 1, "-"), adj(e + 2), isK(e + 2, .ago) || isK(e + 2, .earlier) || isK(e + 2, .end) { return nil }

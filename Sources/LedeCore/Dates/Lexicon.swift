@@ -56,6 +56,7 @@ struct Lex {
     static let tens: UInt8 = 8          // twenty ... ninety: can take a unit number after them
     static let teen: UInt8 = 16         // one ... nineteen
     static let notPast: UInt8 = 32      // ends in -ed but is not a past tense
+    static let verbS: UInt8 = 64        // a verb ending in -s ("was", "has", "remains"): not a plural noun
 
     /// 0: cannot start an expression; 1: can start one alone ("yesterday", "May");
     /// 2: can start one when a known word or a number follows ("the", "last", "about").
@@ -254,6 +255,12 @@ enum Lexicon {
                   "led", "brought", "spent", "built", "sent", "struck", "broke", "wrote", "fled", "found", "earned", "last",
                   "earlier", "yesterday", "since", "ended", "said"] {
             t.add(w) { $0.tense = -1 }
+        }
+        for w in ["was", "has", "is", "does", "says", "goes", "remains", "becomes", "means", "seems", "follows", "begins",
+                  "ends", "comes", "makes", "takes", "gives", "shows", "brings", "sees", "looks", "lies", "stands", "holds",
+                  "tells", "turns", "keeps", "marks", "saw", "brought", "needs", "appears", "proves", "sets", "puts", "gets",
+                  "as", "its", "his", "this", "thus", "plus", "versus", "across", "unless", "less", "always", "perhaps"] {
+            t.add(w) { $0.flags |= Lex.verbS }
         }
         // Words ending in -ed that are not past tenses (or point ahead).
         for w in ["expected", "proposed", "need", "indeed", "speed", "based", "united", "limited", "related", "red",

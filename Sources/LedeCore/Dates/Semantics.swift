@@ -96,6 +96,8 @@ struct Sem {
     var isClockOnly = false
 
     enum Holiday: UInt8 { case thanksgiving, easter, memorial, labor, election }
+    /// "today": the day of writing in a report, the present in a general statement.
+    var todayWord = false
     /// "year-end": the last day of the year.
     var yearEndDay = false
     /// "this past spring": the nearest one before, not the one a year before.
@@ -160,6 +162,16 @@ enum TimexFormat {
             if v == v.rounded() { a = String(Int(v)) } else {
                 // 2.5 years → P2Y6M, 5.5 hours → PT5H30M
                 let whole = Int(v), frac = v - Double(whole)
+                if whole == 0 {
+                    // half an hour → PT30M, half a day → PT12H, half a year → P6M
+                    switch unit {
+                    case .year: if (frac * 12).rounded() == frac * 12 { return "P\(Int(frac * 12))M" }
+                    case .day: if (frac * 24).rounded() == frac * 24 { return "PT\(Int(frac * 24))H" }
+                    case .hour: if (frac * 60).rounded() == frac * 60 { return "PT\(Int(frac * 60))M" }
+                    case .minute: if (frac * 60).rounded() == frac * 60 { return "PT\(Int(frac * 60))S" }
+                    default: break
+                    }
+                }
                 switch unit {
                 case .year: if (frac * 12).rounded() == frac * 12 { return "P\(whole)Y\(Int(frac * 12))M" }
                 case .month: if (frac * 30).rounded() == frac * 30 { return "P\(whole)M\(Int(frac * 30))D" }

@@ -204,13 +204,20 @@ public struct TemporalTagger {
     /// The tense around token i: +1 future, -1 past, 0 not known. The tense
     /// marker nearest to the expression in its sentence decides; reporting
     /// verbs ("said") say nothing about when the reported thing happens.
-    func tense(_ g: Grammar, _ i: Int) -> Int {
+    func tense(_ g: Grammar, _ i: Int, present: Bool = false) -> Int {
         var best = 0
         var bestDistance = Int.max
         func consider(_ j: Int) {
             let d = abs(j - i)
             guard d < bestDistance else { return }
-            let v = marker(g, j, i)
+            var v = marker(g, j, i)
+            if v == 0, present, g.t(j).kind == .word {
+                // General statements in the present: "continue to shape politics today"
+                if g.word(j, "continue") || g.word(j, "continues") || g.word(j, "remain") || g.word(j, "remains")
+                    || g.word(j, "still") || g.word(j, "even") || g.word(j, "exist") || g.word(j, "exists") {
+                    v = 2
+                }
+            }
             if v != 0 { best = v; bestDistance = d }
         }
         var j = i - 1
@@ -520,6 +527,10 @@ public struct TemporalTagger {
         }
         guard let a = anchor(anchorKind, narrative: narrative) else {
             return (unresolvedShift(s), nil)
+        }
+        if s.todayWord, s.shiftDayPart == nil, tense(g, m.start, present: true) == 2 {
+            // "global politics today", "today's world": the present, not the date of writing
+            return ("PRESENT_REF", nil)
         }
         if s.isBareThe, s.unit == .quarter {
             // "the quarter": the quarter being discussed, else the last one reported on.
