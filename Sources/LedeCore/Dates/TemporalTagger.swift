@@ -25,6 +25,9 @@ public struct TemporalTagger {
     let forcedGenre: DocumentGenre?
     /// The last date mentioned, once there is one.
     var last: Point?
+    /// The last date mentioned with a month or a day: the story's calendar, which an aside
+    /// about a distant year ("a report declassified in 2005") does not move.
+    var lastFine: Point?
     /// Counts that decide news or narrative when the genre is not forced.
     var oldYears = 0
     var recentYears = 0
@@ -332,7 +335,10 @@ public struct TemporalTagger {
         // A comparison with a year before ("a year earlier", "the year-ago quarter") looks back
         // without moving the story's time.
         let comparison = s.kind == .shift && s.unit == .year && s.offset < 0 && (s.amountWasCounted || s.keepAnchorGrain) && !g.narrative
-        if let p = anchored, !comparison { last = p }
+        if let p = anchored, !comparison {
+            last = p
+            if p.month != nil { lastFine = p }
+        }
         return TemporalExpression(start: start, end: end, type: type, value: value, mod: s.mod, isExplicit: explicit)
     }
 
@@ -382,7 +388,10 @@ public struct TemporalTagger {
         }
         // Fill in the year (and month) from context.
         if s.year == nil {
-            let base = s.anchor == .last ? (last ?? reference) : (narrative ? (last ?? reference) : (reference ?? last))
+            var base = s.anchor == .last ? (last ?? reference) : (narrative ? (last ?? reference) : (reference ?? last))
+            if narrative, s.month != nil || s.day != nil, let l = last, l.month == nil, let f = lastFine, f.bc == l.bc, abs(f.year - l.year) > 5 {
+                base = f
+            }
             guard let base else {
                 // No context at all: unknown year.
                 return (unknownValue(s), nil)
@@ -394,7 +403,9 @@ public struct TemporalTagger {
             }
             var y = base.year
             s.bc = base.bc
-            if !narrative && s.anchor != .last, let ref = reference, base == ref {
+            let news = !narrative && s.anchor != .last && base == reference
+            if news || (s.direction != 0 && base.month != nil && !base.bc) {
+                let ref = base
                 // News: the nearest such month (or season or quarter) to the date of writing,
                 // in the direction the sentence looks.
                 if s.season != nil, s.direction != 0, !s.nearestInDirection {
@@ -432,6 +443,9 @@ public struct TemporalTagger {
                 }
             } else if s.direction != 0 {
                 y += s.direction
+            } else if narrative, s.anchor != .last, let bm = base.month, let mo = s.month, !base.bc, mo < bm, mo + 12 - bm <= 1 {
+                // A story that reaches December and goes on "in January" has crossed into the next year.
+                y += 1
             }
             s.year = y
         }
