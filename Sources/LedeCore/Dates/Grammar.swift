@@ -647,7 +647,14 @@ struct Grammar {
         return (Match(start: i, end: isK(i + 1, .st) || isK(i + 1, .nd) || isK(i + 1, .rd) || isK(i + 1, .th) ? i + 2 : i + 1, sem: x), y)
     }
 
-    func twoDigitYear(_ v: Int) -> Int { v < 30 ? 2000 + v : 1900 + v }
+    /// '98 → 1998; in a history of the 1780s, '89 → 1789.
+    func twoDigitYear(_ v: Int) -> Int {
+        if narrative, let y = lastYear, !lastWasBC, y >= 100 {
+            let c = y / 100 * 100
+            return c + v
+        }
+        return v < 30 ? 2000 + v : 1900 + v
+    }
 
     /// A year written after a month, a day or a season: "1998", "481 BC", "AD 9", "'98".
     func yearAfter(_ y: Int) -> (year: Int, bc: Bool, end: Int)? {
@@ -964,6 +971,11 @@ struct Grammar {
     /// "morning", "the afternoon" (on the day in context), "mornings" (a set).
     func parseDayPart(_ i: Int) -> Match? {
         let l = lx(i)
+        // "the night of 20 June 1791", "the morning of April 19" (history texts mark the part of day)
+        if narrative, !l.isPlural, isK(i + 1, .of), let m = parseExplicit(i + 2), m.sem.day != nil {
+            var s = m.sem; s.dayPart = Int(l.dayPart); s.type = .time
+            return Match(start: isK(i - 1, .the) ? i - 1 : i, end: m.end, sem: s)
+        }
         // "at night", "night fell": a night whose date is not known (history texts mark these)
         if narrative, !l.isPlural, l.dayPart == 4 || l.dayPart == 5, !isK(i - 1, .the), !isK(i - 1, .that), !isK(i - 1, .this),
            lx(i - 1).weekday == 0, !isK(i + 1, .of), t(i - 1).kind != .number {
@@ -1524,14 +1536,15 @@ struct Grammar {
             return Match(start: i, end: end + 1, sem: sh)
         case .later, .earlier, .after, .before, .hence:
             if after == .after || after == .before {
-                // "two days after the vote": the timex is "two days" (TimeML leaves the anchor out)
-                break
+                // "two days after the vote": the timex is "two days" (TimeML leaves the anchor out);
+                // "two years before," with nothing after it is a date before the story's date.
+                guard t(end + 1).kind == .punct, !p(end + 1, "'"), !p(end + 1, "\""), amount != nil else { break }
             }
             if amount == nil {
                 if after == .later || after == .hence { return Match(start: i, end: end + 1, sem: .lit("FUTURE_REF")) }
                 return Match(start: i, end: end + 1, sem: .lit("PAST_REF"))
             }
-            var sh = Sem.shift(u, (after == .earlier ? -1 : 1) * Int(amount!.rounded(.up)), after == .hence ? .reference : .last)
+            var sh = Sem.shift(u, (after == .earlier || after == .before ? -1 : 1) * Int(amount!.rounded(.up)), after == .hence ? .reference : .last)
             sh.amountWasCounted = true
             sh.grain = u
             if u == .fortnight { sh.unit = .week; sh.offset *= 2; sh.grain = .week }
@@ -1590,8 +1603,8 @@ struct Grammar {
     func parseSet(_ i: Int) -> Match? {
         switch k(i) {
         case .daily: return adverbSet(i, narrative ? "XXXX-XX-XX" : "P1D")
-        case .weekly: return adverbSet(i, "P1W")
-        case .monthly: return adverbSet(i, "P1M")
+        case .weekly: return adverbSet(i, narrative ? "XXXX-WXX" : "P1W")
+        case .monthly: return adverbSet(i, narrative ? "XXXX-XX" : "P1M")
         case .quarterly: return nil
         case .annually, .yearly: return nil
         case .hourly: return adverbSet(i, "PT1H")
@@ -1620,6 +1633,11 @@ struct Grammar {
                 var u = l.unit
                 if u == .weekend { return Match(start: i, end: j + 1, sem: .lit("XXXX-WXX-WE", .set)) }
                 if u == .fortnight { u = .week; amount *= 2 }
+                if narrative, amount == 1, u == .day || u == .week || u == .month || u == .year {
+                    // History texts write "every day" as the days of an unknown span (TIMEX2 style)
+                    let v = [TUnit.day: "XXXX-XX-XX", .week: "XXXX-WXX", .month: "XXXX-XX", .year: "XXXX"][u]!
+                    return Match(start: i, end: j + 1, sem: .lit(v, .set))
+                }
                 return Match(start: i, end: j + 1, sem: .lit(TimexFormat.duration(amount, u), .set))
             }
             if l.weekday != 0, !l.isAbbrev || adj(j + 1) && p(j + 1, ".") {

@@ -185,7 +185,7 @@ public struct TemporalTagger {
             return nil
         }
         // "July 16–18, 2018", "May 3 to 5"
-        if let d1 = m.sem.day, let mo = m.sem.month, let (d2, de, _) = g.parseDay(j), d2 > d1, g.month(j) == nil {
+        if let d1 = m.sem.day, let mo = m.sem.month, let (d2, de, _) = g.parseDay(j), d2 > d1, g.monthAny(de) == nil {
             var s = Sem(); s.month = mo; s.day = d2
             var end = de
             var y = de
@@ -334,8 +334,11 @@ public struct TemporalTagger {
         if type == .time, !value.contains("T") { type = .date }
         // A comparison with a year before ("a year earlier", "the year-ago quarter") looks back
         // without moving the story's time.
-        let comparison = s.kind == .shift && s.unit == .year && s.offset < 0 && (s.amountWasCounted || s.keepAnchorGrain) && !g.narrative
-        if let p = anchored, !comparison {
+        let comparison = s.kind == .shift && s.offset < 0 && (s.amountWasCounted || s.keepAnchorGrain)
+            && (s.unit == .year || g.narrative)
+        // "since 513 BC" dates the start of a state of affairs, not the story's present.
+        let background = g.isK(m.start - 1, .since)
+        if let p = anchored, !comparison, !background {
             last = p
             if p.month != nil { lastFine = p }
         }
@@ -651,12 +654,17 @@ public struct TemporalTagger {
             if let se = s.season { yp.season = se; yp.quarter = nil }
             if let h = s.half { yp.half = h; yp.quarter = nil }
             return (Self.value(of: yp), yp)
-        case .decade:
-            let d = a.year / 10 + s.offset
-            return (a.bc ? "BC" + TimexFormat.pad(d, 3) : TimexFormat.pad(d, 3), nil)
-        case .century:
-            let c = a.year / 100 + s.offset
-            return (a.bc ? "BC" + TimexFormat.pad(c, 2) : TimexFormat.pad(c, 2), nil)
+        case .decade, .century:
+            let size = s.unit == .decade ? 10 : 100
+            if s.amountWasCounted {
+                // "a decade earlier", "two centuries later": a year
+                let y = (a.bc ? -a.year : a.year) + s.offset * size
+                let p = Point(year: abs(y), bc: y < 0)
+                return (Self.value(of: p), p)
+            }
+            // BC decades and centuries count down: the decade after the 490s BC is the 480s BC.
+            let d = a.bc ? a.year / size - s.offset : a.year / size + s.offset
+            return ((a.bc ? "BC" : "") + TimexFormat.pad(d, s.unit == .decade ? 3 : 2), nil)
         case .hour, .minute, .second:
             // "two hours later", "an hour ago": the day in context
             guard a.hasDay else { return (Self.value(of: a), nil) }
@@ -682,7 +690,7 @@ public struct TemporalTagger {
         switch s.anchor {
         case .last: a = last ?? reference
         default:
-            if narrative { a = (last?.hasDay ?? false) ? last : reference } else { a = reference ?? last }
+            if narrative { a = (last?.hasDay ?? false) ? last : nil } else { a = reference ?? last }
         }
         let part = Self.timeSuffix(hour: s.hour, minute: s.minute, dayPart: s.dayPart)
         guard let a, a.hasDay else { return ("XXXX-WXX-\(s.weekday)" + part, nil) }
