@@ -828,7 +828,13 @@ struct Grammar {
             return nil
         }
         if p(j, "-"), adj(j), adj(j + 1) { j += 1 }
-        guard lx(j).unit == .century, !lx(j).isPlural, ord >= 1, ord <= 30 else { return nil }
+        // "the 18th and 19th centuries": the first ordinal borrows the noun of the second
+        if isK(j, .and) || isK(j, .or) || p(j, "-"), lx(j + 1).ordinal != 0 || t(j + 1).kind == .number, let second = parseCentury(j + 1) {
+            var s = second.sem
+            s.century = ord - 1
+            return Match(start: i, end: j, sem: s)
+        }
+        guard lx(j).unit == .century, !lx(j).isPlural || isK(i - 1, .and) || isK(i - 1, .or) || p(i - 1, "-"), ord >= 1, ord <= 30 else { return nil }
         var e = j + 1
         var s = Sem(); s.explicit = true
         if let (bc, ee) = era(e) {
@@ -1105,7 +1111,8 @@ struct Grammar {
                 }
             }
             // "the 20th" (a day of the month in context)
-            if let (d, de, ord) = parseDay(j), ord, t(j).kind == .number, !(lx(de).unit != .none || lx(de).key != .none && !isK(de, .and) && !isK(de, .of)) {
+            if let (d, de, ord) = parseDay(j), ord, t(j).kind == .number, !(lx(de).unit != .none || lx(de).key != .none && !isK(de, .and) && !isK(de, .of)),
+               !((isK(de, .and) || isK(de, .or)) && parseCentury(de + 1) != nil) {
                 if t(de).kind == .punct || isK(de, .and) {
                     var s = Sem(); s.day = d
                     take(Match(start: i, end: de, sem: s))

@@ -250,7 +250,6 @@ public struct TemporalTagger {
         }
         if l.month == 5, !tk.isCapitalized { return 1 }  // the modal "may"
         switch l.key {
-        case .until: return j == i - 1 ? 1 : 0
         case .early, .soon: return g.word(j - 1, "as") && g.word(j + 1, "as") ? 1 : 0
         default: break
         }
