@@ -265,7 +265,9 @@ struct Grammar {
             if value % 100 == 0 || value > 2100 { return true }
             // A plural followed by a verb-like word or a preposition is a subject ("In 1990 sales rose"): keep as year
             // only when the year follows "in"/"since"/"by".
-            return !(isK(i - 2, .in) || isK(i - 2, .since) || isK(i - 2, .by) || isK(i - 2, .during) || isK(i - 2, .until))
+            // "the 1614 rules", "its 1990 profits": a determiner makes the year a modifier
+            return !(isK(i - 2, .in) || isK(i - 2, .since) || isK(i - 2, .by) || isK(i - 2, .during) || isK(i - 2, .until)
+                     || isK(i - 2, .the) || word(i - 2, "its") || word(i - 2, "their") || word(i - 2, "his") || word(i - 2, "her"))
         }
         if word(i, "people") || word(i, "men") || word(i, "women") || word(i, "children") || word(i, "feet")
             || word(i, "ft") || word(i, "km") || word(i, "kilometres") || word(i, "kilometers") || word(i, "metres")
@@ -631,6 +633,20 @@ struct Grammar {
         }
     }
 
+    /// A range of years with the era after the second: "from 499 to 493 BC", "(240–238 BC)".
+    func eraRange(_ i: Int) -> (Match, Match)? {
+        let tk = t(i)
+        guard tk.kind == .number, !tk.grouped, tk.digits <= 4, tk.num > 0 else { return nil }
+        var j = i + 1
+        if p(j, "-") { j += 1 } else if isK(j, .to) || isK(j, .and) || isK(j, .through) || isK(j, .until) { j += 1 } else { return nil }
+        guard let v2 = num(j), t(j).digits <= 4, let (bc, e) = era(j + 1) else { return nil }
+        // BC years count down, AD years up
+        guard bc ? v2 < Int(tk.num) : v2 > Int(tk.num) else { return nil }
+        var a = Sem(); a.year = Int(tk.num); a.bc = bc; a.explicit = true
+        var b = Sem(); b.year = v2; b.bc = bc; b.explicit = true
+        return (Match(start: i, end: i + 1, sem: a), Match(start: j, end: e, sem: b))
+    }
+
     /// A range of days before a month: "22–25 April 1951", "3 and 4 June": the first day and the date that ends it.
     func dayRange(_ i: Int) -> (Match, Match)? {
         let tk = t(i)
@@ -748,6 +764,11 @@ struct Grammar {
                 }
                 return Match(start: i, end: e, sem: s)
             }
+        }
+        // the 470s BC
+        if d == 3, v % 10 == 0, adj(i + 1), isK(i + 1, .s), let (bc, e) = era(i + 2) {
+            var s = Sem(); s.decade = v / 10; s.bc = bc; s.explicit = true
+            return Match(start: i, end: e, sem: s)
         }
         // the 80s / the 90s
         if d == 2, v % 10 == 0, adj(i + 1), isK(i + 1, .s), isK(i - 1, .the) || isK(i - 1, .early) || isK(i - 1, .late) || isK(i - 1, .mid) || p(i - 1, "-") {

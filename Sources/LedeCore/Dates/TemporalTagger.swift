@@ -109,7 +109,7 @@ public struct TemporalTagger {
             if !g.canStart(i) { i += 1; continue }
             g.lastWasBC = last?.bc ?? false
             g.lastYear = last?.year
-            if g.toks[i].kind == .number, let (x, y) = g.dayRange(i) {
+            if g.toks[i].kind == .number, let (x, y) = g.dayRange(i) ?? g.eraRange(i) {
                 appendRange(x, y, g, &out)
                 i = y.end
                 continue
