@@ -41,7 +41,8 @@ struct Dates: ParsableCommand {
         do {
             source = SourceFile(path: file, bytes: try FileIO.readBytes(file))
         } catch {
-            fail(Diagnostic.error(file, 1, 1, "cannot read the file: \(error)"))
+            let reason = (error as? FileIO.Failure).map { String(cString: strerror($0.code)) } ?? "\(error)"
+            fail(Diagnostic.error(file, 1, 1, "cannot read the file: \(reason)"))
         }
         if let problem = source.utf8Problem() { fail(problem) }
         let found: [TemporalExpression]
