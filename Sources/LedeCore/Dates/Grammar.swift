@@ -346,6 +346,27 @@ struct Grammar {
     }
 
     func match(at i: Int) -> Match? {
+        // "earlier this year", "later that month", "later in the day", "sometime next year", "right now":
+        // the word belongs to the expression that follows.
+        let k0 = k(i)
+        if k0 == .earlier || k0 == .later || word(i, "sometime") || word(i, "right") {
+            var j = i + 1
+            if isK(j, .in), k0 != .none { j += 1 }
+            if var m = matchCore(j), m.start == j {
+                let ok: Bool
+                switch m.sem.kind {
+                case .shift: ok = m.sem.offset == 0 || word(i, "sometime")
+                case .literal: ok = word(i, "right") && m.sem.literal == "PRESENT_REF"
+                case .point: ok = !m.sem.explicit && (k0 == .earlier || k0 == .later)
+                default: ok = false
+                }
+                if ok, k0 == .earlier || k0 == .later || word(i, "sometime") || word(i, "right") {
+                    m.start = i
+                    if m.sem.mod == nil, k0 == .earlier { m.sem.mod = "START" } else if m.sem.mod == nil, k0 == .later { m.sem.mod = "END" }
+                    return m
+                }
+            }
+        }
         let tk = t(i)
         // Quick rejection: most tokens cannot start an expression.
         if tk.kind == .word {
@@ -1083,6 +1104,17 @@ struct Grammar {
         func take(_ m: Match?) { if let m, best == nil || m.end > best!.end { best = m } }
         let j = i + 1
         let l1 = lx(j)
+        // "the nine months", "the first nine months", "the latest six months", "the four days"
+        do {
+            var c = j
+            if l1.ordinal != 0 || isK(c, .latest) || word(c, "comparable") || word(c, "remaining") || word(c, "initial") { c += 1 }
+            if c == j || t(c).kind == .number || lx(c).number >= 0 {
+                if var m = parseCountUnit(c), m.sem.kind == .duration, m.start == c, lx(m.end - 1).unit != .none, !p(m.end - 2, "-") {
+                    m.start = i
+                    take(m)
+                }
+            }
+        }
         switch l1.key {
         case .future:
             var s = Sem.lit("FUTURE_REF")
@@ -1271,7 +1303,7 @@ struct Grammar {
             }
             if det == .previous || det == .following || det == .preceding || det == .subsequent { s.anchor = .last }
             var e = j + 1
-            if adj(e), p(e, ".") { e += 1 }
+            if adj(e), p(e, "."), l.isAbbrev { e += 1 }
             if lx(e).dayPart != 0, !lx(e).isPlural { s.dayPart = Int(lx(e).dayPart); s.type = .time; e += 1 }
             // "this coming Sunday, March eighth"
             if p(e, ","), let m = parseMonthFirst(e + 1), m.sem.day != nil {

@@ -272,7 +272,8 @@ enum Lexicon {
                              .presently, .former, .future, .recent, .daily, .weekly, .monthly, .biweekly, .hourly, .nightly,
                              .semiannually, .noon, .midday, .midnight, .christmas, .easter, .thanksgiving, .halloween,
                              .fiscal, .calendar, .ad, .quarterly, .annually, .yearly]
-        let before: Set<K> = [.the, .a, .an, .this, .that, .these, .those, .last, .next, .past, .previous, .following,
+        for w in ["sometime", "right"] { t.add(w) { $0.start = 2 } }
+        let before: Set<K> = [.earlier, .later, .the, .a, .an, .this, .that, .these, .those, .last, .next, .past, .previous, .following,
                               .coming, .upcoming, .current, .latest, .same, .prior, .preceding, .subsequent, .ensuing,
                               .final, .early, .late, .mid, .middle, .end, .beginning, .start, .every, .each, .per, .twice,
                               .once, .about, .approximately, .roughly, .around, .some, .nearly, .almost, .barely, .more,
@@ -284,7 +285,7 @@ enum Lexicon {
             if e.month != 0 || e.weekday != 0 || e.season != 0 || e.unit != .none || e.dayPart != 0 || e.ordinal != 0
                 || e.number >= 0 || e.decadeWord != 0 || alone.contains(e.key) {
                 t.entries[k].start = 1
-            } else if before.contains(e.key) {
+            } else if before.contains(e.key) || e.start == 2 {
                 t.entries[k].start = 2
             }
         }
