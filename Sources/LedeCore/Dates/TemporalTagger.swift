@@ -92,7 +92,13 @@ public struct TemporalTagger {
                 } else if tk.kind == .word, tk.lex != 0 {
                     let l = lex[Int(tk.lex)]
                     switch l.key {
-                    case .yesterday, .today, .tomorrow, .tonight: deicticCues += 1
+                    case .yesterday, .today, .tomorrow, .tonight, .ago: deicticCues += 1
+                    case .this, .last, .next:
+                        // "this week", "last month", "next year", "last Tuesday": told from the date of writing
+                        if i + 1 < n {
+                            let nx = lex[Int(tokens[i + 1].lex)]
+                            if nx.unit == .week || nx.unit == .month || nx.unit == .year || nx.unit == .weekend || nx.weekday != 0 { deicticCues += 1 }
+                        }
                     default:
                         if l.weekday != 0, !l.isAbbrev, tk.shape & 1 != 0 { deicticCues += 1 }
                     }
@@ -541,9 +547,11 @@ public struct TemporalTagger {
             // A clock time: on the last day mentioned, else the reference day.
             if let l = last, l.hasDay { anchorKind = .last } else { anchorKind = .reference }
         }
-        guard let a = anchor(anchorKind, narrative: narrative) else {
+        guard var a = anchor(anchorKind, narrative: narrative) else {
             return (unresolvedShift(s), nil)
         }
+        // In news, "the next morning" after a mention of a year is still a day: count from the date of writing.
+        if !narrative, s.unit == .day || s.unit == .week, !a.hasDay, let ref = reference, ref.hasDay { a = ref }
         if s.todayWord, s.shiftDayPart == nil, tense(g, m.start, present: true) == 2 {
             // "global politics today", "today's world": the present, not the date of writing
             return ("PRESENT_REF", nil)
