@@ -1136,6 +1136,17 @@ struct Grammar {
             } else if var m = parseDeterminer(j) { m.start = i; take(m) }
         }
         if word(j, "full") || word(j, "entire") || word(j, "whole") { take(parseDeterminer(i)) }
+        // "the first week of March", "the last week of August", "the third week of October 1917"
+        if l1.ordinal != 0 || isK(j, .last) || isK(j, .final), lx(j + 1).unit == .week, !lx(j + 1).isPlural, isK(j + 2, .of),
+           let (mo, me) = monthAny(j + 3) {
+            var s = Sem(); s.month = mo
+            s.weekOfMonth = isK(j, .last) || isK(j, .final) ? -1 : Int(l1.ordinal)
+            var e = me
+            var y = e
+            if p(y, ",") { y += 1 }
+            if let (yr, bc, ye) = yearAfter(y) { s.year = yr; s.bc = bc; s.explicit = true; e = ye }
+            if s.weekOfMonth! <= 5 { take(Match(start: i, end: e, sem: s)) }
+        }
         // "the weekend", "the year", "the month", "the quarter", "the day"
         if l1.unit != .none, !(adj(j + 1) && p(j + 1, "-") && (isK(j + 2, .ago) || isK(j + 2, .earlier))) {
             if var m = parseUnitWord(j) { m.start = i; take(m) }
@@ -1166,7 +1177,9 @@ struct Grammar {
             // "the 20th" (a day of the month in context)
             if let (d, de, ord) = parseDay(j), ord, t(j).kind == .number, !(lx(de).unit != .none || lx(de).key != .none && !isK(de, .and) && !isK(de, .of)),
                !((isK(de, .and) || isK(de, .or)) && parseCentury(de + 1) != nil) {
-                if t(de).kind == .punct || isK(de, .and) {
+                // Only where the phrase ends: "on the 20th.", "on the 2nd and the 3rd," (not "the 2nd and 3rd floors")
+                let ends = t(de).kind == .punct && !p(de, "-") || isK(de, .and) && isK(de + 1, .the)
+                if ends {
                     var s = Sem(); s.day = d
                     take(Match(start: i, end: de, sem: s))
                 }
@@ -1789,6 +1802,15 @@ struct Grammar {
             } else {
                 return nil
             }
+        }
+        // "2 o'clock in the afternoon", "10 at night"
+        if isK(e, .in), isK(e + 1, .the), lx(e + 2).dayPart != 0, !lx(e + 2).isPlural {
+            let dp = lx(e + 2).dayPart
+            if (dp == 2 || dp == 3 || dp == 4) && hour < 12 && hour != 0 { hour += 12 }
+            e += 3
+        } else if isK(e, .at), lx(e + 1).dayPart == 4, !lx(e + 1).isPlural {
+            if hour >= 6 && hour < 12 { hour += 12 }
+            e += 2
         }
         // Time zone: "EST", "GMT", "local time"
         let z = k(e)

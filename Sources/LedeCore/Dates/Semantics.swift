@@ -96,6 +96,8 @@ struct Sem {
     var isClockOnly = false
 
     enum Holiday: UInt8 { case thanksgiving, easter, memorial, labor, election }
+    /// "the first week of March" (1...5), "the last week" (-1).
+    var weekOfMonth: Int?
     /// "today": the day of writing in a report, the present in a general statement.
     var todayWord = false
     /// "year-end": the last day of the year.

@@ -224,7 +224,8 @@ public struct TemporalTagger {
                 // General statements in the present: "continue to shape politics today"
                 if g.word(j, "continue") || g.word(j, "continues") || g.word(j, "remain") || g.word(j, "remains")
                     || g.word(j, "still") || g.word(j, "even") || g.word(j, "exist") || g.word(j, "exists") {
-                    v = 2
+                    // "will continue", "would remain" look ahead
+                    v = g.lx(j - 1).tense > 0 ? 1 : 2
                 }
             }
             if v != 0 { best = v; bestDistance = d }
@@ -469,6 +470,12 @@ public struct TemporalTagger {
             p.quarter = s.quarter; p.half = s.half; p.season = s.season
         }
         if let d = p.day, let mo = p.month, d > Cal.daysIn(mo, p.year) { return nil }
+        if let w = s.weekOfMonth, let mo = p.month, !p.bc {
+            // The ISO week holding the first (or last) days of the month
+            let day = w < 0 ? Cal.daysIn(mo, p.year) : min(1 + (w - 1) * 7, Cal.daysIn(mo, p.year))
+            let iw = Cal.isoWeek(p.year, mo, day)
+            return (TimexFormat.year(iw.year) + "-W" + TimexFormat.pad(iw.week, 2), p)
+        }
         var v = Self.value(of: p)
         if s.weekend == false, p.month == nil, p.quarter == nil, p.half == nil, p.season == nil, s.week != nil { }
         if p.hasDay {
