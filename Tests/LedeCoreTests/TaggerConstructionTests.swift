@@ -47,6 +47,10 @@ struct TaggerConstructionTests {
         c("Output jumped in late 1915 and stalled.", "late 1915", "DATE", "1915"),
         c("Fighting stopped by the end of 1917.", "the end of 1917", "DATE", "1917"),
         c("Prices peaked in mid-1996.", "mid-1996", "DATE", "1996"),
+        c("The city grew in the 18th and 19th centuries.", "19th centuries", "DATE", "18"),
+        c("Athens fell in the 470s BC, they say.", "the 470s BC", "DATE", "BC047"),
+        c("Snow fell in the first week of March 1998.", "the first week of March 1998", "DATE", "1998-W09"),
+        c("Music of the nineties is back.", "the nineties", "DATE", "199"),
         c("The board will meet in fiscal 1990 again.", "fiscal 1990", "DATE", "1990"),
         c("He spoke in nineteen ninety-four.", "nineteen ninety-four", "DATE", "1994"),
     ]
@@ -74,6 +78,10 @@ struct TaggerConstructionTests {
         c("Crowds gathered this morning.", "this morning", "TIME", "2019-03-15TMO"),
         c("Trading halted over the weekend.", "the weekend", "DATE", "2019-W10-WE"),
         c("Shoppers returned on Thanksgiving Day.", "Thanksgiving Day", "DATE", "2018-11-22"),
+        c("Talks will resume later today.", "later today", "DATE", "2019-03-15"),
+        c("Those ideas still shape politics today.", "today", "DATE", "PRESENT_REF"),
+        c("Profit fell from the year-ago quarter.", "the year-ago quarter", "DATE", "2017-Q4"),
+        c("The meeting ran until 2 o'clock in the afternoon.", "2 o'clock in the afternoon", "TIME", "2019-03-15T14:00"),
     ]
 
     static let narrativeRelativeCases: [Case] = [
@@ -132,6 +140,7 @@ struct TaggerConstructionTests {
             ("The war of 1914–18 was long.", Found(text: "1914", type: "DATE", value: "1914"), Found(text: "18", type: "DATE", value: "1918")),
             ("We met on July 16–18, 2018 in Helsinki.", Found(text: "July 16", type: "DATE", value: "2018-07-16"), Found(text: "18, 2018", type: "DATE", value: "2018-07-18")),
             ("The battle (22-25 April 1951) was fierce.", Found(text: "22", type: "DATE", value: "1951-04-22"), Found(text: "25 April 1951", type: "DATE", value: "1951-04-25")),
+            ("The revolt lasted from 499 to 493 BC.", Found(text: "499", type: "DATE", value: "BC0499"), Found(text: "493 BC", type: "DATE", value: "BC0493")),
         ] {
             var tagger = TemporalTagger(referenceDate: DateTime(year: 2019, month: 3, day: 15), genre: .news)
             let found = tagger.tag(sentence)

@@ -20,6 +20,9 @@ struct TaggerNotDatesTests {
         "About 2,016 people signed the petition.",
         "The Arab Spring changed the region.",
         "Leaves fall in the garden and fall again.",
+        "The shop is on the 2nd and 3rd floors.",
+        "The firm has 1998 employees in 2,000 offices.",
+        "A 10-year-old boy was rescued.",
     ])
     func notADate(_ sentence: String) {
         #expect(tagged(sentence).isEmpty, "\(sentence.debugDescription): \(tagged(sentence))")

@@ -190,7 +190,7 @@ struct Grammar {
     /// BC/AD after a number: ("BC", "B.C.", "BCE", "AD", "A.D.", "CE") → (isBC, end).
     func era(_ i: Int) -> (bc: Bool, end: Int)? {
         let key = k(i)
-        if key == .bc || key == .bce { return (true, adj(i + 1) && p(i + 1, ".") && !startsSentenceAfter(i + 1) ? i + 2 : i + 1) }
+        if key == .bc || key == .bce { return (true, i + 1) }
         if key == .ad || key == .ce, t(i).isAllCaps || t(i).isCapitalized { return (false, i + 1) }
         // B.C. / A.D. / B.C.E.
         if t(i).kind == .word, t(i).length == 1, adj(i + 1), p(i + 1, "."), adj(i + 2), t(i + 2).kind == .word, t(i + 2).length == 1 {

@@ -646,6 +646,13 @@ public struct TemporalTagger {
                 let p = Point(year: l.year + s.offset, quarter: q)
                 return (Self.value(of: p), p)
             }
+            if s.keepAnchorGrain, s.grain == .quarter, last?.quarter == nil, let ref = reference, let rm = ref.month {
+                // "the year-ago quarter" with no quarter in view: the last full quarter, a year before
+                var q = (rm - 1) / 3, y = ref.year - 1
+                if q == 0 { q = 4; y -= 1 }
+                let p = Point(year: y, quarter: q)
+                return (Self.value(of: p), p)
+            }
             if s.keepAnchorGrain, s.quarter == nil, !g.narrative, let ref = reference, (last?.quarter == nil) {
                 // "year-earlier results" in news: the year before the date of writing
                 let p = Point(year: ref.year - 1)
