@@ -81,16 +81,28 @@ if files.isEmpty {
     while text.count < targetMB * 1_000_000 { text += once }
 }
 
+/// CPU time of this thread, so that other processes on a shared machine do not count.
+func threadCPUSeconds() -> Double {
+    var ts = timespec()
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
+    return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+}
+
 let reference = DateTime(year: 2024, month: 5, day: 17)
 var best = Double.infinity
+var bestWall = Double.infinity
 var found = 0
-for _ in 0..<5 {
+for _ in 0..<7 {
     var tagger = TemporalTagger(referenceDate: reference, genre: nil)
-    let t0 = DispatchTime.now().uptimeNanoseconds
+    let w0 = DispatchTime.now().uptimeNanoseconds
+    let t0 = threadCPUSeconds()
     let result = text.withUnsafeBufferPointer { tagger.tag($0) }
-    let t1 = DispatchTime.now().uptimeNanoseconds
+    let t1 = threadCPUSeconds()
+    let w1 = DispatchTime.now().uptimeNanoseconds
     found = result.count
-    best = min(best, Double(t1 - t0) / 1e9)
+    best = min(best, t1 - t0)
+    bestWall = min(bestWall, Double(w1 - w0) / 1e9)
 }
 let mb = Double(text.count) / 1_000_000
-print(String(format: "tagged %.1f MB in %.3f s (best of 5): %.1f MB/s, %d expressions", mb, best, mb / best, found))
+print(String(format: "tagged %.1f MB: %.1f MB/s of CPU time on one core (%.3f s), %.1f MB/s wall clock; best of 7; %d expressions",
+             mb, mb / best, best, mb / bestWall, found))
