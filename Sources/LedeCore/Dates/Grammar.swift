@@ -244,7 +244,7 @@ struct Grammar {
     }
 
     /// Words after a number that make it a quantity ("2000 cases", "1500 troops").
-    func quantityAfter(_ i: Int, value: Int) -> Bool {
+    func quantityAfter(_ i: Int, value: Int, afterDate: Bool = false) -> Bool {
         let tk = t(i)
         guard tk.kind == .word, !tk.isCapitalized else {
             if tk.kind == .punct, tk.ch == 0x25 { return true }  // %
@@ -261,7 +261,8 @@ struct Grammar {
         // round numbers nearly always count things.
         let len = tk.length
         let last = text[Int(tk.end) - 1]
-        if len > 2, last == UInt8(ascii: "s"), text[Int(tk.end) - 2] != UInt8(ascii: "s") {
+        // After a month or a day ("January 1957 paratroopers") a year is a year.
+        if len > 2, last == UInt8(ascii: "s"), text[Int(tk.end) - 2] != UInt8(ascii: "s"), !afterDate {
             if value % 100 == 0 || value > 2100 { return true }
             // A plural followed by a verb-like word or a preposition is a subject ("In 1990 sales rose"): keep as year
             // only when the year follows "in"/"since"/"by".
@@ -695,7 +696,7 @@ struct Grammar {
 
     /// A year written after a month, a day or a season: "1998", "481 BC", "AD 9", "'98".
     func yearAfter(_ y: Int) -> (year: Int, bc: Bool, end: Int)? {
-        if let yr = yearNumber(y), !quantityAfter(y + 1, value: yr) {
+        if let yr = yearNumber(y), !quantityAfter(y + 1, value: yr, afterDate: true) {
             if let (bc, e) = era(y + 1) { return (yr, bc, e) }
             return (yr, false, y + 1)
         }
