@@ -1193,7 +1193,8 @@ struct Grammar {
         }
         if l1.season != 0, !l1.isPlural {
             if var m = parseSeason(j) { m.start = i; take(m) }
-            else if narrative, !l1.isAmbiguous || isK(j + 1, .of) == false {
+            else if narrative || [K.in, .during, .by, .until, .since, .through, .throughout].contains(k(i - 1)),
+                    !l1.isAmbiguous || isK(j + 1, .of) == false {
                 var s = Sem(); s.season = Int(l1.season)
                 take(Match(start: i, end: j + 1, sem: s))
             }
@@ -1265,6 +1266,10 @@ struct Grammar {
     func parseDeterminer(_ i: Int) -> Match? {
         let key = k(i)
         var j = i + 1
+        // "expected to last six weeks", "it will last a year": the verb "last"
+        if key == .last, isK(i - 1, .to) || lx(i - 1).tense > 0 || word(i - 1, "did") || word(i - 1, "does") || word(i - 1, "can") {
+            return nil
+        }
         // "this past week", "this coming Sunday", "the past few", "that same day"
         var det = key
         var thisPast = false
