@@ -27,9 +27,12 @@ public enum ProseDates {
             case .codeBlock, .htmlBlock, .htmlInline, .code, .image, .thematicBreak:
                 return .skipChildren
             case .link:
-                // Autolinks (<https://...>) show their URL as text: not prose.
-                let s = offset(node.startLine, node.startColumn)
-                if s < bodyBytes.count, bodyBytes[s] == UInt8(ascii: "<") { return .skipChildren }
+                // Autolinks (<https://...>) show their URL as text: not prose. (cmark's column for an
+                // autolink after other inlines can be off, so compare the text with the URL instead.)
+                if let child = node.firstChild, child.kind == .text, child.next == nil, let text = child.literal,
+                   let url = node.url, text == url || "mailto:" + text == url {
+                    return .skipChildren
+                }
                 return .continue
             case .text:
                 guard node.startLine > 0 else { return .continue }

@@ -232,9 +232,8 @@ public struct TemporalTagger {
         }
         var j = i - 1
         var steps = 0
-        while j >= 0, steps < 40 {
+        while j >= 0, steps < 40, !g.boundaryBefore(j + 1) {
             consider(j)
-            if g.boundaryBefore(j) { break }
             j -= 1; steps += 1
         }
         j = i + 1
