@@ -505,9 +505,6 @@ struct Grammar {
             take(parseHoliday(i))
         case .a, .an:
             take(parseSetA(i))
-            take(parseArticleUnit(i))
-        case .in:
-            take(parseInPhrase(i))
         case .at, .for, .ad:
             take(parseRefWord(i))
             if l.key == .ad { take(parseNumeric(i)) }
@@ -1059,13 +1056,8 @@ struct Grammar {
     /// Words that are references: now, currently, recently, the future, once.
     func parseRefWord(_ i: Int) -> Match? {
         switch k(i) {
-        case .now:
-            // "now-isolated"; "now that"; "by now", "until now", "from now on"
-            if isK(i - 1, .from) == false, isK(i + 1, .that) || isK(i + 1, .on) && !isK(i - 1, .from) {
-                return Match(start: i, end: i + 1, sem: .lit("PRESENT_REF"))
-            }
-            return Match(start: i, end: i + 1, sem: .lit("PRESENT_REF"))
-        case .currently, .nowadays, .presently:
+        case .now, .currently, .nowadays, .presently:
+            // "now", "by now", "until now", "from now on", "now-isolated"
             return Match(start: i, end: i + 1, sem: .lit("PRESENT_REF"))
         case .recently, .lately:
             return Match(start: i, end: i + 1, sem: .lit("PAST_REF"))
@@ -1599,8 +1591,6 @@ struct Grammar {
             s.explicit = false
             return Match(start: i, end: end, sem: s)
         }
-        // "two and a half years"
-        if isK(e - 3, .and) { }
         // Anchored forms
         let after = k(end)
         var s = Sem.duration(amount, u)
@@ -1660,7 +1650,7 @@ struct Grammar {
         if isK(i + 1, .later) { return Match(start: i, end: i + 2, sem: .lit("FUTURE_REF")) }
         // "for years", "in recent months", "over the years", "within days", "for decades", "months of talks"
         let prev = k(i - 1)
-        if prev == .for || prev == .within || prev == .over && false || prev == .recent || prev == .coming || prev == .after && l.unit <= .month {
+        if prev == .for || prev == .within || prev == .recent || prev == .coming || prev == .after && l.unit <= .month {
             if prev == .for, isK(i + 1, .of) { return nil }
             return Match(start: i, end: i + 1, sem: .duration(nil, l.unit))
         }
@@ -1670,10 +1660,6 @@ struct Grammar {
         }
         return nil
     }
-
-    /// "an hour", "a year" as durations are handled by parseCountUnit; "a year" as a set after a quantity
-    /// ("$5 a year", "twice a week") by parseSetA.
-    func parseArticleUnit(_ i: Int) -> Match? { nil }
 
     // MARK: Sets
 
@@ -1924,7 +1910,4 @@ struct Grammar {
         if let (yr, bc, ye) = yearAfter(y) { s.year = yr; s.bc = bc; s.explicit = true; e = ye }
         return Match(start: i, end: e, sem: s)
     }
-
-    /// "in the past", "in the future", "in recent years", "in the meantime" — only the part after "in".
-    func parseInPhrase(_ i: Int) -> Match? { nil }
 }

@@ -36,7 +36,6 @@ struct Sem {
     var season: Int?
     var quarter: Int?
     var half: Int?
-    var week: Int?
     var weekend = false
     /// 199 for the 1990s.
     var decade: Int?
@@ -105,8 +104,6 @@ struct Sem {
     /// "this past spring": the nearest one before, not the one a year before.
     var nearestInDirection = false
 
-    static func point() -> Sem { Sem() }
-
     static func lit(_ v: String, _ type: TimexType = .date) -> Sem {
         var s = Sem(); s.kind = .literal; s.literal = v; s.type = type; s.explicit = false; return s
     }
@@ -119,9 +116,6 @@ struct Sem {
         var s = Sem(); s.kind = .shift; s.unit = unit; s.offset = offset; s.anchor = anchor; return s
     }
 
-    /// True when the point has a year-level (or finer) anchor of its own.
-    var hasYear: Bool { year != nil }
-    var hasOnlyCoarse: Bool { decade != nil || century != nil }
 }
 
 /// Writes TIMEX3 values.

@@ -110,7 +110,6 @@ public struct TemporalTagger {
     private mutating func run(_ g: inout Grammar, _ out: inout [TemporalExpression]) {
         let n = g.n
         var i = 0
-        var lastEnd = -1
         while i < n {
             if !g.canStart(i) { i += 1; continue }
             g.lastWasBC = last?.bc ?? false
@@ -136,14 +135,11 @@ public struct TemporalTagger {
                 }
                 appendRange(m, y, g, &out)
                 i = y.end
-                lastEnd = y.end
                 continue
             }
             if let e = resolve(m, g) { out.append(e) }
-            lastEnd = m.end
             i = m.end
         }
-        _ = lastEnd
     }
 
     /// Resolves the two ends of a range and links the first to the second.
@@ -165,7 +161,7 @@ public struct TemporalTagger {
     private func rangeTail(_ g: Grammar, _ m: Match) -> (Match, Bool)? {
         let e = m.end
         guard m.sem.kind == .point || m.sem.kind == .weekday else { return nil }
-        let dash = g.p(e, "-") || g.p(e, "M") && false
+        let dash = g.p(e, "-")
         let opener = g.k(m.start - 1)
         var j = e
         if dash {
@@ -476,7 +472,6 @@ public struct TemporalTagger {
             return (TimexFormat.year(iw.year) + "-W" + TimexFormat.pad(iw.week, 2), p)
         }
         var v = Self.value(of: p)
-        if s.weekend == false, p.month == nil, p.quarter == nil, p.half == nil, p.season == nil, s.week != nil { }
         if p.hasDay {
             v += Self.timeSuffix(hour: s.hour, minute: s.minute, dayPart: s.dayPart)
         }
