@@ -1905,6 +1905,10 @@ struct Grammar {
         default: return nil
         }
         guard t(i).isCapitalized || t(i).isAllCaps else { return nil }
+        // A name with a holiday in it: "White Christmas", "Bloody Sunday" (weekdays are not here), "Operation Easter"
+        if t(i - 1).kind == .word, t(i - 1).isCapitalized, !sentenceInitial(i - 1), lx(i - 1).key == .none, lx(i - 1).month == 0 {
+            return nil
+        }
         var y = e
         if p(y, ",") { y += 1 }
         if let (yr, bc, ye) = yearAfter(y) { s.year = yr; s.bc = bc; s.explicit = true; e = ye }

@@ -338,7 +338,7 @@ public struct TemporalTagger {
         let comparison = s.kind == .shift && s.offset < 0 && (s.amountWasCounted || s.keepAnchorGrain)
             && (s.unit == .year || g.narrative)
         // "since 513 BC" dates the start of a state of affairs, not the story's present.
-        let background = g.isK(m.start - 1, .since)
+        let background = g.isK(m.start - 1, .since) || (g.narrative && s.explicit && tense(g, m.start) > 0)
         if let p = anchored, !comparison, !background {
             last = p
             if p.month != nil { lastFine = p }
