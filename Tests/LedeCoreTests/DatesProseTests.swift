@@ -71,6 +71,17 @@ struct DatesProseTests {
         #expect(found.map(\.value) == ["1961", "PRESENT_REF"])
     }
 
+    @Test func aDocumentParsedWithSmartPunctuationGivesTheSameOffsets() throws {
+        let md = "---\ndate: 2020-01-01\n---\nIt's -- as \"they\" say -- from 1939 to 1945... `1950` and [1960](http://x/1970).\n"
+        let source = SourceFile(path: "t.md", text: md)
+        let split = try FrontMatterSplitter.split(source)
+        let doc = MarkdownDocument(parsing: Array(source.bytes[split.body]), options: [.smart, .unsafe])
+        let reused = try ProseDates.tagMarkdown(source, document: doc)
+        let own = try ProseDates.tagMarkdown(source)
+        #expect(reused == own)
+        #expect(own.map(\.value) == ["1939", "1945", "1960"])
+    }
+
     @Test func headingsListsAndQuotesAreProse() throws {
         let md = """
         # The summit of July 2018

@@ -8,7 +8,10 @@
 /// reports is an offset into the file.
 public enum ProseDates {
     /// The file's bytes (without a BOM) with everything but prose replaced by spaces.
-    public static func proseBytes(_ source: SourceFile, split: SplitSource) -> [UInt8] {
+    ///
+    /// `document` is the cmark parse of the body (`source.bytes[split.body]`), if the
+    /// caller has one already; source positions do not depend on the parse options.
+    public static func proseBytes(_ source: SourceFile, split: SplitSource, document: MarkdownDocument? = nil) -> [UInt8] {
         let bytes = source.bytes
         var out = [UInt8](repeating: 0x20, count: bytes.count)
         for i in bytes.indices where bytes[i] == 0x0A || bytes[i] == 0x0D { out[i] = bytes[i] }
@@ -16,7 +19,7 @@ public enum ProseDates {
         guard !body.isEmpty else { return out }
         let bodyBytes = Array(bytes[body])
         let lines = LineIndex(bodyBytes)
-        let doc = MarkdownDocument(parsing: bodyBytes, options: [.unsafe])
+        let doc = document ?? MarkdownDocument(parsing: bodyBytes, options: [.unsafe])
         func offset(_ line: Int, _ column: Int) -> Int {
             let l = min(max(line, 1), lines.lineStarts.count) - 1
             return min(lines.lineStarts[l] + max(column, 1) - 1, bodyBytes.count)
@@ -80,10 +83,12 @@ public enum ProseDates {
     /// Tags the prose of a Markdown file. Offsets are UTF-8 byte offsets into the
     /// file as stored (a byte-order mark counts). `referenceDate` overrides the
     /// front matter's `date`; the front matter's `genre` forces news or narrative.
-    public static func tagMarkdown(_ source: SourceFile, referenceDate: DateTime? = nil) throws(Diagnostic) -> [TemporalExpression] {
+    /// Pass the body's cmark `document` when you have parsed it already.
+    public static func tagMarkdown(_ source: SourceFile, referenceDate: DateTime? = nil,
+                                   document: MarkdownDocument? = nil) throws(Diagnostic) -> [TemporalExpression] {
         let split = try FrontMatterSplitter.split(source)
         let (date, genre) = frontMatterSettings(source, split: split)
-        let prose = proseBytes(source, split: split)
+        let prose = proseBytes(source, split: split, document: document)
         var tagger = TemporalTagger(referenceDate: referenceDate ?? date, genre: genre)
         var found = prose.withUnsafeBufferPointer { tagger.tag($0) }
         if source.bomLength > 0 {

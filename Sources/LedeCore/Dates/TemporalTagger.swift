@@ -7,9 +7,9 @@
 /// last date mentioned (narratives) and writes its TIMEX3 value.
 ///
 /// Tag an article block by block, in order: what was said last carries over.
-public struct TemporalTagger {
+public struct TemporalTagger: Sendable {
     /// A calendar point of some precision, used as the anchor of relative expressions.
-    struct Point: Equatable {
+    struct Point: Equatable, Sendable {
         var year: Int
         var bc = false
         var month: Int?
