@@ -1108,13 +1108,15 @@ struct Grammar {
                 }
             }
         }
+        if word(j, "short"), word(j + 1, "term") { take(Match(start: i, end: j + 2, sem: .lit("FUTURE_REF"))) }
         switch l1.key {
         case .future:
             var s = Sem.lit("FUTURE_REF")
             s.explicit = false
             take(Match(start: i, end: j + 1, sem: s))
         case .near:
-            if isK(j + 1, .future) { take(Match(start: i, end: j + 2, sem: .lit("FUTURE_REF"))) }
+            // "the near future", "the near term"
+            if isK(j + 1, .future) || word(j + 1, "term") { take(Match(start: i, end: j + 2, sem: .lit("FUTURE_REF"))) }
         case .past:
             if !(lx(j + 1).unit != .none || parseCount(j + 1) != nil || lx(j + 1).season != 0) {
                 take(Match(start: i, end: j + 1, sem: .lit("PAST_REF")))
@@ -1787,6 +1789,8 @@ struct Grammar {
                 e += 3
             } else if isK(e, .oclock) {
                 e += 1
+            } else if !hasMinutes, hour >= 1, hour <= 12, isK(e, .in), isK(e + 1, .the), lx(e + 2).dayPart != 0, !lx(e + 2).isPlural {
+                // "4 in the morning", "9 in the evening": the part of day says a.m. or p.m. (below)
             } else if hasMinutes {
                 // "14:30", "at 9:15": a 24-hour time; but not scores "3:1" or ratios
                 guard t(i).digits == 2 || isK(i - 1, .at) || isK(i - 1, .by) || isK(i - 1, .around) || isK(i - 1, .until) || isK(i - 1, .from) || isK(i - 1, .before) || isK(i - 1, .after) else { return nil }
