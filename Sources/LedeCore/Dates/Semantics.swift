@@ -1,6 +1,9 @@
 /// What the grammar understood an expression to mean, before it is placed in
 /// time: the parts a date states, a shift relative to an anchor, a duration, a
-/// set or a reference. `Resolver` turns it into a TIMEX3 value.
+/// set or a reference. `TemporalTagger` turns it into a TIMEX3 value.
+///
+/// Small integers are stored compactly (a Sem is copied often while the
+/// grammar compares candidates) behind `Int` properties.
 struct Sem {
     enum Kind: UInt8 {
         /// A calendar date or time, perhaps with parts to fill from context.
@@ -29,38 +32,106 @@ struct Sem {
     var mod: String?
 
     // Parts of a point in time.
-    var year: Int?
+    var year: Int? {
+        get { _year == .min ? nil : Int(_year) }
+        set { _year = newValue.map { Int32(clamping: $0) } ?? .min }
+    }
+    private var _year: Int32 = .min
     var bc = false
-    var month: Int?
-    var day: Int?
-    var season: Int?
-    var quarter: Int?
-    var half: Int?
+    var month: Int? {
+        get { _month == .min ? nil : Int(_month) }
+        set { _month = newValue.map { Int8(clamping: $0) } ?? .min }
+    }
+    private var _month: Int8 = .min
+    var day: Int? {
+        get { _day == .min ? nil : Int(_day) }
+        set { _day = newValue.map { Int8(clamping: $0) } ?? .min }
+    }
+    private var _day: Int8 = .min
+    var season: Int? {
+        get { _season == .min ? nil : Int(_season) }
+        set { _season = newValue.map { Int8(clamping: $0) } ?? .min }
+    }
+    private var _season: Int8 = .min
+    var quarter: Int? {
+        get { _quarter == .min ? nil : Int(_quarter) }
+        set { _quarter = newValue.map { Int8(clamping: $0) } ?? .min }
+    }
+    private var _quarter: Int8 = .min
+    var half: Int? {
+        get { _half == .min ? nil : Int(_half) }
+        set { _half = newValue.map { Int8(clamping: $0) } ?? .min }
+    }
+    private var _half: Int8 = .min
     var weekend = false
     /// 199 for the 1990s.
-    var decade: Int?
+    var decade: Int? {
+        get { _decade == .min ? nil : Int(_decade) }
+        set { _decade = newValue.map { Int16(clamping: $0) } ?? .min }
+    }
+    private var _decade: Int16 = .min
     /// 19 for the twentieth century (the 1900s).
-    var century: Int?
-    var hour: Int?
-    var minute: Int?
-    var dayPart: Int?
+    var century: Int? {
+        get { _century == .min ? nil : Int(_century) }
+        set { _century = newValue.map { Int16(clamping: $0) } ?? .min }
+    }
+    private var _century: Int16 = .min
+    var hour: Int? {
+        get { _hour == .min ? nil : Int(_hour) }
+        set { _hour = newValue.map { Int8(clamping: $0) } ?? .min }
+    }
+    private var _hour: Int8 = .min
+    var minute: Int? {
+        get { _minute == .min ? nil : Int(_minute) }
+        set { _minute = newValue.map { Int8(clamping: $0) } ?? .min }
+    }
+    private var _minute: Int8 = .min
+    var dayPart: Int? {
+        get { _dayPart == .min ? nil : Int(_dayPart) }
+        set { _dayPart = newValue.map { Int8(clamping: $0) } ?? .min }
+    }
+    private var _dayPart: Int8 = .min
     /// True when the text names the year (or the value needs no context).
     var explicit = false
 
     // Shifts and weekdays.
     var unit: TUnit = .none
-    var offset = 0
+    var offset: Int {
+        get { Int(_offset) }
+        set { _offset = Int32(clamping: newValue) }
+    }
+    private var _offset: Int32 = 0
     var anchor: Anchor = .auto
     /// The finest unit the result keeps (a shift of years from a full date: `.year`).
     var grain: TUnit = .none
-    var weekday = 0
+    var weekday: Int {
+        get { Int(_weekday) }
+        set { _weekday = Int8(clamping: newValue) }
+    }
+    private var _weekday: Int8 = 0
     /// For weekdays and months without a year: -1 the last before the anchor,
     /// +1 the next after it, 0 decide by the tense of the sentence.
-    var direction = 0
+    var direction: Int {
+        get { Int(_direction) }
+        set { _direction = Int8(clamping: newValue) }
+    }
+    private var _direction: Int8 = 0
     /// A part of day attached to a shifted day ("yesterday morning").
-    var shiftDayPart: Int?
-    var shiftHour: Int?
-    var shiftMinute: Int?
+    var shiftDayPart: Int? {
+        get { _shiftDayPart == .min ? nil : Int(_shiftDayPart) }
+        set { _shiftDayPart = newValue.map { Int8(clamping: $0) } ?? .min }
+    }
+    private var _shiftDayPart: Int8 = .min
+    var shiftHour: Int? {
+        get { _shiftHour == .min ? nil : Int(_shiftHour) }
+        set { _shiftHour = newValue.map { Int8(clamping: $0) } ?? .min }
+    }
+    private var _shiftHour: Int8 = .min
+    var shiftMinute: Int? {
+        get { _shiftMinute == .min ? nil : Int(_shiftMinute) }
+        set { _shiftMinute = newValue.map { Int8(clamping: $0) } ?? .min }
+    }
+    private var _shiftMinute: Int8 = .min
 
     // Durations and sets.
     /// nil: an unknown amount ("several months" → PXM).
@@ -84,10 +155,18 @@ struct Sem {
     /// "this March", "this summer": in the anchor's year.
     var sameYear = false
     /// A weekday written before a full date ("Sunday, March 8").
-    var weekdayHint = 0
+    var weekdayHint: Int {
+        get { Int(_weekdayHint) }
+        set { _weekdayHint = Int8(clamping: newValue) }
+    }
+    private var _weekdayHint: Int8 = 0
     var holiday: Holiday?
     /// "June last year": the year as a shift from an anchor.
-    var relYear: Int?
+    var relYear: Int? {
+        get { _relYear == .min ? nil : Int(_relYear) }
+        set { _relYear = newValue.map { Int16(clamping: $0) } ?? .min }
+    }
+    private var _relYear: Int16 = .min
     var relYearAnchor: Anchor = .auto
     /// "the 1988 period": the quarter of the last date mentioned, in the year named.
     var quarterFromContext = false
@@ -96,7 +175,11 @@ struct Sem {
 
     enum Holiday: UInt8 { case thanksgiving, easter, memorial, labor, election }
     /// "the first week of March" (1...5), "the last week" (-1).
-    var weekOfMonth: Int?
+    var weekOfMonth: Int? {
+        get { _weekOfMonth == .min ? nil : Int(_weekOfMonth) }
+        set { _weekOfMonth = newValue.map { Int8(clamping: $0) } ?? .min }
+    }
+    private var _weekOfMonth: Int8 = .min
     /// "today": the day of writing in a report, the present in a general statement.
     var todayWord = false
     /// "year-end": the last day of the year.

@@ -48,6 +48,8 @@ enum Tokenizer {
     static func tokenize(_ p: UnsafeBufferPointer<UInt8>, into out: inout [Tok]) {
         out.removeAll(keepingCapacity: true)
         let n = p.count
+        // Prose has about one token for every five bytes; growing the array as we go costs copies.
+        out.reserveCapacity(n / 4 + 16)
         guard n > 0, let base = p.baseAddress else { return }
         let slots = Lexicon.slots, values = Lexicon.values
         let mask = slots.count - 1
