@@ -588,8 +588,8 @@ public struct TemporalTagger: Sendable {
             return (v, p)
         case .week, .weekend, .fortnight:
             let weeks = s.unit == .fortnight ? s.offset * 2 : s.offset
-            guard a.hasDay else {
-                if let _ = a.month { return ("\(TimexFormat.year(a.year, bc: a.bc))-WXX", nil) }
+            // "the week" with nothing to say which: a week of the year in context
+            guard a.hasDay, !(s.isBareThe && s.unit == .week) else {
                 return ("\(TimexFormat.year(a.year, bc: a.bc))-WXX", nil)
             }
             var shift = weeks * 7
