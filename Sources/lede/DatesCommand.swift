@@ -46,23 +46,10 @@ struct Dates: ParsableCommand {
         }
         if let problem = source.utf8Problem() { fail(problem) }
         let found: [TemporalExpression]
-        if ProseDates.isMarkdown(file) && forcedGenre == nil {
-            do { found = try ProseDates.tagMarkdown(source, referenceDate: reference) } catch { fail(error) }
-        } else if ProseDates.isMarkdown(file) {
-            let split: SplitSource
-            do { split = try FrontMatterSplitter.split(source) } catch { fail(error) }
-            let prose = ProseDates.proseBytes(source, split: split)
-            let date = reference ?? ProseDates.frontMatterSettings(source, split: split).0
-            var tagger = TemporalTagger(referenceDate: date, genre: forcedGenre)
-            var f = prose.withUnsafeBufferPointer { tagger.tag($0) }
-            for i in f.indices { f[i].start += source.bomLength; f[i].end += source.bomLength }
-            found = f
+        if ProseDates.isMarkdown(file) {
+            do { found = try ProseDates.tagMarkdown(source, referenceDate: reference, genre: forcedGenre) } catch { fail(error) }
         } else {
-            var tagger = TemporalTagger(referenceDate: reference, genre: forcedGenre)
-            var f = source.bytes.withUnsafeBufferPointer { tagger.tag($0) }
-            for i in f.indices { f[i].start += source.bomLength; f[i].end += source.bomLength }
-            found = f
-            if ProcessInfo.processInfo.environment["LEDE_DATES_GENRE"] != nil { printError("genre: \(tagger.genre.rawValue)") }
+            found = ProseDates.tagText(source, referenceDate: reference, genre: forcedGenre)
         }
         // Offsets are into the file as stored (with its BOM, if any).
         var fileBytes = source.bytes

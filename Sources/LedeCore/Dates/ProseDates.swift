@@ -82,29 +82,29 @@ public enum ProseDates {
 
     /// Tags the prose of a Markdown file. Offsets are UTF-8 byte offsets into the
     /// file as stored (a byte-order mark counts). `referenceDate` overrides the
-    /// front matter's `date`; the front matter's `genre` forces news or narrative.
-    /// Pass the body's cmark `document` when you have parsed it already.
-    public static func tagMarkdown(_ source: SourceFile, referenceDate: DateTime? = nil,
+    /// front matter's `date`; `genre`, or else the front matter's `genre`, forces
+    /// news or narrative. Pass the body's cmark `document` when you have parsed it already.
+    public static func tagMarkdown(_ source: SourceFile, referenceDate: DateTime? = nil, genre: DocumentGenre? = nil,
                                    document: MarkdownDocument? = nil) throws(Diagnostic) -> [TemporalExpression] {
         let split = try FrontMatterSplitter.split(source)
-        let (date, genre) = frontMatterSettings(source, split: split)
+        let (date, frontGenre) = frontMatterSettings(source, split: split)
         let prose = proseBytes(source, split: split, document: document)
-        var tagger = TemporalTagger(referenceDate: referenceDate ?? date, genre: genre)
-        var found = prose.withUnsafeBufferPointer { tagger.tag($0) }
-        if source.bomLength > 0 {
-            for i in found.indices { found[i].start += source.bomLength; found[i].end += source.bomLength }
-        }
-        return found
+        var tagger = TemporalTagger(referenceDate: referenceDate ?? date, genre: genre ?? frontGenre)
+        let found = prose.withUnsafeBufferPointer { tagger.tag($0) }
+        return shifted(found, by: source.bomLength)
     }
 
     /// Tags a plain text file. Offsets are into the file as stored.
     public static func tagText(_ source: SourceFile, referenceDate: DateTime?, genre: DocumentGenre? = nil) -> [TemporalExpression] {
         var tagger = TemporalTagger(referenceDate: referenceDate, genre: genre)
-        var found = source.bytes.withUnsafeBufferPointer { tagger.tag($0) }
-        if source.bomLength > 0 {
-            for i in found.indices { found[i].start += source.bomLength; found[i].end += source.bomLength }
-        }
-        return found
+        let found = source.bytes.withUnsafeBufferPointer { tagger.tag($0) }
+        return shifted(found, by: source.bomLength)
+    }
+
+    /// Offsets into `SourceFile.bytes` moved to offsets into the file (past its byte-order mark).
+    private static func shifted(_ found: [TemporalExpression], by bom: Int) -> [TemporalExpression] {
+        guard bom > 0 else { return found }
+        return found.map { var e = $0; e.start += bom; e.end += bom; return e }
     }
 
     /// Whether a path names a Markdown file.
