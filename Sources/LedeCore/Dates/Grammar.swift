@@ -1260,6 +1260,10 @@ struct Grammar {
     func parseDeterminer(_ i: Int) -> Match? {
         let key = k(i)
         var j = i + 1
+        // A title in the middle of a sentence: "ABC's This Week", "Last Year at Marienbad"
+        if t(i).isCapitalized, !sentenceInitial(i), t(i + 1).isCapitalized, lx(i + 1).unit != .none {
+            return nil
+        }
         // "expected to last six weeks", "it will last a year": the verb "last"
         if key == .last, isK(i - 1, .to) || lx(i - 1).tense > 0 || word(i - 1, "did") || word(i - 1, "does") || word(i - 1, "can") {
             return nil
