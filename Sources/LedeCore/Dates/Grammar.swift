@@ -320,7 +320,6 @@ struct Grammar {
 
     // MARK: Matching
 
-    /// The longest expression that starts at token i.
     /// Whether an expression can start at token i: most tokens are rejected here
     /// with a table lookup or two, before any parsing.
     @inline(__always)
@@ -346,48 +345,30 @@ struct Grammar {
         }
     }
 
+    /// The longest expression that starts at token i.
     func match(at i: Int) -> Match? {
+        guard i >= 0, i < n, canStart(i) else { return nil }
         // "earlier this year", "later that month", "later in the day", "sometime next year", "right now":
         // the word belongs to the expression that follows.
         let k0 = k(i)
-        if k0 == .earlier || k0 == .later || word(i, "sometime") || word(i, "right") {
+        let sometime = word(i, "sometime"), right = word(i, "right")
+        if k0 == .earlier || k0 == .later || sometime || right {
             var j = i + 1
-            if isK(j, .in), k0 != .none { j += 1 }
+            if isK(j, .in), k0 == .earlier || k0 == .later { j += 1 }
             if var m = matchCore(j), m.start == j {
                 let ok: Bool
                 switch m.sem.kind {
-                case .shift: ok = m.sem.offset == 0 || word(i, "sometime")
-                case .literal: ok = word(i, "right") && m.sem.literal == "PRESENT_REF"
+                case .shift: ok = m.sem.offset == 0 || sometime
+                case .literal: ok = right && m.sem.literal == "PRESENT_REF"
                 case .point: ok = !m.sem.explicit && (k0 == .earlier || k0 == .later)
                 default: ok = false
                 }
-                if ok, k0 == .earlier || k0 == .later || word(i, "sometime") || word(i, "right") {
+                if ok {
                     m.start = i
                     if m.sem.mod == nil, k0 == .earlier { m.sem.mod = "START" } else if m.sem.mod == nil, k0 == .later { m.sem.mod = "END" }
                     return m
                 }
             }
-        }
-        let tk = t(i)
-        // Quick rejection: most tokens cannot start an expression.
-        if tk.kind == .word {
-            if tk.lex == 0 { return nil }
-            let st = lexicon[Int(tk.lex)].start
-            if st == 0 { return nil }
-            if st == 2 {
-                // "the", "last", "about" ... start an expression only before a known word or a number.
-                var ok = false
-                var j = i + 1
-                while j <= i + 3 && j < n {
-                    let nx = toks[j]
-                    if nx.kind == .number || (nx.kind == .word && lexicon[Int(nx.lex)].start != 0) || (nx.kind == .punct && nx.ch == 0x27) { ok = true; break }
-                    if nx.kind == .word && nx.lex == 0 && j > i + 1 { break }
-                    j += 1
-                }
-                if !ok { return nil }
-            }
-        } else if tk.kind == .punct {
-            if tk.ch != 0x27 { return nil }   // '80s, '98
         }
         var best: Match?
         func take(_ m: Match?) {
