@@ -1305,8 +1305,7 @@ struct Grammar {
             if lx(e).dayPart != 0, !lx(e).isPlural { s.dayPart = Int(lx(e).dayPart); s.type = .time; e += 1 }
             // "this coming Sunday, March eighth"
             if p(e, ","), let m = parseMonthFirst(e + 1), m.sem.day != nil {
-                var s2 = m.sem; s2.weekdayHint = s.weekday
-                return Match(start: i, end: m.end, sem: s2)
+                return Match(start: i, end: m.end, sem: m.sem)
             }
             return Match(start: i, end: e, sem: s)
         }
@@ -1366,10 +1365,8 @@ struct Grammar {
                 if det == .past || key == .the {
                     // "the past year", "the last decade": the span up to now, a duration
                     if key == .the || det == .past {
-                        var d = Sem.duration(1, u)
                         if u == .weekend { return nil }
-                        d.pastSpan = true
-                        return Match(start: i, end: j + 1, sem: d)
+                        return Match(start: i, end: j + 1, sem: .duration(1, u))
                     }
                 }
                 s.anchor = .reference

@@ -148,18 +148,10 @@ struct Sem {
     var latestQuarter = false
     /// "the year", "the week" without a determiner that says which.
     var isBareThe = false
-    /// "the past year": the span up to now.
-    var pastSpan = false
     /// "this Friday": the one in the anchor's week.
     var thisWeek = false
     /// "this March", "this summer": in the anchor's year.
     var sameYear = false
-    /// A weekday written before a full date ("Sunday, March 8").
-    var weekdayHint: Int {
-        get { Int(_weekdayHint) }
-        set { _weekdayHint = Int8(clamping: newValue) }
-    }
-    private var _weekdayHint: Int8 = 0
     var holiday: Holiday?
     /// "June last year": the year as a shift from an anchor.
     var relYear: Int? {
