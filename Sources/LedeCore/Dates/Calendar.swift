@@ -1,15 +1,9 @@
 /// Proleptic Gregorian calendar arithmetic on plain integers, for resolving
 /// relative expressions ("two days ago", "last week") without Foundation.
 enum Cal {
-    /// Days since 1970-01-01 (Howard Hinnant's days_from_civil).
+    /// Days since 1970-01-01.
     static func days(_ y: Int, _ m: Int, _ d: Int) -> Int {
-        let y2 = m <= 2 ? y - 1 : y
-        let era = (y2 >= 0 ? y2 : y2 - 399) / 400
-        let yoe = y2 - era * 400
-        let mp = (m + 9) % 12
-        let doy = (153 * mp + 2) / 5 + d - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146097 + doe - 719468
+        DateTime(year: y, month: m, day: d).epochSeconds / 86400
     }
 
     /// The civil date of a day number.

@@ -1236,6 +1236,19 @@ struct Grammar {
         }
     }
 
+    /// What a determiner says about a month or season without a year: "last March" (the one before),
+    /// "next spring" (the one after), "this September" (this year's), "that April" (the story's). False for others.
+    static func direct(_ s: inout Sem, _ det: K) -> Bool {
+        switch det {
+        case .last, .past, .previous, .preceding, .prior: s.direction = -1
+        case .next, .coming, .upcoming, .following, .subsequent: s.direction = 1
+        case .this, .current: s.direction = 0; s.sameYear = true
+        case .that, .same: s.anchor = .last
+        default: return false
+        }
+        return true
+    }
+
     /// "this week", "last year", "next month", "that day", "the following year", "last Friday",
     /// "next March", "last fall", "the past two months", "the next few days", "this morning".
     func parseDeterminer(_ i: Int) -> Match? {
@@ -1312,13 +1325,7 @@ struct Grammar {
         // Month: "last March", "next January", "this September", "that April"
         if l.month != 0, !l.isPlural, t(j).isCapitalized, month(j) != nil {
             var s = Sem(); s.month = Int(l.month)
-            switch det {
-            case .last, .past, .previous, .preceding, .prior: s.direction = -1
-            case .next, .coming, .upcoming, .following, .subsequent: s.direction = 1
-            case .this, .current: s.direction = 0; s.sameYear = true
-            case .that, .same: s.anchor = .last
-            default: return nil
-            }
+            guard Self.direct(&s, det) else { return nil }
             var (_, e) = month(j)!
             if let (d, de, _) = parseDay(e), d <= DateTime.daysIn(month: s.month!, year: 2000) { s.day = d; e = de }
             return Match(start: i, end: e, sem: s)
@@ -1326,13 +1333,7 @@ struct Grammar {
         // Season: "last fall", "this summer", "next spring", "that winter"
         if l.season != 0, !l.isPlural {
             var s = Sem(); s.season = Int(l.season)
-            switch det {
-            case .last, .past, .previous, .preceding, .prior: s.direction = -1
-            case .next, .coming, .upcoming, .following, .subsequent: s.direction = 1
-            case .this, .current: s.direction = 0; s.sameYear = true
-            case .that, .same: s.anchor = .last
-            default: return nil
-            }
+            guard Self.direct(&s, det) else { return nil }
             var e = j + 1
             if thisPast { s.nearestInDirection = true }
             if isK(e, .of), let (y, bc, ye) = yearAfter(e + 1) { s.year = y; s.bc = bc; s.explicit = true; e = ye }
