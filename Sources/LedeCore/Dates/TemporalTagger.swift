@@ -1,57 +1,733 @@
-// PLACEHOLDER until the real tagger lands from the `tagger` branch: finds
-// "Month YYYY", "Month D, YYYY", "D Month YYYY", ISO dates and years after
-// in/the/of/since. Only for developing the annotator against the API.
-public struct TemporalTagger {
-    let reference: DateTime?
-    public init(referenceDate: DateTime?, genre: DocumentGenre?) { reference = referenceDate }
+/// A hand-written, rule-based English temporal expression tagger (TIMEX3).
+///
+/// Text goes through three stages: a tokenizer over UTF-8 bytes with word
+/// tables (`Tokenizer`, `Lexicon`), a grammar that finds the longest expression
+/// at each token and says what it means (`Grammar`, `Sem`), and a resolver
+/// that places each meaning in time against the reference date (news) or the
+/// last date mentioned (narratives) and writes its TIMEX3 value.
+///
+/// Tag an article block by block, in order: what was said last carries over.
+public struct TemporalTagger: Sendable {
+    /// A calendar point of some precision, used as the anchor of relative expressions.
+    struct Point: Equatable, Sendable {
+        var year: Int
+        var bc = false
+        var month: Int?
+        var day: Int?
+        var quarter: Int?
+        var half: Int?
+        var season: Int?
+
+        var hasDay: Bool { day != nil && month != nil }
+    }
+
+    let reference: Point?
+    let forcedGenre: DocumentGenre?
+    /// The last date mentioned, once there is one.
+    var last: Point?
+    /// The last date mentioned with a month or a day: the story's calendar, which an aside
+    /// about a distant year ("a report declassified in 2005") does not move.
+    var lastFine: Point?
+    /// Counts that decide news or narrative when the genre is not forced.
+    var oldYears = 0
+    var recentYears = 0
+    var deicticCues = 0
+    /// Reused token storage.
+    var tokens: [Tok] = []
+
+    public init(referenceDate: DateTime?, genre: DocumentGenre?) {
+        reference = referenceDate.map { Point(year: $0.year, month: $0.month, day: $0.day) }
+        forcedGenre = genre
+    }
+
+    /// The genre used for the text tagged so far.
+    public var genre: DocumentGenre { isNarrative ? .narrative : .news }
+
+    var isNarrative: Bool {
+        if let forcedGenre { return forcedGenre == .narrative }
+        guard reference != nil else { return true }
+        // Like HeidelTime's choice of domain: news is told from its date of writing (deictic words,
+        // weekdays, recent years); history is told in years long before the reference date.
+        let years = oldYears + recentYears
+        if oldYears >= 5 && oldYears > 4 * (recentYears + deicticCues) { return true }
+        if years >= 12 && deicticCues * 4 < years && oldYears * 3 >= years { return true }
+        return false
+    }
 
     public mutating func tag(_ text: String) -> [TemporalExpression] {
-        Array(text.utf8).withUnsafeBufferPointer { tag($0) }
+        var s = text
+        return s.withUTF8 { tag($0) }
     }
 
-    public mutating func tag(_ t: UnsafeBufferPointer<UInt8>) -> [TemporalExpression] {
+    /// Tags one piece of prose; offsets are UTF-8 byte offsets into it.
+    public mutating func tag(_ text: UnsafeBufferPointer<UInt8>) -> [TemporalExpression] {
+        Tokenizer.tokenize(text, into: &tokens)
+        if tokens.isEmpty { return [] }
+        countGenreCues(text)
+        let narrative = isNarrative
         var out: [TemporalExpression] = []
-        let words = tokenize(t)
-        var i = 0
-        func num(_ w: (Range<Int>, String)) -> Int? { w.1.allSatisfy(\.isNumber) ? Int(w.1) : nil }
-        while i < words.count {
-            let (r, w) = words[i]
-            if let m = DateTime.monthNames.firstIndex(of: w) {
-                if i + 1 < words.count, let d = num(words[i + 1]), d <= 31, i + 2 < words.count, let y = num(words[i + 2]), words[i + 2].1.count == 4 {
-                    out.append(.init(start: r.lowerBound, end: words[i + 2].0.upperBound, type: .date, value: String(format4(y)) + "-" + pad(m + 1) + "-" + pad(d)))
-                    i += 3; continue
-                }
-                if i + 1 < words.count, let y = num(words[i + 1]), words[i + 1].1.count == 4 {
-                    out.append(.init(start: r.lowerBound, end: words[i + 1].0.upperBound, type: .date, value: format4(y) + "-" + pad(m + 1)))
-                    i += 2; continue
-                }
+        let tokenCopy = tokens
+        tokenCopy.withUnsafeBufferPointer { toks in
+            Lexicon.entries.withUnsafeBufferPointer { lex in
+                var g = Grammar(toks: toks, text: text, lexicon: lex, narrative: narrative)
+                run(&g, &out)
             }
-            if let d = num(words[i]), d <= 31, i + 2 < words.count, let m = DateTime.monthNames.firstIndex(of: words[i + 1].1), let y = num(words[i + 2]), words[i + 2].1.count == 4 {
-                out.append(.init(start: r.lowerBound, end: words[i + 2].0.upperBound, type: .date, value: format4(y) + "-" + pad(m + 1) + "-" + pad(d)))
-                i += 3; continue
-            }
-            if w.count == 4, let y = num(words[i]), y > 1000, y < 2100, i > 0, ["in", "the", "of", "since", "In", "The"].contains(words[i - 1].1) {
-                out.append(.init(start: r.lowerBound, end: r.upperBound, type: .date, value: format4(y)))
-            }
-            i += 1
         }
         return out
     }
 
-    func pad(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
-    func format4(_ v: Int) -> String { String(v) }
-
-    func tokenize(_ t: UnsafeBufferPointer<UInt8>) -> [(Range<Int>, String)] {
-        var out: [(Range<Int>, String)] = []
-        var i = 0
-        while i < t.count {
-            let b = t[i]
-            let isWord = (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A)
-            if !isWord { i += 1; continue }
-            let s = i
-            while i < t.count, (t[i] >= 0x30 && t[i] <= 0x39) || (t[i] >= 0x41 && t[i] <= 0x5A) || (t[i] >= 0x61 && t[i] <= 0x7A) { i += 1 }
-            out.append((s..<i, String(decoding: UnsafeBufferPointer(rebasing: t[s..<i]), as: UTF8.self)))
+    /// Counts explicit years and news cues, for the news/narrative decision.
+    mutating func countGenreCues(_ text: UnsafeBufferPointer<UInt8>) {
+        guard forcedGenre == nil, let ref = reference else { return }
+        Lexicon.entries.withUnsafeBufferPointer { lex in
+            let n = tokens.count
+            for i in 0..<n {
+                let tk = tokens[i]
+                if tk.kind == .number {
+                    if tk.digits == 4, !tk.grouped, tk.num >= 1000, tk.num <= 2999 {
+                        if Int(tk.num) < ref.year - 2 { oldYears += 1 } else { recentYears += 1 }
+                    } else if i + 1 < n, lex[Int(tokens[i + 1].lex)].key == .bc {
+                        oldYears += 1
+                    }
+                } else if tk.kind == .word, tk.lex != 0 {
+                    let l = lex[Int(tk.lex)]
+                    switch l.key {
+                    case .yesterday, .today, .tomorrow, .tonight, .ago: deicticCues += 1
+                    case .this, .last, .next:
+                        // "this week", "last month", "next year", "last Tuesday": told from the date of writing
+                        if i + 1 < n {
+                            let nx = lex[Int(tokens[i + 1].lex)]
+                            if nx.unit == .week || nx.unit == .month || nx.unit == .year || nx.unit == .weekend || nx.weekday != 0 { deicticCues += 1 }
+                        }
+                    default:
+                        if l.weekday != 0, !l.isAbbrev, tk.shape & 1 != 0 { deicticCues += 1 }
+                    }
+                }
+            }
         }
-        return out
+    }
+
+    private mutating func run(_ g: inout Grammar, _ out: inout [TemporalExpression]) {
+        let n = g.n
+        var i = 0
+        while i < n {
+            if !g.canStart(i) { i += 1; continue }
+            g.lastWasBC = last?.bc ?? false
+            g.lastYear = last?.year
+            if g.toks[i].kind == .number, let (x, y) = g.dayRange(i) ?? g.eraRange(i) {
+                appendRange(x, y, g, &out)
+                i = y.end
+                continue
+            }
+            guard var m = g.match(at: i) else { i += 1; continue }
+            // A range: "from 1939 to 1945", "1914–18", "between May and July 2002", "July 16–18, 2018".
+            if let (second, connectorOK) = rangeTail(g, m), connectorOK {
+                var y = second
+                // The first end takes what it lacks from the second ("May and July 2002", "May 3–5, 1999").
+                if m.sem.kind == .point, m.sem.year == nil, y.sem.kind == .point, let yy = y.sem.year, m.sem.decade == nil, m.sem.century == nil {
+                    m.sem.year = yy; m.sem.bc = y.sem.bc
+                }
+                if m.sem.kind == .point, y.sem.kind == .point, y.sem.year == nil, let yy = m.sem.year, m.sem.bc, y.sem.month == nil, y.sem.day == nil {
+                    y.sem.bc = true; y.sem.year = y.sem.year ?? yy
+                }
+                if m.sem.kind == .point, y.sem.kind == .point, y.sem.bc, !m.sem.bc, m.sem.year != nil, m.sem.month == nil {
+                    m.sem.bc = true
+                }
+                appendRange(m, y, g, &out)
+                i = y.end
+                continue
+            }
+            if let e = resolve(m, g) { out.append(e) }
+            i = m.end
+        }
+    }
+
+    /// Resolves the two ends of a range and links the first to the second.
+    private mutating func appendRange(_ x: Match, _ y: Match, _ g: Grammar, _ out: inout [TemporalExpression]) {
+        let firstIndex = out.count
+        guard var e1 = resolve(x, g) else {
+            if let e2 = resolve(y, g) { out.append(e2) }
+            return
+        }
+        out.append(e1)
+        if let e2 = resolve(y, g) {
+            e1.rangeEnd = out.count
+            out[firstIndex] = e1
+            out.append(e2)
+        }
+    }
+
+    /// The second expression of a range after `m`, if one follows a range connector.
+    private func rangeTail(_ g: Grammar, _ m: Match) -> (Match, Bool)? {
+        let e = m.end
+        guard m.sem.kind == .point || m.sem.kind == .weekday else { return nil }
+        let dash = g.p(e, "-")
+        let opener = g.k(m.start - 1)
+        var j = e
+        if dash {
+            j = e + 1
+            if g.p(j, "-") { j += 1 }  // "--"
+        } else if g.isK(e, .to) || g.isK(e, .through) || g.isK(e, .until) || g.isK(e, .till) || g.isK(e, .thru) {
+            guard opener == .from || g.isK(m.start - 2, .from) || m.sem.day != nil else { return nil }
+            j = e + 1
+        } else if g.isK(e, .and) {
+            guard opener == .between || g.isK(m.start - 2, .between) else { return nil }
+            j = e + 1
+        } else {
+            return nil
+        }
+        // 1914–18, 1939-45
+        if dash, let y1 = m.sem.year, m.sem.month == nil, m.sem.decade == nil, g.adj(j), let v = g.num(j), g.t(j).digits == 2,
+           !(g.adj(j + 1) && g.t(j + 1).kind != .punct) {
+            let y2 = (y1 / 100) * 100 + v
+            if y2 > y1 {
+                var s = Sem(); s.year = y2; s.explicit = true; s.bc = m.sem.bc
+                return (Match(start: j, end: j + 1, sem: s), true)
+            }
+            return nil
+        }
+        // "July 16–18, 2018", "May 3 to 5"
+        if let d1 = m.sem.day, let mo = m.sem.month, let (d2, de, _) = g.parseDay(j), d2 > d1, g.monthAny(de) == nil {
+            var s = Sem(); s.month = mo; s.day = d2
+            var end = de
+            var y = de
+            if g.p(y, ",") { y += 1 }
+            if let yr = g.yearNumber(y) { s.year = yr; s.explicit = true; end = y + 1 }
+            else if let yr = m.sem.year { s.year = yr; s.explicit = false }
+            // Not "May 3-5 percent"
+            if g.t(end).kind == .word, g.word(end, "percent") { return nil }
+            return (Match(start: j, end: end, sem: s), true)
+        }
+        guard let y = g.match(at: j), y.sem.kind == .point || y.sem.kind == .weekday else { return nil }
+        // Both ends the same kind of thing
+        if m.sem.decade != nil || m.sem.century != nil { return (y, y.sem.decade != nil || y.sem.century != nil || y.sem.year != nil) }
+        return (y, true)
+    }
+
+    // MARK: Resolution
+
+    /// The tense around token i: +1 future, -1 past, 0 not known. The tense
+    /// marker nearest to the expression in its sentence decides; reporting
+    /// verbs ("said") say nothing about when the reported thing happens.
+    func tense(_ g: Grammar, _ i: Int, present: Bool = false) -> Int {
+        var best = 0
+        var bestDistance = Int.max
+        func consider(_ j: Int) {
+            let d = abs(j - i)
+            guard d < bestDistance else { return }
+            var v = marker(g, j, i)
+            if v == 0, present, g.t(j).kind == .word {
+                // General statements in the present: "continue to shape politics today"
+                if g.word(j, "continue") || g.word(j, "continues") || g.word(j, "remain") || g.word(j, "remains")
+                    || g.word(j, "still") || g.word(j, "even") || g.word(j, "exist") || g.word(j, "exists") {
+                    // "will continue", "would remain" look ahead
+                    v = g.lx(j - 1).tense > 0 ? 1 : 2
+                }
+            }
+            if v != 0 { best = v; bestDistance = d }
+        }
+        var j = i - 1
+        var steps = 0
+        while j >= 0, steps < 40, !g.boundaryBefore(j + 1) {
+            consider(j)
+            j -= 1; steps += 1
+        }
+        j = i + 1
+        steps = 0
+        while j < g.n, steps < 40, !g.boundaryBefore(j) {
+            consider(j)
+            j += 1; steps += 1
+        }
+        return best
+    }
+
+    /// +1 for a word that marks the future, -1 for one that marks the past.
+    func marker(_ g: Grammar, _ j: Int, _ i: Int) -> Int {
+        let tk = g.t(j)
+        guard tk.kind == .word else { return 0 }
+        let l = g.lx(j)
+        if l.tense != 0 {
+            if l.tense > 0, l.key == .next || l.key == .coming, j == i - 1 { return 0 }  // part of the expression
+            return Int(l.tense)
+        }
+        if l.month == 5, !tk.isCapitalized { return 1 }  // the modal "may"
+        switch l.key {
+        case .early, .soon: return g.word(j - 1, "as") && g.word(j + 1, "as") ? 1 : 0
+        default: break
+        }
+        if tk.length == 2, g.word(j, "ll"), g.p(j - 1, "'") { return 1 }
+        if g.isK(j + 1, .to), !g.isK(j + 2, .the),
+           g.word(j, "going") || g.word(j, "is") || g.word(j, "are") || g.word(j, "due") || g.word(j, "set") {
+            return 1
+        }
+        // Regular past tenses and participles: "reported", "closed".
+        let len = tk.length
+        if len > 4, !tk.isCapitalized, g.text[Int(tk.end) - 1] == UInt8(ascii: "d"), g.text[Int(tk.end) - 2] == UInt8(ascii: "e"),
+           l.flags & Lex.notPast == 0 {
+            // "-ed" after "be" is a passive, not a tense: "will be held"
+            if g.word(j - 1, "be") || g.word(j - 1, "been") { return 0 }
+            return -1
+        }
+        return 0
+    }
+
+    /// A point's TIMEX3 value at its own precision.
+    static func value(of p: Point) -> String {
+        var v = TimexFormat.year(p.year, bc: p.bc)
+        if let m = p.month {
+            v += "-" + TimexFormat.pad(m, 2)
+            if let d = p.day { v += "-" + TimexFormat.pad(d, 2) }
+        } else if let q = p.quarter {
+            v += "-Q\(q)"
+        } else if let h = p.half {
+            v += "-H\(h)"
+        } else if let s = p.season {
+            v += "-" + Lexicon.seasonNames[s]
+        }
+        return v
+    }
+
+    /// The anchor for a relative expression.
+    func anchor(_ a: Sem.Anchor, narrative: Bool) -> Point? {
+        switch a {
+        case .reference: return reference ?? last
+        case .last: return last ?? reference
+        case .auto: return narrative ? (last ?? reference) : (reference ?? last)
+        }
+    }
+
+    static func shiftDay(_ p: Point, _ days: Int) -> Point {
+        let z = Cal.days(p.year, p.month!, p.day!) + days
+        let c = Cal.civil(z)
+        return Point(year: c.y, month: c.m, day: c.d)
+    }
+
+    private mutating func resolve(_ m: Match, _ g: Grammar) -> TemporalExpression? {
+        let start = Int(g.t(m.start).start)
+        let end = Int(g.t(m.end - 1).end)
+        let s = m.sem
+        var value: String
+        var explicit = s.explicit
+        var anchored: Point?
+        var type = s.type
+        switch s.kind {
+        case .literal:
+            value = s.literal
+            explicit = type == .set || type == .duration
+        case .duration:
+            value = durationValue(s, narrative: g.narrative)
+            explicit = true
+        case .set:
+            value = s.literal
+            explicit = true
+        case .point:
+            guard let (v, p) = resolvePoint(s, m, g) else { return nil }
+            value = v; anchored = p
+        case .shift:
+            guard let (v, p) = resolveShift(s, m, g) else { return nil }
+            value = v; anchored = p
+            explicit = false
+        case .weekday:
+            guard let (v, p) = resolveWeekday(s, m, g) else { return nil }
+            value = v; anchored = p
+            explicit = false
+        }
+        if type == .time, !value.contains("T") { type = .date }
+        // A comparison with a year before ("a year earlier", "the year-ago quarter") looks back
+        // without moving the story's time.
+        let comparison = s.kind == .shift && s.offset < 0 && (s.amountWasCounted || s.keepAnchorGrain)
+            && (s.unit == .year || g.narrative)
+        // "since 513 BC" dates the start of a state of affairs, not the story's present.
+        let background = g.isK(m.start - 1, .since) || (g.narrative && s.explicit && tense(g, m.start) > 0)
+        if let p = anchored, !comparison, !background {
+            last = p
+            if p.month != nil { lastFine = p }
+        }
+        return TemporalExpression(start: start, end: end, type: type, value: value, mod: s.mod, isExplicit: explicit)
+    }
+
+    func durationValue(_ s: Sem, narrative: Bool) -> String {
+        var amount = s.amount
+        var unit = s.unit
+        if !narrative {
+            // TimeBank writes decades and centuries in years.
+            switch unit {
+            case .decade: unit = .year; amount = amount.map { $0 * 10 }
+            case .century: unit = .year; amount = amount.map { $0 * 100 }
+            case .millennium: unit = .year; amount = amount.map { $0 * 1000 }
+            default: break
+            }
+            if amount == nil, s.unit == .decade || s.unit == .century { unit = .year }
+        }
+        // "the next three quarters" → P9M
+        if unit == .quarter, let a = amount { unit = .month; amount = a * 3 }
+        return TimexFormat.duration(amount, unit)
+    }
+
+    /// Time-of-day suffix: `T15:30`, `TMO`.
+    static func timeSuffix(hour: Int?, minute: Int?, dayPart: Int?) -> String {
+        if let h = hour { return "T" + TimexFormat.pad(h, 2) + ":" + TimexFormat.pad(minute ?? 0, 2) }
+        if let d = dayPart { return "T" + Lexicon.dayPartNames[d] }
+        return ""
+    }
+
+    func resolvePoint(_ s0: Sem, _ m: Match, _ g: Grammar) -> (String, Point?)? {
+        var s = s0
+        if let c = s.century {
+            if s.bc { return ("BC" + TimexFormat.pad(c, 2), nil) }
+            return (TimexFormat.pad(c, 2), nil)
+        }
+        if let d = s.decade {
+            if s.bc { return ("BC" + TimexFormat.pad(d, 3), nil) }
+            return (TimexFormat.pad(d, 3), nil)
+        }
+        let narrative = g.narrative
+        // "January this year", "June last year", "July 25 of that year"
+        if let off = s.relYear, s.year == nil {
+            let base = s.relYearAnchor == .last ? (last ?? reference) : (narrative ? (last ?? reference) : (reference ?? last))
+            if let base {
+                s.year = base.year + (base.bc ? -off : off)
+                s.bc = base.bc
+            }
+        }
+        // Fill in the year (and month) from context.
+        if s.year == nil {
+            var base = s.anchor == .last ? (last ?? reference) : (narrative ? (last ?? reference) : (reference ?? last))
+            if narrative, s.month != nil || s.day != nil, let l = last, l.month == nil, let f = lastFine, f.bc == l.bc, abs(f.year - l.year) > 5 {
+                base = f
+            }
+            guard let base else {
+                // No context at all: unknown year.
+                return (unknownValue(s), nil)
+            }
+            if s.month == nil, s.day != nil {
+                // "the 20th": the month in context
+                guard let bm = base.month else { return (unknownValue(s), nil) }
+                s.month = bm
+            }
+            var y = base.year
+            s.bc = base.bc
+            let news = !narrative && s.anchor != .last && base == reference
+            if news || (s.direction != 0 && base.month != nil && !base.bc) {
+                let ref = base
+                // News: the nearest such month (or season or quarter) to the date of writing,
+                // in the direction the sentence looks.
+                if s.season != nil, s.direction != 0, !s.nearestInDirection {
+                    // "last fall", "next spring": the season of the year before or after
+                    y += s.direction
+                } else if s.sameYear {
+                    // "this September", "this summer": in the year of writing
+                } else if let t = Self.monthPosition(s) {
+                    let refPos = Double(ref.year * 12 + (ref.month ?? 6) - 1) + Double((ref.day ?? 15) - 1) / 31
+                    var dir = s.direction
+                    if dir == 0 && !s.sameYear { dir = tense(g, m.start) }
+                    if s.sameYear { dir = 0 }
+                    var bestYear = y
+                    var bestDist = Double.infinity
+                    // How far a "last"/"next" month must lie from now: a different month,
+                    // a different day, a season that is over.
+                    let margin = s.day != nil ? 0.0 : (s.month != nil ? 0.5 : 1.5)
+                    for cy in (y - 1)...(y + 1) {
+                        let d = Double(cy * 12) + t - refPos
+                        if s.direction < 0, d > -margin { continue }
+                        if s.direction > 0, d < margin { continue }
+                        var cost = abs(d)
+                        if s.quarter != nil, s.direction == 0, dir <= 0, d > -1.5 + 0.0, Double(cy * 12) + t - 1.5 > refPos {
+                            // A quarter is reported on once it has begun.
+                            cost += 12
+                        }
+                        if s.direction == 0 {
+                            // The tense of the sentence: a month in the wrong direction costs more.
+                            if dir > 0, d < -1 { cost += 4 }
+                            if dir < 0, d > 1 { cost += 4 }
+                        }
+                        if cost < bestDist { bestDist = cost; bestYear = cy }
+                    }
+                    y = bestYear
+                }
+            } else if s.direction != 0 {
+                y += s.direction
+            } else if narrative, s.anchor != .last, let bm = base.month, let mo = s.month, !base.bc, mo < bm, mo + 12 - bm <= 1 {
+                // A story that reaches December and goes on "in January" has crossed into the next year.
+                y += 1
+            }
+            s.year = y
+        }
+        if let h = s.holiday, let y = s.year {
+            let (mo, d) = Self.holidayDate(h, y)
+            s.month = mo; s.day = d
+        }
+        if s.quarterFromContext, let l = last, let q = l.quarter, !l.bc { s.quarter = q }
+        var p = Point(year: s.year!, bc: s.bc)
+        p.month = s.month
+        p.day = s.month != nil ? s.day : nil
+        if p.month == nil {
+            p.quarter = s.quarter; p.half = s.half; p.season = s.season
+        }
+        if let d = p.day, let mo = p.month, d > Cal.daysIn(mo, p.year) { return nil }
+        if let w = s.weekOfMonth, let mo = p.month, !p.bc {
+            // The ISO week holding the first (or last) days of the month
+            let day = w < 0 ? Cal.daysIn(mo, p.year) : min(1 + (w - 1) * 7, Cal.daysIn(mo, p.year))
+            let iw = Cal.isoWeek(p.year, mo, day)
+            return (TimexFormat.year(iw.year) + "-W" + TimexFormat.pad(iw.week, 2), p)
+        }
+        var v = Self.value(of: p)
+        if p.hasDay {
+            v += Self.timeSuffix(hour: s.hour, minute: s.minute, dayPart: s.dayPart)
+        }
+        return (v, p)
+    }
+
+    /// Where in its year a partial date lies, in months from January 1 (for choosing the nearest year).
+    static func monthPosition(_ s: Sem) -> Double? {
+        if let mo = s.month {
+            if let d = s.day { return Double(mo - 1) + Double(d - 1) / 31 }
+            return Double(mo - 1) + 0.5
+        }
+        if let se = s.season { return [0, 3.5, 6.5, 9.5, 12.5][se] }
+        if let h = s.holiday {
+            switch h {
+            case .thanksgiving: return 10.8
+            case .easter: return 3.3
+            case .memorial: return 4.9
+            case .labor: return 8.1
+            case .election: return 10.1
+            }
+        }
+        if let q = s.quarter { return Double((q - 1) * 3) + 1.5 }
+        if let h = s.half { return h == 1 ? 3 : 9 }
+        return nil
+    }
+
+    func unknownValue(_ s: Sem) -> String {
+        var v = "XXXX"
+        if let mo = s.month {
+            v += "-" + TimexFormat.pad(mo, 2)
+            if let d = s.day { v += "-" + TimexFormat.pad(d, 2) }
+        } else if let d = s.day {
+            v += "-XX-" + TimexFormat.pad(d, 2)
+        } else if let q = s.quarter { v += "-Q\(q)" }
+        else if let h = s.half { v += "-H\(h)" }
+        else if let se = s.season { v += "-" + Lexicon.seasonNames[se] }
+        return v
+    }
+
+    static func holidayDate(_ h: Sem.Holiday, _ y: Int) -> (Int, Int) {
+        switch h {
+        case .thanksgiving:
+            // Fourth Thursday of November
+            let wd = Cal.weekday(y, 11, 1)
+            let first = 1 + (4 - wd + 7) % 7
+            return (11, first + 21)
+        case .memorial:
+            let wd = Cal.weekday(y, 5, 31)
+            return (5, 31 - (wd - 1 + 7) % 7)
+        case .labor:
+            let wd = Cal.weekday(y, 9, 1)
+            return (9, 1 + (1 - wd + 7) % 7)
+        case .election:
+            // The Tuesday after the first Monday of November
+            let wd = Cal.weekday(y, 11, 1)
+            return (11, 1 + (1 - wd + 7) % 7 + 1)
+        case .easter:
+            // Anonymous Gregorian algorithm
+            let a = y % 19, b = y / 100, c = y % 100, d = b / 4, e = b % 4
+            let f = (b + 8) / 25, gg = (b - f + 1) / 3, h2 = (19 * a + b - d - gg + 15) % 30
+            let i = c / 4, k = c % 4, l = (32 + 2 * e + 2 * i - h2 - k) % 7
+            let m = (a + 11 * h2 + 22 * l) / 451
+            let month = (h2 + l - 7 * m + 114) / 31
+            let day = (h2 + l - 7 * m + 114) % 31 + 1
+            return (month, day)
+        }
+    }
+
+    func resolveShift(_ s: Sem, _ m: Match, _ g: Grammar) -> (String, Point?)? {
+        let narrative = g.narrative
+        var anchorKind = s.anchor
+        if s.isClockOnly {
+            // A clock time: on the last day mentioned, else the reference day.
+            if let l = last, l.hasDay { anchorKind = .last } else { anchorKind = .reference }
+        }
+        guard var a = anchor(anchorKind, narrative: narrative) else {
+            return (unresolvedShift(s), nil)
+        }
+        // In news, "the next morning" after a mention of a year is still a day: count from the date of writing.
+        if !narrative, s.unit == .day || s.unit == .week, !a.hasDay, let ref = reference, ref.hasDay { a = ref }
+        if s.todayWord, s.shiftDayPart == nil, tense(g, m.start, present: true) == 2 {
+            // "global politics today", "today's world": the present, not the date of writing
+            return ("PRESENT_REF", nil)
+        }
+        if s.isBareThe, s.unit == .quarter {
+            // "the quarter": the quarter being discussed, else the last one reported on.
+            if let l = last, let q = l.quarter {
+                let p = Point(year: l.year, quarter: q)
+                return (Self.value(of: p), p)
+            }
+        }
+        if s.latestQuarter || (s.isBareThe && s.unit == .quarter) {
+            let a = reference ?? a
+            guard let mo = a.month ?? (a.quarter.map { ($0 - 1) * 3 + 1 }) else { return ("\(TimexFormat.year(a.year))-QX", nil) }
+            var q = (mo - 1) / 3 + 1
+            var y = a.year
+            if a.quarter == nil { q -= 1; if q == 0 { q = 4; y -= 1 } }
+            let p = Point(year: y, quarter: q)
+            return (Self.value(of: p), p)
+        }
+        var p: Point
+        switch s.unit {
+        case .day:
+            if a.hasDay {
+                p = Self.shiftDay(a, s.offset)
+            } else {
+                // The anchor is coarser than a day: keep its precision.
+                if s.isClockOnly { return ("XXXX-XX-XX" + Self.timeSuffix(hour: s.shiftHour, minute: s.shiftMinute, dayPart: nil), nil) }
+                return (Self.value(of: a), nil)
+            }
+            var v = Self.value(of: p)
+            v += Self.timeSuffix(hour: s.shiftHour, minute: s.shiftMinute, dayPart: s.shiftDayPart)
+            return (v, p)
+        case .week, .weekend, .fortnight:
+            let weeks = s.unit == .fortnight ? s.offset * 2 : s.offset
+            // "the week" with nothing to say which: a week of the year in context
+            guard a.hasDay, !(s.isBareThe && s.unit == .week) else {
+                return ("\(TimexFormat.year(a.year, bc: a.bc))-WXX", nil)
+            }
+            var shift = weeks * 7
+            if s.unit == .weekend {
+                // The weekend just past in a report, the coming one when the sentence looks ahead.
+                let wd = Cal.weekday(a.year, a.month!, a.day!)
+                if s.offset == 0, wd <= 5 {
+                    let future = tense(g, m.start) > 0 || (!s.isBareThe && tense(g, m.start) == 0)
+                    if !future { shift -= 7 }
+                } else if s.offset < 0, wd >= 6 {
+                    shift = -7
+                }
+            }
+            let d = Self.shiftDay(a, shift)
+            if s.amountWasCounted, s.grain == .week || s.grain == .none, s.anchor == .last {
+                // "two weeks later": a day
+                return (Self.value(of: d), d)
+            }
+            let w = Cal.isoWeek(d.year, d.month!, d.day!)
+            var v = TimexFormat.year(w.year) + "-W" + TimexFormat.pad(w.week, 2)
+            if s.unit == .weekend { v += "-WE" }
+            return (v, nil)
+        case .month:
+            guard let mo = a.month else {
+                if s.offset == 0 { return (Self.value(of: Point(year: a.year, bc: a.bc)), nil) }
+                return (TimexFormat.year(a.year, bc: a.bc) + "-XX", nil)
+            }
+            let r = Cal.addMonths(a.year, mo, s.offset)
+            p = Point(year: r.y, month: r.m)
+            return (Self.value(of: p), p)
+        case .quarter:
+            var q: Int
+            if let aq = a.quarter { q = aq } else if let mo = a.month { q = (mo - 1) / 3 + 1 } else {
+                return (TimexFormat.year(a.year, bc: a.bc) + "-QX", nil)
+            }
+            let t = a.year * 4 + (q - 1) + s.offset
+            let y = t >= 0 ? t / 4 : (t - 3) / 4
+            q = t - y * 4 + 1
+            p = Point(year: y, quarter: q)
+            return (Self.value(of: p), p)
+        case .half:
+            guard let mo = a.month else { return (TimexFormat.year(a.year) + "-HX", nil) }
+            p = Point(year: a.year, half: mo <= 6 ? 1 : 2)
+            return (Self.value(of: p), p)
+        case .year:
+            // "a year ago", "a year earlier" in a report on a quarter: the same quarter a year before.
+            if s.amountWasCounted || s.keepAnchorGrain, abs(s.offset) == 1, let l = last, let q = l.quarter, !l.bc {
+                let p = Point(year: l.year + s.offset, quarter: q)
+                return (Self.value(of: p), p)
+            }
+            if s.keepAnchorGrain, s.grain == .quarter, last?.quarter == nil, let ref = reference, let rm = ref.month {
+                // "the year-ago quarter" with no quarter in view: the last full quarter, a year before
+                var q = (rm - 1) / 3, y = ref.year - 1
+                if q == 0 { q = 4; y -= 1 }
+                let p = Point(year: y, quarter: q)
+                return (Self.value(of: p), p)
+            }
+            if s.keepAnchorGrain, s.quarter == nil, !g.narrative, let ref = reference, (last?.quarter == nil) {
+                // "year-earlier results" in news: the year before the date of writing
+                let p = Point(year: ref.year - 1)
+                return (Self.value(of: p), p)
+            }
+            if s.quarter != nil, s.keepAnchorGrain {
+                // "the year-ago third quarter"
+                let base = last ?? a
+                let p = Point(year: base.year + s.offset, quarter: s.quarter)
+                return (Self.value(of: p), p)
+            }
+            var y = a.bc ? -a.year : a.year
+            y += s.offset
+            var yp = Point(year: abs(y), bc: y < 0 || (a.bc && y == 0))
+            if s.yearEndDay, !yp.bc { yp.month = 12; yp.day = 31; return (Self.value(of: yp), nil) }
+            if s.keepAnchorGrain, let q = a.quarter { yp.quarter = q }
+            if s.keepAnchorGrain, a.quarter == nil, let mo = a.month { yp.quarter = (mo - 1) / 3 + 1 }
+            if s.grain == .quarter, yp.quarter == nil, let mo = a.month { yp.quarter = (mo - 1) / 3 + 1 }
+            if let q = s.quarter { yp.quarter = q }
+            if let se = s.season { yp.season = se; yp.quarter = nil }
+            if let h = s.half { yp.half = h; yp.quarter = nil }
+            return (Self.value(of: yp), yp)
+        case .decade, .century:
+            let size = s.unit == .decade ? 10 : 100
+            if s.amountWasCounted {
+                // "a decade earlier", "two centuries later": a year
+                let y = (a.bc ? -a.year : a.year) + s.offset * size
+                let p = Point(year: abs(y), bc: y < 0)
+                return (Self.value(of: p), p)
+            }
+            // BC decades and centuries count down: the decade after the 490s BC is the 480s BC.
+            let d = a.bc ? a.year / size - s.offset : a.year / size + s.offset
+            return ((a.bc ? "BC" : "") + TimexFormat.pad(d, s.unit == .decade ? 3 : 2), nil)
+        case .hour, .minute, .second:
+            // "two hours later", "an hour ago": the day in context
+            guard a.hasDay else { return (Self.value(of: a), nil) }
+            return (Self.value(of: a) + "TXX", nil)
+        default:
+            return nil
+        }
+    }
+
+    func unresolvedShift(_ s: Sem) -> String {
+        switch s.unit {
+        case .day: return "XXXX-XX-XX"
+        case .week, .weekend: return "XXXX-WXX"
+        case .month: return "XXXX-XX"
+        case .quarter: return "XXXX-QX"
+        default: return "XXXX"
+        }
+    }
+
+    func resolveWeekday(_ s: Sem, _ m: Match, _ g: Grammar) -> (String, Point?)? {
+        let narrative = g.narrative
+        let a: Point?
+        switch s.anchor {
+        case .last: a = last ?? reference
+        default:
+            if narrative { a = (last?.hasDay ?? false) ? last : nil } else { a = reference ?? last }
+        }
+        let part = Self.timeSuffix(hour: s.hour, minute: s.minute, dayPart: s.dayPart)
+        guard let a, a.hasDay else { return ("XXXX-WXX-\(s.weekday)" + part, nil) }
+        let wd = Cal.weekday(a.year, a.month!, a.day!)
+        var delta: Int
+        if s.thisWeek {
+            delta = s.weekday - wd
+        } else {
+            var dir = s.direction
+            if dir == 0 {
+                dir = narrative && s.anchor != .last ? 1 : tense(g, m.start)
+            }
+            if dir <= 0 {
+                // News reports what happened: a weekday is the last one, unless the sentence looks ahead.
+                delta = -((wd - s.weekday + 7) % 7)
+                if s.direction < 0 && delta == 0 { delta = -7 }
+            } else {
+                delta = (s.weekday - wd + 7) % 7
+                if s.direction > 0 && delta == 0 { delta = 7 }
+            }
+        }
+        let p = Self.shiftDay(a, delta)
+        return (Self.value(of: p) + part, p)
     }
 }

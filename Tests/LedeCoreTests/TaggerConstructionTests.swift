@@ -1,0 +1,180 @@
+import Testing
+@testable import LedeCore
+
+/// One test per construction of issue 3: the text found, its type and its value.
+/// The reference date is Friday 15 March 2019 unless a test says otherwise.
+@Suite("Tagger constructions")
+struct TaggerConstructionTests {
+    struct Case: CustomTestStringConvertible, Sendable {
+        var sentence: String
+        var text: String
+        var type: String
+        var value: String
+        var testDescription: String { text }
+    }
+
+    static func c(_ sentence: String, _ text: String, _ type: String, _ value: String) -> Case {
+        Case(sentence: sentence, text: text, type: type, value: value)
+    }
+
+    static let fullDatesCases: [Case] = [
+        c("The treaty was signed on July 4, 1776, in Philadelphia.", "July 4, 1776", "DATE", "1776-07-04"),
+        c("The treaty was signed on 4 July 1776 in Philadelphia.", "4 July 1776", "DATE", "1776-07-04"),
+        c("The report is dated 2018-07-16 in the archive.", "2018-07-16", "DATE", "2018-07-16"),
+        c("She left on Tuesday, Sept. 4, 2018, for Oslo.", "Tuesday, Sept. 4, 2018", "DATE", "2018-09-04"),
+        c("She left Sept 4 2018 for Oslo.", "Sept 4 2018", "DATE", "2018-09-04"),
+        c("Payment is due on 7/16/2018 at the latest.", "7/16/2018", "DATE", "2018-07-16"),
+        c("The record was set on 16.07.2018 in Bern.", "16.07.2018", "DATE", "2018-07-16"),
+        c("The 4th of July, 1776 was a Thursday.", "The 4th of July, 1776", "DATE", "1776-07-04"),
+        c("He was born on the twenty-first of March 1990.", "the twenty-first of March 1990", "DATE", "1990-03-21"),
+        c("They married on Saturday 12 October 1957.", "Saturday 12 October 1957", "DATE", "1957-10-12"),
+    ]
+
+    static let partialDatesCases: [Case] = [
+        c("Talks began in July 2018 in Helsinki.", "July 2018", "DATE", "2018-07"),
+        c("A trade pact followed in February of 1940.", "February of 1940", "DATE", "1940-02"),
+        c("Relations soured in 2016, after the vote.", "2016", "DATE", "2016"),
+        c("The 2016 election changed everything.", "2016", "DATE", "2016"),
+        c("The 1990s were calm.", "The 1990s", "DATE", "199"),
+        c("Music from the '80s is back.", "the '80s", "DATE", "198"),
+        c("Cities grew fast in the nineteenth century.", "the nineteenth century", "DATE", "18"),
+        c("The 5th century BC saw new temples.", "The 5th century BC", "DATE", "BC04"),
+        c("Caesar died in 44 BC in Rome.", "44 BC", "DATE", "BC0044"),
+        c("The battle was fought in AD 9 in a forest.", "AD 9", "DATE", "0009"),
+        c("The offensive came in the summer of 1942.", "the summer of 1942", "DATE", "1942-SU"),
+        c("Profits fell in the third quarter of 1984.", "the third quarter of 1984", "DATE", "1984-Q3"),
+        c("Sales rose in the first half of 1990.", "the first half of 1990", "DATE", "1990-H1"),
+        c("Output jumped in late 1915 and stalled.", "late 1915", "DATE", "1915"),
+        c("Fighting stopped by the end of 1917.", "the end of 1917", "DATE", "1917"),
+        c("Prices peaked in mid-1996.", "mid-1996", "DATE", "1996"),
+        c("The city grew in the 18th and 19th centuries.", "19th centuries", "DATE", "18"),
+        c("Athens fell in the 470s BC, they say.", "the 470s BC", "DATE", "BC047"),
+        c("Snow fell in the first week of March 1998.", "the first week of March 1998", "DATE", "1998-W09"),
+        c("Music of the nineties is back.", "the nineties", "DATE", "199"),
+        c("The board will meet in fiscal 1990 again.", "fiscal 1990", "DATE", "1990"),
+        c("He spoke in nineteen ninety-four.", "nineteen ninety-four", "DATE", "1994"),
+    ]
+
+    static let newsRelativeCases: [Case] = [
+        c("Stocks fell yesterday.", "yesterday", "DATE", "2019-03-14"),
+        c("Stocks fell last week.", "last week", "DATE", "2019-W10"),
+        c("It rained two days ago.", "two days ago", "DATE", "2019-03-13"),
+        c("The vote will take place next month.", "next month", "DATE", "2019-04"),
+        c("This year is busy.", "This year", "DATE", "2019"),
+        c("The company said Monday that profits fell.", "Monday", "DATE", "2019-03-11"),
+        c("The council will vote Tuesday on the plan.", "Tuesday", "DATE", "2019-03-19"),
+        c("Prices have fallen recently.", "recently", "DATE", "PAST_REF"),
+        c("The market is now open.", "now", "DATE", "PRESENT_REF"),
+        c("The plant is currently closed.", "currently", "DATE", "PRESENT_REF"),
+        c("Profit rose in the third quarter.", "the third quarter", "DATE", "2018-Q3"),
+        c("The figures came out last fall.", "last fall", "DATE", "2018-FA"),
+        c("They met in January and talked.", "January", "DATE", "2019-01"),
+        c("The plan takes effect Dec. 7 after a vote.", "Dec. 7", "DATE", "2018-12-07"),
+        c("Earnings rose a year ago.", "a year ago", "DATE", "2018"),
+        c("He called Tuesday morning.", "Tuesday morning", "TIME", "2019-03-12TMO"),
+        c("Shares closed at 3:30 p.m. yesterday.", "3:30 p.m. yesterday", "TIME", "2019-03-14T15:30"),
+        c("The polls closed at 10 p.m. Wednesday.", "10 p.m. Wednesday", "TIME", "2019-03-13T22:00"),
+        c("Police arrived last night.", "last night", "TIME", "2019-03-14TNI"),
+        c("Crowds gathered this morning.", "this morning", "TIME", "2019-03-15TMO"),
+        c("Trading halted over the weekend.", "the weekend", "DATE", "2019-W10-WE"),
+        c("Shoppers returned on Thanksgiving Day.", "Thanksgiving Day", "DATE", "2018-11-22"),
+        c("Talks will resume later today.", "later today", "DATE", "2019-03-15"),
+        c("Those ideas still shape politics today.", "today", "DATE", "PRESENT_REF"),
+        c("Profit fell from the year-ago quarter.", "the year-ago quarter", "DATE", "2017-Q4"),
+        c("The meeting ran until 2 o'clock in the afternoon.", "2 o'clock in the afternoon", "TIME", "2019-03-15T14:00"),
+    ]
+
+    static let narrativeRelativeCases: [Case] = [
+        c("The army landed on 6 June 1944. Two weeks later it took the port.", "Two weeks later", "DATE", "1944-06-20"),
+        c("The army landed in 1944. The following year the war ended.", "The following year", "DATE", "1945"),
+        c("The army landed on 6 June 1944. The next day it moved inland.", "The next day", "DATE", "1944-06-07"),
+        c("The army landed in June 1944. That month it took the port.", "That month", "DATE", "1944-06"),
+        c("Peace came in 1648. By the end of the year trade revived.", "the end of the year", "DATE", "1648"),
+        c("Peace came in 1648. In May the fleet sailed.", "May", "DATE", "1648-05"),
+        c("Peace came in May 1648. Four months earlier talks had stalled.", "Four months earlier", "DATE", "1648-01"),
+    ]
+
+    static let durationsCases: [Case] = [
+        c("The war lasted three years.", "three years", "DURATION", "P3Y"),
+        c("It took a decade to finish.", "a decade", "DURATION", "P10Y"),
+        c("Several months passed.", "Several months", "DURATION", "PXM"),
+        c("A two-year study began.", "two-year", "DURATION", "P2Y"),
+        c("The siege went on for more than 40 days.", "more than 40 days", "DURATION", "P40D"),
+        c("Sales grew in the past two months.", "the past two months", "DURATION", "P2M"),
+        c("The trip takes 5 1/2 hours.", "5 1/2 hours", "DURATION", "PT5H30M"),
+        c("He waited half an hour.", "half an hour", "DURATION", "PT30M"),
+    ]
+
+    static let setsCases: [Case] = [
+        c("We go there every year.", "every year", "SET", "P1Y"),
+        c("The paper comes out daily.", "daily", "SET", "P1D"),
+        c("The club meets each Monday.", "each Monday", "SET", "XXXX-WXX-1"),
+        c("Ferries run every two weeks.", "every two weeks", "SET", "P2W"),
+        c("They train twice a week.", "twice a week", "SET", "P1W"),
+        c("The shop is shut on Sundays.", "Sundays", "SET", "XXXX-WXX-7"),
+        c("Storms come every summer.", "every summer", "SET", "XXXX-SU"),
+    ]
+
+    static let unknownPartsCases: [Case] = [
+        c("The festival is held in July.", "July", "DATE", "XXXX-07"),
+    ]
+
+    @Test(arguments: fullDatesCases) func fullDate(_ t: Case) { check(t) }
+    @Test(arguments: partialDatesCases) func partialDate(_ t: Case) { check(t) }
+    @Test(arguments: newsRelativeCases) func newsRelative(_ t: Case) { check(t) }
+    @Test(arguments: narrativeRelativeCases) func narrativeRelative(_ t: Case) { check(t, genre: .narrative) }
+    @Test(arguments: durationsCases) func duration(_ t: Case) { check(t) }
+    @Test(arguments: setsCases) func set(_ t: Case) { check(t) }
+    @Test(arguments: unknownPartsCases) func unknownPart(_ t: Case) { check(t, reference: nil, genre: .narrative) }
+
+    func check(_ t: Case, reference: String? = "2019-03-15", genre: DocumentGenre? = .news) {
+        let found = tagged(t.sentence, reference: reference, genre: genre)
+        let hit = found.first { $0.text == t.text }
+        #expect(hit == Found(text: t.text, type: t.type, value: t.value), "in \(t.sentence.debugDescription) found \(found)")
+    }
+
+    @Test func rangesAreTwoExpressionsLinked() {
+        for (sentence, first, second) in [
+            ("The war ran from 1939 to 1945.", Found(text: "1939", type: "DATE", value: "1939"), Found(text: "1945", type: "DATE", value: "1945")),
+            ("Between May and July 2002 it rained.", Found(text: "May", type: "DATE", value: "2002-05"), Found(text: "July 2002", type: "DATE", value: "2002-07")),
+            ("The war of 1914–18 was long.", Found(text: "1914", type: "DATE", value: "1914"), Found(text: "18", type: "DATE", value: "1918")),
+            ("We met on July 16–18, 2018 in Helsinki.", Found(text: "July 16", type: "DATE", value: "2018-07-16"), Found(text: "18, 2018", type: "DATE", value: "2018-07-18")),
+            ("The battle (22-25 April 1951) was fierce.", Found(text: "22", type: "DATE", value: "1951-04-22"), Found(text: "25 April 1951", type: "DATE", value: "1951-04-25")),
+            ("The revolt lasted from 499 to 493 BC.", Found(text: "499", type: "DATE", value: "BC0499"), Found(text: "493 BC", type: "DATE", value: "BC0493")),
+        ] {
+            var tagger = TemporalTagger(referenceDate: DateTime(year: 2019, month: 3, day: 15), genre: .news)
+            let found = tagger.tag(sentence)
+            let bytes = Array(sentence.utf8)
+            let view = found.map { Found(text: String(decoding: bytes[$0.start..<$0.end], as: UTF8.self), type: $0.type.rawValue, value: $0.value) }
+            #expect(view == [first, second], "\(sentence)")
+            #expect(found.first?.rangeEnd == 1, "\(sentence): the first end links to the second")
+        }
+    }
+
+    @Test func explicitOnlyWhenTheTextStatesTheYear() {
+        var tagger = TemporalTagger(referenceDate: DateTime(year: 2019, month: 3, day: 15), genre: .news)
+        let found = tagger.tag("On July 4, 1776 they met; on Monday they met again; in July they left; in 2016 they came back.")
+        #expect(found.map(\.isExplicit) == [true, false, false, true])
+    }
+
+    @Test func narrativeStateCarriesAcrossCalls() {
+        var tagger = TemporalTagger(referenceDate: nil, genre: .narrative)
+        _ = tagger.tag("The siege began on 3 May 1808.")
+        let next = tagger.tag("The next day the walls fell.")
+        #expect(next.map(\.value) == ["1808-05-04"])
+    }
+
+    @Test func genreIsDecidedFromTheText() {
+        var history = TemporalTagger(referenceDate: DateTime(year: 2009, month: 12, day: 19), genre: nil)
+        _ = history.tag("In 1914 the war began. By 1915 it had spread. In 1916 came Verdun; in 1917 the Americans joined; in 1918 it ended.")
+        #expect(history.genre == .narrative)
+        var news = TemporalTagger(referenceDate: DateTime(year: 2009, month: 12, day: 19), genre: nil)
+        _ = news.tag("The minister resigned yesterday after a vote on Friday, officials said. The inquiry opened in 2008.")
+        #expect(news.genre == .news)
+    }
+
+    @Test func timesCarryTheirDay() {
+        #expect(only("The vote closed at 5 p.m. on March 20, 2019.") == Found(text: "5 p.m. on March 20, 2019", type: "TIME", value: "2019-03-20T17:00"))
+        #expect(only("Doors open at noon.") == Found(text: "noon", type: "TIME", value: "2019-03-15T12:00"))
+    }
+}

@@ -1,0 +1,49 @@
+import Testing
+@testable import LedeCore
+
+/// Numbers and words that look like dates but are not.
+@Suite("Tagger not-dates")
+struct TaggerNotDatesTests {
+    @Test(arguments: [
+        "About 1,500 troops crossed the river.",
+        "The disease was found in 2000 cases.",
+        "The meeting was held in Room 1999 of the hotel.",
+        "The crew flew a Boeing 747 across the ocean.",
+        "You may march in august company if you like.",
+        "Doctors may soon march on the capital.",
+        "The fund grew by 2000 dollars.",
+        "He paid $1990 for the car.",
+        "Turnout was 1999% higher, said nobody.",
+        "The score was 3:1 at half time.",
+        "Call extension 2017 for details.",
+        "It weighed 1850 kg when loaded.",
+        "About 2,016 people signed the petition.",
+        "The Arab Spring changed the region.",
+        "Leaves fall in the garden and fall again.",
+        "The shop is on the 2nd and 3rd floors.",
+        "The firm has 1998 employees in 2,000 offices.",
+        "A 10-year-old boy was rescued.",
+    ])
+    func notADate(_ sentence: String) {
+        #expect(tagged(sentence).isEmpty, "\(sentence.debugDescription): \(tagged(sentence))")
+    }
+
+    @Test func mayAndMarchAsWordsButNotAsMonths() {
+        #expect(tagged("Officials may march to the square.").isEmpty)
+        #expect(tagged("They met in May and marched in March.").map(\.text) == ["May", "March"])
+        #expect(tagged("Theresa May spoke.").isEmpty)
+    }
+
+    @Test func yearsNextToQuantitiesStayYears() {
+        #expect(tagged("In 1990 sales rose sharply.").map(\.value) == ["1990"])
+        #expect(tagged("By 1776 was the rebellion lost?").map(\.value) == ["1776"])
+        #expect(tagged("The year 1998 was hot.").map(\.value) == ["1998"])
+    }
+
+    @Test func datesInCodeSpansAreNotProse() throws {
+        let md = "Run `date --since 2019-05-01` and then, in June 2019, check.\n\n```\nbuilt 2018-07-16\n```\n"
+        let found = try ProseDates.tagMarkdown(SourceFile(path: "a.md", text: md), referenceDate: DateTime(year: 2020, month: 1, day: 1))
+        let bytes = Array(md.utf8)
+        #expect(found.map { String(decoding: bytes[$0.start..<$0.end], as: UTF8.self) } == ["June 2019"])
+    }
+}
