@@ -151,6 +151,47 @@ import Testing
         #expect(a.timeline.map(\.value) == ["1989"])
     }
 
+    @Test func datesFromContextNeedTheirYearStatedNearby() throws {
+        let a = try article("""
+            ---
+            title: T
+            genre: narrative
+            ---
+            On 2 July 1947 Molotov walked out. Ten days later, a conference opened in Paris.
+
+            Five days later, something else happened.
+
+            1. **October 14, 1962.** Planes photograph the sites.
+            2. **October 16.** Analysts identify the missiles.
+            """)
+        #expect(a.timeline.map(\.value) == ["1947-07-02", "1947-07-12", "1962-10-14", "1962-10-16"])
+    }
+
+    @Test func oneEntryPerDayAndTheFinerDateOfASentenceWins() throws {
+        let a = try article("""
+            ---
+            title: T
+            genre: narrative
+            ---
+            Twenty-four years later, on June 12, 1987, Reagan spoke at the gate.
+
+            On July 20, 1969, the crew landed. They touched down at 4:17 p.m. that day, and Armstrong stepped out that night.
+            """)
+        #expect(a.timeline.map(\.value) == ["1969-07-20", "1987-06-12"])
+    }
+
+    @Test func aSpanOfYearsDoesNotMoveTheStory() throws {
+        let a = try article("""
+            ---
+            title: T
+            genre: narrative
+            ---
+            Apollo 11 landed on July 20, 1969. Missions flew between 1969 and 1972, and a probe crashed on July 21.
+            """)
+        #expect(a.timeline.map(\.value).contains("1969-07-21"))
+        #expect(!a.timeline.map(\.value).contains("1972-07-21"))
+    }
+
     // MARK: Takeaways and callouts
 
     @Test func takeawaySectionListItemsBecomeBoxes() throws {

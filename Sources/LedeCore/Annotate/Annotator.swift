@@ -460,17 +460,30 @@ private struct Work {
         var titledSections = Set<Int>()
         var order = 0
         var paragraphsInSection: [Int?: Int] = [:]
+        // A date worked out from context ("two weeks later", "on 19 August") is an
+        // event only when the paragraph has stated its year before it, or an
+        // earlier item of the same list has: narratives jump, and a far anchor
+        // misleads.
+        var listYears: [MarkdownNode: Set<Int>] = [:]
         for (index, block) in blocks.enumerated() {
             let bytes = block.prose.bytes
             if !block.isHeading { paragraphsInSection[block.section, default: 0] += 1 }
             guard !bytes.isEmpty else { continue }
-            let found = bytes.withUnsafeBufferPointer { tagger.tag($0) }
+            let found = block.prose.prose.withUnsafeBufferPointer { tagger.tag($0) }
+            let list = block.node.parent.flatMap { $0.kind == .item ? $0.parent : nil }
+            let earlierItems = list.flatMap { listYears[$0] } ?? []
+            if let list {
+                listYears[list, default: []].formUnion(found.filter(\.isExplicit).compactMap { TimexDate($0.value)?.year })
+            }
             // Headings and summaries set the tagger's context; events come from telling prose.
             if block.isHeading || !block.tellsEvents { continue }
             var consumedAsEnd = Set<Int>()
             var sentences: [Range<Int>]?
             for (k, e) in found.enumerated() where !consumedAsEnd.contains(k) {
                 guard e.type == .date || e.type == .time, let date = TimexDate(e.value), date.precision >= .year else { continue }
+                guard e.isExplicit || earlierItems.contains(date.year) || found.contains(where: {
+                    $0.isExplicit && $0.start < e.start && TimexDate($0.value)?.year == date.year
+                }) else { continue }
                 var endValue: String?
                 var display = date.display
                 var span = e.start..<e.end
@@ -483,19 +496,24 @@ private struct Work {
                 if sentences == nil { sentences = Sentences.split(bytes) }
                 let at = sentences!.firstIndex { $0.contains(span.lowerBound) }
                 var sentence = at.map { sentences![$0] } ?? 0..<bytes.count
+                let inSentence = found.filter { ($0.type == .date || $0.type == .time) && $0.start != e.start && sentence.contains($0.start) }
+                // "Twenty-four years later, on June 12, 1987": the finer date of the
+                // same sentence says it better.
+                if inSentence.contains(where: { $0.value.hasPrefix(e.value + "-") || ($0.value.hasPrefix(e.value + "T") && e.value.count == 10) }) { continue }
                 // A date that is its own short sentence ("Launch, July 16, 1969.")
                 // reads with the sentence that follows.
                 if let at, at + 1 < sentences!.count, Clause.wordCount(bytes, sentence) < 6 {
                     sentence = sentence.lowerBound..<sentences![at + 1].upperBound
                 }
-                let others = found.filter { ($0.type == .date || $0.type == .time) && $0.start != e.start && sentence.contains($0.start) }
-                    .map { $0.start..<$0.end }
-                let text = Clause.around(span, in: sentence, of: bytes, others: others)
+                let text = Clause.around(span, in: sentence, of: bytes, others: inSentence.map { $0.start..<$0.end })
                 let context = Timeline.contextWords(bytes, around: span, within: sentence)
                 // The same event mentioned again is listed once: one entry per
-                // exact day, and for coarser dates when the words around agree.
-                if events.indices.contains(where: { events[$0].value == e.value && events[$0].endValue == endValue
-                                                    && (date.precision >= .day || Timeline.sameEvent(contexts[$0], context)) }) { continue }
+                // day, and for coarser dates when the words around them agree.
+                let day = date.precision >= .day ? String(e.value.prefix(10)) : nil
+                if events.indices.contains(where: {
+                    events[$0].endValue == endValue && (day != nil ? events[$0].value.prefix(10) == day!
+                                                                 : events[$0].value == e.value && Timeline.sameEvent(contexts[$0], context))
+                }) { continue }
                 var title: String?
                 if let section = block.section, !titledSections.contains(section),
                    Timeline.headingNames(headings[section].info.text, text) {

@@ -1,11 +1,14 @@
 /// The text a reader sees in one block (a paragraph or heading), as UTF-8 bytes,
 /// with a map from text offsets back to the block's inline nodes.
 ///
-/// Code spans become a single space (their content is never read as prose),
-/// raw HTML and images are left out, line breaks become spaces, and link text
-/// is kept without its destination.
+/// Raw HTML and images are left out, line breaks become spaces, and link text
+/// is kept without its destination. Code spans are kept in `bytes` (what a
+/// reader sees) but blanked in `prose` (what is read for dates), so both have
+/// the same offsets.
 struct ProseText {
     var bytes: [UInt8] = []
+    /// `bytes` with code spans replaced by spaces.
+    var prose: [UInt8] = []
     /// The block's direct inline children and the text range each produced.
     var pieces: [(node: MarkdownNode, range: Range<Int>)] = []
 
@@ -20,11 +23,14 @@ struct ProseText {
     private mutating func append(_ node: MarkdownNode) {
         switch node.kind {
         case .text:
-            node.withLiteralBytes { bytes.append(contentsOf: $0) }
+            node.withLiteralBytes { bytes.append(contentsOf: $0); prose.append(contentsOf: $0) }
         case .softBreak, .lineBreak:
-            bytes.append(0x20)
+            bytes.append(0x20); prose.append(0x20)
         case .code:
-            bytes.append(0x20)
+            node.withLiteralBytes {
+                bytes.append(contentsOf: $0)
+                prose.append(contentsOf: repeatElement(0x20, count: $0.count))
+            }
         case .htmlInline, .image:
             break
         default:

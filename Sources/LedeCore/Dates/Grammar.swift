@@ -220,6 +220,9 @@ struct Grammar {
         let tk = t(i)
         if tk.kind == .punct { return tk.ch == 0x24 || tk.ch == 0x23 || tk.ch == 0x2A }  // $ # ¤
         guard tk.kind == .word else { return false }
+        // A name right before the number: "Brigade 2506", "Vision 2030", "Apollo 11" — an
+        // identifier, not a year. (Months, seasons and holidays are in the lexicon.)
+        if tk.isCapitalized, tk.gap <= 1, !sentenceInitial(i), lx(i).key == .none, lx(i).month == 0 { return true }
         if word(i, "room") || word(i, "flight") || word(i, "boeing") || word(i, "airbus") || word(i, "model")
             || word(i, "route") || word(i, "highway") || word(i, "no") || word(i, "number") || word(i, "page")
             || word(i, "pages") || word(i, "chapter") || word(i, "section") || word(i, "article") || word(i, "resolution")
@@ -1894,6 +1897,10 @@ struct Grammar {
         guard t(i).isCapitalized || t(i).isAllCaps else { return nil }
         // A name with a holiday in it: "White Christmas", "Bloody Sunday" (weekdays are not here), "Operation Easter"
         if t(i - 1).kind == .word, t(i - 1).isCapitalized, !sentenceInitial(i - 1), lx(i - 1).key == .none, lx(i - 1).month == 0 {
+            return nil
+        }
+        // ... or one that goes on after it: "the Easter Parade", "the Easter Rising".
+        if t(e).kind == .word, t(e).isCapitalized, t(e).gap <= 1, lx(e).key == .none, lx(e).month == 0 {
             return nil
         }
         var y = e

@@ -145,6 +145,14 @@ public struct TemporalTagger: Sendable {
     /// Resolves the two ends of a range and links the first to the second.
     private mutating func appendRange(_ x: Match, _ y: Match, _ g: Grammar, _ out: inout [TemporalExpression]) {
         let firstIndex = out.count
+        // A span over several years ("between 1969 and 1972") is background: it does
+        // not move the story's time, so "on July 21" after it keeps the year before.
+        let story = (last, lastFine)
+        defer {
+            if out.count == firstIndex + 2, out[firstIndex].value.prefix(4) != out[firstIndex + 1].value.prefix(4) {
+                (last, lastFine) = story
+            }
+        }
         guard var e1 = resolve(x, g) else {
             if let e2 = resolve(y, g) { out.append(e2) }
             return

@@ -91,6 +91,8 @@ public struct TimexDate: Sendable, Hashable, Comparable, CustomStringConvertible
             } else if ["MO", "AF", "EV", "NI", "DT"].contains(String(rest.prefix(2))) {
                 part = String(rest.prefix(2)); rest = rest.dropFirst(2)
                 precision = .time
+            } else {
+                return nil  // an unknown time of day (TXX) is not a point in time
             }
             // Seconds, fractions and zones do not change order at this scale.
             rest = ""
