@@ -221,10 +221,9 @@ public enum SiteBuilder {
             pages += 1
         }
         let tagCounts = byTag.map { (tag: $0.key, count: $0.value.count) }.sorted { ($0.count, $1.tag) > ($1.count, $0.tag) }
-        if !tagCounts.isEmpty {
-            try output.write("tags/index.html", renderer.tagsPage(tagCounts).raw)
-            pages += 1
-        }
+        // Always written, even with no tags: every page's navigation links to it (lede check found the broken link).
+        try output.write("tags/index.html", renderer.tagsPage(tagCounts).raw)
+        pages += 1
         try output.write("404.html", renderer.notFoundPage().raw)
         pages += 1
 
