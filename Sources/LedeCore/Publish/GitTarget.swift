@@ -154,7 +154,7 @@ private struct GitRepository {
             env["GIT_COMMITTER_EMAIL"] = env["GIT_AUTHOR_EMAIL"]!
         }
         do {
-            return try Command.run(git, settings + args, in: plain ? nil : workTree, environment: env, input: input)
+            return try Command.run(git, (plain ? [] : ["-C", workTree]) + settings + args, environment: env, input: input)
         } catch {
             return Command.Output(status: -1, stdout: "", stderr: "cannot run \(git): \(error.localizedDescription)")
         }
