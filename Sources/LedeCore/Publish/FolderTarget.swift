@@ -32,6 +32,7 @@ struct FolderTarget {
                 throw PublishError("cannot create \(parent): \(Self.reason(error)); create it, or choose a folder you may write in")
             }
             lock = try takeLock(parent: parent, name: name)
+            Self.removeLeftovers(parent: parent, name: name)  // of publishes that were killed
         }
         defer { if lock >= 0 { close(lock) } }
 
@@ -52,7 +53,6 @@ struct FolderTarget {
 
         // Assemble the new site beside the target.
         let staging = "\(parent)/.\(name).lede-staging-\(getpid())"
-        Self.removeLeftovers(parent: parent, name: name)
         do {
             try FileIO.removeTree(staging)
             try FileIO.makeDirectories(staging)
