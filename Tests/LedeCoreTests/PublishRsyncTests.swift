@@ -65,8 +65,11 @@ import Testing
     @Test func refusesToReplaceFilesItDidNotPublish() throws {
         let ssh = try SSHServer()
         let site = try TestSite(publishSite)
-        try site.write("www/index.nginx-debian.html", "Welcome to nginx!")
+        try site.write("www/index.html", "<h1>Someone else's site</h1>")
         let target = PublishTarget.rsync(ssh.destination(site.root + "/www"))
+        #expect(throws: PublishError.self) { try site.publish(to: target) { $0.ssh = ssh.sshCommand } }
+        try site.write("www/index.nginx-debian.html", "Welcome to nginx!")
+        try site.remove("www/index.html")
         do {
             try site.publish(to: target) { $0.ssh = ssh.sshCommand }
             Issue.record("expected a refusal")
@@ -77,6 +80,50 @@ import Testing
         #expect(site.exists("www/index.nginx-debian.html") && !site.exists("www/index.html"))
         try site.publish(to: target) { $0.ssh = ssh.sshCommand; $0.force = true }
         #expect(!site.exists("www/index.nginx-debian.html") && site.exists("www/index.html"))
+    }
+
+    /// The server's disk fills up during the transfer: a 1 MiB tmpfs (needs root and mount).
+    @Test(.enabled(if: canMountTmpfs())) func aFullDiskOnTheServerLeavesTheServedFilesAsTheyWere() throws {
+        let ssh = try SSHServer()
+        let site = try TestSite(publishSite)
+        let disk = site.root + "/disk"
+        try FileManager.default.createDirectory(atPath: disk, withIntermediateDirectories: true)
+        #expect(try run("/bin/mount", ["-t", "tmpfs", "-o", "size=1m", "tmpfs", disk]).status == 0)
+        defer { _ = try? run("/bin/umount", [disk]) }
+        let served = disk + "/www"
+        let target = PublishTarget.rsync(ssh.destination(served))
+        try site.publish(to: target) { $0.ssh = ssh.sshCommand }
+        let before = snapshot(served)
+
+        try site.write("content/moon.md", article("Moon landing", date: "2009-07-20", tags: ["space"], body: "Changed text."))
+        var noise = [UInt8](repeating: 0, count: 1_200_000)
+        var x: UInt64 = 88172645463325252
+        for k in noise.indices { x ^= x << 13; x ^= x >> 7; x ^= x << 17; noise[k] = UInt8(truncatingIfNeeded: x) }
+        try site.write("static/zz-big.bin", Data(noise))
+        do {
+            try site.publish(to: target) { $0.ssh = ssh.sshCommand }
+            Issue.record("the publish should have failed")
+        } catch let error as PublishError {
+            // rsync's reason ("No space left on device") sometimes does not make it back over the connection.
+            #expect(error.message.contains("disk is full"), "\(error.message)")
+            #expect(error.message.contains("The files on the server are as they were"))
+        }
+        #expect(snapshot(served) == before, "the server's folder is not as it was (a reader could see part of the new site)")
+
+        // With room again, the next publish completes.
+        try site.remove("static/zz-big.bin")
+        let result = try site.publish(to: target) { $0.ssh = ssh.sshCommand }
+        #expect(result.changes.changed.contains("moon/index.html"))
+        #expect(snapshot(served).keys.allSatisfy { !$0.contains(".~tmp~") })
+
+        // A publish killed in the middle leaves partial files; the next one
+        // removes them before it sends anything, so they cost no room.
+        try FileManager.default.createDirectory(atPath: served + "/.~tmp~", withIntermediateDirectories: true)
+        try Data(noise.prefix(700_000)).write(to: URL(fileURLWithPath: served + "/.~tmp~/zz-big.bin"))
+        try site.write("content/moon.md", article("Moon landing", date: "2009-07-20", tags: ["space"], body: "Changed again."))
+        let afterKill = try site.publish(to: target) { $0.ssh = ssh.sshCommand }
+        #expect(afterKill.changes.changed.contains("moon/index.html"))
+        #expect(snapshot(served).keys.allSatisfy { !$0.contains(".~tmp~") })
     }
 
     @Test func anUnreachableServerChangesNothingAndSaysWhatToDo() throws {
