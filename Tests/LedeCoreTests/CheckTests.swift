@@ -184,13 +184,13 @@ import Testing
         let site = try TestSite(publishSite)
         try site.build()
         let before = try site.snapshot()
-        let r = try run(ledeExecutable, ["check", "--source", site.root])
+        let temp = site.root + "/tmp"
+        try FileManager.default.createDirectory(atPath: temp, withIntermediateDirectories: true)
+        let r = try run("/usr/bin/env", ["TMPDIR=" + temp, ledeExecutable, "check", "--source", site.root])
         #expect(r.status == 0, "\(r.stdout)\(r.stderr)")
         #expect(r.stdout.contains(": no problems in "))
         #expect(try site.snapshot() == before, "lede check changed public/")
-        let leftovers = try FileManager.default.contentsOfDirectory(atPath: NSTemporaryDirectory())
-            .filter { $0.hasPrefix("lede-build-") && !FileManager.default.fileExists(atPath: "/proc/" + ($0.split(separator: "-")[2])) }
-        #expect(leftovers.isEmpty, "temporary builds left behind: \(leftovers)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: temp).isEmpty, "the temporary build was left behind")
     }
 
     @Test func checkCommandOnASiteThatDoesNotBuild() throws {
@@ -227,7 +227,7 @@ import Testing
         let report = SiteChecker.check(folder: build.folder, baseURL: build.config.baseURL!, options: options)
         #expect(Date().timeIntervalSince(started) < 30)
         #expect(report.externalLinks == 3)
-        #expect(report.problems.map(\.description) == [
+        #expect(Set(report.problems.map(\.description)) == [
             "links/index.html → http://127.0.0.1:\(closed)/: the server refused the connection (tried 2 times)",
             "links/index.html → http://127.0.0.1:\(nginx.port)/gone.html: the page is gone (HTTP 404 Not Found) (2 times)",
         ])

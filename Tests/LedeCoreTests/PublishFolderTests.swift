@@ -165,9 +165,12 @@ import Testing
         #expect(versionA != versionB)
 
         // How long one publish takes, to spread the kills over it.
+        // lede's temporary builds go to a folder of the test, to see that killed ones are cleaned up.
+        let temp = site.root + "/tmp"
+        try FileManager.default.createDirectory(atPath: temp, withIntermediateDirectories: true)
         let started = Date()
         try setVersion(site, "A")
-        #expect(try run(ledeExecutable, ["publish", "--source", site.root, "--to", target, "-q"]).status == 0)
+        #expect(try run("/usr/bin/env", ["TMPDIR=" + temp, ledeExecutable, "publish", "--source", site.root, "--to", target, "-q"]).status == 0)
         let duration = Date().timeIntervalSince(started)
         var current = "A"
         for attempt in 0..<8 {
@@ -176,6 +179,7 @@ import Testing
             let process = Process()
             process.executableURL = URL(fileURLWithPath: ledeExecutable)
             process.arguments = ["publish", "--source", site.root, "--to", target, "-q"]
+            process.environment = ProcessInfo.processInfo.environment.merging(["TMPDIR": temp]) { _, new in new }
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice
             try process.run()
@@ -188,9 +192,10 @@ import Testing
         }
         // The next publish cleans up and completes.
         try setVersion(site, "B")
-        #expect(try run(ledeExecutable, ["publish", "--source", site.root, "--to", target, "-q"]).status == 0)
+        #expect(try run("/usr/bin/env", ["TMPDIR=" + temp, ledeExecutable, "publish", "--source", site.root, "--to", target, "-q"]).status == 0)
         #expect(snapshot(target) == versionB)
         #expect(try FileManager.default.contentsOfDirectory(atPath: site.root).filter { $0.contains("staging") }.isEmpty)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: temp).isEmpty, "killed publishes' temporary builds were left behind")
     }
 
     func setVersion(_ site: TestSite, _ v: String) throws {
@@ -227,6 +232,23 @@ import Testing
         try site.publish(to: .folder(site.root + "/www"))
         #expect(try FileManager.default.destinationOfSymbolicLink(atPath: site.root + "/www") == site.root + "/releases/live")
         #expect(site.exists("releases/live/index.html"))
+    }
+
+    @Test func onePublishToAFolderAtATime() throws {
+        let site = try TestSite(publishSite)
+        try site.publish(to: .folder(site.root + "/www"))
+        // Another publish holds the lock.
+        let fd = open(site.root + "/.www.lede-lock", O_RDWR)
+        #expect(fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) == 0)
+        try site.write("content/moon.md", article("Moon landing", date: "2009-07-20", body: "Changed."))
+        do {
+            try site.publish(to: .folder(site.root + "/www"))
+            Issue.record("expected the lock to stop the publish")
+        } catch let error as PublishError {
+            #expect(error.message == "another lede publish to \(site.root)/www is running; wait for it to finish and publish again")
+        }
+        close(fd)
+        #expect(try site.publish(to: .folder(site.root + "/www")).changes.changed.contains("moon/index.html"))
     }
 
     @Test func aFileWhereTheFolderShouldBeIsAClearError() throws {
