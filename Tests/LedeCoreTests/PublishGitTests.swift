@@ -132,6 +132,47 @@ import Testing
         #expect(try git(["--git-dir", remote, "rev-parse", "gh-pages"]) == head)
     }
 
+    @Test func aBranchThatMovesMeanwhileIsNotOverwrittenUnlessForced() throws {
+        let (site, remote) = try makeSite()
+        try site.publish(to: .git(remote: remote, branch: "gh-pages"))
+        // Someone else publishes between lede's fetch and its push.
+        let other = site.root + "/other"
+        try git(["clone", "-q", "--branch", "gh-pages", remote, other])
+        let gitPath = self.gitPath
+        let theirs = site.root + "/theirs"
+        let push: @Sendable () throws -> Void = {
+            func git(_ args: [String]) throws {
+                let r = try run(gitPath, ["-c", "user.name=Other", "-c", "user.email=o@example.org"] + args, in: other)
+                guard r.status == 0 else { throw TestFailure(r.stderr) }
+            }
+            try git(["fetch", "-q", "origin"])
+            try git(["reset", "-q", "--hard", "origin/gh-pages"])
+            try "by hand \(UUID())\n".write(toFile: other + "/note.txt", atomically: true, encoding: .utf8)
+            try git(["add", "note.txt"])
+            try git(["commit", "-q", "-m", "Someone else's change"])
+            try git(["push", "-q", "origin", "HEAD:gh-pages"])
+            try run(gitPath, ["-C", other, "rev-parse", "HEAD"]).stdout.write(toFile: theirs, atomically: true, encoding: .utf8)
+        }
+        try site.write("content/moon.md", article("Moon landing", date: "2009-07-20", body: "Changed."))
+        do {
+            try site.publish(to: .git(remote: remote, branch: "gh-pages")) { $0.beforePush = push }
+            Issue.record("the push should have been refused")
+        } catch let error as PublishError {
+            #expect(error.message.contains("because gh-pages changed since lede read it"), "\(error.message)")
+            #expect(error.message.contains("Publish again to build on the new state, or pass --force"))
+        }
+        let theirCommit = try String(contentsOfFile: theirs, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(try git(["--git-dir", remote, "rev-parse", "gh-pages"]) == theirCommit)
+        // Publishing again builds on their commit (their file goes: the branch holds the site).
+        let again = try site.publish(to: .git(remote: remote, branch: "gh-pages"))
+        #expect(try git(["--git-dir", remote, "rev-parse", "gh-pages^"]) == theirCommit)
+        #expect(again.changes.deleted.contains("note.txt"))
+        // With --force, a branch that moved meanwhile is replaced.
+        try site.write("content/moon.md", article("Moon landing", date: "2009-07-20", body: "Changed again."))
+        let forced = try site.publish(to: .git(remote: remote, branch: "gh-pages")) { $0.force = true; $0.beforePush = push }
+        #expect(try git(["--git-dir", remote, "rev-parse", "gh-pages"]) == forced.commit)
+    }
+
     @Test func anUnreachableRemoteIsAClearError() throws {
         let site = try TestSite(publishSite)
         for remote in [site.root + "/no/such/remote.git", "http://127.0.0.1:\(try freePort())/site.git"] {

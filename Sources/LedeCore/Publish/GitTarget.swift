@@ -14,6 +14,7 @@ struct GitTarget {
     let remote: String
     let branch: String
     var ssh: String?
+    var beforePush: (@Sendable () throws -> Void)?
 
     func publish(site: String, sourceRoot: String?, dryRun: Bool, force: Bool) throws(PublishError) -> (SiteChanges, String?) {
         guard let git = Command.find("git") else {
@@ -76,6 +77,7 @@ struct GitTarget {
         if let parent { commitArgs += ["-p", parent] }
         let commit = try repo.value(commitArgs, what: "create the commit", input: message, identity: true)
 
+        do { try beforePush?() } catch { throw PublishError("stopped before the push: \(error)") }
         var pushArgs = ["push", "-q", "--no-verify", remote, "\(commit):\(refName)"]
         if force { pushArgs.insert("--force", at: 1) }
         let pushed = repo.output(pushArgs)

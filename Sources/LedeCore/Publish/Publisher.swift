@@ -82,6 +82,9 @@ public struct PublishOptions: Sendable {
     /// Called with each path before it is written to a folder target's staging
     /// folder; a test throws from it to simulate a failure in the middle.
     public var beforeWrite: (@Sendable (String) throws -> Void)?
+    /// Called just before a git target's push; a test pushes from elsewhere in
+    /// it, to see what happens when the branch moves meanwhile.
+    public var beforePush: (@Sendable () throws -> Void)?
 
     public init(target: PublishTarget) { self.target = target }
 }
@@ -131,7 +134,8 @@ public enum Publisher {
             // GitHub Pages: no Jekyll; CNAME names a custom domain.
             try addFile(".nojekyll", "", to: folder)
             if let cname = options.cname?.trimmingWhitespace, !cname.isEmpty { try addFile("CNAME", cname + "\n", to: folder) }
-            let target = GitTarget(remote: remote, branch: branch, ssh: options.ssh)
+            var target = GitTarget(remote: remote, branch: branch, ssh: options.ssh)
+            target.beforePush = options.beforePush
             (result.changes, result.commit) = try target.publish(site: folder, sourceRoot: options.sourceRoot,
                                                                  dryRun: options.dryRun, force: options.force)
         }
