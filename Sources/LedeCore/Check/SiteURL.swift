@@ -27,7 +27,7 @@ public enum SiteURL {
     public static func normalize(_ path: String) -> String? {
         var parts: [Substring] = []
         let pieces = path.split(separator: "/", omittingEmptySubsequences: false)
-        for (k, piece) in pieces.enumerated() {
+        for piece in pieces {
             switch piece {
             case "", ".": continue
             case "..":
@@ -35,7 +35,6 @@ public enum SiteURL {
                 parts.removeLast()
             default: parts.append(piece)
             }
-            _ = k
         }
         var out = parts.joined(separator: "/")
         let last = pieces.last ?? ""
