@@ -228,7 +228,7 @@ import Testing
         #expect(Date().timeIntervalSince(started) < 30)
         #expect(report.externalLinks == 3)
         #expect(Set(report.problems.map(\.description)) == [
-            "links/index.html → http://127.0.0.1:\(closed)/: the server refused the connection (tried 2 times)",
+            "links/index.html → http://127.0.0.1:\(closed)/: the server refused the connection, after 2 tries",
             "links/index.html → http://127.0.0.1:\(nginx.port)/gone.html: the page is gone (HTTP 404 Not Found) (2 times)",
         ])
     }

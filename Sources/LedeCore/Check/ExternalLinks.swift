@@ -85,7 +85,7 @@ struct ExternalLinkChecker {
             }
             attempt += 1
             if attempt > options.retries {
-                return .broken("\(retryable ?? "no answer") (tried \(attempt) time\(attempt == 1 ? "" : "s"))")
+                return .broken("\(retryable ?? "no answer"), after \(attempt) tr\(attempt == 1 ? "y" : "ies")")
             }
             let remaining = deadline.timeIntervalSinceNow
             Thread.sleep(forTimeInterval: max(0, min(wait, remaining)))
