@@ -131,7 +131,7 @@ import Testing
         let mountPoint = site.root + "/disk"
         try FileManager.default.createDirectory(atPath: mountPoint, withIntermediateDirectories: true)
         #expect(try run("/bin/mount", ["-t", "tmpfs", "-o", "size=1m", "tmpfs", mountPoint]).status == 0)
-        defer { _ = try? run("/bin/umount", [mountPoint]) }
+        defer { unmount(mountPoint) }
         let target = mountPoint + "/www"
         try site.publish(to: .folder(target))
         let before = snapshot(target)
@@ -342,4 +342,14 @@ func canMountTmpfs() -> Bool {
     guard (try? run("/bin/mount", ["-t", "tmpfs", "-o", "size=64k", "tmpfs", dir]))?.status == 0 else { return false }
     _ = try? run("/bin/umount", [dir])
     return true
+}
+
+/// Unmounts a test's tmpfs; a server process that is still ending may hold it
+/// for a moment, so try again, then detach it lazily.
+func unmount(_ path: String) {
+    for _ in 0..<20 {
+        if (try? run("/bin/umount", [path]))?.status == 0 { return }
+        Thread.sleep(forTimeInterval: 0.1)
+    }
+    _ = try? run("/bin/umount", ["-l", path])
 }

@@ -89,7 +89,7 @@ import Testing
         let disk = site.root + "/disk"
         try FileManager.default.createDirectory(atPath: disk, withIntermediateDirectories: true)
         #expect(try run("/bin/mount", ["-t", "tmpfs", "-o", "size=1m", "tmpfs", disk]).status == 0)
-        defer { _ = try? run("/bin/umount", [disk]) }
+        defer { unmount(disk) }
         let served = disk + "/www"
         let target = PublishTarget.rsync(ssh.destination(served))
         try site.publish(to: target) { $0.ssh = ssh.sshCommand }
