@@ -8,7 +8,8 @@
 
 int lede_exchange_paths(const char *a, const char *b) {
 #if defined(__linux__) && defined(SYS_renameat2)
-    return (int)syscall(SYS_renameat2, AT_FDCWD, a, AT_FDCWD, b, 1 /* RENAME_EXCHANGE */);
+    /* RENAME_EXCHANGE is (1 << 1); 1 would be RENAME_NOREPLACE, which fails with EEXIST. */
+    return (int)syscall(SYS_renameat2, AT_FDCWD, a, AT_FDCWD, b, 2 /* RENAME_EXCHANGE */);
 #else
     errno = ENOSYS;
     return -1;

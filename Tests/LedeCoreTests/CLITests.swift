@@ -10,7 +10,7 @@ import Testing
         #expect(r.status == 0, "\(r.stderr)")
         let lines = r.stdout.split(separator: "\n")
         #expect(lines.count == 1)
-        #expect(lines.first?.hasPrefix("built 3 pages (1 article) with 1 timeline event and 0 takeaways in ") == true)
+        #expect(lines.first?.hasPrefix("built 4 pages (1 article) with 1 timeline event and 0 takeaways in ") == true)
         #expect(site.exists("public/a/index.html"))
     }
 

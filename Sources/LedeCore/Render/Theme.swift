@@ -4,7 +4,7 @@ public struct Theme: Sendable {
     /// Every template lede fills, and the slots each one gets.
     public static let kinds: [String: Set<String>] = {
         let page: Set<String> = ["root", "lang", "site_title", "site_url", "page_title", "description",
-                                 "canonical_url", "head", "feed_url", "stylesheet", "body_class", "content",
+                                 "canonical_url", "head", "feed_url", "stylesheet", "favicon", "body_class", "content",
                                  "year", "author", "search", "generator"]
         return [
             // Page layout around every HTML page.
@@ -45,7 +45,15 @@ public struct Theme: Sendable {
         ]
     }()
 
-    public private(set) var templates: [String: Template] = [:]
+    public internal(set) var templates: [String: Template] = [:]
+
+    /// Where the theme's assets are served: "assets/style.css" →
+    /// "assets/style.3f9a1c2e.css" in a production build (see
+    /// `mappingAssets`); empty, so every asset keeps its name, otherwise.
+    public internal(set) var assetURLs: [String: String] = [:]
+
+    /// The site path an asset of the theme is served at.
+    public func assetURL(_ path: String) -> String { assetURLs[path] ?? path }
 
     public subscript(name: String) -> Template {
         guard let t = templates[name] else { preconditionFailure("template \(name) was not loaded") }

@@ -13,6 +13,9 @@ public struct BuildOptions: Sendable {
     public var baseURL: String?
     /// Parallel workers; all cores by default.
     public var workers = ProcessInfo.processInfo.activeProcessorCount
+    /// A production build (`lede publish`, `lede check`): theme assets under
+    /// fingerprinted names and a robots.txt; see Publish/Production.swift.
+    public var production = false
 
     public init(siteRoot: String, output: String? = nil, drafts: Bool = false, future: Bool = false, baseURL: String? = nil) {
         self.siteRoot = siteRoot
@@ -64,7 +67,7 @@ public enum SiteBuilder {
 
         // Inputs: templates, settings, the list of articles.
         let templatesDir = root + "/templates"
-        let theme: Theme
+        var theme: Theme
         do {
             theme = try Theme.load(siteTemplates: FileIO.isDirectory(templatesDir) ? templatesDir : nil)
         } catch {
@@ -88,6 +91,9 @@ public enum SiteBuilder {
             config.baseURL = url
         }
         configProblems = []
+        // Production: fingerprinted asset names, mapped into the theme (Publish/Production.swift).
+        var assets: AssetFingerprints?
+        if options.production { (theme, assets) = try Production.prepare(theme: theme, templatesDir: templatesDir, config: config) }
         let files: [String]
         do { files = try ContentScanner.articles(in: contentDir) } catch { throw Diagnostics([error]) }
         if files.isEmpty {
@@ -168,12 +174,14 @@ public enum SiteBuilder {
             try writeSitePages(articles, renderer: siteRenderer, annotator: annotator, contentDir: contentDir, output: output, report: &report)
             // Assets of the theme, then static/ (which wins on a clash).
             let assetsDir = templatesDir + "/assets"
-            if FileIO.isDirectory(assetsDir) { try output.copyTree(from: assetsDir, to: "assets") }
-            for (path, bytes) in Theme.builtInAssets where !output.exists("assets/" + path) {
+            try assets?.write(to: output)  // production: the fingerprinted copies instead of the two below
+            if assets == nil, FileIO.isDirectory(assetsDir) { try output.copyTree(from: assetsDir, to: "assets") }
+            for (path, bytes) in Theme.builtInAssets where assets == nil && !output.exists("assets/" + path) {
                 try output.write("assets/" + path, bytes)
             }
             let staticDir = root + "/static"
             if FileIO.isDirectory(staticDir) { try output.copyTree(from: staticDir) }
+            if options.production { try Production.finish(output, config: config) }  // robots.txt
             try output.commit()
         } catch let error as Diagnostics {
             output.discard()
@@ -213,10 +221,9 @@ public enum SiteBuilder {
             pages += 1
         }
         let tagCounts = byTag.map { (tag: $0.key, count: $0.value.count) }.sorted { ($0.count, $1.tag) > ($1.count, $0.tag) }
-        if !tagCounts.isEmpty {
-            try output.write("tags/index.html", renderer.tagsPage(tagCounts).raw)
-            pages += 1
-        }
+        // Always written, even with no tags: every page's navigation links to it (lede check found the broken link).
+        try output.write("tags/index.html", renderer.tagsPage(tagCounts).raw)
+        pages += 1
         try output.write("404.html", renderer.notFoundPage().raw)
         pages += 1
 
