@@ -59,7 +59,7 @@ import Testing
         let site = try TestSite(Self.small)
         try site.build()
         let page = try site.read("public/berlin/index.html")
-        #expect(page.contains("<article class=\"explainer\" data-pagefind-body>"))
+        #expect(page.contains("<article class=\"explainer\" id=\"top\" data-pagefind-body>"))
         #expect(page.contains("<ol class=\"timeline\">"))
         #expect(page.contains("<time datetime=\"1989-11-09\" data-timex=\"1989-11-09\">November 9, 1989</time>"))
         #expect(page.contains("<a href=\"#intro-1\">"))

@@ -134,6 +134,8 @@ public enum AutoTakeaways {
                    i > s.startIndex, close < s.index(before: s.endIndex) {
                     while out.last == " " { out.removeLast() }
                     i = s.index(after: close)
+                    // Keep words apart: "France (CNN)The" → "France The".
+                    if i < s.endIndex, s[i].isLetter || s[i].isNumber { out.append(" ") }
                     continue
                 }
             }

@@ -236,8 +236,7 @@ public struct PageRenderer: Sendable {
         let content = theme["home.html"].render([
             "root": "./", "site_title": .text(config.title), "intro": .html(config.intro),
             "articles": .html(cards(articles, root: "./")), "count": .text(String(articles.count)),
-            "timeline_link": .html(articles.contains { !$0.timeline.isEmpty }
-                ? timelineLink("./timeline/", label: "Everything that happened, in one timeline") : .empty),
+            "timeline_link": .html(timelineLink("./timeline/", label: "Everything that happened, in one timeline")),
         ])
         var head = "<meta property=\"og:type\" content=\"website\">\n"
         head += "<link rel=\"alternate\" type=\"application/atom+xml\" title=\"\(HTML.escape(config.title))\" href=\"feed.xml\">\n"

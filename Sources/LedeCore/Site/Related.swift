@@ -14,6 +14,7 @@ public enum RelatedExplainers {
     /// How many related explainers an article shows at most.
     public static let count = 3
     /// Weights of the three kinds of evidence, each a similarity from 0 to 1.
+    /// Key terms weigh most: they are the article's own words.
     static let tagWeight = 1.0, periodWeight = 0.6, termWeight = 1.2
     /// Below this score two articles are not related enough to show.
     static let minimumScore = 0.2
@@ -87,7 +88,9 @@ public enum RelatedExplainers {
     }
 
     /// How related two articles are: weighted sum of tag similarity, timeline
-    /// overlap and key-term similarity.
+    /// overlap and key-term similarity. Sharing a period alone does not make
+    /// two articles related (the Moon landing and Woodstock are both 1969):
+    /// they must share a tag or a key term.
     static func score(_ a: Profile, _ b: Profile) -> Double {
         func cosine(_ x: [String: Double], _ nx: Double, _ y: [String: Double], _ ny: Double) -> Double {
             guard nx > 0, ny > 0 else { return 0 }
@@ -96,16 +99,17 @@ public enum RelatedExplainers {
             for (t, w) in small { if let v = large[t] { sum += w * v } }
             return sum / (nx * ny)
         }
-        return tagWeight * cosine(a.tags, a.tagNorm, b.tags, b.tagNorm)
-            + periodWeight * overlap(a.span, b.span)
+        let topical = tagWeight * cosine(a.tags, a.tagNorm, b.tags, b.tagNorm)
             + termWeight * cosine(a.terms, a.termNorm, b.terms, b.termNorm)
+        return topical > 0 ? topical + periodWeight * overlap(a.span, b.span) : 0
     }
 
-    /// The share of the shorter of two periods that the other one covers.
+    /// How much two periods (in years) overlap: the years in common over the
+    /// geometric mean of their lengths, so a year inside a long era counts little.
     static func overlap(_ a: ClosedRange<Int>?, _ b: ClosedRange<Int>?) -> Double {
         guard let a, let b, a.overlaps(b) else { return 0 }
         let common = min(a.upperBound, b.upperBound) - max(a.lowerBound, b.lowerBound) + 1
-        return Double(common) / Double(min(a.count, b.count))
+        return Double(common) / (Double(a.count) * Double(b.count)).squareRoot()
     }
 
     /// The years most of a timeline's events fall in (the middle 80 %), so

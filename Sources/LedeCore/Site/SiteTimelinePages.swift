@@ -23,7 +23,8 @@ public enum SiteTimelinePages {
     /// Writes the pages and JSON of one timeline; returns the number of pages.
     static func write(_ events: [SiteEvent], scope: Scope, articleCount: Int, topics: [(tag: String, count: Int)],
                       renderer: PageRenderer, write: (String, String) throws -> Void) throws -> Int {
-        guard !events.isEmpty else { return 0 }
+        // A tag's timeline exists when it has events; the site's always (the header links to it).
+        guard !events.isEmpty || scope.tag == nil else { return 0 }
         let groupByArticle = scope.tag != nil
         try write(scope.path + "timeline.json", TimelineJSON.site(events, headline: scope.heading, intro: scope.description,
                                                                     config: renderer.config, groupByArticle: groupByArticle))
@@ -124,7 +125,7 @@ extension PageRenderer {
         } else if let tag = scope.tag {
             kicker = theme["parts/timeline-kicker.html"].render(["url": .text(root + Self.tagPath(tag)), "label": .text(tag)])
         }
-        let span = first == last ? SiteTimeline.Group.year(first).label
+        let span = groups.isEmpty ? "no dates yet" : first == last ? SiteTimeline.Group.year(first).label
             : "\(SiteTimeline.Group.year(first).label)–\(SiteTimeline.Group.year(last).label)"
         let content = theme["timeline.html"].render([
             "root": .text(root), "title": .text(scope.heading), "kicker": .html(kicker),
