@@ -143,7 +143,27 @@ import Testing
         let decade = try site.read("public/timeline/1900s/index.html")
         #expect(values(decade).count == 100)
         #expect(decade.contains("<p class=\"list-kicker\"><a href=\"../../timeline/\">Timeline</a></p>"))
+        #expect(decade.contains("<h1 id=\"timeline-title\" class=\"list-title\">Timeline: 1900s</h1>"))
         #expect(site.exists("public/timeline/1900s/timeline.json"))
+    }
+
+    @Test func aDecadeTooBigForOnePageIsSplitByYear() throws {
+        var body = ""
+        let perYear = SiteTimelinePages.eventsPerPage / 10 + 1
+        for y in 1990..<2000 {
+            for k in 0..<perYear {
+                body += "On \(DateTime.monthNames[k % 12]) \(k / 12 + 1), \(y) the council voted on motion \(y)-\(k).\n\n"
+            }
+        }
+        body += "In 1985 the council was founded.\n"
+        let site = try TestSite(["content/long.md": article("Long", body: body)])
+        try site.build()
+        let index = try site.read("public/timeline/index.html")
+        #expect(index.contains("<li><a href=\"1980s/\">1980s</a> <span class=\"count\">1</span></li>"))
+        #expect(index.contains("<li><a href=\"1995/\">1995</a> <span class=\"count\">\(perYear)</span></li>"))
+        #expect(values(try site.read("public/timeline/1995/index.html")).count == perYear)
+        #expect(site.exists("public/timeline/1995/timeline.json"))
+        #expect(!site.exists("public/timeline/1990s/index.html"))
     }
 
     @Test func theTopicFilterWorksInTheBrowser() throws {

@@ -70,17 +70,36 @@ public enum AutoTakeaways {
     /// How good a sentence is as a takeaway on its own, from 0 to 1.
     static func quality(_ sentence: String, words: Int) -> Double {
         if words < 5 { return 0 }
-        // Links to elsewhere ("Watch the video »", "Read more ›").
-        if sentence.contains("»") || sentence.contains("›") { return 0 }
-        var end = sentence[...]
-        while let last = end.last, "\"'”’)]".contains(last) { end = end.dropLast() }
-        if end.last == "?" { return 0.3 }
+        let bytes = Array(sentence.utf8)
+        // Links to elsewhere ("Watch the video »", "Read more ›"): » is C2 BB, › is E2 80 BA.
+        for i in bytes.indices.dropLast() where (bytes[i] == 0xC2 && bytes[i + 1] == 0xBB)
+            || (bytes[i] == 0x80 && bytes[i + 1] == 0xBA && i > 0 && bytes[i - 1] == 0xE2) { return 0 }
+        // A question, before any closing quotes or brackets.
+        var end = bytes.count
+        while end > 0, [0x22, 0x27, 0x29, 0x5D].contains(bytes[end - 1]) || (end >= 3 && bytes[end - 3] == 0xE2 && bytes[end - 2] == 0x80
+                                                                             && (bytes[end - 1] == 0x9D || bytes[end - 1] == 0x99)) {
+            end -= bytes[end - 1] < 0x80 ? 1 : 3
+        }
+        if end > 0, bytes[end - 1] == 0x3F { return 0.3 }
         // Addressing the reader ("If you've been following the news ...") is a
         // hook, not a finding; inside a quotation it is someone speaking.
-        let unquoted = sentence.first.map { "\"“‘'".contains($0) } == true ? "" : sentence
-        let words = Set(Terms.words(unquoted))
-        if words.contains("you") || words.contains("your") { return 0.5 }
+        let quoted = bytes.first == 0x22 || bytes.first == 0x27 || bytes.starts(with: [0xE2, 0x80, 0x9C]) || bytes.starts(with: [0xE2, 0x80, 0x98])
+        if !quoted, containsWord(bytes, "you") || containsWord(bytes, "your") { return 0.5 }
         return 1
+    }
+
+    /// Whether the ASCII word occurs, case-insensitively, between non-letters.
+    static func containsWord(_ bytes: [UInt8], _ word: String) -> Bool {
+        let w = Array(word.utf8)
+        guard bytes.count >= w.count else { return false }
+        func isLetter(_ b: UInt8) -> Bool { (b | 0x20) >= 0x61 && (b | 0x20) <= 0x7A || b >= 0x80 }
+        for i in 0...(bytes.count - w.count) {
+            guard i == 0 || !isLetter(bytes[i - 1]) else { continue }
+            var k = 0
+            while k < w.count, bytes[i + k] | 0x20 == w[k] { k += 1 }
+            if k == w.count, i + k == bytes.count || !isLetter(bytes[i + k]) { return true }
+        }
+        return false
     }
 
     static func wordCount(_ s: String) -> Int {

@@ -27,18 +27,32 @@ public enum Terms {
     /// text, with stopwords and one-letter words left out, lightly stemmed.
     public static func of(_ text: String) -> [String] {
         var out: [String] = []
-        var word = ""
+        var word: [UInt8] = []
+        word.reserveCapacity(32)
         func flush() {
-            defer { word = "" }
-            guard word.unicodeScalars.count > 1, !stopwords.contains(word) else { return }
-            out.append(stem(word))
+            defer { word.removeAll(keepingCapacity: true) }
+            guard word.count > 1 else { return }
+            let w = String(decoding: word, as: UTF8.self)
+            guard !stopwords.contains(w) else { return }
+            out.append(stem(w))
         }
-        for c in text.unicodeScalars {
-            if c.properties.isAlphabetic || ("0"..."9").contains(c) {
-                word.unicodeScalars.append(contentsOf: c.properties.lowercaseMapping.unicodeScalars)
-            } else {
-                // "Putin's" → "putin" (the "s" is too short to count).
-                flush()
+        // ASCII letters and digits make words (lowercased); bytes of other
+        // scripts are kept as they are; everything else separates words.
+        // "Putin's" → "putin" (the "s" is too short to count).
+        var utf8 = text.utf8.makeIterator()
+        var pendingNonASCII = false
+        while let b = utf8.next() {
+            switch b {
+            case 0x41...0x5A: word.append(b + 32); pendingNonASCII = false
+            case 0x61...0x7A, 0x30...0x39: word.append(b); pendingNonASCII = false
+            case 0xC0...0xFF:
+                // A multi-byte character: punctuation (’ “ — …, all E2 80 xx) separates, letters stay.
+                if b == 0xE2 { pendingNonASCII = true; flush(); continue }
+                word.append(b); pendingNonASCII = false
+            case 0x80...0xBF:
+                if pendingNonASCII { continue }
+                word.append(b)
+            default: flush(); pendingNonASCII = false
             }
         }
         flush()

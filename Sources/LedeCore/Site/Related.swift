@@ -18,23 +18,27 @@ public enum RelatedExplainers {
     static let tagWeight = 1.0, periodWeight = 0.6, termWeight = 1.2
     /// Below this score two articles are not related enough to show.
     static let minimumScore = 0.2
-    /// Terms or tags shared by more than this share of a big site say little
-    /// and are not used to find candidates.
-    static let commonShare = 0.1
+    /// On a big site, tags on more than a quarter of the articles and terms on
+    /// more than a twentieth say little, and are skipped to bound the work.
+    static let commonTagShare = 0.25, commonTermShare = 0.05
 
     /// What the template's `{{related}}` slot holds until the site pass fills it.
     public static let placeholder = "<!--lede:related-explainers-->"
 
     /// What relating needs of one article.
-    struct Profile {
+    struct Profile: Sendable {
         var tags: [String: Double] = [:]      // tag slug → weight
         var terms: [String: Double] = [:]     // key term → weight
         var tagNorm = 0.0, termNorm = 0.0
         var span: ClosedRange<Int>?           // the core years of its timeline
-        var decades: [Int] = []
     }
 
     /// For each article (by index), the indices of up to `count` related ones, best first.
+    ///
+    /// How related two articles are: the weighted sum of their tag similarity,
+    /// key-term similarity and timeline overlap. Sharing a period alone does
+    /// not make two articles related (the Moon landing and Woodstock are both
+    /// 1969): they must share a tag or a key term.
     public static func choose(_ articles: [ArticleSummary]) -> [[Int]] {
         let n = articles.count
         guard n > 1 else { return Array(repeating: [], count: n) }
@@ -57,51 +61,63 @@ public enum RelatedExplainers {
             p.tagNorm = p.tags.values.reduce(0) { $0 + $1 * $1 }.squareRoot()
             p.termNorm = p.terms.values.reduce(0) { $0 + $1 * $1 }.squareRoot()
             p.span = coreSpan(a.timeline)
-            if let s = p.span { p.decades = Array(Set(stride(from: s.lowerBound - mod(s.lowerBound, 10), through: s.upperBound, by: 10))) }
             profiles.append(p)
         }
 
-        // Candidates: articles that share a tag, a term or a decade.
-        let limit = max(50, Int(Double(n) * commonShare))
-        var byTag: [String: [Int]] = [:], byTerm: [String: [Int]] = [:], byDecade: [Int: [Int]] = [:]
+        // Scores by accumulation over inverted lists (as a search engine does):
+        // the cost is the summed length of the lists an article's tags and
+        // terms touch, not the number of article pairs. Very common tags and
+        // terms weigh little and are skipped (see `commonTagShare`).
+        let tagLimit = max(1000, Int(Double(n) * commonTagShare)), termLimit = max(200, Int(Double(n) * commonTermShare))
+        var byTag: [String: [Int]] = [:], byTerm: [String: [Int]] = [:]
         for (k, p) in profiles.enumerated() {
             for t in p.tags.keys { byTag[t, default: []].append(k) }
             for t in p.terms.keys { byTerm[t, default: []].append(k) }
-            for d in p.decades { byDecade[d, default: []].append(k) }
         }
-        var result: [[Int]] = []
-        result.reserveCapacity(n)
-        for (k, p) in profiles.enumerated() {
-            var candidates = Set<Int>()
-            for t in p.tags.keys { if let l = byTag[t], l.count <= limit || n < 500 { candidates.formUnion(l) } }
-            for t in p.terms.keys { if let l = byTerm[t], l.count <= limit { candidates.formUnion(l) } }
-            for d in p.decades { if let l = byDecade[d], l.count <= limit { candidates.formUnion(l) } }
-            candidates.remove(k)
-            let scored = candidates.map { j in (j, score(p, profiles[j])) }.filter { $0.1 >= minimumScore }
-            let best = scored.sorted { a, b in
-                if a.1 != b.1 { return a.1 > b.1 }
-                return ArticleSummary.newestFirst(articles[a.0], articles[b.0])
+        let (allProfiles, tagLists, termLists) = (profiles, byTag, byTerm)  // immutable copies for the workers
+        let results = ResultSlots<[Int]>(count: n)
+        let next = AtomicCounter()
+        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, (n + 255) / 256))
+        DispatchQueue.concurrentPerform(iterations: workers) { _ in
+            var tagSum = [Double](repeating: 0, count: n), termSum = [Double](repeating: 0, count: n)
+            var touched: [Int] = []
+            while true {
+                let k = next.increment()
+                guard k < n else { break }
+                let p = allProfiles[k]
+                for (t, w) in p.tags {
+                    guard let list = tagLists[t], list.count <= tagLimit else { continue }
+                    for j in list where j != k {
+                        if tagSum[j] == 0 && termSum[j] == 0 { touched.append(j) }
+                        tagSum[j] += w * (allProfiles[j].tags[t] ?? 0)
+                    }
+                }
+                for (t, w) in p.terms {
+                    guard let list = termLists[t], list.count <= termLimit else { continue }
+                    for j in list where j != k {
+                        if tagSum[j] == 0 && termSum[j] == 0 { touched.append(j) }
+                        termSum[j] += w * (allProfiles[j].terms[t] ?? 0)
+                    }
+                }
+                var scored: [(Int, Double)] = []
+                for j in touched {
+                    let q = allProfiles[j]
+                    let tags = p.tagNorm > 0 && q.tagNorm > 0 ? tagSum[j] / (p.tagNorm * q.tagNorm) : 0
+                    let terms = p.termNorm > 0 && q.termNorm > 0 ? termSum[j] / (p.termNorm * q.termNorm) : 0
+                    let score = tagWeight * tags + termWeight * terms + periodWeight * overlap(p.span, q.span)
+                    if score >= minimumScore, tags + terms > 0 { scored.append((j, score)) }
+                    tagSum[j] = 0
+                    termSum[j] = 0
+                }
+                touched.removeAll(keepingCapacity: true)
+                let best = scored.sorted { a, b in
+                    if a.1 != b.1 { return a.1 > b.1 }
+                    return ArticleSummary.newestFirst(articles[a.0], articles[b.0])
+                }
+                results.set(k, best.prefix(count).map(\.0))
             }
-            result.append(best.prefix(count).map(\.0))
         }
-        return result
-    }
-
-    /// How related two articles are: weighted sum of tag similarity, timeline
-    /// overlap and key-term similarity. Sharing a period alone does not make
-    /// two articles related (the Moon landing and Woodstock are both 1969):
-    /// they must share a tag or a key term.
-    static func score(_ a: Profile, _ b: Profile) -> Double {
-        func cosine(_ x: [String: Double], _ nx: Double, _ y: [String: Double], _ ny: Double) -> Double {
-            guard nx > 0, ny > 0 else { return 0 }
-            let (small, large) = x.count <= y.count ? (x, y) : (y, x)
-            var sum = 0.0
-            for (t, w) in small { if let v = large[t] { sum += w * v } }
-            return sum / (nx * ny)
-        }
-        let topical = tagWeight * cosine(a.tags, a.tagNorm, b.tags, b.tagNorm)
-            + termWeight * cosine(a.terms, a.termNorm, b.terms, b.termNorm)
-        return topical > 0 ? topical + periodWeight * overlap(a.span, b.span) : 0
+        return results.all
     }
 
     /// How much two periods (in years) overlap: the years in common over the
@@ -127,12 +143,11 @@ public enum RelatedExplainers {
         return years[cut]...years[years.count - 1 - cut]
     }
 
-    static func mod(_ a: Int, _ m: Int) -> Int { ((a % m) + m) % m }
-
     /// Fills the placeholder in each article's staged page with its related
     /// explainers (or nothing). `read` and `write` work on output paths.
     static func fill(_ articles: [ArticleSummary], related: [[Int]], renderer: PageRenderer, workers: Int,
-                     read: @Sendable (String) throws -> String, write: @Sendable (String, String) throws -> Void) throws {
+                     read: @Sendable (String) throws -> [UInt8], write: @Sendable (String, [UInt8]) throws -> Void) throws {
+        let marker = Array(placeholder.utf8)
         let failures = FailureBox()
         let next = AtomicCounter()
         DispatchQueue.concurrentPerform(iterations: max(1, min(workers, articles.count))) { _ in
@@ -142,9 +157,15 @@ public enum RelatedExplainers {
                 let path = articles[k].slug + "/index.html"
                 do {
                     let page = try read(path)
-                    guard let at = page.range(of: placeholder, options: .backwards) else { continue }
+                    // The last placeholder: the template's slot comes after the body.
+                    guard let at = lastIndex(of: marker, in: page) else { continue }
                     let html = renderer.related(related[k].map { articles[$0] }, root: PageRenderer.root(for: articles[k].slug + "/"))
-                    try write(path, page.replacingCharacters(in: at, with: html.raw))
+                    var out: [UInt8] = []
+                    out.reserveCapacity(page.count + html.raw.utf8.count)
+                    out.append(contentsOf: page[..<at])
+                    out.append(contentsOf: html.raw.utf8)
+                    out.append(contentsOf: page[(at + marker.count)...])
+                    try write(path, out)
                 } catch {
                     failures.set(error)
                 }
@@ -152,6 +173,26 @@ public enum RelatedExplainers {
         }
         if let error = failures.error { throw error }
     }
+}
+
+/// Where the last occurrence of `needle` starts in `bytes`.
+func lastIndex(of needle: [UInt8], in bytes: [UInt8]) -> Int? {
+    guard !needle.isEmpty, bytes.count >= needle.count else { return nil }
+    var i = bytes.count - needle.count
+    while i >= 0 {
+        if bytes[i] == needle[0], bytes[i..<(i + needle.count)].elementsEqual(needle) { return i }
+        i -= 1
+    }
+    return nil
+}
+
+/// Results of a parallel loop, by index.
+final class ResultSlots<T>: @unchecked Sendable {
+    private let lock = Lock()
+    private var items: [T?]
+    init(count: Int) { items = Array(repeating: nil, count: count) }
+    func set(_ k: Int, _ v: T) { lock.withLock { items[k] = v } }
+    var all: [T] { lock.withLock { items.map { $0! } } }
 }
 
 /// The first error of a parallel loop.

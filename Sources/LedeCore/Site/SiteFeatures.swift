@@ -1,3 +1,4 @@
+import Dispatch
 /// The site pass for what needs every article at once: the site timeline and
 /// each tag's, related explainers, and the search page. It runs after the
 /// per-article pass (which keeps only `ArticleSummary`s) and works from the
@@ -37,18 +38,36 @@ public enum SiteFeatures {
             tag: nil)
         pages += try SiteTimelinePages.write(events, scope: site, articleCount: articles.count, topics: topics,
                                              renderer: renderer, write: write)
-        for t in topics {
-            let scope = SiteTimelinePages.Scope(
-                path: PageRenderer.tagPath(t.tag) + "timeline/", heading: "Timeline: \(t.tag)",
-                description: "The events of the explainers on “\(t.tag)”, in one chronology.", tag: t.tag)
-            pages += try SiteTimelinePages.write(SiteTimeline.events(events, tag: t.tag), scope: scope,
-                                                 articleCount: articles.count, topics: topics, renderer: renderer, write: write)
+        // Topic timelines, in parallel.
+        let byTag = SiteTimeline.byTag(events)
+        let tagPages = ResultSlots<Int>(count: topics.count)
+        let failures = FailureBox()
+        let next = AtomicCounter()
+        DispatchQueue.concurrentPerform(iterations: max(1, min(workers, topics.count))) { _ in
+            while true {
+                let k = next.increment()
+                guard k < topics.count else { break }
+                let t = topics[k]
+                let scope = SiteTimelinePages.Scope(
+                    path: PageRenderer.tagPath(t.tag) + "timeline/", heading: "Timeline: \(t.tag)",
+                    description: "The events of the explainers on “\(t.tag)”, in one chronology.", tag: t.tag)
+                do {
+                    tagPages.set(k, try SiteTimelinePages.write(byTag[Slug.make(t.tag)] ?? [], scope: scope,
+                                                                articleCount: articles.count, topics: topics, renderer: renderer,
+                                                                write: { path, text in try output.write(path, text) }))
+                } catch {
+                    failures.set(error)
+                    tagPages.set(k, 0)
+                }
+            }
         }
+        if let error = failures.error { throw error }
+        pages += tagPages.all.reduce(0, +)
 
         let related = RelatedExplainers.choose(articles)
         let staging = output.staging
         try RelatedExplainers.fill(articles, related: related, renderer: renderer, workers: workers,
-                                   read: { path in String(decoding: try FileIO.readBytes(staging + "/" + path), as: UTF8.self) },
+                                   read: { path in try FileIO.readBytes(staging + "/" + path) },
                                    write: { path, text in try output.write(path, text) })
 
         if renderer.search {

@@ -9,6 +9,8 @@ public struct SiteEvent: Sendable {
         /// The id of the paragraph (or element) the event came from.
         public var anchor: String
         public var tags: [String]
+        /// The tags as slugs.
+        public var tagKeys: [String]
     }
 
     public var value: String
@@ -33,7 +35,7 @@ public struct SiteEvent: Sendable {
     /// Slugs of the tags of every article that tells the event.
     public var tagSlugs: [String] {
         var seen = Set<String>(), out: [String] = []
-        for s in sources { for t in s.tags { let k = Slug.make(t); if !k.isEmpty, seen.insert(k).inserted { out.append(k) } } }
+        for s in sources { for k in s.tagKeys where seen.insert(k).inserted { out.append(k) } }
         return out
     }
 }
@@ -96,14 +98,19 @@ public enum SiteTimeline {
         var words: [Set<String>] = []
         var order = 0
         for a in articles.sorted(by: { $0.slug < $1.slug }) {
+            let tagKeys = a.tags.map { Slug.make($0) }.filter { !$0.isEmpty }
             for e in a.timeline {
                 guard let date = TimexDate(e.value) else { continue }
-                let source = SiteEvent.Source(slug: a.slug, title: a.title, anchor: e.anchor, tags: a.tags)
+                let source = SiteEvent.Source(slug: a.slug, title: a.title, anchor: e.anchor, tags: a.tags, tagKeys: tagKeys)
                 let key = e.value + "|" + (e.endValue ?? "")
                 let w = Set(Timeline.contentWords(e.text + " " + (e.title ?? "")))
                 var bucket = buckets[key] ?? Bucket()
                 var candidates = Set<Int>()
-                if w.isEmpty { candidates = Set(bucket.members) } else { for t in w { candidates.formUnion(bucket.byWord[t] ?? []) } }
+                // Words that many events of one date share ("president") cannot tell
+                // events apart; they are not used to find candidates.
+                if w.isEmpty { candidates = Set(bucket.members.suffix(maxCandidates)) } else {
+                    for t in w { if let l = bucket.byWord[t], l.count <= maxCandidates { candidates.formUnion(l) } }
+                }
                 let match = candidates.sorted().first { k in
                     !events[k].sources.contains { $0.slug == a.slug } && sameEvent(words[k], w, precision: date.precision)
                 }
@@ -127,6 +134,9 @@ public enum SiteTimeline {
         return events.sorted { ($0.date.sortKey, $0.order) < ($1.date.sortKey, $1.order) }
     }
 
+    /// Bounds the comparisons when many articles mention one date.
+    static let maxCandidates = 200
+
     /// Two articles' mentions of one date are one event when the words around
     /// them agree: for an exact day, one shared word is enough; for a month or
     /// a year, at least half of the shorter text's words.
@@ -137,15 +147,27 @@ public enum SiteTimeline {
         return Double(shared) / Double(min(a.count, b.count)) >= 0.5
     }
 
-    /// Events of one tag (by tag slug).
+    /// Events of one tag (by tag slug): those some article with the tag tells,
+    /// naming only those articles.
     public static func events(_ events: [SiteEvent], tag: String) -> [SiteEvent] {
         let key = Slug.make(tag)
-        return events.compactMap { e in
-            let sources = e.sources.filter { $0.tags.contains { Slug.make($0) == key } }
-            guard !sources.isEmpty else { return nil }
-            var copy = e
-            copy.sources = sources
-            return copy
+        return events.compactMap { e in restricted(e, to: key) }
+    }
+
+    /// The events of every tag at once (by tag slug), in one pass over the events.
+    public static func byTag(_ events: [SiteEvent]) -> [String: [SiteEvent]] {
+        var out: [String: [SiteEvent]] = [:]
+        for e in events {
+            for key in e.tagSlugs { if let r = restricted(e, to: key) { out[key, default: []].append(r) } }
         }
+        return out
+    }
+
+    static func restricted(_ e: SiteEvent, to key: String) -> SiteEvent? {
+        guard e.sources.contains(where: { $0.tagKeys.contains(key) }) else { return nil }
+        if e.sources.allSatisfy({ $0.tagKeys.contains(key) }) { return e }
+        var copy = e
+        copy.sources = e.sources.filter { $0.tagKeys.contains(key) }
+        return copy
     }
 }

@@ -33,26 +33,42 @@ public enum SiteTimelinePages {
                                                                        topics: topics, decadePages: nil).raw)
             return 1
         }
-        // Long: an index of decades, and a page for each.
+        // Long: an index of pages, one per decade, or per year in a decade
+        // that is itself too long.
         var decades: [(decade: Int, events: [SiteEvent])] = []
         for e in events {
             let d = e.group.decade
             if decades.last?.decade == d { decades[decades.count - 1].events.append(e) } else { decades.append((d, [e])) }
         }
-        let pages = decades.map { (label: SiteTimeline.Group.decade($0.decade).label, path: decadeFolder($0.decade), count: $0.events.count) }
-        try write(scope.path + "index.html", renderer.timelinePage(events, scope: scope, articleCount: articleCount,
-                                                                   topics: topics, decadePages: pages).raw)
+        var pages: [(label: String, folder: String, events: [SiteEvent])] = []
         for (d, list) in decades {
-            let label = SiteTimeline.Group.decade(d).label
-            let sub = Scope(path: scope.path + decadeFolder(d), heading: "\(scope.heading): the \(label)",
+            if list.count <= eventsPerPage {
+                pages.append((SiteTimeline.Group.decade(d).label, decadeFolder(d), list))
+                continue
+            }
+            for e in list {
+                let g = e.group
+                if let last = pages.last, last.events.last?.group == g { pages[pages.count - 1].events.append(e) } else {
+                    pages.append((g.label, Slug.make(g.label) + "/", [e]))
+                }
+            }
+        }
+        try write(scope.path + "index.html", renderer.timelinePage(
+            events, scope: scope, articleCount: articleCount, topics: topics,
+            decadePages: pages.map { ($0.label, $0.folder, $0.events.count) }).raw)
+        for page in pages {
+            let sub = Scope(path: scope.path + page.folder, heading: "\(scope.heading): \(page.label)",
                             description: scope.description, tag: scope.tag)
-            try write(sub.path + "timeline.json", TimelineJSON.site(list, headline: sub.heading, intro: sub.description,
+            try write(sub.path + "timeline.json", TimelineJSON.site(page.events, headline: sub.heading, intro: sub.description,
                                                                       config: renderer.config, groupByArticle: groupByArticle))
-            try write(sub.path + "index.html", renderer.timelinePage(list, scope: sub, articleCount: articleCount,
+            try write(sub.path + "index.html", renderer.timelinePage(page.events, scope: sub, articleCount: articleCount,
                                                                      topics: topics, decadePages: nil, parent: scope).raw)
         }
-        return 1 + decades.count
+        return 1 + pages.count
     }
+
+    /// Topic links a timeline page shows at most (the tag index lists them all).
+    static let maxTopics = 30
 
     static func decadeFolder(_ d: Int) -> String { d >= 0 ? "\(d)s/" : "\(-d - 9)s-bc/" }
 }
@@ -110,7 +126,7 @@ extension PageRenderer {
         }
 
         // Topic timelines: links without JavaScript, an in-page filter with it.
-        let shown = topics.filter { t in scope.tag.map { Slug.make($0) != Slug.make(t.tag) } ?? true }
+        let shown = topics.filter { t in scope.tag.map { Slug.make($0) != Slug.make(t.tag) } ?? true }.prefix(SiteTimelinePages.maxTopics)
         let filter = shown.isEmpty || decadePages != nil ? HTML.empty : theme["parts/timeline-filter.html"].render([
             "items": .html(HTML.joined(shown.map { t in
                 theme["parts/timeline-filter-item.html"].render([

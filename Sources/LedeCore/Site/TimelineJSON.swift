@@ -93,6 +93,7 @@ public enum TimelineJSON {
                          text: "<p>\(HTML.escape(e.text))</p><p>From \(links)</p>",
                          group: group, id: id(first.slug, first.anchor, e.value))
         }
-        return document(headline: headline, text: "<p>\(HTML.escape(intro))</p>", slides: slides).serialized(pretty: true) + "\n"
+        // Compact: site and topic timelines can be long.
+        return document(headline: headline, text: "<p>\(HTML.escape(intro))</p>", slides: slides).serialized() + "\n"
     }
 }
