@@ -166,6 +166,20 @@ import Testing
         #expect(!site.exists("public/timeline/1990s/index.html"))
     }
 
+    @Test func theNewPagesAreValidHTMLForTidy() throws {
+        let tidy = try #require(which("tidy"), "tidy is needed (apt-get install tidy; .ci/run installs it)")
+        var files = Self.files
+        files["content/bridge.md"] = "---\ntitle: Bridge\ntags: [germany]\n---\n\n" + AutoTakeawaysTests.story + "\n"
+        let site = try TestSite(files)
+        try site.build()
+        var pages = ["timeline/index.html", "tags/germany/timeline/index.html", "wall/index.html", "bridge/index.html"]
+        if site.exists("public/search/index.html") { pages.append("search/index.html") }
+        for page in pages {
+            let result = try run(tidy, ["-q", "-e", "--drop-empty-elements", "no", site.root + "/public/" + page])
+            #expect(result.status == 0, "tidy on \(page): \(result.stderr)")
+        }
+    }
+
     @Test func theTopicFilterWorksInTheBrowser() throws {
         let chromium = try #require(SearchTests.chromium(), "Chromium is needed: apt-get install chromium (bash .ci/deps test installs it)")
         let site = try TestSite(Self.files)
