@@ -135,6 +135,7 @@ import Testing
         // Fragments and link lines never make it.
         #expect(AutoTakeaways.quality("Watch the video of the vote here »", words: 7) == 0)
         #expect(AutoTakeaways.quality("It passed.", words: 2) == 0)
+        #expect(AutoTakeaways.quality("Editor’s note: This story was updated on Friday.", words: 8) == 0)
         #expect(AutoTakeaways.quality("Will the bridge be finished on time?", words: 7) < 1)
     }
 

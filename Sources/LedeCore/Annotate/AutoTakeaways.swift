@@ -7,8 +7,8 @@
 /// - **centrality**: how much a sentence shares with all the others (the degree
 ///   of LexRank's continuous similarity graph over TF-IDF sentence vectors), so
 ///   that among the early sentences, those about what the article is about win;
-/// - **quality**: fragments (under five words), questions and link lines
-///   ("Watch the video »") make poor takeaways;
+/// - **quality**: fragments (under five words), questions, editor's notes and
+///   link lines ("Watch the video »") make poor takeaways;
 /// - a **redundancy filter**: a sentence too similar to one already picked is
 ///   skipped (cosine above 0.5).
 ///
@@ -71,6 +71,9 @@ public enum AutoTakeaways {
     static func quality(_ sentence: String, words: Int) -> Double {
         if words < 5 { return 0 }
         let bytes = Array(sentence.utf8)
+        // An editor's note is about the article, not its subject.
+        if bytes.count > 13, String(decoding: bytes.prefix(16), as: UTF8.self).lowercased().replacingAll("’", with: "'")
+            .hasPrefix("editor's note") { return 0 }
         // Links to elsewhere ("Watch the video »", "Read more ›"): » is C2 BB, › is E2 80 BA.
         for i in bytes.indices.dropLast() where (bytes[i] == 0xC2 && bytes[i + 1] == 0xBB)
             || (bytes[i] == 0x80 && bytes[i + 1] == 0xBA && i > 0 && bytes[i - 1] == 0xE2) { return 0 }
