@@ -90,6 +90,19 @@ import Testing
 
     @Test func shortArticlesAreTheirOwnSummary() throws {
         #expect(try annotate("---\ntitle: T\n---\n\nOne short paragraph. It says little.\n").takeaways.isEmpty)
+        // Three sentences: two of them, never all three.
+        let three = try annotate("""
+            ---
+            title: T
+            ---
+
+            The city council approved a plan on Tuesday to build a new bridge across the wide river.
+
+            The new bridge will cost forty million dollars and will take about three years to build.
+
+            Local businesses welcomed the decision, saying it would bring more customers from the other bank.
+            """)
+        #expect(three.takeaways.count == 2)
     }
 
     @Test func quotesListsAndCalloutsAreNotRunningText() throws {

@@ -23,8 +23,8 @@ public enum AutoTakeaways {
     /// Only the first sentences take part (centrality is quadratic).
     static let maxSentences = 400
     /// Articles shorter than this get no automatic takeaways: they are their own summary.
-    static let minSentences = 4
-    static let minWords = 80
+    static let minSentences = 3
+    static let minWords = 50
 
     /// Indices of the sentences picked as takeaways, in document order; empty
     /// when the text is too short to need a summary. `paragraphs` gives the
@@ -55,7 +55,8 @@ public enum AutoTakeaways {
             let prior = 1 / (1 + Double(i) / positionHalfLife)
             score[i] = prior * quality(all[all.startIndex + i], words: wordCounts[i]) * (1 + centrality)
         }
-        let wanted = 3
+        // Three, and never the whole text.
+        let wanted = min(3, n - 1)
         var chosen: [Int] = []
         for i in (0..<n).sorted(by: { (score[$0], -$0) > (score[$1], -$1) }) {
             guard chosen.count < wanted, score[i] > 0 else { break }
