@@ -100,7 +100,7 @@ import Testing
 
             The new bridge will cost forty million dollars and will take about three years to build.
 
-            Local businesses welcomed the decision, saying it would bring more customers from the other bank.
+            Local businesses welcomed the decision, saying it would bring many more customers over from the other bank.
             """)
         #expect(three.takeaways.count == 2)
     }
