@@ -34,6 +34,7 @@ struct Build: ParsableCommand {
         do {
             let result = try SiteBuilder.build(options)
             if !quiet { report(result.warnings) }
+            if !quiet { for note in result.notes { printError(note) } }
             if !quiet { print(result.summary) }
         } catch {
             report(error.all)

@@ -80,7 +80,7 @@ import Testing
 
     /// A site with one of each problem.
     static let broken: [String: String] = [
-        "content/_index.md": "---\ntitle: Desk\ndescription: Background on the news.\nbase_url: https://news.example.org/\n---\n",
+        "content/_index.md": "---\ntitle: Desk\ndescription: Background on the news.\nbase_url: https://news.example.org/\nsearch: false\n---\n",
         "content/wall.md": article("The Wall falls", date: "1999-11-09", body: """
             On November 9, 1989 the wall opened. A [good link](../moon/#the-landing), [another](/moon/),
             [this page's timeline](#timeline) and [mail](mailto:desk@example.org).
@@ -108,7 +108,7 @@ import Testing
         ])
         #expect(!report.passed)
         #expect(report.externalLinks == 1)
-        #expect(report.pages == 6)  // home, 3 articles, topics, 404
+        #expect(report.pages == 7)  // home, 3 articles, topics, 404, site timeline
     }
 
     @Test func checksFeedSitemapAndRobotsEntries() throws {
@@ -125,6 +125,8 @@ import Testing
             "index.html → ./moon/: no such page: the site has no moon/index.html",
             "robots.txt → https://news.example.org/sitemap.xml: no such file in the site",
             "tags/space/index.html → ../../moon/: no such page: the site has no moon/index.html",
+            "tags/space/timeline/index.html → ../../../moon/#intro-1: no such page: the site has no moon/index.html (2 times)",
+            "timeline/index.html → ../moon/#intro-1: no such page: the site has no moon/index.html (2 times)",
         ])
     }
 

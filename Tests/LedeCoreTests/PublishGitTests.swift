@@ -106,7 +106,7 @@ import Testing
         try site.publish(to: .git(remote: remote, branch: "gh-pages"))
         let head = try git(["--git-dir", remote, "rev-parse", "gh-pages"])
         try site.remove("static/images/map.svg")
-        try site.write("content/wall.md", article("The Wall falls", date: "1999-11-09", tags: ["berlin"], body: "No map."))
+        try site.write("content/wall.md", article("The Wall falls", date: "1999-11-09", tags: ["berlin"], body: "No map. In 1989 the wall fell."))
         let dry = try site.publish(to: .git(remote: remote, branch: "gh-pages")) { $0.dryRun = true }
         #expect(dry.changes.deleted == ["images/map.svg"])
         #expect(dry.changes.changed.contains("wall/index.html"))

@@ -36,7 +36,8 @@ import Testing
         defer { build.remove() }
         let files = snapshot(build.folder)
         let assets = files.keys.filter { $0.hasPrefix("assets/") }.sorted()
-        #expect(assets.count == 2)
+        // Every file of the theme's assets/, each under its fingerprinted name.
+        #expect(assets.count == Theme.builtInAssets.count)
         let css = try #require(assets.first { $0.hasSuffix(".css") })
         let icon = try #require(assets.first { $0.hasSuffix(".svg") })
         // style.<8 hex digits of the SHA-256 of the bytes>.css

@@ -64,7 +64,7 @@ public struct Annotator: Sendable {
 }
 
 /// The state of annotating one article.
-private struct Work {
+struct Work {
     let annotator: Annotator
     let document: MarkdownDocument
     let frontMatter: FrontMatter
@@ -99,13 +99,18 @@ private struct Work {
         var anchors: [Int: String] = [:]
         let extracted = extractTimeline(prose, anchors: &anchors)
         let timeline = Timeline.merge(extracted, manual: frontMatter.timeline, headings: headings.map(\.info))
+        // Automatic takeaways when the author wrote none (AutoTakeaways.swift).
+        if takeaways.isEmpty, frontMatter.takeaways != .off, annotator.settings.autoTakeaways {
+            addAutoTakeaways(prose, anchors: &anchors)
+        }
+        let keyTerms = KeyTerms.of(title: title, blocks: prose.filter(\.tellsEvents).map(\.prose.string))
         renderParagraphIDs(prose, anchors)
         renderHeadingIDs()
         let summary = frontMatter.summary?.trimmingWhitespace ?? Clause.trim(firstParagraph, maxWords: 40)
         return Article(
             path: path, slug: slug, frontMatter: frontMatter, title: title, summary: summary,
             headings: headings.map(\.info), wordCount: words, readingMinutes: max(1, (words + 229) / 230),
-            timeline: timeline, takeaways: takeaways, calloutCount: calloutCount,
+            timeline: timeline, takeaways: takeaways, calloutCount: calloutCount, keyTerms: keyTerms,
             body: HTML(trusted: document.renderHTML()))
     }
 

@@ -61,6 +61,9 @@ public struct Article: Sendable {
     public var timeline: [TimelineEvent]
     public var takeaways: [Takeaway]
     public var calloutCount: Int
+    /// The words that say what the article is about, most telling first (for
+    /// related explainers).
+    public var keyTerms: [String] = []
     /// The body as cmark renders it after annotation: heading and paragraph ids,
     /// callout and takeaway boxes.
     public var body: HTML

@@ -108,8 +108,9 @@ public enum Sentences {
         // Decimals and numbered things do not contain a space, so a digit right
         // before is a number at the end of a sentence ("in 1945. Then").
         if word.isEmpty { return true }
-        // A single capital letter: an initial ("John F. Kennedy").
-        if word.count == 1, isUpper(word.first!) { return false }
+        // A single capital letter: an initial ("John F. Kennedy"), unless a
+        // common sentence opener follows ("a Plan B. The first plan failed").
+        if word.count == 1, isUpper(word.first!) { return isUpper(nextByte) && startsWithSentenceWord(t, nextStart) }
         // Lowercase what follows the last opening punctuation.
         var lower = ""
         for c in word where c < 0x80 {

@@ -16,11 +16,13 @@ public struct ArticleSummary: Sendable {
     public var readingMinutes: Int
     public var timeline: [TimelineEvent]
     public var takeaways: [Takeaway]
+    /// What the article is about, for related explainers (see `KeyTerms`).
+    public var keyTerms: [String]
 
     public init(_ a: Article) {
         path = a.path; slug = a.slug; title = a.title; summary = a.summary; date = a.date
         updated = a.frontMatter.updated; author = a.frontMatter.author; tags = a.tags
-        readingMinutes = a.readingMinutes; timeline = a.timeline; takeaways = a.takeaways
+        readingMinutes = a.readingMinutes; timeline = a.timeline; takeaways = a.takeaways; keyTerms = a.keyTerms
     }
 
     /// Newest first; undated last; then by title.
@@ -41,11 +43,14 @@ public struct PageRenderer: Sendable {
     /// The year in the footer: the newest article's, so that a build does not
     /// change with the calendar.
     public var year: Int
+    /// Whether the site has search (Pagefind was found): the header gets a search box.
+    public var search = false
 
-    public init(theme: Theme, config: SiteConfig, year: Int? = nil) {
+    public init(theme: Theme, config: SiteConfig, year: Int? = nil, search: Bool = false) {
         self.theme = theme
         self.config = config
         self.year = year ?? BuildClock.today.year
+        self.search = search
     }
 
     /// Relative path from a page at `path` ("tags/x/") back to the site root ("../../").
@@ -96,7 +101,7 @@ public struct PageRenderer: Sendable {
             "feed_url": .text(root + "feed.xml"), "stylesheet": .text(root + theme.assetURL("assets/style.css")),
             "favicon": .text(root + theme.assetURL("assets/favicon.svg")),
             "body_class": .text(page.bodyClass), "content": .html(content), "year": .text(String(year)),
-            "author": .text(config.author ?? config.title), "search": .html(.empty),
+            "author": .text(config.author ?? config.title), "search": .html(searchBox(root: root)),
             "generator": .text("lede \(LedeVersion.string)"),
         ])
     }
@@ -129,8 +134,9 @@ public struct PageRenderer: Sendable {
             "root": .text(root), "title": .text(a.title), "url": .text(url),
             "kicker": .html(part("parts/kicker.html", !a.tags.isEmpty, ["tags": .html(tagLinks(a.tags, root: root))])),
             "dek": .html(part("parts/dek.html", !a.summary.isEmpty, ["summary": .text(a.summary)])),
-            "byline": .html(byline), "body": .html(a.body), "related": .html(.empty),
-            "toc": .html(toc(a.headings)), "timeline": .html(timeline(a.timeline, jsonURL: "")),
+            // Related explainers are filled in by the site pass (Related.swift).
+            "byline": .html(byline), "body": .html(a.body), "related": .html(HTML(trusted: RelatedExplainers.placeholder)),
+            "toc": .html(toc(a.headings)), "timeline": .html(timeline(a.timeline, jsonURL: "timeline.json")),
             "takeaways_summary": .html(takeawaysSummary(a.takeaways)),
         ])
 
@@ -207,9 +213,10 @@ public struct PageRenderer: Sendable {
                 "anchor": .text("#" + t.anchor), "text": .text(t.text), "number": .text(String(k + 1)),
             ])
         }
-        let label = takeaways.allSatisfy { $0.source == .auto } ? "Automatic summary" : "Key takeaways"
+        let auto = takeaways.allSatisfy { $0.source == .auto }
         return theme["parts/takeaways-summary.html"].render([
-            "items": .html(HTML.joined(items, separator: "\n")), "count": .text(String(takeaways.count)), "label": .text(label),
+            "items": .html(HTML.joined(items, separator: "\n")), "count": .text(String(takeaways.count)),
+            "label": .text(auto ? "Automatic summary" : "Key takeaways"), "source": .text(auto ? "auto" : "author"),
         ])
     }
 
@@ -229,7 +236,8 @@ public struct PageRenderer: Sendable {
     public func homePage(_ articles: [ArticleSummary]) -> HTML {
         let content = theme["home.html"].render([
             "root": "./", "site_title": .text(config.title), "intro": .html(config.intro),
-            "articles": .html(cards(articles, root: "./")), "count": .text(String(articles.count)), "timeline_link": .html(.empty),
+            "articles": .html(cards(articles, root: "./")), "count": .text(String(articles.count)),
+            "timeline_link": .html(timelineLink("./timeline/", label: "Everything that happened, in one timeline")),
         ])
         var head = "<meta property=\"og:type\" content=\"website\">\n"
         head += "<link rel=\"alternate\" type=\"application/atom+xml\" title=\"\(HTML.escape(config.title))\" href=\"feed.xml\">\n"
@@ -242,7 +250,9 @@ public struct PageRenderer: Sendable {
         let root = Self.root(for: path)
         let content = theme["tag.html"].render([
             "root": .text(root), "tag": .text(tag), "count": .text(String(articles.count)),
-            "articles": .html(cards(articles, root: root)), "timeline_link": .html(.empty),
+            "articles": .html(cards(articles, root: root)),
+            "timeline_link": .html(articles.contains { !$0.timeline.isEmpty }
+                ? timelineLink("timeline/", label: "The timeline of “\(tag)”") : .empty),
         ])
         let description = "\(articles.count) explainer\(articles.count == 1 ? "" : "s") tagged “\(tag)”."
         return layout(PageInfo(path: path, title: "Tagged “\(tag)”", description: description, bodyClass: "page-tag"),

@@ -38,6 +38,8 @@ public struct BuildReport: Sendable {
     public var futureArticles = 0
     public var seconds = 0.0
     public var warnings: [Diagnostic] = []
+    /// Things the build says once that are not about the content ("search left out: ...").
+    public var notes: [String] = []
     /// For rebuilds: the source files that changed (relative to the site folder).
     public var changedSources: [String] = []
     /// For rebuilds: the output files written or removed (relative to the output
@@ -107,7 +109,9 @@ public enum SiteBuilder {
 
         // Articles, in parallel: annotate, render, write; keep summaries only.
         let annotator = Annotator(theme: theme, settings: AnnotationSettings(genre: config.genre, autoTakeaways: config.autoTakeaways))
-        let renderer = PageRenderer(theme: theme, config: config)
+        // Search (Search.swift): with Pagefind, pages get a search box and the site a search page.
+        let pagefind = config.search ? Search.locate() : nil
+        let renderer = PageRenderer(theme: theme, config: config, search: pagefind != nil)
         let results = ArticleResults(count: files.count)
         let today = BuildClock.today
         let next = AtomicCounter()
@@ -128,10 +132,15 @@ public enum SiteBuilder {
                 if article.isDraft && !options.drafts { results.set(k, .draft); continue }
                 if let date = article.date, date > today, !options.future { results.set(k, .future); continue }
                 let page = renderer.articlePage(article)
-                do { try output.write("\(article.slug)/index.html", page.raw) } catch {
+                let summary = ArticleSummary(article)
+                do {
+                    try output.write("\(article.slug)/index.html", page.raw)
+                    // The article's timeline.json (SiteFeatures.swift).
+                    for file in SiteFeatures.articleFiles(summary, config: renderer.config) { try output.write(file.path, file.text) }
+                } catch {
                     log.add(.error("content/" + relative, 1, 1, "cannot write the page: \(error.localizedDescription)"))
                 }
-                results.set(k, .built(ArticleSummary(article)))
+                results.set(k, .built(summary))
             }
         }
 
@@ -172,6 +181,8 @@ public enum SiteBuilder {
         siteRenderer.year = articles.compactMap { $0.date?.year }.max() ?? today.year
         do {
             try writeSitePages(articles, renderer: siteRenderer, annotator: annotator, contentDir: contentDir, output: output, report: &report)
+            // Site and tag timelines, related explainers, search page (SiteFeatures.swift).
+            report.pages += try SiteFeatures.write(articles, renderer: siteRenderer, output: output, workers: options.workers)
             // Assets of the theme, then static/ (which wins on a clash).
             let assetsDir = templatesDir + "/assets"
             try assets?.write(to: output)  // production: the fingerprinted copies instead of the two below
@@ -182,10 +193,15 @@ public enum SiteBuilder {
             let staticDir = root + "/static"
             if FileIO.isDirectory(staticDir) { try output.copyTree(from: staticDir) }
             if options.production { try Production.finish(output, config: config) }  // robots.txt
+            // The search index, over the finished site (Search.swift).
+            if let pagefind { try Search.index(output.staging, pagefind: pagefind) } else if config.search { report.notes.append(Search.missingNote) }
             try output.commit()
         } catch let error as Diagnostics {
             output.discard()
             throw error
+        } catch let error as Diagnostic {
+            output.discard()
+            throw Diagnostics(problems + [error])
         } catch {
             output.discard()
             throw Diagnostics(problems + [.error(options.outputPath, 1, 1, "cannot write the site: \(error.localizedDescription); the previous site is unchanged")])

@@ -13,6 +13,8 @@ public struct SiteConfig: Sendable {
     public var author: String?
     public var genre: DocumentGenre?
     public var autoTakeaways = true
+    /// `search: false` leaves search out even where Pagefind is installed.
+    public var search = true
     /// The home page's introduction, rendered.
     public var intro: HTML = .empty
     /// Settings of `lede publish` (`publish: {to: ..., branch: ...}`), as strings.
@@ -21,7 +23,7 @@ public struct SiteConfig: Sendable {
     public init() {}
 
     public static let knownKeys: Set<String> = ["title", "description", "base_url", "baseURL", "language", "author",
-                                                "genre", "auto_takeaways", "publish"]
+                                                "genre", "auto_takeaways", "publish", "search"]
 
     /// The path part of the base URL: "/" or "/news/".
     public var basePath: String {
@@ -77,6 +79,7 @@ public struct SiteConfig: Sendable {
                                 }
                             }
                         case "auto_takeaways": config.autoTakeaways = reader.bool(value, key: key) ?? true
+                        case "search": config.search = reader.bool(value, key: key) ?? true
                         case "publish":
                             if case .mapping(let m) = value {
                                 for (k, v) in m {

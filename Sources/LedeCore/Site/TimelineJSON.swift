@@ -1,0 +1,99 @@
+/// Timelines in TimelineJS's JSON format (https://timeline.knightlab.com/docs/json-format.html),
+/// written as `timeline.json` beside every timeline page, so that a newsroom can
+/// load it into TimelineJS unchanged: `{"title": slide, "events": [slide]}`
+/// where a slide has `start_date` (and `end_date`) date objects `{year,
+/// month, day, hour, minute, display_date}`, `text: {headline, text}` (HTML),
+/// `group` and a `unique_id`.
+public enum TimelineJSON {
+    /// One event as TimelineJS shows it.
+    public struct Slide: Sendable {
+        public var start: TimexDate
+        public var end: TimexDate?
+        public var display: String
+        public var headline: String
+        /// HTML.
+        public var text: String
+        public var group: String?
+        public var id: String
+    }
+
+    /// The whole document; `text` of the title slide is HTML.
+    public static func document(headline: String, text: String, slides: [Slide]) -> JSON {
+        var usedIDs = Set<String>()
+        let events: [JSON] = slides.map { s in
+            var id = s.id, k = 1
+            while !usedIDs.insert(id).inserted { k += 1; id = "\(s.id)-\(k)" }
+            var fields: [(String, JSON)] = [("start_date", date(s.start, display: s.display))]
+            if let end = s.end { fields.append(("end_date", date(end, display: nil))) }
+            fields.append(("display_date", .string(s.display)))
+            fields.append(("text", .object([("headline", .string(s.headline)), ("text", .string(s.text))])))
+            if let g = s.group { fields.append(("group", .string(g))) }
+            fields.append(("unique_id", .string(id)))
+            return .object(fields)
+        }
+        // Years TimelineJS's human scale cannot place need the cosmological one.
+        let cosmological = slides.contains { $0.start.year < -271_820 || $0.start.year > 275_759 }
+        var top: [(String, JSON)] = [
+            ("title", .object([("text", .object([("headline", .string(headline)), ("text", .string(text))]))])),
+            ("events", .array(events)),
+        ]
+        if cosmological { top.append(("scale", "cosmological")) }
+        return .object(top)
+    }
+
+    /// A TimelineJS date object. Years are astronomical (1 BC is 0), as
+    /// JavaScript dates count them; `display_date` says how to show it.
+    static func date(_ d: TimexDate, display: String?) -> JSON {
+        var fields: [(String, JSON)] = [("year", .int(d.year))]
+        var month = d.month
+        if month == nil, let part = d.part {
+            month = ["SP": 3, "SU": 6, "FA": 9, "WI": 12, "Q1": 1, "Q2": 4, "Q3": 7, "Q4": 10, "H1": 1, "H2": 7][part]
+        }
+        if let m = month { fields.append(("month", .int(m))) }
+        if let day = d.day { fields.append(("day", .int(day))) }
+        if let h = d.hour { fields.append(("hour", .int(min(h, 23)))) }
+        if let m = d.minute { fields.append(("minute", .int(m))) }
+        fields.append(("display_date", .string(display ?? d.display)))
+        return .object(fields)
+    }
+
+    /// An id TimelineJS can use in a URL hash: letters, digits and hyphens.
+    static func id(_ parts: String...) -> String {
+        Slug.make(parts.joined(separator: "-"))
+    }
+
+    /// `<a href="URL">title</a>` for the article an event comes from.
+    static func link(_ config: SiteConfig, slug: String, anchor: String, title: String) -> String {
+        "<a href=\"\(HTML.escape(config.absoluteURL(slug + "/") + "#" + anchor))\">\(HTML.escape(title))</a>"
+    }
+
+    /// An article's own timeline; the group is the article.
+    public static func article(_ a: ArticleSummary, config: SiteConfig) -> String {
+        let slides = a.timeline.compactMap { e -> Slide? in
+            guard let start = TimexDate(e.value) else { return nil }
+            return Slide(start: start, end: e.endValue.flatMap { TimexDate($0) }, display: e.display,
+                         headline: e.title ?? e.display,
+                         text: "<p>\(HTML.escape(e.text))</p><p>\(link(config, slug: a.slug, anchor: e.anchor, title: "Read in “\(a.title)”"))</p>",
+                         group: a.title, id: id(a.slug, e.anchor, e.value))
+        }
+        return document(headline: a.title, text: "<p>\(HTML.escape(a.summary))</p>", slides: slides).serialized(pretty: true) + "\n"
+    }
+
+    /// The site's (or a tag's) timeline. `group` names each event's row: the
+    /// first tag of the first article that tells it on the site timeline, the
+    /// article on a tag's.
+    public static func site(_ events: [SiteEvent], headline: String, intro: String, config: SiteConfig,
+                            groupByArticle: Bool) -> String {
+        let slides = events.map { e -> Slide in
+            let links = e.sources.map { link(config, slug: $0.slug, anchor: $0.anchor, title: $0.title) }.joined(separator: ", ")
+            let first = e.sources[0]
+            let group = groupByArticle ? first.title : (first.tags.first ?? first.title)
+            return Slide(start: e.date, end: e.endValue.flatMap { TimexDate($0) }, display: e.display,
+                         headline: e.title ?? e.display,
+                         text: "<p>\(HTML.escape(e.text))</p><p>From \(links)</p>",
+                         group: group, id: id(first.slug, first.anchor, e.value))
+        }
+        // Compact: site and topic timelines can be long.
+        return document(headline: headline, text: "<p>\(HTML.escape(intro))</p>", slides: slides).serialized() + "\n"
+    }
+}

@@ -1,0 +1,59 @@
+import Testing
+@testable import LedeCore
+
+/// Sentence splitting: abbreviations, initials, decimals and quotes must not
+/// cut a sentence, and real sentence ends must.
+@Suite struct SentencesTests {
+    func split(_ text: String) -> [String] {
+        let bytes = Array(text.utf8)
+        return Sentences.split(bytes).map { String(decoding: bytes[$0], as: UTF8.self) }
+    }
+
+    @Test(arguments: [
+        // Abbreviations inside a sentence.
+        ("The U.S. Army arrived. Then it left.", ["The U.S. Army arrived.", "Then it left."]),
+        ("Dr. Smith spoke first. Mr. Jones agreed.", ["Dr. Smith spoke first.", "Mr. Jones agreed."]),
+        ("On Jan. 5 the talks began. They ended in Feb. 2019.", ["On Jan. 5 the talks began.", "They ended in Feb. 2019."]),
+        ("Gen. David Petraeus testified. Sen. Reid objected.", ["Gen. David Petraeus testified.", "Sen. Reid objected."]),
+        ("He was born in St. Louis. He moved to Washington, D.C. in 1990.", ["He was born in St. Louis.", "He moved to Washington, D.C. in 1990."]),
+        ("Roe v. Wade was decided in 1973. It stood for decades.", ["Roe v. Wade was decided in 1973.", "It stood for decades."]),
+        ("He works for Acme Inc. and lives in Boston. She does not.", ["He works for Acme Inc. and lives in Boston.", "She does not."]),
+        ("The No. 2 official resigned, e.g. over pay. Nobody else did.", ["The No. 2 official resigned, e.g. over pay.", "Nobody else did."]),
+        // Abbreviations that end a sentence.
+        ("He moved to the U.S. The next day he left.", ["He moved to the U.S.", "The next day he left."]),
+        ("It ended at 5 p.m. The next morning was quiet.", ["It ended at 5 p.m.", "The next morning was quiet."]),
+        ("The meeting ended at 5 p.m. on Friday. Both sides left.", ["The meeting ended at 5 p.m. on Friday.", "Both sides left."]),
+        ("They sold books, maps, etc. Then they closed.", ["They sold books, maps, etc.", "Then they closed."]),
+        // Initials.
+        ("John F. Kennedy was shot in 1963. Lee H. Oswald was arrested.", ["John F. Kennedy was shot in 1963.", "Lee H. Oswald was arrested."]),
+        ("J.R.R. Tolkien wrote it. He was a professor.", ["J.R.R. Tolkien wrote it.", "He was a professor."]),
+        ("They needed a Plan B. The first plan had failed.", ["They needed a Plan B.", "The first plan had failed."]),
+        // Decimals and numbers.
+        ("Prices rose 3.5 percent. Wages fell 0.2 percent.", ["Prices rose 3.5 percent.", "Wages fell 0.2 percent."]),
+        ("He earned $1.5 million in 2019. That is a lot.", ["He earned $1.5 million in 2019.", "That is a lot."]),
+        ("The vote was 5-4. Justice Kennedy wrote the opinion.", ["The vote was 5-4.", "Justice Kennedy wrote the opinion."]),
+        // Quotes and brackets.
+        ("\"We won,\" he said. \"Now we rest.\"", ["\"We won,\" he said.", "\"Now we rest.\""]),
+        ("He said: \"It is over.\" Then he left.", ["He said: \"It is over.\"", "Then he left."]),
+        ("“It is over.” Then he left.", ["“It is over.”", "Then he left."]),
+        ("“Is it over?” he asked. Nobody answered.", ["“Is it over?” he asked.", "Nobody answered."]),
+        ("She left (for good.) He stayed.", ["She left (for good.)", "He stayed."]),
+        ("'We are ready,' she said. 'Are you?'", ["'We are ready,' she said.", "'Are you?'"]),
+        // Other stops.
+        ("Really? Yes! Fine.", ["Really?", "Yes!", "Fine."]),
+        ("Wait... what happened? Nobody knew…", ["Wait... what happened?", "Nobody knew…"]),
+        ("It was over... The crowd went home.", ["It was over...", "The crowd went home."]),
+    ])
+    func splits(_ text: String, _ expected: [String]) {
+        #expect(split(text) == expected)
+    }
+
+    @Test func offsetsAreUTF8AndTrimmed() {
+        let text = "  Zürich grew. Genève did not.  "
+        let bytes = Array(text.utf8)
+        let ranges = Sentences.split(bytes)
+        #expect(ranges.count == 2)
+        #expect(ranges.first?.lowerBound == 2)
+        #expect(ranges.last?.upperBound == bytes.count - 2)
+    }
+}

@@ -1,0 +1,201 @@
+import Foundation
+import Testing
+@testable import LedeCore
+
+/// The site-wide timeline (`/timeline/`) and each tag's: order, merging of the
+/// same event told by two articles, links back to the paragraphs, grouping,
+/// and the in-page topic filter.
+@Suite struct SiteTimelineTests {
+    static let files: [String: String] = [
+        "content/_index.md": "---\ntitle: Timeline Test\n---\n",
+        "content/wall.md": article(
+            "The Berlin Wall", date: "2020-01-01", tags: ["cold-war", "germany"],
+            extra: "timeline:\n  - {date: 1949, end: 1990, text: \"Two German states exist side by side.\"}\n",
+            body: "On November 9, 1989 the Berlin Wall opened its gates.\n\nIn 1961 the wall was built overnight by the East German regime."),
+        "content/unity.md": article(
+            "German unity", date: "2020-02-01", tags: ["germany"],
+            body: "The Berlin Wall fell on November 9, 1989 after weeks of protest.\n\nGermany reunified on October 3, 1990."),
+        "content/moon.md": article(
+            "The Moon landing", date: "2020-03-01", tags: ["space"],
+            body: "Apollo 11 landed on July 20, 1969.\n\nIn 1961 President Kennedy promised a lunar landing within the decade."),
+    ]
+
+    /// `data-timex` values of the events of a timeline page, in page order.
+    func values(_ page: String) -> [String] {
+        page.components(separatedBy: "data-timex=\"").dropFirst().map { String($0.prefix { $0 != "\"" }) }
+    }
+
+    /// The `<li>` of each event of a page.
+    func items(_ page: String) -> [String] {
+        page.components(separatedBy: "<li class=\"timeline-event\"").dropFirst().map { String($0.components(separatedBy: "</li>")[0]) }
+    }
+
+    @Test func eventsOfEveryArticleInOneChronology() throws {
+        let site = try TestSite(Self.files)
+        try site.build()
+        let page = try site.read("public/timeline/index.html")
+        // Chronological; the two different events of 1961 both stay, in article order (moon before wall).
+        #expect(values(page) == ["1949", "1961", "1961", "1969-07-20", "1989-11-09", "1990-10-03"])
+        let events = items(page)
+        #expect(events[1].contains("Kennedy") && events[1].contains("../moon/#"))
+        #expect(events[2].contains("built overnight") && events[2].contains("../wall/#"))
+        // The range keeps its end.
+        #expect(events[0].contains("1949–1990"))
+        #expect(page.contains("6 events from 3 explainers"))
+    }
+
+    @Test func theSameEventInTwoArticlesIsListedOnceNamingBoth() throws {
+        let site = try TestSite(Self.files)
+        try site.build()
+        let page = try site.read("public/timeline/index.html")
+        let fall = items(page).filter { $0.contains("data-timex=\"1989-11-09\"") }
+        #expect(fall.count == 1)
+        let sources = try #require(fall.first?.components(separatedBy: "timeline-sources").last)
+        #expect(sources.contains(">German unity</a>") && sources.contains(">The Berlin Wall</a>"))
+        #expect(sources.contains("href=\"../unity/#") && sources.contains("href=\"../wall/#"))
+        // Topics of both articles, for the filter.
+        #expect(fall.first?.contains("data-tags=\"germany cold-war\"") == true)
+    }
+
+    @Test func everyLinkLeadsToTheParagraphItCameFrom() throws {
+        let site = try TestSite(Self.files)
+        try site.build()
+        for path in ["timeline/index.html", "tags/germany/timeline/index.html", "tags/space/timeline/index.html"] {
+            let page = try site.read("public/" + path)
+            let links = page.components(separatedBy: "href=\"").dropFirst().map { href in
+                var link = Substring(href.prefix { $0 != "\"" })
+                while link.hasPrefix("../") { link = link.dropFirst(3) }
+                return String(link)
+            }
+            let anchored = links.filter { $0.contains("/#") }
+            #expect(anchored.count >= 4, "\(path)")
+            for link in anchored {
+                let parts = link.components(separatedBy: "/#")
+                let target = try site.read("public/\(parts[0])/index.html")
+                #expect(target.contains("id=\"\(parts[1])\""), "\(path): \(link) points to a missing id")
+            }
+        }
+    }
+
+    @Test func longSpansAreGroupedByDecadeWithAnIndex() throws {
+        let site = try TestSite(Self.files)
+        try site.build()
+        let page = try site.read("public/timeline/index.html")
+        // 1949–1990 is more than 30 years: decades, then years.
+        for decade in ["1940s", "1960s", "1980s", "1990s"] {
+            #expect(page.contains("<section class=\"timeline-decade\" id=\"d\(decade)\""))
+            #expect(page.contains("<li><a href=\"#d\(decade)\">\(decade)</a>"))
+        }
+        #expect(page.contains("<h3 class=\"timeline-year-label\" id=\"y1961-label\">1961</h3>"))
+        #expect(!page.contains("d1970s"))
+    }
+
+    @Test func shortSpansAreGroupedByYear() throws {
+        let site = try TestSite([
+            "content/a.md": article("A", tags: ["x"], body: "In 1961 the wall went up.\n\nOn August 13, 1961 the border closed."),
+            "content/b.md": article("B", tags: ["y"], body: "In 1963 Kennedy visited Berlin."),
+        ])
+        try site.build()
+        let page = try site.read("public/timeline/index.html")
+        #expect(page.contains("<li><a href=\"#y1961\">1961</a> <span class=\"count\">2</span></li>"))
+        #expect(page.contains("<h2 class=\"timeline-year-label\" id=\"y1963-label\">1963</h2>"))
+        #expect(!page.contains("timeline-decade\""))
+    }
+
+    @Test func eachTagHasItsOwnTimeline() throws {
+        let site = try TestSite(Self.files)
+        try site.build()
+        let germany = try site.read("public/tags/germany/timeline/index.html")
+        #expect(values(germany) == ["1949", "1961", "1989-11-09", "1990-10-03"])
+        #expect(!germany.contains("Kennedy"))
+        #expect(values(try site.read("public/tags/space/timeline/index.html")) == ["1961", "1969-07-20"])
+        // The tag page and the home page link to their timelines; the header links to the site's.
+        #expect(try site.read("public/tags/germany/index.html").contains("<a href=\"timeline/\">"))
+        let home = try site.read("public/index.html")
+        #expect(home.contains("<a href=\"./timeline/\">"))
+        #expect(home.contains("<a href=\"./timeline/\">Timeline</a>"))
+        // Without JavaScript, the topic filter is a set of links to these pages.
+        let all = try site.read("public/timeline/index.html")
+        #expect(all.contains("<a class=\"tag\" href=\"../tags/germany/timeline/\" data-tag=\"germany\" data-count=\"4\">germany</a>"))
+        #expect(all.contains("assets/timeline-filter.js"))
+        #expect(site.exists("public/assets/timeline-filter.js"))
+    }
+
+    @Test func aSiteWithoutDatesStillHasItsTimelinePage() throws {
+        let site = try TestSite(["content/a.md": article("A", body: "Nothing dated here.")])
+        try site.build()
+        #expect(try site.read("public/timeline/index.html").contains("0 events"))
+        let json = try JSONSerialization.jsonObject(with: Data(try site.read("public/timeline/timeline.json").utf8)) as? [String: Any]
+        #expect((json?["events"] as? [Any])?.isEmpty == true)
+        #expect(!site.exists("public/a/timeline.json"))
+    }
+
+    @Test func bigTimelinesAreSplitIntoDecadePages() throws {
+        // More events than one page holds: an index of decades, a page (and JSON) for each.
+        var body = ""
+        for y in 1900..<(1900 + SiteTimelinePages.eventsPerPage / 10 + 1) {
+            for m in 1...10 { body += "The council met on \(DateTime.monthNames[m - 1]) 3, \(y) to vote on motion \(y)-\(m).\n\n" }
+        }
+        let site = try TestSite(["content/long.md": article("Long", body: body)])
+        try site.build()
+        let index = try site.read("public/timeline/index.html")
+        #expect(index.contains("<li><a href=\"1900s/\">1900s</a> <span class=\"count\">100</span></li>"))
+        let decade = try site.read("public/timeline/1900s/index.html")
+        #expect(values(decade).count == 100)
+        #expect(decade.contains("<p class=\"list-kicker\"><a href=\"../../timeline/\">Timeline</a></p>"))
+        #expect(decade.contains("<h1 id=\"timeline-title\" class=\"list-title\">Timeline: 1900s</h1>"))
+        #expect(site.exists("public/timeline/1900s/timeline.json"))
+    }
+
+    @Test func aDecadeTooBigForOnePageIsSplitByYear() throws {
+        var body = ""
+        let perYear = SiteTimelinePages.eventsPerPage / 10 + 1
+        for y in 1990..<2000 {
+            for k in 0..<perYear {
+                body += "On \(DateTime.monthNames[k % 12]) \(k / 12 + 1), \(y) the council voted on motion \(y)-\(k).\n\n"
+            }
+        }
+        body += "In 1985 the council was founded.\n"
+        let site = try TestSite(["content/long.md": article("Long", body: body)])
+        try site.build()
+        let index = try site.read("public/timeline/index.html")
+        #expect(index.contains("<li><a href=\"1980s/\">1980s</a> <span class=\"count\">1</span></li>"))
+        #expect(index.contains("<li><a href=\"1995/\">1995</a> <span class=\"count\">\(perYear)</span></li>"))
+        #expect(values(try site.read("public/timeline/1995/index.html")).count == perYear)
+        #expect(site.exists("public/timeline/1995/timeline.json"))
+        #expect(!site.exists("public/timeline/1990s/index.html"))
+    }
+
+    @Test func theNewPagesAreValidHTMLForTidy() throws {
+        let tidy = try #require(which("tidy"), "tidy is needed (apt-get install tidy; .ci/run installs it)")
+        var files = Self.files
+        files["content/bridge.md"] = "---\ntitle: Bridge\ntags: [germany]\n---\n\n" + AutoTakeawaysTests.story + "\n"
+        let site = try TestSite(files)
+        try site.build()
+        var pages = ["timeline/index.html", "tags/germany/timeline/index.html", "wall/index.html", "bridge/index.html"]
+        if site.exists("public/search/index.html") { pages.append("search/index.html") }
+        for page in pages {
+            let result = try run(tidy, ["-q", "-e", "--drop-empty-elements", "no", site.root + "/public/" + page])
+            #expect(result.status == 0, "tidy on \(page): \(result.stderr)")
+        }
+    }
+
+    @Test func theTopicFilterWorksInTheBrowser() throws {
+        let chromium = try #require(SearchTests.chromium(), "Chromium is needed: apt-get install chromium (bash .ci/deps test installs it)")
+        let site = try TestSite(Self.files)
+        try site.build()
+        let server = try StaticServer(folder: site.root + "/public")
+        let browser = try Browser(executable: chromium)
+        defer { browser.close() }
+        try browser.open(server.url + "timeline/")
+        let visible = "[...document.querySelectorAll('.timeline-groups .timeline-event')].filter(e => e.offsetParent !== null).length"
+        #expect(try browser.evaluate(visible) as? Int == 6)
+        try browser.evaluate("document.querySelector('.timeline-filter a[data-tag=space]').click()")
+        #expect(try browser.evaluate(visible) as? Int == 2)
+        #expect(try browser.evaluate("document.getElementById('d1980s').hidden") as? Bool == true)
+        #expect(try browser.evaluate("location.hash") as? String == "#topic=space")
+        #expect(try browser.evaluate("document.querySelector('.timeline-filter-status').textContent") as? String == "2 events on “space”")
+        try browser.evaluate("document.querySelector('.timeline-filter-clear').click()")
+        #expect(try browser.evaluate(visible) as? Int == 6)
+    }
+}
