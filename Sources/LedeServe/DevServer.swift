@@ -295,7 +295,6 @@ public final class DevServer: Service, @unchecked Sendable {
                 defer { siteExists = true; errors = []; rebuilds += 1 }
                 return !errors.isEmpty
             }
-            hub.rebuilt(changed: report.changedOutputs, stylesOnly: stylesOnly && !wasBroken, sources: batch)
             let elapsed = ms(since: started)
             for w in report.warnings where w.severity == .warning { say(w.description) }
             if stylesOnly && !wasBroken {
@@ -304,15 +303,18 @@ public final class DevServer: Service, @unchecked Sendable {
                 let pages = report.changedOutputs.map { $0.filter { $0.hasSuffix(".html") }.count } ?? report.pages
                 say("\(what): rebuilt \(count(pages, "page")) in \(elapsed) ms\(wasBroken ? ", errors fixed" : "")")
             }
+            // The terminal line first (microseconds), so that whoever gets the
+            // event finds the line already there.
+            hub.rebuilt(changed: report.changedOutputs, stylesOnly: stylesOnly && !wasBroken, sources: batch)
         } catch {
             lock.withLock {
                 errors = error.all
                 siteExists = FileIO.isDirectory(outputPath)
                 rebuilds += 1
             }
-            hub.failed(error.all)
             for d in error.all { say(d.description) }
             say("\(what): the site did not build (\(count(error.errors.count, "error")), shown in the browser); still serving the last good build")
+            hub.failed(error.all)
         }
     }
 
