@@ -49,6 +49,10 @@ public final class Watcher: @unchecked Sendable {
     private var watches: [Int32: String] = [:]   // wd → folder relative to root ("" = root)
     private var known: Set<String> = []          // files seen, relative to root
     private var pending: Set<String> = []
+    /// Files opened for writing and not yet closed: the batch waits for them
+    /// (up to `maxWriteWaitMilliseconds`), so that a slow writer is not read half-way.
+    private var writing: Set<String> = []
+    static let maxWriteWaitMilliseconds = 2000
     private var firstPending: UInt64 = 0
     private var lastPending: UInt64 = 0
 
@@ -85,13 +89,15 @@ public final class Watcher: @unchecked Sendable {
             if case .automatic = mode { useInotify = setUpInotify() }
             #endif
             lock.withLock { method = useInotify ? "inotify" : "polling" }
-            if !useInotify { known = Set(scan().keys) }
+            // The baseline is taken before start() returns, so that no change
+            // made after it is missed.
+            let baseline = useInotify ? [:] : scan()
             started = true
             ready.signal()
             #if os(Linux)
-            if useInotify { runInotify() } else { runPolling() }
+            if useInotify { runInotify() } else { runPolling(baseline) }
             #else
-            runPolling()
+            runPolling(baseline)
             #endif
             finished.signal()
         }
@@ -143,7 +149,10 @@ public final class Watcher: @unchecked Sendable {
         let t = Self.now()
         let quietDue = lastPending + UInt64(quietMilliseconds) * 1_000_000
         let maxDue = firstPending + UInt64(maxDelayMilliseconds) * 1_000_000
-        let due = min(quietDue, maxDue)
+        var due = min(quietDue, maxDue)
+        if !writing.isEmpty {
+            due = max(due, min(quietDue + 1_000_000_000, firstPending + UInt64(Self.maxWriteWaitMilliseconds) * 1_000_000))
+        }
         return due <= t ? 0 : Int((due - t + 999_999) / 1_000_000)
     }
 
@@ -151,6 +160,7 @@ public final class Watcher: @unchecked Sendable {
         guard msUntilDue() == 0 else { return }
         let batch = pending.sorted()
         pending.removeAll()
+        writing.removeAll()
         onChange(batch)
     }
 
@@ -179,10 +189,10 @@ public final class Watcher: @unchecked Sendable {
         return out
     }
 
-    private func runPolling() {
+    private func runPolling(_ baseline: [String: Stamp]) {
         let interval: Int
         if case .polling(let ms) = mode { interval = max(10, ms) } else { interval = 300 }
-        var previous = scan()
+        var previous = baseline
         while !isStopping {
             var pfd = pollfd(fd: wakeRead, events: Int16(POLLIN), revents: 0)
             _ = poll(&pfd, 1, Int32(interval))
@@ -348,8 +358,14 @@ public final class Watcher: @unchecked Sendable {
         }
         if mask & UInt32(IN_DELETE | IN_MOVED_FROM) != 0 {
             known.remove(rel)
+            writing.remove(rel)
         } else {
             known.insert(rel)
+            if mask & UInt32(IN_CLOSE_WRITE) != 0 {
+                writing.remove(rel)
+            } else if mask & UInt32(IN_CREATE | IN_MODIFY) != 0 {
+                writing.insert(rel)
+            }
         }
         note(rel)
     }

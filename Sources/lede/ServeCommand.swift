@@ -57,6 +57,15 @@ struct Serve: ParsableCommand {
     }
 
     func run() throws {
+        // Ctrl-C must work even when whoever started lede had SIGINT blocked
+        // (a blocked mask is inherited through fork and exec, e.g. from a
+        // libdispatch worker thread): unblock it here, before any thread is
+        // started, so that every thread inherits the unblocked mask.
+        var signals = sigset_t()
+        sigemptyset(&signals)
+        sigaddset(&signals, SIGINT)
+        sigaddset(&signals, SIGTERM)
+        pthread_sigmask(SIG_UNBLOCK, &signals, nil)
         guard FileManager.default.fileExists(atPath: site.siteRoot + "/content") else {
             printError("\(site.siteRoot)/content:1:1: error: there is no content/ folder here; run lede serve in a site folder (one holding content/), or pass --source DIR")
             throw ExitCode(1)

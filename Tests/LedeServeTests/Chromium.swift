@@ -37,6 +37,14 @@ final class Chromium: @unchecked Sendable {
         let devnull = Glibc.open("/dev/null", O_WRONLY | O_CLOEXEC)
         posix_spawn_file_actions_adddup2(&actions, devnull, 1)
         posix_spawn_file_actions_adddup2(&actions, devnull, 2)
+        // Nothing else of this process leaks into the browser (another test's
+        // pipes would never see their end while the browser runs).
+        let mine = Set(commands + replies + [devnull])
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? [] {
+            if let fd = Int32(name), fd > 4, !mine.contains(fd) {
+                posix_spawn_file_actions_addclose(&actions, fd)
+            }
+        }
         let args = [executable, "--headless=new", "--remote-debugging-pipe", "--no-sandbox", "--disable-gpu",
                     "--disable-dev-shm-usage", "--no-first-run", "--no-default-browser-check", "--mute-audio",
                     "--disable-extensions", "--disable-background-networking", "--disable-component-update",

@@ -8,34 +8,19 @@ import Glibc
 /// `lede serve` as a writer runs it: a process that prints its URL and a line
 /// per rebuild, and stops cleanly on Ctrl-C (SIGINT).
 @Suite(.serialized) struct ServeCommandTests {
-    /// Starts `lede serve` with its output read line by line.
+    /// `lede serve` in a process of its own.
     final class ServeProcess: @unchecked Sendable {
-        let process = Process()
-        private let lock = NSLock()
-        private var out = ""
-        private var err = ""
+        let child: Child
 
         init(_ arguments: [String]) throws {
-            process.executableURL = URL(fileURLWithPath: ledeExecutable)
-            process.arguments = ["serve"] + arguments
-            let o = Pipe(), e = Pipe()
-            process.standardOutput = o
-            process.standardError = e
-            o.fileHandleForReading.readabilityHandler = { [weak self] h in
-                let d = h.availableData
-                guard let self, !d.isEmpty else { return }
-                lock.lock(); out += String(decoding: d, as: UTF8.self); lock.unlock()
-            }
-            e.fileHandleForReading.readabilityHandler = { [weak self] h in
-                let d = h.availableData
-                guard let self, !d.isEmpty else { return }
-                lock.lock(); err += String(decoding: d, as: UTF8.self); lock.unlock()
-            }
-            try process.run()
+            child = try Child(ledeExecutable, ["serve"] + arguments)
         }
 
-        var stdout: String { lock.lock(); defer { lock.unlock() }; return out }
-        var stderr: String { lock.lock(); defer { lock.unlock() }; return err }
+        var stdout: String { child.stdout }
+        var stderr: String { child.stderr }
+        var isRunning: Bool { child.isRunning }
+        func interrupt() { child.signal(SIGINT) }
+        func stop() { child.signal(SIGKILL) }
 
         /// The URL from the "serving … at URL" line.
         func url() async throws -> String {
@@ -45,24 +30,21 @@ import Glibc
                        let at = line.range(of: " at http://") {
                         return String(line[at.upperBound...].prefix { $0 != " " })
                     }
-                    if !self.process.isRunning { throw TimedOut(what: "a URL; lede serve exited: \(self.stderr)") }
+                    if !self.isRunning { throw TimedOut(what: "a URL; lede serve exited: \(self.stderr)") }
                     try await Task.sleep(for: .milliseconds(50))
                 }
             }
         }
 
         func waitForExit(_ seconds: Double = 30) async throws -> Int32 {
-            try await within(seconds, "lede serve to exit") {
-                while self.process.isRunning { try await Task.sleep(for: .milliseconds(20)) }
-                return self.process.terminationStatus
-            }
+            try await child.waitForExit(seconds)
         }
     }
 
     @Test func printsItsURLAndALinePerRebuildAndStopsOnCtrlC() async throws {
         let site = try smallSite()
         let serve = try ServeProcess(["--source", site.root, "--port", "0"])
-        defer { if serve.process.isRunning { serve.process.terminate() } }
+        defer { serve.stop() }
         let url = "http://" + (try await serve.url())
         #expect(url.hasPrefix("http://127.0.0.1:"))
         #expect(serve.stdout.hasPrefix("built ") && serve.stdout.contains(" (2 articles) "))
@@ -83,7 +65,7 @@ import Glibc
         // public/ is never written by serve.
         #expect(!FileManager.default.fileExists(atPath: site.root + "/public"))
 
-        kill(serve.process.processIdentifier, SIGINT)
+        serve.interrupt()
         let status = try await serve.waitForExit(15)
         #expect(status == 0, "\(serve.stderr)")
         #expect(serve.stdout.hasSuffix("stopped\n"))
@@ -92,7 +74,7 @@ import Glibc
     @Test func aPortInUseExitsOneNamingThePort() async throws {
         let site = try smallSite()
         let first = try ServeProcess(["--source", site.root, "--port", "0"])
-        defer { if first.process.isRunning { first.process.terminate() } }
+        defer { first.stop() }
         let url = try await first.url()
         let port = url.split(separator: ":").last!.trimmingCharacters(in: CharacterSet(charactersIn: "/"))
         let second = try ServeProcess(["--source", site.root, "--port", port])
@@ -100,7 +82,7 @@ import Glibc
         #expect(second.stderr.contains("port \(port)"))
         #expect(second.stderr.contains("already in use"))
         #expect(second.stderr.contains("--port"))
-        first.process.interrupt()
+        first.interrupt()
         #expect(try await first.waitForExit() == 0)
     }
 

@@ -307,3 +307,89 @@ func offThread<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async th
         thread.start()
     }
 }
+
+// MARK: Child processes
+
+/// A child process started with posix_spawn: a clean signal mask (so that
+/// SIGINT reaches it whatever thread started it), nothing of this process but
+/// its own pipes, stdout and stderr read to their end on threads of their own,
+/// and reaped by its own waitpid (no reliance on SIGCHLD delivery).
+final class Child: @unchecked Sendable {
+    let pid: pid_t
+    private let lock = NSLock()
+    private var out = [UInt8](), err = [UInt8]()
+    private var openStreams = 2
+    private var exitStatus: Int32?
+
+    init(_ executable: String, _ arguments: [String]) throws {
+        var o: [Int32] = [-1, -1], e: [Int32] = [-1, -1]
+        guard pipe(&o) == 0, pipe(&e) == 0 else { throw POSIXError(.EMFILE) }
+        for fd in o + e { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_adddup2(&actions, o[1], 1)
+        posix_spawn_file_actions_adddup2(&actions, e[1], 2)
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? [] {
+            if let fd = Int32(name), fd > 2, !(o + e).contains(fd) { posix_spawn_file_actions_addclose(&actions, fd) }
+        }
+        var attr = posix_spawnattr_t()
+        posix_spawnattr_init(&attr)
+        defer { posix_spawnattr_destroy(&attr) }
+        var empty = sigset_t(), defaults = sigset_t()
+        sigemptyset(&empty)
+        sigemptyset(&defaults)
+        sigaddset(&defaults, SIGINT)
+        sigaddset(&defaults, SIGTERM)
+        sigaddset(&defaults, SIGPIPE)
+        posix_spawnattr_setsigmask(&attr, &empty)
+        posix_spawnattr_setsigdefault(&attr, &defaults)
+        posix_spawnattr_setflags(&attr, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+        defer { for a in argv { free(a) } }
+        var child: pid_t = 0
+        let rc = posix_spawn(&child, executable, &actions, &attr, argv, environ)
+        close(o[1]); close(e[1])
+        guard rc == 0 else { close(o[0]); close(e[0]); throw POSIXError(POSIXErrorCode(rawValue: rc) ?? .EIO) }
+        pid = child
+        for (fd, isOut) in [(o[0], true), (e[0], false)] {
+            Thread { [self] in
+                var chunk = [UInt8](repeating: 0, count: 65536)
+                while true {
+                    let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+                    if n < 0 && errno == EINTR { continue }
+                    if n <= 0 { break }
+                    lock.lock()
+                    if isOut { out += chunk[..<n] } else { err += chunk[..<n] }
+                    lock.unlock()
+                }
+                close(fd)
+                lock.lock(); openStreams -= 1; lock.unlock()
+            }.start()
+        }
+        Thread { [self] in
+            var status: Int32 = 0
+            while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+            let code = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+            lock.lock(); exitStatus = code; lock.unlock()
+        }.start()
+    }
+
+    var stdout: String { lock.lock(); defer { lock.unlock() }; return String(decoding: out, as: UTF8.self) }
+    var stderr: String { lock.lock(); defer { lock.unlock() }; return String(decoding: err, as: UTF8.self) }
+    var isRunning: Bool { lock.lock(); defer { lock.unlock() }; return exitStatus == nil }
+    /// Exit status (128 + signal when killed by one) once it exited and its output was read.
+    var finished: Int32? { lock.lock(); defer { lock.unlock() }; return openStreams == 0 ? exitStatus : nil }
+
+    func signal(_ sig: Int32) { if isRunning { kill(pid, sig) } }
+
+    func waitForExit(_ seconds: Double = 30) async throws -> Int32 {
+        try await within(seconds, "process \(pid) to exit") {
+            while true {
+                if let s = self.finished { return s }
+                try await Task.sleep(for: .milliseconds(20))
+            }
+        }
+    }
+}
