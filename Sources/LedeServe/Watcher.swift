@@ -49,9 +49,12 @@ public final class Watcher: @unchecked Sendable {
     private var watches: [Int32: String] = [:]   // wd → folder relative to root ("" = root)
     private var known: Set<String> = []          // files seen, relative to root
     private var pending: Set<String> = []
-    /// Files opened for writing and not yet closed: the batch waits for them
-    /// (up to `maxWriteWaitMilliseconds`), so that a slow writer is not read half-way.
-    private var writing: Set<String> = []
+    /// Files written to and not yet closed, with when that was first seen: a
+    /// batch waits for them (up to `maxWriteWaitMilliseconds`), so that a slow
+    /// writer is not read half-way. A close with no write seen before it
+    /// (a file opened for writing and left as it was, or a descriptor that some
+    /// other process inherited and closed late) changes nothing and is ignored.
+    private var writing: [String: UInt64] = [:]
     static let maxWriteWaitMilliseconds = 2000
     private var firstPending: UInt64 = 0
     private var lastPending: UInt64 = 0
@@ -150,8 +153,9 @@ public final class Watcher: @unchecked Sendable {
         let quietDue = lastPending + UInt64(quietMilliseconds) * 1_000_000
         let maxDue = firstPending + UInt64(maxDelayMilliseconds) * 1_000_000
         var due = min(quietDue, maxDue)
-        if !writing.isEmpty {
-            due = max(due, min(quietDue + 1_000_000_000, firstPending + UInt64(Self.maxWriteWaitMilliseconds) * 1_000_000))
+        let waitLimit = UInt64(Self.maxWriteWaitMilliseconds) * 1_000_000
+        if writing.values.contains(where: { t < $0 + waitLimit }) {
+            due = max(due, min(quietDue + 1_000_000_000, firstPending + waitLimit))
         }
         return due <= t ? 0 : Int((due - t + 999_999) / 1_000_000)
     }
@@ -160,7 +164,8 @@ public final class Watcher: @unchecked Sendable {
         guard msUntilDue() == 0 else { return }
         let batch = pending.sorted()
         pending.removeAll()
-        writing.removeAll()
+        let now = Self.now()
+        writing = writing.filter { now < $0.value + 60_000_000_000 }
         onChange(batch)
     }
 
@@ -328,7 +333,13 @@ public final class Watcher: @unchecked Sendable {
         }
     }
 
+    /// LEDE_WATCH_TRACE=1 prints every inotify event to standard error.
+    static let trace = ProcessInfo.processInfo.environment["LEDE_WATCH_TRACE"] == "1"
+
     private func handle(wd: Int32, mask: UInt32, name: String) {
+        if Self.trace {
+            FileHandle.standardError.write(Data("watch \(root.suffix(12)): \(Self.now() / 1_000_000) \(watches[wd] ?? "?\(wd)")/\(name) mask=0x\(String(mask, radix: 16))\n".utf8))
+        }
         if mask & UInt32(IN_Q_OVERFLOW) != 0 { rescanAll(); return }
         if mask & UInt32(IN_IGNORED) != 0 { watches[wd] = nil; return }
         guard let folder = watches[wd] else { return }
@@ -358,14 +369,14 @@ public final class Watcher: @unchecked Sendable {
         }
         if mask & UInt32(IN_DELETE | IN_MOVED_FROM) != 0 {
             known.remove(rel)
-            writing.remove(rel)
-        } else {
+            writing[rel] = nil
+        } else if mask & UInt32(IN_CREATE | IN_MODIFY) != 0 {
             known.insert(rel)
-            if mask & UInt32(IN_CLOSE_WRITE) != 0 {
-                writing.remove(rel)
-            } else if mask & UInt32(IN_CREATE | IN_MODIFY) != 0 {
-                writing.insert(rel)
-            }
+            if writing[rel] == nil { writing[rel] = Self.now() }
+        } else if mask & UInt32(IN_CLOSE_WRITE) != 0 {
+            guard writing.removeValue(forKey: rel) != nil else { return }
+        } else {
+            known.insert(rel)  // moved in, attributes changed (touch)
         }
         note(rel)
     }
