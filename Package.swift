@@ -57,13 +57,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "lede",
-            dependencies: [
-                "LedeCore", "LedeServe",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
-                .product(name: "Logging", package: "swift-log"),
-            ]
+            dependencies: ["LedeCore", "LedeServe", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .testTarget(
             name: "LedeCoreTests",

@@ -126,6 +126,19 @@ public final class DevServer: Service, @unchecked Sendable {
         }
     }
 
+    /// Runs until SIGINT (Ctrl-C) or SIGTERM, then shuts down cleanly: open
+    /// connections end, the watcher stops, the temporary build folder goes.
+    public func runUntilInterrupted() async throws {
+        var logger = Logger(label: "lede-serve")
+        logger.logLevel = .critical
+        let group = ServiceGroup(configuration: .init(
+            services: [.init(service: self)],
+            gracefulShutdownSignals: [.sigint, .sigterm],
+            cancellationSignals: [],
+            logger: logger))
+        try await group.run()
+    }
+
     // MARK: Service
 
     public func run() async throws {
@@ -305,7 +318,7 @@ public final class DevServer: Service, @unchecked Sendable {
             }
             // The terminal line first (microseconds), so that whoever gets the
             // event finds the line already there.
-            hub.rebuilt(changed: report.changedOutputs, stylesOnly: stylesOnly && !wasBroken, sources: batch)
+            hub.rebuilt(changed: report.changedOutputs, stylesOnly: stylesOnly && !wasBroken, sources: batch, milliseconds: elapsed)
         } catch {
             lock.withLock {
                 errors = error.all

@@ -43,12 +43,13 @@ public final class EventHub: @unchecked Sendable {
     public var eventsSent: Int { lock.withLock { sent } }
 
     /// A rebuild finished: `changed` are the output files that changed, nil
-    /// for all of them.
-    public func rebuilt(changed: [String]?, stylesOnly: Bool, sources: [String]) {
+    /// for all of them; `milliseconds` is how long the rebuild took.
+    public func rebuilt(changed: [String]?, stylesOnly: Bool, sources: [String], milliseconds: Int = 0) {
         let data: JSON = .object([
             ("changed", changed.map { .array($0.map { .string($0) }) } ?? .null),
             ("stylesOnly", .bool(stylesOnly)),
             ("sources", .array(sources.map { .string($0) })),
+            ("ms", .int(milliseconds)),
         ])
         setErrors([])
         broadcast(Self.message("rebuilt", data), counts: true)

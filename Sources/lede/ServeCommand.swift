@@ -2,9 +2,6 @@ import ArgumentParser
 import Foundation
 import LedeCore
 import LedeServe
-import Logging
-import ServiceLifecycle
-import UnixSignals
 
 struct Serve: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -92,23 +89,16 @@ struct Serve: ParsableCommand {
         final class Outcome: @unchecked Sendable { var error: (any Error)? }
         let outcome = Outcome()
         let done = DispatchSemaphore(value: 0)
-        Task.detached {
-            var logger = Logger(label: "lede-serve")
-            logger.logLevel = .critical
-            let group = ServiceGroup(configuration: .init(
-                services: [.init(service: server)],
-                gracefulShutdownSignals: [.sigint, .sigterm],
-                cancellationSignals: [],
-                logger: logger))
-            if openBrowser {
-                Task {
-                    if let port = try? await server.waitUntilReady() {
-                        Serve.openInBrowser(DevServer.url(host: host, port: port))
-                    }
+        if openBrowser {
+            Task.detached {
+                if let port = try? await server.waitUntilReady() {
+                    Serve.openInBrowser(DevServer.url(host: host, port: port))
                 }
             }
+        }
+        Task.detached {
             do {
-                try await group.run()
+                try await server.runUntilInterrupted()
             } catch {
                 outcome.error = error
             }
