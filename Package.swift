@@ -3,7 +3,7 @@ import PackageDescription
 
 let package = Package(
     name: "lede",
-    platforms: [.macOS(.v13)],
+    platforms: [.macOS(.v14)],
     products: [
         .executable(name: "lede", targets: ["lede"]),
         .library(name: "LedeCore", targets: ["LedeCore"]),
@@ -11,6 +11,13 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        // lede serve: the HTTP server, clean shutdown, and (tests only) a real HTTP client.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         // cmark, the CommonMark reference implementation, from the system (libcmark-dev).
@@ -35,9 +42,22 @@ let package = Package(
             dependencies: ["CCmark", "CLedeSys", .product(name: "Yams", package: "Yams")],
             plugins: ["EmbedTemplatesPlugin"]
         ),
+        // lede serve: static file server, watcher, live reload (SSE), error overlay.
+        .target(
+            name: "LedeServe",
+            dependencies: [
+                "LedeCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ]
+        ),
         .executableTarget(
             name: "lede",
-            dependencies: ["LedeCore", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["LedeCore", "LedeServe", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         // Speed benchmark of the temporal tagger (MB/s on one core).
         .executableTarget(name: "lede-bench-tagger", dependencies: ["LedeCore"]),
@@ -45,6 +65,17 @@ let package = Package(
             name: "LedeCoreTests",
             dependencies: ["LedeCore"],
             exclude: ["Fixtures/timeml"]
+        ),
+        .testTarget(
+            name: "LedeServeTests",
+            dependencies: [
+                "LedeServe", "LedeCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
     ]
 )

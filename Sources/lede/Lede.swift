@@ -8,7 +8,7 @@ struct Lede: ParsableCommand {
         commandName: "lede",
         abstract: "A static site generator for explainers: Markdown in, a site with timelines and key takeaways out.",
         version: LedeVersion.string,
-        subcommands: [Build.self, Extract.self, Dates.self, Check.self, Publish.self]
+        subcommands: [Build.self, Serve.self, Extract.self, Dates.self, Check.self, Publish.self]
     )
 
     /// Exit codes as DESIGN.md has them: 0 success, 1 content errors, 2 bad usage.

@@ -1,0 +1,354 @@
+import Dispatch
+import Foundation
+import Hummingbird
+import LedeCore
+import Logging
+import NIOCore
+import NIOPosix
+import ServiceLifecycle
+
+/// What `lede serve` is asked to do.
+public struct ServeOptions: Sendable {
+    /// The site folder, holding content/, templates/ and static/.
+    public var siteRoot: String
+    public var host = "127.0.0.1"
+    /// 0 picks a free port.
+    public var port = 8000
+    public var drafts = false
+    public var future = false
+    /// Where the site is built; a new temporary folder (removed on exit) when nil.
+    public var output: String?
+    public var watchMode: Watcher.Mode = .automatic
+    /// How long the sources must be quiet before a burst of saves is rebuilt.
+    public var quietMilliseconds = 25
+    /// Parallel build workers; all cores by default.
+    public var workers = ProcessInfo.processInfo.activeProcessorCount
+    /// Seconds between keep-alive comments on open event streams.
+    public var pingSeconds = 15
+
+    public init(siteRoot: String) {
+        self.siteRoot = URL(fileURLWithPath: siteRoot).standardizedFileURL.path
+    }
+}
+
+/// Problems that stop `lede serve` before it serves anything.
+public enum ServeError: Error, CustomStringConvertible, Equatable {
+    case portInUse(host: String, port: Int)
+    case permissionDenied(host: String, port: Int)
+    case badHost(String)
+    case cannotListen(host: String, port: Int, reason: String)
+
+    public var description: String {
+        switch self {
+        case let .portInUse(host, port):
+            return "port \(port) on \(host) is already in use (another lede serve, or another server?); stop that one, or pick another port with --port, e.g. --port \(port == 65535 ? 8001 : port + 1)"
+        case let .permissionDenied(host, port):
+            return "not allowed to listen on port \(port) of \(host) (ports below 1024 need privileges); pick another port with --port, e.g. --port 8000"
+        case let .badHost(host):
+            return "cannot listen on host \"\(host)\": it is not a known name or an address of this machine; use --host 127.0.0.1 (the default), ::1 or 0.0.0.0"
+        case let .cannotListen(host, port, reason):
+            return "cannot listen on \(host):\(port): \(reason); try another --port or --host"
+        }
+    }
+}
+
+/// `lede serve`: builds the site, serves it over HTTP, watches the sources,
+/// rebuilds on every save and tells the open pages (server-sent events).
+///
+/// A `Service`: run it in a `ServiceGroup`, which shuts it down cleanly on
+/// SIGINT/SIGTERM (or `triggerGracefulShutdown()` in tests).
+public final class DevServer: Service, @unchecked Sendable {
+    public let options: ServeOptions
+    public let hub = EventHub()
+    /// The built site being served.
+    public let site: SiteFolder
+    /// The folder the site is built into.
+    public let outputPath: String
+    private let ownsOutput: Bool
+    /// Where lines for the terminal go (one per rebuild, errors, the URL).
+    private let say: @Sendable (String) -> Void
+
+    private let lock = Lock()
+    private var boundPort: Int?
+    private var session: SiteSession?
+    private var firstBuildDone = false
+    private var firstBuildWaiters: [CheckedContinuation<Void, Never>] = []
+    private var readyWaiters: [CheckedContinuation<Int, any Error>] = []
+    private var startupError: (any Error)?
+    private var siteExists = false
+    private var errors: [Diagnostic] = []
+    private var pendingChanges: Set<String> = []
+    private var building = false
+    private var watcher: Watcher?
+    private var rebuilds = 0
+    private let buildQueue = DispatchQueue(label: "lede-serve-build")
+
+    public init(options: ServeOptions, say: @escaping @Sendable (String) -> Void = { print($0) }) throws {
+        self.options = options
+        self.say = say
+        if let output = options.output {
+            outputPath = URL(fileURLWithPath: output).standardizedFileURL.path
+            ownsOutput = false
+        } else {
+            let base = URL(fileURLWithPath: NSTemporaryDirectory()).standardizedFileURL.path
+            let dir = base + "/lede-serve-\(getpid())-\(UUID().uuidString.prefix(8))"
+            try FileIO.makeDirectories(dir)
+            outputPath = dir + "/site"
+            ownsOutput = true
+        }
+        site = SiteFolder(root: outputPath)
+    }
+
+    /// The URL the site is served at, once listening.
+    public var url: String? {
+        lock.withLock { boundPort }.map { Self.url(host: options.host, port: $0) }
+    }
+
+    public static func url(host: String, port: Int) -> String {
+        var h = host
+        if h == "0.0.0.0" || h.isEmpty { h = "localhost" }
+        if h == "::" { h = "localhost" }
+        if h.contains(":") { h = "[\(h)]" }
+        return "http://\(h):\(port)/"
+    }
+
+    /// Number of rebuilds finished (successful or not) since the first build.
+    public var rebuildCount: Int { lock.withLock { rebuilds } }
+
+    /// Waits until the server listens and the first build is done; returns the port.
+    public func waitUntilReady() async throws -> Int {
+        try await withCheckedThrowingContinuation { c in
+            lock.withLock {
+                if let e = startupError { c.resume(throwing: e) }
+                else if firstBuildDone, let p = boundPort { c.resume(returning: p) }
+                else { readyWaiters.append(c) }
+            }
+        }
+    }
+
+    /// Runs until SIGINT (Ctrl-C) or SIGTERM, then shuts down cleanly: open
+    /// connections end, the watcher stops, the temporary build folder goes.
+    public func runUntilInterrupted() async throws {
+        var logger = Logger(label: "lede-serve")
+        logger.logLevel = .critical
+        let group = ServiceGroup(configuration: .init(
+            services: [.init(service: self)],
+            gracefulShutdownSignals: [.sigint, .sigterm],
+            cancellationSignals: [],
+            logger: logger))
+        try await group.run()
+    }
+
+    // MARK: Service
+
+    public func run() async throws {
+        var logger = Logger(label: "lede-serve")
+        logger.logLevel = .critical
+        let app = Application(
+            responder: ServeResponder(server: self),
+            configuration: .init(address: .hostname(options.host, port: options.port), serverName: nil),
+            onServerRunning: { [self] channel in
+                self.listening(port: channel.localAddress?.port ?? options.port)
+            },
+            logger: logger)
+        let pinger = Task { [hub, options] in
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .seconds(options.pingSeconds))
+                hub.ping()
+            }
+        }
+        defer {
+            pinger.cancel()
+            stopWatching()
+            hub.closeAll()
+            if ownsOutput { try? FileIO.removeTree((outputPath as NSString).deletingLastPathComponent) }
+        }
+        do {
+            try await withGracefulShutdownHandler {
+                try await app.run()
+            } onGracefulShutdown: { [hub] in
+                hub.closeAll()
+            }
+        } catch {
+            let mapped = Self.explain(error, host: options.host, port: options.port)
+            let waiters: [CheckedContinuation<Int, any Error>] = lock.withLock {
+                startupError = mapped
+                defer { readyWaiters = [] }
+                return readyWaiters
+            }
+            for w in waiters { w.resume(throwing: mapped) }
+            // Requests can no longer come; release any that wait.
+            markFirstBuildDone()
+            throw mapped
+        }
+    }
+
+    /// A bind failure, in words a writer can act on.
+    static func explain(_ error: any Error, host: String, port: Int) -> any Error {
+        if let io = error as? IOError {
+            switch io.errnoCode {
+            case EADDRINUSE: return ServeError.portInUse(host: host, port: port)
+            case EACCES, EPERM: return ServeError.permissionDenied(host: host, port: port)
+            case EADDRNOTAVAIL: return ServeError.badHost(host)
+            default: return ServeError.cannotListen(host: host, port: port, reason: io.description)
+            }
+        }
+        if error is SocketAddressError || error is SocketAddressError.UnknownHost { return ServeError.badHost(host) }
+        return error
+    }
+
+    // MARK: Building
+
+    /// The server listens: build for the first time, then watch.
+    private func listening(port: Int) {
+        var build = BuildOptions(siteRoot: options.siteRoot, output: outputPath, drafts: options.drafts,
+                                 future: options.future, baseURL: Self.url(host: options.host, port: port))
+        build.workers = options.workers
+        let session = SiteSession(options: build)
+        lock.withLock {
+            boundPort = port
+            self.session = session
+        }
+        buildQueue.async { [self] in
+            let started = DispatchTime.now().uptimeNanoseconds
+            do throws(Diagnostics) {
+                let report = try session.build()
+                lock.withLock { siteExists = true; errors = [] }
+                hub.setErrors([])
+                for w in report.warnings where w.severity == .warning { say(w.description) }
+                say("\(report.summary) (\(ms(since: started)) ms)")
+            } catch {
+                lock.withLock { errors = error.all; siteExists = FileIO.isDirectory(outputPath) }
+                hub.setErrors(error.all)
+                for d in error.all { say(d.description) }
+                say("the site did not build (\(count(error.errors.count, "error"))); serving an error page until you fix \(error.errors.count == 1 ? "it" : "them")")
+            }
+            startWatching()
+            say("serving \(options.siteRoot) at \(Self.url(host: options.host, port: port)) (press Ctrl-C to stop)")
+            markFirstBuildDone()
+        }
+    }
+
+    private func markFirstBuildDone() {
+        let (waiters, ready, port): ([CheckedContinuation<Void, Never>], [CheckedContinuation<Int, any Error>], Int?) = lock.withLock {
+            firstBuildDone = true
+            defer { firstBuildWaiters = []; if boundPort != nil { readyWaiters = [] } }
+            return (firstBuildWaiters, boundPort != nil ? readyWaiters : [], boundPort)
+        }
+        for w in waiters { w.resume() }
+        if let port { for r in ready { r.resume(returning: port) } }
+    }
+
+    /// Requests wait for the first build, so that nobody sees a half-built site.
+    func waitForFirstBuild() async {
+        if lock.withLock({ firstBuildDone }) { return }
+        await withCheckedContinuation { c in
+            let done: Bool = lock.withLock {
+                if firstBuildDone { return true }
+                firstBuildWaiters.append(c)
+                return false
+            }
+            if done { c.resume() }
+        }
+    }
+
+    /// The errors to show instead of the site, when there is no site at all.
+    func errorsIfNoSite() -> [Diagnostic]? {
+        lock.withLock { siteExists ? nil : errors }
+    }
+
+    private func startWatching() {
+        let watcher = Watcher(root: options.siteRoot, mode: options.watchMode, quietMilliseconds: options.quietMilliseconds,
+                              onNote: { [say] in say($0) },
+                              onChange: { [weak self] in self?.sourcesChanged($0) })
+        lock.withLock { self.watcher = watcher }
+        watcher.start()
+    }
+
+    private func stopWatching() {
+        let w = lock.withLock { () -> Watcher? in defer { watcher = nil }; return watcher }
+        w?.stop()
+    }
+
+    /// How the sources are watched ("inotify" or "polling").
+    public var watchMethod: String { lock.withLock { watcher }?.method ?? "" }
+
+    /// Sources changed (paths relative to the site folder): rebuild, one
+    /// rebuild at a time, changes that come meanwhile going into the next.
+    public func sourcesChanged(_ paths: [String]) {
+        guard !paths.isEmpty else { return }
+        let start: Bool = lock.withLock {
+            pendingChanges.formUnion(paths)
+            if building { return false }
+            building = true
+            return true
+        }
+        if start { buildQueue.async { [self] in drain() } }
+    }
+
+    private func drain() {
+        while true {
+            let batch: [String]? = lock.withLock {
+                if pendingChanges.isEmpty { building = false; return nil }
+                defer { pendingChanges = [] }
+                return pendingChanges.sorted()
+            }
+            guard let batch, let session = lock.withLock({ session }) else { return }
+            rebuild(batch, session: session)
+        }
+    }
+
+    private func rebuild(_ batch: [String], session: SiteSession) {
+        let started = DispatchTime.now().uptimeNanoseconds
+        let what = Self.describe(batch)
+        do throws(Diagnostics) {
+            let report = try session.rebuild(changed: batch)
+            let stylesOnly = report.stylesOnly || Self.onlyStylesheets(batch)
+            let wasBroken: Bool = lock.withLock {
+                defer { siteExists = true; errors = []; rebuilds += 1 }
+                return !errors.isEmpty
+            }
+            let elapsed = ms(since: started)
+            for w in report.warnings where w.severity == .warning { say(w.description) }
+            if stylesOnly && !wasBroken {
+                say("\(what): stylesheets swapped in \(elapsed) ms")
+            } else {
+                let pages = report.changedOutputs.map { $0.filter { $0.hasSuffix(".html") }.count } ?? report.pages
+                say("\(what): rebuilt \(count(pages, "page")) in \(elapsed) ms\(wasBroken ? ", errors fixed" : "")")
+            }
+            // The terminal line first (microseconds), so that whoever gets the
+            // event finds the line already there.
+            hub.rebuilt(changed: report.changedOutputs, stylesOnly: stylesOnly && !wasBroken, sources: batch, milliseconds: elapsed)
+        } catch {
+            lock.withLock {
+                errors = error.all
+                siteExists = FileIO.isDirectory(outputPath)
+                rebuilds += 1
+            }
+            for d in error.all { say(d.description) }
+            say("\(what): the site did not build (\(count(error.errors.count, "error")), shown in the browser); still serving the last good build")
+            hub.failed(error.all)
+        }
+    }
+
+    /// True when every changed source is a stylesheet of the theme or of static/:
+    /// pages can then swap their stylesheets instead of reloading.
+    static func onlyStylesheets(_ paths: [String]) -> Bool {
+        !paths.isEmpty && paths.allSatisfy {
+            $0.hasSuffix(".css") && ($0.hasPrefix("templates/assets/") || $0.hasPrefix("static/"))
+        }
+    }
+
+    /// "content/a.md changed", "3 files changed (content/a.md, content/b.md, …)".
+    static func describe(_ paths: [String]) -> String {
+        if paths.count == 1 { return "\(paths[0]) changed" }
+        let shown = paths.prefix(3).joined(separator: ", ")
+        return "\(paths.count) files changed (\(shown)\(paths.count > 3 ? ", …" : ""))"
+    }
+}
+
+func ms(since start: UInt64) -> Int {
+    Int((DispatchTime.now().uptimeNanoseconds - start) / 1_000_000)
+}
+
+func count(_ n: Int, _ word: String) -> String { "\(n) \(word)\(n == 1 ? "" : "s")" }

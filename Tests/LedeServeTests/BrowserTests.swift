@@ -1,0 +1,59 @@
+import Foundation
+import Testing
+@testable import LedeServe
+
+/// End to end, in headless Chromium: a page open in the browser follows the
+/// saves of its Markdown, its stylesheet and its errors without anyone reloading it.
+@Suite(.serialized) struct BrowserTests {
+    @Test(.enabled(if: Chromium.executable != nil, "needs Debian's chromium (bash .ci/deps test installs it)"))
+    func theOpenPageFollowsEverySave() async throws {
+        let site = try smallSite()
+        try site.write("templates/assets/style.css", "body { min-height: 5000px; }\n")
+        let s = try await RunningServer.start(site)
+        defer { Task { try? await s.stop() } }
+        let browser = try Chromium(executable: Chromium.executable!)
+        defer { browser.quit() }
+
+        let tab = try await browser.open(s.url("/beta/"))
+        /// The value of a JavaScript expression, as JSON text.
+        @Sendable func js(_ expression: String) async throws -> String { try await browser.evaluate(expression, session: tab) }
+        @Sendable func text(_ expression: String) async throws -> String { try await browser.string(expression, session: tab) }
+        @Sendable func h1() async throws -> String { try await text("(document.querySelector('h1')||{}).textContent || ''") }
+        try await eventually(30, "the page to load") { try await h1() == "Beta" }
+        try await eventually(30, "the page to listen for events") { s.server.hub.connections >= 1 }
+
+        // 1. Save the Markdown: the page reloads by itself and shows the change.
+        _ = try await js("window.__marker = 42")
+        try site.save("content/beta.md", article("Beta, retitled", date: "2024-01-03", body: "Now with *new* text."))
+        try await eventually(30, "the page to show the new title") { try await h1() == "Beta, retitled" }
+        #expect(try await js("window.__marker === undefined") == "true", "the page was not reloaded")
+        #expect(try await js("document.querySelector('main').textContent.includes('Now with new text.')") == "true")
+
+        // 2. Save the stylesheet: swapped in place, no reload, scroll position kept.
+        try await eventually(30, "the reloaded page to listen") { s.server.hub.connections >= 1 }
+        _ = try await js("(window.scrollTo(0, 800), window.__marker = 7)")
+        try await eventually(10, "the scroll") { try await js("window.scrollY") == "800" }
+        try site.save("templates/assets/style.css", "body { min-height: 5000px; background-color: rgb(1, 2, 3); }\n")
+        try await eventually(30, "the new stylesheet") {
+            try await text("getComputedStyle(document.body).backgroundColor") == "rgb(1, 2, 3)"
+        }
+        #expect(try await js("window.__marker") == "7", "the page reloaded for a stylesheet change")
+        #expect(try await js("window.scrollY") == "800")
+
+        // 3. Break the article: an overlay names the place; fix it: the page recovers.
+        try site.save("content/beta.md", "---\ntitle: [unclosed\ndate: 2024-01-03\n---\n\nText.\n")
+        let overlayText = "(function(){var o=document.getElementById('lede-error-overlay');return o ? (o.shadowRoot||o).textContent : ''})()"
+        try await eventually(30, "the error overlay") { try await text(overlayText).contains("content/beta.md:") }
+        let shown = try await text(overlayText)
+        #expect(shown.contains("did not build"))
+        let shot = try await browser.screenshot(session: tab)
+        #expect(shot.count > 1000)
+        if let dir = ProcessInfo.processInfo.environment["LEDE_SCREENSHOTS"] {
+            try shot.write(to: URL(fileURLWithPath: dir + "/serve-error-overlay.png"))
+        }
+        try site.save("content/beta.md", article("Beta, fixed", date: "2024-01-03", body: "Fixed text."))
+        try await eventually(30, "the page to recover") { try await h1() == "Beta, fixed" }
+        #expect(try await js("document.getElementById('lede-error-overlay') === null") == "true")
+        try await s.stop()
+    }
+}

@@ -1,0 +1,101 @@
+import Foundation
+import Testing
+@testable import LedeServe
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `lede serve` as a writer runs it: a process that prints its URL and a line
+/// per rebuild, and stops cleanly on Ctrl-C (SIGINT).
+@Suite(.serialized) struct ServeCommandTests {
+    /// `lede serve` in a process of its own.
+    final class ServeProcess: @unchecked Sendable {
+        let child: Child
+
+        init(_ arguments: [String]) throws {
+            child = try Child(ledeExecutable, ["serve"] + arguments)
+        }
+
+        var stdout: String { child.stdout }
+        var stderr: String { child.stderr }
+        var isRunning: Bool { child.isRunning }
+        func interrupt() { child.signal(SIGINT) }
+        func stop() { child.signal(SIGKILL) }
+
+        /// The URL from the "serving … at URL" line.
+        func url() async throws -> String {
+            try await within(60, "lede serve to print its URL") {
+                while true {
+                    if let line = self.stdout.split(separator: "\n").first(where: { $0.hasPrefix("serving ") }),
+                       let at = line.range(of: " at http://") {
+                        return String(line[at.upperBound...].prefix { $0 != " " })
+                    }
+                    if !self.isRunning { throw TimedOut(what: "a URL; lede serve exited: \(self.stderr)") }
+                    try await Task.sleep(for: .milliseconds(50))
+                }
+            }
+        }
+
+        func waitForExit(_ seconds: Double = 30) async throws -> Int32 {
+            try await child.waitForExit(seconds)
+        }
+    }
+
+    @Test func printsItsURLAndALinePerRebuildAndStopsOnCtrlC() async throws {
+        let site = try smallSite()
+        let serve = try ServeProcess(["--source", site.root, "--port", "0"])
+        defer { serve.stop() }
+        let url = "http://" + (try await serve.url())
+        #expect(url.hasPrefix("http://127.0.0.1:"))
+        #expect(serve.stdout.hasPrefix("built ") && serve.stdout.contains(" (2 articles) "))
+        let port = Int(url.split(separator: ":").last!.trimmingCharacters(in: CharacterSet(charactersIn: "/")))!
+
+        // A page, with a real client; an open event stream that Ctrl-C must not hang on.
+        let page = try await rawGET(port: port, "/alpha/")
+        #expect(page.status == 200)
+        #expect(page.response.contains("EventSource"))
+        let events = try await testClient.execute(.init(url: url + "_lede/events"), timeout: .seconds(60))
+        #expect(events.status == .ok)
+
+        try site.save("content/alpha.md", article("Alpha", date: "2024-01-02", body: "Edited."))
+        try await eventually(30, "a rebuild line") { serve.stdout.contains("content/alpha.md changed: rebuilt ") }
+        let line = serve.stdout.split(separator: "\n").first { $0.hasPrefix("content/alpha.md changed") }
+        #expect(line?.hasSuffix(" ms") == true)
+
+        // public/ is never written by serve.
+        #expect(!FileManager.default.fileExists(atPath: site.root + "/public"))
+
+        serve.interrupt()
+        let status = try await serve.waitForExit(15)
+        #expect(status == 0, "\(serve.stderr)")
+        #expect(serve.stdout.hasSuffix("stopped\n"))
+    }
+
+    @Test func aPortInUseExitsOneNamingThePort() async throws {
+        let site = try smallSite()
+        let first = try ServeProcess(["--source", site.root, "--port", "0"])
+        defer { first.stop() }
+        let url = try await first.url()
+        let port = url.split(separator: ":").last!.trimmingCharacters(in: CharacterSet(charactersIn: "/"))
+        let second = try ServeProcess(["--source", site.root, "--port", port])
+        #expect(try await second.waitForExit() == 1)
+        #expect(second.stderr.contains("port \(port)"))
+        #expect(second.stderr.contains("already in use"))
+        #expect(second.stderr.contains("--port"))
+        first.interrupt()
+        #expect(try await first.waitForExit() == 0)
+    }
+
+    @Test func badUsageExitsTwoAndAMissingSiteOne() async throws {
+        let site = try smallSite()
+        let badPort = try ServeProcess(["--source", site.root, "--port", "70000"])
+        #expect(try await badPort.waitForExit() == 2)
+        #expect(badPort.stderr.contains("--port"))
+        let intoContent = try ServeProcess(["--source", site.root, "--output", site.root + "/content"])
+        #expect(try await intoContent.waitForExit() == 2)
+        #expect(intoContent.stderr.contains("content/"))
+        let nowhere = try ServeProcess(["--source", site.root + "/nope", "--port", "0"])
+        #expect(try await nowhere.waitForExit() == 1)
+        #expect(nowhere.stderr.contains("no content/ folder"))
+    }
+}
