@@ -286,3 +286,23 @@ import Testing
         #expect(problems.first?.message.contains("UTF-8") == true)
     }
 }
+
+@Suite struct TimexDateTests {
+    @Test func bcValuesCountLikeISO8601() throws {
+        let caesar = try #require(TimexDate("BC0044"))
+        #expect(caesar.year == -43)
+        #expect(caesar.display == "44 BC")
+        #expect(try #require(TimexDate("BC047")).display == "the 470s BC")
+        #expect(try #require(TimexDate("BC04")).display == "the 5th century BC")
+        #expect(try #require(TimexDate("19")).display == "the 20th century")
+        #expect(TimexDate("BC0499")! < TimexDate("BC0493")!)
+        #expect(TimexDate("BC0044")! < TimexDate("0001")!)
+    }
+
+    @Test func unknownPartsAreNotPoints() {
+        #expect(TimexDate("XXXX-07") == nil)
+        #expect(TimexDate("1969-07-16TXX") == nil)
+        #expect(TimexDate("PRESENT_REF") == nil)
+        #expect(TimexDate("1969-07-20TNI")?.display == "July 20, 1969, night")
+    }
+}

@@ -10,7 +10,7 @@ public struct TimexDate: Sendable, Hashable, Comparable, CustomStringConvertible
 
     /// The value as written.
     public let value: String
-    /// The first year it covers (negative for BC; 1 BC is 0, as in ISO 8601).
+    /// The first year it covers, counted as ISO 8601 does: 1 BC is 0, 44 BC is -43.
     public let year: Int
     /// 1...12 when known.
     public let month: Int?
@@ -35,19 +35,19 @@ public struct TimexDate: Sendable, Hashable, Comparable, CustomStringConvertible
         case 2:
             guard rest.isEmpty else { return nil }
             precision = .century
-            year = bc ? -(lead * 100 + 99) : lead * 100
+            year = bc ? 1 - (lead * 100 + 99) : lead * 100  // BC04: 499–400 BC
             month = nil; day = nil; hour = nil; minute = nil; part = nil
             return
         case 3:
             guard rest.isEmpty else { return nil }
             precision = .decade
-            year = bc ? -(lead * 10 + 9) : lead * 10
+            year = bc ? 1 - (lead * 10 + 9) : lead * 10  // BC047: 479–470 BC
             month = nil; day = nil; hour = nil; minute = nil; part = nil
             return
         case 4: break
         default: return nil
         }
-        year = bc ? -lead : lead
+        year = bc ? 1 - lead : lead
         var month: Int?, day: Int?, hour: Int?, minute: Int?, part: String?
         var precision = Precision.year
         if rest.hasPrefix("-") {
@@ -152,10 +152,10 @@ public struct TimexDate: Sendable, Hashable, Comparable, CustomStringConvertible
         let months = DateTime.monthNames
         switch precision {
         case .century:
-            let c = year >= 0 ? year / 100 + 1 : (-year) / 100 + 1
+            let c = year > 0 ? year / 100 + 1 : (1 - year) / 100 + 1
             return "the \(Self.ordinal(c)) century" + (year < 0 ? " BC" : "")
         case .decade:
-            return year >= 0 ? "the \(year)s" : "the \(-year - 9)s BC"
+            return year > 0 ? "the \(year)s" : "the \(1 - year - 9)s BC"
         case .year:
             return Self.yearText(year)
         case .season:
