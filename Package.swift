@@ -86,13 +86,13 @@ let package = Package(
 // A normal build does not see them.
 if Context.environment["LEDE_FUZZ"] != nil {
     let sanitize = ["-sanitize=fuzzer,address"]
-    for target in package.targets where target.name == "LedeCore" {
+    for target in package.targets where target.name == "LedeCore" || target.name == "LedeServe" {
         target.swiftSettings = (target.swiftSettings ?? []) + [.unsafeFlags(sanitize)]
     }
-    for name in ["frontmatter", "markdown", "tagger", "template"] {
+    for name in ["frontmatter", "markdown", "tagger", "template", "pathresolver"] {
         package.targets.append(.executableTarget(
             name: "lede-fuzz-\(name)",
-            dependencies: ["LedeCore"],
+            dependencies: name == "pathresolver" ? ["LedeServe"] : ["LedeCore"],
             path: "Sources/LedeFuzz/\(name)",
             swiftSettings: [.unsafeFlags(sanitize)],
             linkerSettings: [.unsafeFlags(sanitize + ["-use-ld=lld"])]

@@ -9,7 +9,10 @@ import Glibc
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzTagger(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let text = UnsafeBufferPointer(start: data, count: size)
-    func isBoundary(_ i: Int) -> Bool { i == size || (text[i] & 0xC0) != 0x80 }
+    // lede never tags invalid UTF-8 (files are checked first), so character
+    // boundaries are only defined, and checked, for valid text.
+    let valid = UTF8Check.firstInvalidByte(text) == nil
+    func isBoundary(_ i: Int) -> Bool { !valid || i == size || (text[i] & 0xC0) != 0x80 }
     for genre in [DocumentGenre.news, .narrative] {
         var tagger = TemporalTagger(referenceDate: DateTime(year: 2020, month: 2, day: 29), genre: genre)
         let found = tagger.tag(text)
