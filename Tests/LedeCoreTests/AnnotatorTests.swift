@@ -297,6 +297,7 @@ import Testing
         #expect(try #require(TimexDate("19")).display == "the 20th century")
         #expect(TimexDate("BC0499")! < TimexDate("BC0493")!)
         #expect(TimexDate("BC0044")! < TimexDate("0001")!)
+        #expect(TimexDate("-0043")?.year == -43)  // ISO 8601's astronomical years: the same 44 BC
     }
 
     @Test func unknownPartsAreNotPoints() {

@@ -462,6 +462,7 @@ struct Work {
         var tagger = TemporalTagger(referenceDate: frontMatter.date, genre: frontMatter.genre ?? annotator.settings.genre)
         var events: [TimelineEvent] = []
         var contexts: [Set<String>] = []
+        var eventsByKey: [String: [Int]] = [:]
         var titledSections = Set<Int>()
         var order = 0
         var paragraphsInSection: [Int?: Int] = [:]
@@ -484,11 +485,15 @@ struct Work {
             if block.isHeading || !block.tellsEvents { continue }
             var consumedAsEnd = Set<Int>()
             var sentences: [Range<Int>]?
+            var sentenceCursor = 0
+            // Where each year is first stated outright in this block (found is in text order).
+            var firstStated: [Int: Int] = [:]
+            for (k, e) in found.enumerated() where e.isExplicit {
+                if let y = TimexDate(e.value)?.year, firstStated[y] == nil { firstStated[y] = k }
+            }
             for (k, e) in found.enumerated() where !consumedAsEnd.contains(k) {
                 guard e.type == .date || e.type == .time, let date = TimexDate(e.value), date.precision >= .year else { continue }
-                guard e.isExplicit || earlierItems.contains(date.year) || found.contains(where: {
-                    $0.isExplicit && $0.start < e.start && TimexDate($0.value)?.year == date.year
-                }) else { continue }
+                guard e.isExplicit || earlierItems.contains(date.year) || (firstStated[date.year] ?? k) < k else { continue }
                 var endValue: String?
                 var display = date.display
                 var span = e.start..<e.end
@@ -499,26 +504,36 @@ struct Work {
                     span = e.start..<found[r].end
                 }
                 if sentences == nil { sentences = Sentences.split(bytes) }
-                let at = sentences!.firstIndex { $0.contains(span.lowerBound) }
-                var sentence = at.map { sentences![$0] } ?? 0..<bytes.count
-                let inSentence = found.filter { ($0.type == .date || $0.type == .time) && $0.start != e.start && sentence.contains($0.start) }
+                while sentenceCursor < sentences!.count, sentences![sentenceCursor].upperBound <= span.lowerBound { sentenceCursor += 1 }
+                let at: Int? = sentenceCursor < sentences!.count && sentences![sentenceCursor].contains(span.lowerBound) ? sentenceCursor : nil
+                var sentence = Clause.window(at.map { sentences![$0] } ?? 0..<bytes.count, around: span, in: bytes)
+                // The other dates of the sentence: neighbours in text order.
+                var inSentence: [TemporalExpression] = []
+                var j = k - 1
+                while j >= 0, found[j].start >= sentence.lowerBound { inSentence.append(found[j]); j -= 1 }
+                j = k + 1
+                while j < found.count, found[j].start < sentence.upperBound { inSentence.append(found[j]); j += 1 }
+                inSentence.removeAll { !($0.type == .date || $0.type == .time) }
                 // "Twenty-four years later, on June 12, 1987": the finer date of the
                 // same sentence says it better.
                 if inSentence.contains(where: { $0.value.hasPrefix(e.value + "-") || ($0.value.hasPrefix(e.value + "T") && e.value.count == 10) }) { continue }
                 // A date that is its own short sentence ("Launch, July 16, 1969.")
                 // reads with the sentence that follows.
                 if let at, at + 1 < sentences!.count, Clause.wordCount(bytes, sentence) < 6 {
-                    sentence = sentence.lowerBound..<sentences![at + 1].upperBound
+                    sentence = Clause.window(sentence.lowerBound..<sentences![at + 1].upperBound, around: span, in: bytes)
                 }
                 let text = Clause.around(span, in: sentence, of: bytes, others: inSentence.map { $0.start..<$0.end })
                 let context = Timeline.contextWords(bytes, around: span, within: sentence)
                 // The same event mentioned again is listed once: one entry per
-                // day, and for coarser dates when the words around them agree.
+                // day, and for coarser dates when the words around them agree
+                // (compared with the latest few mentions of the value, so that a
+                // text repeating one date endlessly stays linear).
                 let day = date.precision >= .day ? String(e.value.prefix(10)) : nil
-                if events.indices.contains(where: {
-                    events[$0].endValue == endValue && (day != nil ? events[$0].value.prefix(10) == day!
-                                                                 : events[$0].value == e.value && Timeline.sameEvent(contexts[$0], context))
-                }) { continue }
+                let key = (day ?? e.value) + "|" + (endValue ?? "")
+                if let earlier = eventsByKey[key], day != nil || earlier.suffix(32).contains(where: { Timeline.sameEvent(contexts[$0], context) }) {
+                    continue
+                }
+                eventsByKey[key, default: []].append(events.count)
                 var title: String?
                 if let section = block.section, !titledSections.contains(section),
                    Timeline.headingNames(headings[section].info.text, text) {

@@ -20,21 +20,27 @@ struct ProseText {
         }
     }
 
+    /// Walks the inline's subtree with cmark's iterator rather than recursion:
+    /// emphasis can nest tens of thousands deep.
     private mutating func append(_ node: MarkdownNode) {
-        switch node.kind {
-        case .text:
-            node.withLiteralBytes { bytes.append(contentsOf: $0); prose.append(contentsOf: $0) }
-        case .softBreak, .lineBreak:
-            bytes.append(0x20); prose.append(0x20)
-        case .code:
-            node.withLiteralBytes {
-                bytes.append(contentsOf: $0)
-                prose.append(contentsOf: repeatElement(0x20, count: $0.count))
+        node.walk { n, event in
+            guard event == .enter else { return .continue }
+            switch n.kind {
+            case .text:
+                n.withLiteralBytes { bytes.append(contentsOf: $0); prose.append(contentsOf: $0) }
+            case .softBreak, .lineBreak:
+                bytes.append(0x20); prose.append(0x20)
+            case .code:
+                n.withLiteralBytes {
+                    bytes.append(contentsOf: $0)
+                    prose.append(contentsOf: repeatElement(0x20, count: $0.count))
+                }
+            case .htmlInline, .image:
+                return .skipChildren
+            default:
+                break
             }
-        case .htmlInline, .image:
-            break
-        default:
-            for c in node.children { append(c) }
+            return .continue
         }
     }
 
@@ -55,6 +61,25 @@ enum Clause {
     ]
     /// Words that join two clauses that can each stand alone.
     static let coordinators: [String] = [", but ", ", and then ", ", so ", ", yet "]
+
+    /// At most this many bytes of a "sentence" are read on each side of a date:
+    /// text without full stops (a list pasted as one line) is not one sentence,
+    /// and reading all of it for every date would make long lines quadratic.
+    static let reach = 600
+
+    /// `sentence` cut to `reach` bytes around `span`, at spaces.
+    static func window(_ sentence: Range<Int>, around span: Range<Int>, in text: [UInt8]) -> Range<Int> {
+        var lo = sentence.lowerBound, hi = sentence.upperBound
+        if span.lowerBound - lo > reach {
+            lo = span.lowerBound - reach
+            while lo < span.lowerBound, !Sentences.isSpace(text[lo]) { lo += 1 }
+        }
+        if hi - span.upperBound > reach {
+            hi = span.upperBound + reach
+            while hi > span.upperBound, !Sentences.isSpace(text[hi - 1]) { hi -= 1 }
+        }
+        return lo..<hi
+    }
 
     static let subordinatorBytes = subordinators.map { Array($0.utf8) }
     static let andBytes = Array(", and ".utf8)

@@ -27,7 +27,10 @@ public struct TimexDate: Sendable, Hashable, Comparable, CustomStringConvertible
         self.value = value
         var s = Substring(value)
         var bc = false
-        if s.hasPrefix("BC") { bc = true; s = s.dropFirst(2) } else if s.hasPrefix("-") { bc = true; s = s.dropFirst() }
+        // "BC0044" counts years before Christ (44 BC); ISO 8601's "-0043" counts
+        // astronomically (year 0 is 1 BC), so it is the same year.
+        var astronomical = false
+        if s.hasPrefix("BC") { bc = true; s = s.dropFirst(2) } else if s.hasPrefix("-") { bc = true; astronomical = true; s = s.dropFirst() }
         let digits = s.prefix { $0.isASCII && $0.isNumber }
         guard !digits.isEmpty, digits.count <= 4, let lead = Int(digits) else { return nil }
         var rest = s.dropFirst(digits.count)
@@ -47,7 +50,7 @@ public struct TimexDate: Sendable, Hashable, Comparable, CustomStringConvertible
         case 4: break
         default: return nil
         }
-        year = bc ? 1 - lead : lead
+        year = bc ? (astronomical ? -lead : 1 - lead) : lead
         var month: Int?, day: Int?, hour: Int?, minute: Int?, part: String?
         var precision = Precision.year
         if rest.hasPrefix("-") {

@@ -17,12 +17,16 @@ public enum FileIO {
     }
 
     public static func readBytes(_ path: String) throws -> [UInt8] {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        // O_NONBLOCK: opening a named pipe must not wait for a writer.
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard fd >= 0 else { throw Failure(path: path, operation: "open", code: errno) }
         defer { close(fd) }
         var st = stat()
         guard fstat(fd, &st) == 0 else { throw Failure(path: path, operation: "stat", code: errno) }
         if (st.st_mode & S_IFMT) == S_IFDIR { throw Failure(path: path, operation: "read", code: EISDIR) }
+        if (st.st_mode & S_IFMT) != S_IFREG {
+            throw Failure(path: path, operation: "read (it is a pipe, socket or device, not a regular file)", code: EINVAL)
+        }
         var result = [UInt8]()
         var failure: Int32 = 0
         // Files are usually read in one call of their size; a file that grows while
