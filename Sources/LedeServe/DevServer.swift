@@ -25,6 +25,9 @@ public struct ServeOptions: Sendable {
     public var workers = ProcessInfo.processInfo.activeProcessorCount
     /// Seconds between keep-alive comments on open event streams.
     public var pingSeconds = 15
+    /// Seconds after which a connection that is not receiving a response and has
+    /// not sent a whole request is closed.
+    public var idleSeconds = 10
 
     public init(siteRoot: String) {
         self.siteRoot = URL(fileURLWithPath: siteRoot).standardizedFileURL.path
@@ -146,6 +149,10 @@ public final class DevServer: Service, @unchecked Sendable {
         logger.logLevel = .critical
         let app = Application(
             responder: ServeResponder(server: self),
+            // A connection that sends nothing, or dribbles a request without ever
+            // finishing it (slowloris), is closed after idleSeconds; a response in
+            // progress (the live-reload stream) is not idle.
+            server: .http1(configuration: .init(idleTimeout: .seconds(Int64(options.idleSeconds)))),
             configuration: .init(address: .hostname(options.host, port: options.port), serverName: nil),
             onServerRunning: { [self] channel in
                 self.listening(port: channel.localAddress?.port ?? options.port)
