@@ -30,6 +30,10 @@ struct Lede: ParsableCommand {
             try runnable.run()
         } catch let code as ExitCode {
             Foundation.exit(code.rawValue)
+        } catch where exitCode(for: error) == .success {
+            // `lede` alone, or a help request that reached run().
+            print(fullMessage(for: error))
+            Foundation.exit(0)
         } catch let error as ValidationError {
             printError("error: \(error.message)")
             Foundation.exit(2)

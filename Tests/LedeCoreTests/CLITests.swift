@@ -24,6 +24,15 @@ import Testing
         #expect(!site.exists("public"))
     }
 
+    @Test func helpAndVersionExitZero() throws {
+        for args in [["--help"], [], ["build", "--help"], ["--version"]] {
+            let r = try run(ledeExecutable, args)
+            #expect(r.status == 0, "lede \(args): \(r.stderr)")
+            #expect(!r.stderr.contains("error"), "lede \(args): \(r.stderr)")
+        }
+        #expect(try run(ledeExecutable, ["--help"]).stdout.contains("SUBCOMMANDS:"))
+    }
+
     @Test func badUsageExitsTwo() throws {
         #expect(try run(ledeExecutable, ["build", "--no-such-flag"]).status == 2)
         #expect(try run(ledeExecutable, ["extract"]).status == 2)
