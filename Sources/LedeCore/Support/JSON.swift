@@ -60,6 +60,18 @@ public indirect enum JSON: Sendable, Equatable, ExpressibleByStringLiteral, Expr
     }
 
     public static func quote(_ s: String, into out: inout String) {
+        // Most strings need no escaping at all: copy them whole.
+        var clean = true
+        for b in s.utf8 where b < 0x20 || b == 0x22 || b == 0x5C || b == 0xE2 {
+            clean = false  // 0xE2 starts U+2028 and U+2029 (and much else)
+            break
+        }
+        if clean {
+            out += "\""
+            out += s
+            out += "\""
+            return
+        }
         out += "\""
         for u in s.unicodeScalars {
             switch u {
