@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Settings that change how articles are annotated.
 public struct AnnotationSettings: Sendable {
     /// Genre when the article does not say; nil lets the tagger decide.
@@ -5,9 +9,36 @@ public struct AnnotationSettings: Sendable {
     /// Pick takeaways automatically when an article has none of its own.
     public var autoTakeaways: Bool
 
-    public init(genre: DocumentGenre? = nil, autoTakeaways: Bool = true) {
+    /// When set, CPU time spent in the temporal tagger is added to it (for
+    /// benchmarks, which report the tagger's share separately).
+    public var taggerClock: CPUTimeCounter?
+
+    public init(genre: DocumentGenre? = nil, autoTakeaways: Bool = true, taggerClock: CPUTimeCounter? = nil) {
         self.genre = genre
         self.autoTakeaways = autoTakeaways
+        self.taggerClock = taggerClock
+    }
+}
+
+/// CPU time summed over threads.
+public final class CPUTimeCounter: @unchecked Sendable {
+    private let lock = Lock()
+    private var nanoseconds: Int64 = 0
+
+    public init() {}
+
+    public var seconds: Double { lock.withLock { Double(nanoseconds) / 1e9 } }
+
+    /// The calling thread's CPU time, in nanoseconds.
+    public static func threadTime() -> Int64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
+        return Int64(ts.tv_sec) * 1_000_000_000 + Int64(ts.tv_nsec)
+    }
+
+    public func add(since start: Int64) {
+        let elapsed = Self.threadTime() - start
+        lock.withLock { nanoseconds += elapsed }
     }
 }
 
@@ -220,12 +251,50 @@ private struct Work {
                                          "lessons learned"]
 
     static func isTakeawayHeading(_ text: String) -> Bool {
-        let normalized = " " + Slug.make(text).replacingAll("-", with: " ") + " "
-        return takeawayHeadingPhrases.contains { normalized.contains(" " + $0) }
+        isTakeawayHeading(slug: Slug.make(text))
+    }
+
+    static let takeawayHeadingNeedles: [[UInt8]] = takeawayHeadingPhrases.map { Array((" " + $0).utf8) }
+
+    /// `isTakeawayHeading` given the heading's slug: whether " " + a phrase
+    /// occurs in " " + the slug's words + " " (a byte search: both are ASCII
+    /// or whole scalars).
+    static func isTakeawayHeading(slug: String) -> Bool {
+        var normalized: [UInt8] = [0x20]
+        normalized.reserveCapacity(slug.utf8.count + 2)
+        for b in slug.utf8 { normalized.append(b == 0x2D ? 0x20 : b) }
+        normalized.append(0x20)
+        return normalized.withUnsafeBufferPointer { hay in
+            takeawayHeadingNeedles.contains { needle in
+                guard needle.count <= hay.count else { return false }
+                var i = 0
+                while i + needle.count <= hay.count {
+                    if hay[i] == needle[0] {
+                        var k = 1
+                        while k < needle.count, hay[i + k] == needle[k] { k += 1 }
+                        if k == needle.count { return true }
+                    }
+                    i += 1
+                }
+                return false
+            }
+        }
+    }
+
+    /// For each heading: whether it heads a takeaways section, and its words
+    /// (the slug with spaces), computed once.
+    var headingKinds: [(isTakeaway: Bool, words: String)] = []
+
+    mutating func classifyHeadings() {
+        headingKinds = headings.map { h in
+            let slug = Slug.make(h.info.text)
+            return (Self.isTakeawayHeading(slug: slug), slug.replacingAll("-", with: " "))
+        }
     }
 
     mutating func transformTakeawaySections() {
-        for (heading, info) in headings where Self.isTakeawayHeading(info.text) {
+        classifyHeadings()
+        for (k, (heading, info)) in headings.enumerated() where headingKinds[k].isTakeaway {
             var blocks: [MarkdownNode] = []
             var node = heading.next
             while let n = node {
@@ -423,9 +492,10 @@ private struct Work {
                 section = headingIndex[node]
                 if let section {
                     let info = headings[section].info
-                    let words = Slug.make(info.text).replacingAll("-", with: " ")
                     if info.level <= 2 || !sectionTells {
-                        sectionTells = !Self.sourceSectionWords.contains(words) && !Self.isTakeawayHeading(info.text)
+                        let kind: (isTakeaway: Bool, words: String) = section < headingKinds.count ? headingKinds[section]
+                            : (Self.isTakeawayHeading(info.text), Slug.make(info.text).replacingAll("-", with: " "))
+                        sectionTells = !Self.sourceSectionWords.contains(kind.words) && !kind.isTakeaway
                     }
                 }
                 out.append(ProseBlock(node: node, prose: ProseText(block: node), section: section, isHeading: true, tellsEvents: sectionTells))
@@ -464,7 +534,9 @@ private struct Work {
             let bytes = block.prose.bytes
             if !block.isHeading { paragraphsInSection[block.section, default: 0] += 1 }
             guard !bytes.isEmpty else { continue }
+            let taggerStart = annotator.settings.taggerClock != nil ? CPUTimeCounter.threadTime() : 0
             let found = bytes.withUnsafeBufferPointer { tagger.tag($0) }
+            annotator.settings.taggerClock?.add(since: taggerStart)
             // Headings and summaries set the tagger's context; events come from telling prose.
             if block.isHeading || !block.tellsEvents { continue }
             var consumedAsEnd = Set<Int>()
@@ -496,7 +568,7 @@ private struct Work {
                                                     && (date.precision >= .day || Timeline.sameEvent(contexts[$0], context)) }) { continue }
                 var title: String?
                 if let section = block.section, !titledSections.contains(section),
-                   Timeline.headingNames(headings[section].info.text, text) {
+                   Timeline.headingNames(headingWords: headingWords(section), text) {
                     title = headings[section].info.text
                     titledSections.insert(section)
                 }
@@ -514,6 +586,16 @@ private struct Work {
             }
         }
         return events
+    }
+
+    /// `Timeline.headingWords` of each heading, computed when first needed.
+    var headingWordsCache: [Int: [String]] = [:]
+
+    mutating func headingWords(_ section: Int) -> [String] {
+        if let words = headingWordsCache[section] { return words }
+        let words = Timeline.headingWords(headings[section].info.text)
+        headingWordsCache[section] = words
+        return words
     }
 
     /// Gives ids to the paragraphs that timeline events link to.
