@@ -23,6 +23,13 @@ public struct ArticleSummary: Sendable {
         readingMinutes = a.readingMinutes; timeline = a.timeline; takeaways = a.takeaways
     }
 
+    public init(path: String, slug: String, title: String, summary: String, date: DateTime?, updated: DateTime?,
+                author: String?, tags: [String], readingMinutes: Int, timeline: [TimelineEvent], takeaways: [Takeaway]) {
+        self.path = path; self.slug = slug; self.title = title; self.summary = summary; self.date = date
+        self.updated = updated; self.author = author; self.tags = tags; self.readingMinutes = readingMinutes
+        self.timeline = timeline; self.takeaways = takeaways
+    }
+
     /// Newest first; undated last; then by title.
     public static func newestFirst(_ a: ArticleSummary, _ b: ArticleSummary) -> Bool {
         switch (a.date, b.date) {
@@ -215,20 +222,29 @@ public struct PageRenderer: Sendable {
     // MARK: Lists
 
     func cards(_ articles: [ArticleSummary], root: String) -> HTML {
-        HTML.joined(articles.map { a in
-            theme["parts/article-card.html"].render([
-                "root": .text(root), "url": .text(root + a.slug + "/"), "title": .text(a.title),
-                "summary": .text(a.summary), "published": .html(published(a.date)),
-                "reading_time": .text("\(a.readingMinutes) min read"),
-                "tags": .html(part("parts/card-tags.html", !a.tags.isEmpty, ["tags": .html(tagLinks(a.tags, root: root))])),
-            ])
-        }, separator: "\n")
+        HTML.joined(articles.map { card($0, root: root) }, separator: "\n")
+    }
+
+    /// One article's card in a list, for a page at `root` ("./" on the home page,
+    /// "../../" on tag pages).
+    func card(_ a: ArticleSummary, root: String) -> HTML {
+        theme["parts/article-card.html"].render([
+            "root": .text(root), "url": .text(root + a.slug + "/"), "title": .text(a.title),
+            "summary": .text(a.summary), "published": .html(published(a.date)),
+            "reading_time": .text("\(a.readingMinutes) min read"),
+            "tags": .html(part("parts/card-tags.html", !a.tags.isEmpty, ["tags": .html(tagLinks(a.tags, root: root))])),
+        ])
     }
 
     public func homePage(_ articles: [ArticleSummary]) -> HTML {
+        homePage(articles, cards: cards(articles, root: "./"))
+    }
+
+    /// The home page, with the articles' cards already rendered (root "./").
+    func homePage(_ articles: [ArticleSummary], cards: HTML) -> HTML {
         let content = theme["home.html"].render([
             "root": "./", "site_title": .text(config.title), "intro": .html(config.intro),
-            "articles": .html(cards(articles, root: "./")), "count": .text(String(articles.count)), "timeline_link": .html(.empty),
+            "articles": .html(cards), "count": .text(String(articles.count)), "timeline_link": .html(.empty),
         ])
         var head = "<meta property=\"og:type\" content=\"website\">\n"
         head += "<link rel=\"alternate\" type=\"application/atom+xml\" title=\"\(HTML.escape(config.title))\" href=\"feed.xml\">\n"
@@ -237,11 +253,16 @@ public struct PageRenderer: Sendable {
     }
 
     public func tagPage(_ tag: String, _ articles: [ArticleSummary]) -> HTML {
+        tagPage(tag, articles, cards: cards(articles, root: Self.root(for: Self.tagPath(tag))))
+    }
+
+    /// A tag's page, with the articles' cards already rendered (root "../../").
+    func tagPage(_ tag: String, _ articles: [ArticleSummary], cards: HTML) -> HTML {
         let path = Self.tagPath(tag)
         let root = Self.root(for: path)
         let content = theme["tag.html"].render([
             "root": .text(root), "tag": .text(tag), "count": .text(String(articles.count)),
-            "articles": .html(cards(articles, root: root)), "timeline_link": .html(.empty),
+            "articles": .html(cards), "timeline_link": .html(.empty),
         ])
         let description = "\(articles.count) explainer\(articles.count == 1 ? "" : "s") tagged “\(tag)”."
         return layout(PageInfo(path: path, title: "Tagged “\(tag)”", description: description, bodyClass: "page-tag"),
