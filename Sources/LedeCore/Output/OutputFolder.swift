@@ -69,7 +69,8 @@ public final class OutputFolder: @unchecked Sendable {
         guard let entries = try? FileIO.listDirectory(parent) else { return }
         func isOurs(_ entry: String, _ kind: String) -> Int32? {
             guard entry.hasPrefix(".\(name).\(kind)-") else { return nil }
-            let pidText = entry.split(separator: "-").last.map(String.init) ?? ""
+            var pidText = entry.split(separator: "-").last.map(String.init) ?? ""
+            if pidText.hasSuffix(".tmp") { pidText.removeLast(4) }
             guard let pid = Int32(pidText) else { return 0 }
             // Only what a process that is gone left behind.
             if pid != getpid(), kill(pid, 0) == 0 { return nil }

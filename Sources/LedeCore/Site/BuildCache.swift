@@ -199,8 +199,12 @@ final class BuildCache {
     struct Batch {
         var writer = ByteWriter()
         var count = 0
+        /// Off when nothing will be appended (no cache, or the whole log is
+        /// about to be rewritten): records are then not even encoded.
+        var enabled = true
 
         mutating func add(_ kind: Kind, _ body: (inout ByteWriter) -> Void) {
+            guard enabled else { return }
             let start = writer.bytes.count
             writer.u32(0)  // length, patched below
             writer.u8(kind.rawValue)
@@ -267,11 +271,14 @@ final class BuildCache {
         seen = FileIO.stamp(path)
     }
 
+    /// Whether the log has no records yet (the next save rewrites it whole).
+    var isEmpty: Bool { fileSize == 0 }
+
     /// Writes the whole state as a new log.
     func rewrite(_ state: CacheState) {
         var w = ByteWriter()
         Self.writeHeader(&w)
-        var batch = Batch(writer: w)
+        var batch = Batch(writer: w, count: 0, enabled: true)
         batch.siteKey(state.siteKey)
         for (path, record) in state.articles.sorted(by: { $0.key < $1.key }) { batch.article(path, record) }
         for (path, entry) in state.outputs.sorted(by: { $0.key < $1.key }) { batch.output(path, entry) }

@@ -195,7 +195,7 @@ public struct PageRenderer: Sendable {
         guard !events.isEmpty else { return .empty }
         let items = events.map { e in
             theme["parts/timeline-item.html"].render([
-                "datetime": .text(TimexDate(e.value)?.htmlDatetime ?? e.value), "value": .text(e.value),
+                "datetime": .text(Self.isPlainDate(e.value) ? e.value : TimexDate(e.value)?.htmlDatetime ?? e.value), "value": .text(e.value),
                 "end_datetime": .text(e.endValue.flatMap { TimexDate($0)?.htmlDatetime } ?? ""), "display": .text(e.display),
                 "title": .html(part("parts/timeline-title.html", e.title != nil, ["title": .text(e.title ?? "")])),
                 "text": .text(e.text), "anchor": .text("#" + e.anchor), "source": .text(e.source.rawValue),
@@ -204,6 +204,19 @@ public struct PageRenderer: Sendable {
         return theme["parts/timeline.html"].render([
             "items": .html(HTML.joined(items, separator: "\n")), "count": .text(String(events.count)), "json_url": .text(jsonURL),
         ])
+    }
+
+    /// `YYYY`, `YYYY-MM` or `YYYY-MM-DD`: values whose `htmlDatetime` is the
+    /// value itself when they are valid dates, as it is when they are not.
+    static func isPlainDate(_ value: String) -> Bool {
+        let u = value.utf8
+        guard u.count == 4 || u.count == 7 || u.count == 10 else { return false }
+        var k = 0
+        for b in u {
+            if k == 4 || k == 7 ? b != 0x2D : !(b >= 0x30 && b <= 0x39) { return false }
+            k += 1
+        }
+        return true
     }
 
     func takeawaysSummary(_ takeaways: [Takeaway]) -> HTML {

@@ -198,6 +198,8 @@ extension SiteSession {
                 state.outputVerified = false
             }
         }
+        // Records are appended to the log only when there is one to append to.
+        batch.enabled = !(state.cacheFile?.isEmpty ?? true)
         defer { state.cacheFile?.unlock() }
         if state.cache.siteKey != siteKey {
             state.cache.articles = [:]
@@ -341,7 +343,9 @@ extension SiteSession {
         diagnostics.sort { ($0.path, $0.line, $0.column, $0.message) < ($1.path, $1.line, $1.column, $1.message) }
         func fail(_ all: [Diagnostic]) -> Diagnostics {
             output.discard()
-            state.cacheFile?.append(batch) { state.cache }
+            if let cacheFile = state.cacheFile {
+                if cacheFile.isEmpty { cacheFile.rewrite(state.cache) } else { cacheFile.append(batch) { state.cache } }
+            }
             return Diagnostics(all)
         }
         if diagnostics.contains(where: { $0.severity == .error }) { throw fail(diagnostics) }
@@ -434,7 +438,9 @@ extension SiteSession {
             try? FileIO.removeFile(ownerPath)
         }
         clock.mark("commit")
-        state.cacheFile?.append(batch) { state.cache }
+        if let cacheFile = state.cacheFile {
+            if cacheFile.isEmpty { cacheFile.rewrite(state.cache) } else { cacheFile.append(batch) { state.cache } }
+        }
         clock.mark("cache write")
 
         report.articles = published.count
@@ -460,7 +466,7 @@ extension SiteSession {
     fileprivate func writeSitePages(_ published: [(path: String, info: ArticleRecord.Info)], renderer: PageRenderer,
                                     annotator: Annotator, contentDir: String, feed: FeedCandidates,
                                     copies: [String: CopyPlan], siteInputs: UInt64, workers: Int,
-                                    write: (String, UnsafeRawBufferPointer, UInt64) throws -> Void) throws {
+                                    write: @escaping @Sendable (String, UnsafeRawBufferPointer, UInt64) throws -> Void) throws {
         // Summaries (decoded from the cache where the article was not rebuilt).
         let decoded = Slots<ArticleSummary?>(Array(repeating: nil, count: published.count))
         parallelFor(published.count, workers: workers) { k in decoded.set(k, published[k].info.decodedSummary()) }
@@ -491,10 +497,23 @@ extension SiteSession {
         }
         for (k, entry) in entries.enumerated() { state.cards[entry.path] = cards[k]! }
 
-        // The pages.
-        var pages: [(path: String, html: HTML)] = []
+        // The pages, each written as soon as it is made (so that only one big
+        // list page at a time is in memory).
+        var paths: [String] = []
         var count = 0
-        pages.append(("index.html", site.homePage(articles, cards: HTML.joined((0..<entries.count).map { cards[$0]!.home }, separator: "\n"))))
+        @Sendable func emit(_ path: String, _ html: HTML) throws {
+            guard copies[path] == nil else { return }
+            var text = html.raw
+            try text.withUTF8 { bytes in
+                let raw = UnsafeRawBufferPointer(bytes)
+                try write(path, raw, Hash64.hash(raw))
+            }
+        }
+        func page(_ path: String, _ html: HTML) throws {
+            try emit(path, html)
+            paths.append(path)
+        }
+        try page("index.html", site.homePage(articles, cards: HTML.joined((0..<entries.count).map { cards[$0]!.home }, separator: "\n")))
         count += 1
         var byTag: [String: [Int]] = [:]
         var tagNames: [String: String] = [:]  // slug → first spelling seen
@@ -508,22 +527,28 @@ extension SiteSession {
             }
         }
         let tags = byTag.sorted { $0.key < $1.key }
-        let tagPages = Slots<HTML>(Array(repeating: .empty, count: tags.count))
+        let failure = Slots<(any Error)?>(Array(repeating: nil, count: tags.count))
         parallelFor(tags.count, workers: workers) { [site] t in
             let (tag, members) = tags[t]
             let list = members.map { articles[$0] }
-            tagPages.set(t, site.tagPage(tag, list, cards: HTML.joined(members.map { cards[$0]!.tag }, separator: "\n")))
+            do {
+                try emit(PageRenderer.tagPath(tag) + "index.html",
+                         site.tagPage(tag, list, cards: HTML.joined(members.map { cards[$0]!.tag }, separator: "\n")))
+            } catch {
+                failure.set(t, error)
+            }
         }
-        for (t, (tag, _)) in tags.enumerated() {
-            pages.append((PageRenderer.tagPath(tag) + "index.html", tagPages[t]))
+        if let error = failure.items.compactMap({ $0 }).first { throw error }
+        for (tag, _) in tags {
+            paths.append(PageRenderer.tagPath(tag) + "index.html")
             count += 1
         }
         let tagCounts = byTag.map { (tag: $0.key, count: $0.value.count) }.sorted { ($0.count, $1.tag) > ($1.count, $0.tag) }
         if !tagCounts.isEmpty {
-            pages.append(("tags/index.html", site.tagsPage(tagCounts)))
+            try page("tags/index.html", site.tagsPage(tagCounts))
             count += 1
         }
-        pages.append(("404.html", site.notFoundPage()))
+        try page("404.html", site.notFoundPage())
         count += 1
 
         // The feed carries the full text of the 20 newest articles.
@@ -544,20 +569,12 @@ extension SiteSession {
                 feedBodies[entry.path] = (hash, body)
             }
         }
-        pages.append(("feed.xml", site.feed(newest.map(\.summary), bodies: bodies)))
+        try page("feed.xml", site.feed(newest.map(\.summary), bodies: bodies))
         var urls: [(path: String, lastmod: DateTime?)] = [("", articles.compactMap { $0.updated ?? $0.date }.max())]
         urls += articles.map { ("\($0.slug)/", $0.updated ?? $0.date) }
         urls += byTag.keys.sorted().map { (PageRenderer.tagPath($0), nil) }
-        pages.append(("sitemap.xml", site.sitemap(urls)))
-
-        for (path, html) in pages where copies[path] == nil {
-            var text = html.raw
-            try text.withUTF8 { bytes in
-                let raw = UnsafeRawBufferPointer(bytes)
-                try write(path, raw, Hash64.hash(raw))
-            }
-        }
-        state.cache.site = SiteRecord(inputsHash: siteInputs, pages: count, feedBodies: feedBodies, pagePaths: pages.map(\.path))
+        try page("sitemap.xml", site.sitemap(urls))
+        state.cache.site = SiteRecord(inputsHash: siteInputs, pages: count, feedBodies: feedBodies, pagePaths: paths)
     }
 }
 
@@ -719,6 +736,10 @@ final class PhaseClock: @unchecked Sendable {
         guard enabled else { return }
         let now = DispatchTime.now().uptimeNanoseconds
         phases.append((name, Double(now - last) / 1e9))
+        if let statm = try? FileIO.readBytes("/proc/self/statm") {
+            let fields = String(decoding: statm, as: UTF8.self).split(separator: " ")
+            if fields.count > 1, let pages = Double(fields[1]) { phases.append(("  rss MB", pages * 4096 / 1e6)) }
+        }
         last = now
         if name == "articles", let tagger { phases.append(("tagger (CPU, all threads)", tagger.seconds)) }
     }
