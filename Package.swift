@@ -39,6 +39,13 @@ let package = Package(
             name: "lede",
             dependencies: ["LedeCore", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
+        // Benchmark harness (build with -c release): per-stage timings and edits
+        // in a running session, for Benchmarks/bench.py.
+        .executableTarget(
+            name: "lede-bench",
+            dependencies: ["LedeCore"],
+            path: "Benchmarks/LedeBench"
+        ),
         .testTarget(
             name: "LedeCoreTests",
             dependencies: ["LedeCore"]

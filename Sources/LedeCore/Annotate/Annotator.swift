@@ -334,7 +334,8 @@ private struct Work {
                           "for now", "looking back"]
 
     static func leadingPhrase(_ sentence: String, in phrases: [String]) -> String? {
-        let lower = sentence.lowercased()
+        // Phrases are ASCII: lowercasing the sentence's head is enough (see Clause.lowercasedHead).
+        let lower = Clause.lowercasedHead(sentence, bytes: 24)
         return phrases.filter { lower.hasPrefix($0 + ",") }.max { $0.count < $1.count }
     }
 

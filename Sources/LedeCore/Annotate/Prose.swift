@@ -142,13 +142,15 @@ enum Clause {
     /// Enough of `s.lowercased()` to test for an opener: when the first bytes
     /// are ASCII, only they are lowercased (openers are ASCII and end in a
     /// space, so the Character after one is ASCII too and cannot combine).
-    static func lowercasedHead(_ s: String) -> String {
+    /// `bytes` must exceed the longest prefix tested by at least two (the
+    /// prefix's final ASCII character and the one after it).
+    static func lowercasedHead(_ s: String, bytes: Int = openerBytes) -> String {
         var head: [UInt8] = []
-        head.reserveCapacity(openerBytes + 1)
+        head.reserveCapacity(bytes + 1)
         for b in s.utf8 {
             guard b < 0x80 else { return s.lowercased() }
             head.append(b >= 0x41 && b <= 0x5A ? b + 32 : b)
-            if head.count > openerBytes { break }
+            if head.count > bytes { break }
         }
         return String(decoding: head, as: UTF8.self)
     }

@@ -161,9 +161,66 @@ enum Timeline {
 
     static func headingNames(headingWords words: [String], _ text: String) -> Bool {
         guard words.count >= 2 else { return false }
+        if let possible = possibleHits(words, text), Double(possible) / Double(words.count) < 0.6 { return false }
         let eventWords = Set(contentWords(text).map { String($0.prefix(5)) })
         let hits = words.filter { eventWords.contains(String($0.prefix(5))) }.count
         return Double(hits) / Double(words.count) >= 0.6
+    }
+
+    /// An upper bound of the heading words `headingNames` can find in `text`,
+    /// without splitting the text into words: a word's five-letter prefix can
+    /// only match if it occurs in the lowercased text (apostrophes dropped, as
+    /// `contentWords` drops them). Nil when the text has scalars other than
+    /// ASCII and simple ones (whose lower case is never ASCII).
+    static func possibleHits(_ words: [String], _ text: String) -> Int? {
+        var lowered: [UInt8] = []
+        lowered.reserveCapacity(text.utf8.count)
+        var text = text
+        let ok = text.withUTF8 { p -> Bool in
+            var i = 0
+            while i < p.count {
+                let b = p[i]
+                if b < 0x80 {
+                    if b != 0x27 { lowered.append(b >= 0x41 && b <= 0x5A ? b + 32 : b) }
+                    i += 1
+                    continue
+                }
+                let length = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : 2
+                guard i + length <= p.count else { return false }
+                var v = UInt32(b) & (length == 2 ? 0x1F : length == 3 ? 0x0F : 0x07)
+                for k in 1..<length { v = (v << 6) | (UInt32(p[i + k]) & 0x3F) }
+                guard isSimpleScalar(v) else { return false }
+                if v != 0x2019 { lowered.append(0x20) }  // not ASCII: a prefix cannot run through it
+                i += length
+            }
+            return true
+        }
+        guard ok else { return nil }
+        var possible = 0
+        for word in words {
+            let prefix = Array(word.utf8.prefix(5))
+            guard prefix.allSatisfy({ $0 < 0x80 }), word.utf8.count >= 5 || word.utf8.allSatisfy({ $0 < 0x80 }) else {
+                possible += 1  // not an ASCII prefix: no shortcut
+                continue
+            }
+            if contains(lowered, prefix) { possible += 1 }
+        }
+        return possible
+    }
+
+    static func contains(_ hay: [UInt8], _ needle: [UInt8]) -> Bool {
+        guard !needle.isEmpty else { return true }
+        guard needle.count <= hay.count else { return false }
+        var i = 0
+        while i + needle.count <= hay.count {
+            if hay[i] == needle[0] {
+                var k = 1
+                while k < needle.count, hay[i + k] == needle[k] { k += 1 }
+                if k == needle.count { return true }
+            }
+            i += 1
+        }
+        return false
     }
 
     /// Adds the front matter's hand-made entries, sorts chronologically (document
