@@ -124,6 +124,8 @@ func snapshot(_ dir: String) -> [String: Data] {
 func edits(_ site: String, count: Int, output: String?) {
     let files = articlePaths(site)
     var options = BuildOptions(siteRoot: site, output: output)
+    let verbose = ProcessInfo.processInfo.environment["LEDE_BENCH_PHASES"] != nil
+    options.measurePhases = verbose
     let session = SiteSession(options: options)
     var t = now()
     do { _ = try session.build() } catch { fail("build: \(error)") }
@@ -150,6 +152,10 @@ func edits(_ site: String, count: Int, output: String?) {
             let report = try session.rebuild(changed: ["content/" + file])
             times.append(now() - t)
             written.append(report.changedOutputs?.count ?? -1)
+            if verbose {
+                print(String(format: "edit %d: %.1f ms: ", k, (now() - t) * 1000)
+                      + report.phases.filter { !$0.name.contains("rss") }.map { "\($0.name) \(String(format: "%.1f", $0.seconds * 1000))" }.joined(separator: ", "))
+            }
         } catch { fail("rebuild: \(error)") }
     }
     let sorted = times.sorted()

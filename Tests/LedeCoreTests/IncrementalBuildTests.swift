@@ -262,11 +262,12 @@ import Testing
         state.articles["a.md"] = ArticleRecord(
             stamp: stamp, readAt: 99, contentHash: 1234, diagnostics: [.warning("content/a.md", 4, 1, "w")],
             info: .init(slug: "a", isDraft: false, date: summary.date, timelineCount: 1, takeawayCount: 1, pageHash: 77,
-                        summary: summary, encodedSummary: nil))
+                        cardHash: summary.cardHash, summary: summary, encodedSummary: nil))
         state.articles["bad.md"] = ArticleRecord(stamp: stamp, readAt: 1, contentHash: 5, diagnostics: [.error("content/bad.md", 2, 3, "e")], info: nil)
         state.outputs["a/index.html"] = OutputEntry(hash: 77, stamp: stamp)
         state.sources["static/x"] = CopiedSource(stamp: stamp, readAt: 3, hash: 9)
-        state.site = SiteRecord(inputsHash: 11, pages: 4, feedBodies: ["a.md": (1234, "<p>b</p>")], pagePaths: ["index.html"])
+        state.site = SiteRecord(inputsHash: 11, pages: 4, feedBodies: ["a.md": (1234, "<p>b</p>")], pagePaths: ["index.html"],
+                                feedInputs: 12, feedPaths: ["a.md"], tagInputs: ["tags/x/index.html": 13])
         let cache = BuildCache(folder: folder, key: "test")
         cache.rewrite(state)
         var more = BuildCache.Batch()
@@ -285,6 +286,8 @@ import Testing
         #expect(loaded.sources["static/x"] == state.sources["static/x"])
         #expect(loaded.site.inputsHash == 11 && loaded.site.pages == 4 && loaded.site.pagePaths == ["index.html"])
         #expect(loaded.site.feedBodies["a.md"]?.body == "<p>b</p>")
+        #expect(loaded.site.feedInputs == 12 && loaded.site.feedPaths == ["a.md"] && loaded.site.tagInputs == ["tags/x/index.html": 13])
+        #expect(a.info?.cardHash == summary.cardHash && a.info?.pageHash == 77)
     }
 }
 

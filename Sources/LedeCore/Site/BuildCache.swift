@@ -18,8 +18,10 @@ import Glibc
 // means a full build, and every fact in it is checked before it is used (a
 // source by its stamp or content hash, an output file by its stamp).
 
-/// What a build remembers about one article.
-struct ArticleRecord: Sendable {
+/// What a build remembers about one article. A class, so that the ten
+/// thousand records of a site are passed around and looked up without
+/// copying; changed only by the thread that coordinates a build.
+final class ArticleRecord: @unchecked Sendable {
     /// The source file's stamp when it was read, and when that was (a file
     /// changed within the same clock tick as the read is read again).
     var stamp: FileIO.Stamp
@@ -30,6 +32,14 @@ struct ArticleRecord: Sendable {
     /// nil when the article has errors.
     var info: Info?
 
+    init(stamp: FileIO.Stamp, readAt: Int64, contentHash: UInt64, diagnostics: [Diagnostic], info: Info?) {
+        self.stamp = stamp
+        self.readAt = readAt
+        self.contentHash = contentHash
+        self.diagnostics = diagnostics
+        self.info = info
+    }
+
     struct Info: Sendable {
         var slug: String
         var isDraft: Bool
@@ -39,6 +49,9 @@ struct ArticleRecord: Sendable {
         /// Hash of the article page's bytes, or 0 when the page was not rendered
         /// (a draft left out, say).
         var pageHash: UInt64
+        /// Hash of what list pages show of the article (its card, its sitemap
+        /// entry, its feed entry but for the body).
+        var cardHash: UInt64
         /// The summary, decoded when the site pages need it.
         var summary: ArticleSummary?
         var encodedSummary: [UInt8]?
@@ -71,6 +84,11 @@ struct SiteRecord: Sendable {
     var feedBodies: [String: (contentHash: UInt64, body: String)] = [:]
     /// The site pages' output paths.
     var pagePaths: [String] = []
+    /// What the feed was last made from (its articles, newest first), and a
+    /// hash of each tag page's inputs, by output path.
+    var feedInputs: UInt64 = 0
+    var feedPaths: [String] = []
+    var tagInputs: [String: UInt64] = [:]
 }
 
 /// Everything the cache holds.
@@ -86,7 +104,7 @@ struct CacheState: Sendable {
 
 /// The log file of one output folder's build cache.
 final class BuildCache {
-    static let formatVersion: UInt32 = 1
+    static let formatVersion: UInt32 = 2
     static let magic: [UInt8] = Array("LEDECACHE\n".utf8)
 
     let path: String
@@ -187,6 +205,12 @@ final class BuildCache {
                 site.feedBodies[path] = (try r.u64(), try r.string())
             }
             for _ in 0..<(try r.count()) { site.pagePaths.append(try r.string()) }
+            site.feedInputs = try r.u64()
+            for _ in 0..<(try r.count()) { site.feedPaths.append(try r.string()) }
+            for _ in 0..<(try r.count()) {
+                let path = try r.string()
+                site.tagInputs[path] = try r.u64()
+            }
             state.site = site
         case .owner:
             state.owner = try r.u64()
@@ -235,6 +259,11 @@ final class BuildCache {
                 }
                 w.int(site.pagePaths.count)
                 for path in site.pagePaths { w.string(path) }
+                w.u64(site.feedInputs)
+                w.int(site.feedPaths.count)
+                for path in site.feedPaths { w.string(path) }
+                w.int(site.tagInputs.count)
+                for (path, hash) in site.tagInputs.sorted(by: { $0.key < $1.key }) { w.string(path); w.u64(hash) }
             }
         }
     }
@@ -433,7 +462,7 @@ extension ByteWriter {
         guard let info = r.info else { bool(false); return }
         bool(true)
         string(info.slug); bool(info.isDraft); dateTime(info.date)
-        int(info.timelineCount); int(info.takeawayCount); u64(info.pageHash)
+        int(info.timelineCount); int(info.takeawayCount); u64(info.pageHash); u64(info.cardHash)
         var inner = ByteWriter()
         if let encoded = info.encodedSummary { inner.bytes = encoded } else if let s = info.summary { inner.summary(s) }
         uvarint(UInt64(inner.bytes.count))
@@ -492,15 +521,28 @@ extension ByteReader {
         let stamp = try stamp(), readAt = try i64(), hash = try u64()
         var diagnostics: [Diagnostic] = []
         for _ in 0..<(try count()) { diagnostics.append(try diagnostic()) }
-        var record = ArticleRecord(stamp: stamp, readAt: readAt, contentHash: hash, diagnostics: diagnostics, info: nil)
+        let record = ArticleRecord(stamp: stamp, readAt: readAt, contentHash: hash, diagnostics: diagnostics, info: nil)
         if try bool() {
             let slug = try string(), isDraft = try bool(), date = try dateTime()
-            let timelineCount = try int(), takeawayCount = try int(), pageHash = try u64()
+            let timelineCount = try int(), takeawayCount = try int(), pageHash = try u64(), cardHash = try u64()
             record.info = ArticleRecord.Info(slug: slug, isDraft: isDraft, date: date, timelineCount: timelineCount,
-                                             takeawayCount: takeawayCount, pageHash: pageHash, summary: nil,
+                                             takeawayCount: takeawayCount, pageHash: pageHash, cardHash: cardHash, summary: nil,
                                              encodedSummary: try bytes())
         }
         return record
+    }
+}
+
+extension ArticleSummary {
+    /// Hash of what list pages, the sitemap and the feed show of the article
+    /// (all of it but the timeline, the takeaways and the body).
+    var cardHash: UInt64 {
+        var w = ByteWriter()
+        w.string(slug); w.string(title); w.string(summary); w.dateTime(date); w.dateTime(updated); w.optionalString(author)
+        w.int(tags.count)
+        for t in tags { w.string(t) }
+        w.int(readingMinutes)
+        return Hash64.hash(w.bytes)
     }
 }
 

@@ -327,13 +327,20 @@ public struct PageRenderer: Sendable {
     }
 
     public func sitemap(_ entries: [(path: String, lastmod: DateTime?)]) -> HTML {
-        let urls = entries.map { e in
-            theme["parts/sitemap-url.xml"].render([
-                "loc": .text(config.absoluteURL(e.path)),
-                "lastmod": .html(part("parts/sitemap-lastmod.xml", e.lastmod != nil, ["date": .text(e.lastmod?.isoDate ?? "")])),
-            ])
-        }
-        return theme["sitemap.xml"].render(["urls": .html(HTML.joined(urls, separator: "\n"))])
+        sitemap(urls: HTML.joined(entries.map { sitemapURL($0.path, lastmod: $0.lastmod) }, separator: "\n"))
+    }
+
+    /// One `<url>` of the sitemap.
+    func sitemapURL(_ path: String, lastmod: DateTime?) -> HTML {
+        theme["parts/sitemap-url.xml"].render([
+            "loc": .text(config.absoluteURL(path)),
+            "lastmod": .html(part("parts/sitemap-lastmod.xml", lastmod != nil, ["date": .text(lastmod?.isoDate ?? "")])),
+        ])
+    }
+
+    /// The sitemap around its `<url>` entries, joined.
+    func sitemap(urls: HTML) -> HTML {
+        theme["sitemap.xml"].render(["urls": .html(urls)])
     }
 }
 

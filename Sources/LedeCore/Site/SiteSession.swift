@@ -105,7 +105,35 @@ struct SessionState {
     /// The output manifest has been checked against the disk by this session.
     var outputVerified = false
     /// Rendered cards of articles for list pages, by source path.
-    var cards: [String: (contentHash: UInt64, home: HTML, tag: HTML)] = [:]
+    var cards: [String: ArticleCards] = [:]
+    /// What the last successful build found across articles; lets a rebuild
+    /// told what changed look at those files only.
+    var index: SiteIndex?
+}
+
+/// The published articles and what else a build finds across articles, kept
+/// by a session so that a rebuild of a few changed files need not go over all.
+struct SiteIndex {
+    var siteKey: UInt64
+    var copyPaths: Set<String>
+    /// In file order (sorted by path).
+    var published: [(path: String, record: ArticleRecord)] = []
+    var slugOwner: [String: String] = [:]
+    var drafts = 0
+    var future = 0
+    /// Articles left out because they are dated in the future, with their date.
+    var futureDates: [String: DateTime] = [:]
+    /// Diagnostics of articles that have any, by path.
+    var diagnostics: [String: [Diagnostic]] = [:]
+
+    func publishedIndex(_ path: String) -> (index: Int, found: Bool) {
+        var lo = 0, hi = published.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if published[mid].path < path { lo = mid + 1 } else { hi = mid }
+        }
+        return (lo, lo < published.count && published[lo].path == path)
+    }
 }
 
 /// The build pass.
@@ -166,13 +194,12 @@ extension SiteSession {
             }
             config.baseURL = url
         }
-        let files: [(path: String, stamp: FileIO.Stamp)]
-        if let changes, !changes.rescan, let known = state.files {
-            files = Self.update(known, with: changes.content, in: contentDir)
+        if let changes, !changes.rescan, state.files != nil {
+            Self.update(&state.files!, with: changes.content, in: contentDir)
         } else {
-            do { files = try ContentScanner.scan(contentDir) } catch { throw Diagnostics([error]) }
+            do { state.files = try ContentScanner.scan(contentDir) } catch { throw Diagnostics([error]) }
         }
-        state.files = files
+        let files = state.files!
         if files.isEmpty {
             throw Diagnostics([.error("content", 1, 1, "content/ has no articles; add a Markdown file such as content/my-first-explainer.md with a title in its front matter")])
         }
@@ -198,9 +225,9 @@ extension SiteSession {
                 state.outputVerified = false
             }
         }
+        defer { state.cacheFile?.unlock() }
         // Records are appended to the log only when there is one to append to.
         batch.enabled = !(state.cacheFile?.isEmpty ?? true)
-        defer { state.cacheFile?.unlock() }
         if state.cache.siteKey != siteKey {
             state.cache.articles = [:]
             state.cache.site = SiteRecord()
@@ -215,15 +242,19 @@ extension SiteSession {
             Self.verify(&state.cache.outputs, in: outputPath, workers: workers)
             state.outputVerified = true
         }
-        let mode: OutputFolder.Mode = state.cache.outputs.isEmpty ? .replace : .update
+        // The manifest moves into a box for the build (which reads it from many
+        // threads) and back after it, so that updating it never copies it.
+        let outputs = Manifest()
+        swap(&outputs.entries, &state.cache.outputs)
+        defer { swap(&outputs.entries, &state.cache.outputs) }
+        let mode: OutputFolder.Mode = outputs.entries.isEmpty ? .replace : .update
         let output: OutputFolder
         do { output = try OutputFolder(target: outputPath, mode: mode) } catch {
             throw Diagnostics([.error(options.outputPath, 1, 1, "cannot prepare the output folder: \(error.localizedDescription)")])
         }
         let written = WrittenFiles()
-        let outputs = state.cache.outputs
         @Sendable func writeIfChanged(_ path: String, _ bytes: UnsafeRawBufferPointer, hash: UInt64) throws {
-            if let old = outputs[path], old.hash == hash { return }
+            if let old = outputs.entries[path], old.hash == hash { return }
             let stamp = try output.write(path, bytes)
             written.add(path, OutputEntry(hash: hash, stamp: stamp))
         }
@@ -241,20 +272,41 @@ extension SiteSession {
             return copies[info.pagePath] == nil
         }
         @Sendable func pageIsCurrent(_ info: ArticleRecord.Info) -> Bool {
-            !publishes(info) || (info.pageHash != 0 && outputs[info.pagePath]?.hash == info.pageHash)
+            !publishes(info) || (info.pageHash != 0 && outputs.entries[info.pagePath]?.hash == info.pageHash)
         }
+        // A rebuild told what changed, after a successful build with the same
+        // templates, settings and copies, looks at the changed files only.
+        var index: SiteIndex? = nil
+        if let changes, !changes.rescan, !changes.theme, !changes.config, let known = state.index, known.siteKey == siteKey,
+           known.copyPaths == Set(copies.keys), known.futureDates.values.allSatisfy({ $0 > today }) {
+            index = known
+        }
+        state.index = nil  // until this build has succeeded
         var pending: [Int] = []
-        for (k, file) in files.enumerated() {
-            if let record = state.cache.articles[file.path], record.stamp == file.stamp,
-               file.stamp.mtime + Self.racyWindow < record.readAt, record.info.map(pageIsCurrent) ?? true {
-                continue
+        var previous: [ArticleRecord?] = []
+        var changedPaths: [String] = []
+        if let changes, index != nil {
+            changedPaths = Array(Set(changes.content)).sorted()
+            for path in changedPaths {
+                let (k, found) = Self.position(of: path, in: files)
+                guard found else { continue }
+                pending.append(k)
+                previous.append(state.cache.articles[path])
             }
-            pending.append(k)
+        } else {
+            for (k, file) in files.enumerated() {
+                let record = state.cache.articles[file.path]
+                if let record, record.stamp == file.stamp, file.stamp.mtime + Self.racyWindow < record.readAt,
+                   record.info.map(pageIsCurrent) ?? true {
+                    continue
+                }
+                pending.append(k)
+                previous.append(record)
+            }
         }
-        let work = pending
+        let work = pending, before = previous
         let results = Slots<ArticleResult>(Array(repeating: .kept, count: files.count))
         let feed = FeedCandidates(limit: 20)
-        let records = state.cache.articles
         let writeProblems = DiagnosticLog()
         parallelFor(work.count, workers: workers) { w in
             let k = work[w]
@@ -267,17 +319,17 @@ extension SiteSession {
                 return
             }
             let hash = Hash64.hash(source.bytes, seed: UInt64(source.bomLength))
-            if let old = records[file.path], old.contentHash == hash, old.info.map(pageIsCurrent) ?? true {
+            if let old = before[w], old.contentHash == hash, old.info.map(pageIsCurrent) ?? true {
                 results.set(k, .same(stamp: file.stamp, readAt: readAt))
                 return
             }
             let (article, diagnostics) = annotator.annotate(source, defaultSlug: ContentScanner.defaultSlug(file.path))
-            var record = ArticleRecord(stamp: file.stamp, readAt: readAt, contentHash: hash, diagnostics: diagnostics, info: nil)
+            let record = ArticleRecord(stamp: file.stamp, readAt: readAt, contentHash: hash, diagnostics: diagnostics, info: nil)
             if let article {
                 let summary = ArticleSummary(article)
                 var info = ArticleRecord.Info(slug: article.slug, isDraft: article.isDraft, date: article.date,
                                               timelineCount: article.timeline.count, takeawayCount: article.takeaways.count,
-                                              pageHash: 0, summary: summary, encodedSummary: nil)
+                                              pageHash: 0, cardHash: summary.cardHash, summary: summary, encodedSummary: nil)
                 if publishes(info) {
                     var page = renderer.articlePage(article).raw
                     page.withUTF8 { bytes in
@@ -297,49 +349,135 @@ extension SiteSession {
 
         // 3. Across articles: what is published, unique slugs.
         var diagnostics = state.configProblems + writeProblems.all
-        var published: [(path: String, info: ArticleRecord.Info)] = []
         var report = BuildReport()
-        var bySlug: [String: String] = [:]
-        var present = Set<String>()
-        for (k, file) in files.enumerated() {
-            present.insert(file.path)
-            switch results[k] {
-            case .kept: break
-            case .same(let stamp, let readAt):
-                state.cache.articles[file.path]!.stamp = stamp
-                state.cache.articles[file.path]!.readAt = readAt
-                batch.article(file.path, state.cache.articles[file.path]!)
-            case .fresh(let record):
-                state.cache.articles[file.path] = record
-                batch.article(file.path, record)
-                report.articlesRebuilt += 1
-            case .unreadable(let problem):
-                state.cache.articles[file.path] = nil
-                batch.articleRemoved(file.path)
-                diagnostics.append(problem)
-                continue
+        var oldPagePaths: [String] = []  // pages of changed articles that may be gone now
+        var fastPath = false
+        if var known = index {
+            // Only the changed files, applied to what the last build found.
+            var resolved = true
+            for path in changedPaths {
+                let old = state.cache.articles[path]
+                if let info = old?.info, known.publishedIndex(path).found { oldPagePaths.append(info.pagePath) }
+                let (k, found) = Self.position(of: path, in: files)
+                var record: ArticleRecord?
+                if found {
+                    switch results[k] {
+                    case .kept: record = old
+                    case .same(let stamp, let readAt):
+                        record = old
+                        old?.stamp = stamp
+                        old?.readAt = readAt
+                        if let old { batch.article(path, old) }
+                    case .fresh(let fresh):
+                        record = fresh
+                        state.cache.articles[path] = fresh
+                        batch.article(path, fresh)
+                        report.articlesRebuilt += 1
+                    case .unreadable(let problem):
+                        if state.cache.articles.removeValue(forKey: path) != nil { batch.articleRemoved(path) }
+                        known.diagnostics[path] = nil
+                        diagnostics.append(problem)
+                    }
+                } else if state.cache.articles.removeValue(forKey: path) != nil {
+                    state.cards[path] = nil
+                    batch.articleRemoved(path)
+                }
+                // Out with the old state of the article...
+                let (at, listed) = known.publishedIndex(path)
+                if listed {
+                    if let slug = known.published[at].record.info?.slug, known.slugOwner[slug] == path { known.slugOwner[slug] = nil }
+                    known.published.remove(at: at)
+                } else if let date = known.futureDates.removeValue(forKey: path) {
+                    _ = date
+                    known.future -= 1
+                } else if let info = old?.info, info.isDraft && !drafts {
+                    known.drafts -= 1
+                }
+                if found, case .unreadable = results[k] { continue }
+                known.diagnostics[path] = nil
+                // ... and in with the new.
+                guard let record else { continue }
+                if !record.diagnostics.isEmpty { known.diagnostics[path] = record.diagnostics }
+                guard let info = record.info else { continue }
+                if info.isDraft && !drafts { known.drafts += 1; continue }
+                if let date = info.date, date > today, !future { known.future += 1; known.futureDates[path] = date; continue }
+                if known.slugOwner[info.slug] != nil || Self.reservedSlugs.contains(info.slug) {
+                    resolved = false  // the full pass words these errors
+                    break
+                }
+                known.slugOwner[info.slug] = path
+                known.published.insert((path, record), at: known.publishedIndex(path).index)
             }
-            let record = state.cache.articles[file.path]!
-            diagnostics += record.diagnostics
-            guard let info = record.info else { continue }
-            if info.isDraft && !drafts { report.drafts += 1; continue }
-            if let date = info.date, date > today, !future { report.futureArticles += 1; continue }
-            let displayPath = "content/" + file.path
-            if let other = bySlug[info.slug] {
-                diagnostics.append(.error(displayPath, 1, 1, "the URL /\(info.slug)/ is also used by \(other); give one of them a different `slug:` in its front matter or rename the file"))
+            if resolved {
+                for (_, list) in known.diagnostics { diagnostics += list }
+                report.drafts = known.drafts
+                report.futureArticles = known.future
+                index = known
+                fastPath = true
             } else {
-                bySlug[info.slug] = displayPath
-                published.append((file.path, info))
-            }
-            if Self.reservedSlugs.contains(info.slug) {
-                diagnostics.append(.error(displayPath, 1, 1, "the slug \"\(info.slug)\" is reserved for a site page; choose another `slug:`"))
+                index = nil
             }
         }
-        for path in state.cache.articles.keys where !present.contains(path) {
-            state.cache.articles[path] = nil
-            state.cards[path] = nil
-            batch.articleRemoved(path)
+        if index == nil {
+            index = SiteIndex(siteKey: siteKey, copyPaths: Set(copies.keys))
+            diagnostics = state.configProblems + writeProblems.all
+            var unreadable = 0
+            for (k, file) in files.enumerated() {
+                let record: ArticleRecord
+                switch results[k] {
+                case .kept:
+                    record = state.cache.articles[file.path]!
+                case .same(let stamp, let readAt):
+                    record = state.cache.articles[file.path]!
+                    if record.stamp != stamp || record.readAt != readAt {
+                        record.stamp = stamp
+                        record.readAt = readAt
+                        batch.article(file.path, record)
+                    }
+                case .fresh(let fresh):
+                    record = fresh
+                    if state.cache.articles[file.path] !== fresh {
+                        state.cache.articles[file.path] = fresh
+                        batch.article(file.path, fresh)
+                        report.articlesRebuilt += 1
+                    }
+                case .unreadable(let problem):
+                    if state.cache.articles.removeValue(forKey: file.path) != nil { batch.articleRemoved(file.path) }
+                    diagnostics.append(problem)
+                    unreadable += 1
+                    continue
+                }
+                if !record.diagnostics.isEmpty {
+                    diagnostics += record.diagnostics
+                    index!.diagnostics[file.path] = record.diagnostics
+                }
+                guard let info = record.info else { continue }
+                if info.isDraft && !drafts { index!.drafts += 1; continue }
+                if let date = info.date, date > today, !future { index!.future += 1; index!.futureDates[file.path] = date; continue }
+                let displayPath = "content/" + file.path
+                if let other = index!.slugOwner[info.slug] {
+                    diagnostics.append(.error(displayPath, 1, 1, "the URL /\(info.slug)/ is also used by content/\(other); give one of them a different `slug:` in its front matter or rename the file"))
+                } else {
+                    index!.slugOwner[info.slug] = file.path
+                    index!.published.append((file.path, record))
+                }
+                if Self.reservedSlugs.contains(info.slug) {
+                    diagnostics.append(.error(displayPath, 1, 1, "the slug \"\(info.slug)\" is reserved for a site page; choose another `slug:`"))
+                }
+            }
+            report.drafts = index!.drafts
+            report.futureArticles = index!.future
+            if state.cache.articles.count > files.count - unreadable {
+                // Articles whose file is gone.
+                let present = Set(files.map(\.path))
+                for path in Array(state.cache.articles.keys) where !present.contains(path) {
+                    state.cache.articles[path] = nil
+                    state.cards[path] = nil
+                    batch.articleRemoved(path)
+                }
+            }
         }
+        let published = index!.published
         diagnostics.sort { ($0.path, $0.line, $0.column, $0.message) < ($1.path, $1.line, $1.column, $1.message) }
         func fail(_ all: [Diagnostic]) -> Diagnostics {
             output.discard()
@@ -352,23 +490,14 @@ extension SiteSession {
         if published.isEmpty {
             throw fail(diagnostics + [.error("content", 1, 1, "every article is a draft or dated in the future, so the site would be empty; pass --drafts or --future to include them")])
         }
+        clock.mark("checks")
 
-        // Site pages, when something they show changed.
-        var inputs = ByteWriter()
-        inputs.u64(siteKey)
-        for (path, info) in published {
-            inputs.string(path); inputs.u64(state.cache.articles[path]!.contentHash); inputs.string(info.slug)
-        }
-        for path in copies.keys.sorted() { inputs.string(path) }
-        let siteInputs = Hash64.hash(inputs.bytes)
-        let siteCurrent = siteInputs == state.cache.site.inputsHash
-            && state.cache.site.pagePaths.allSatisfy { copies[$0] != nil || (outputs[$0].map { $0.hash != 0 } ?? false) }
+        let oldSitePaths = state.cache.site.pagePaths
         do {
-            if !siteCurrent {
-                try writeSitePages(published, renderer: renderer, annotator: annotator, contentDir: contentDir,
-                                   feed: feed, copies: copies, siteInputs: siteInputs, workers: workers, write: writeIfChanged)
-                batch.site(state.cache.site)
-            }
+            // Site pages, as far as what they show changed.
+            try writeSitePages(published, siteKey: siteKey, renderer: renderer, annotator: annotator, contentDir: contentDir,
+                               feed: feed, copies: copies, outputs: outputs, workers: workers, write: writeIfChanged)
+            batch.site(state.cache.site)
             clock.mark("site pages")
 
             // 4. Copies.
@@ -379,7 +508,7 @@ extension SiteSession {
                 case .file(let full, let key):
                     guard let stamp = FileIO.stamp(full) else { throw FileIO.Failure(path: full, operation: "read", code: ENOENT) }
                     if let known = state.cache.sources[key], known.stamp == stamp, stamp.mtime + Self.racyWindow < known.readAt,
-                       outputs[path]?.hash == known.hash {
+                       outputs.entries[path]?.hash == known.hash {
                         continue
                     }
                     let readAt = FileIO.now()
@@ -393,19 +522,29 @@ extension SiteSession {
                     try bytes.withUnsafeBytes { try writeIfChanged(path, $0, hash: hash) }
                 }
             }
-            for key in state.cache.sources.keys where !copies.values.contains(where: { $0.key == key }) {
+            let sourceKeys = Set(copies.values.compactMap(\.key))
+            for key in Array(state.cache.sources.keys) where !sourceKeys.contains(key) {
                 state.cache.sources[key] = nil
                 batch.sourceRemoved(key)
             }
             clock.mark("copies")
 
             // Files of the previous build that this one does not make.
-            if mode == .update {
-                var wanted = Set<String>(minimumCapacity: published.count + state.cache.site.pagePaths.count + copies.count)
-                for (_, info) in published where copies[info.pagePath] == nil { wanted.insert(info.pagePath) }
-                for path in state.cache.site.pagePaths { wanted.insert(path) }
+            let sitePaths = Set(state.cache.site.pagePaths)
+            if mode == .update, fastPath {
+                // Only pages of the changed articles and site pages can have gone.
+                func wanted(_ path: String) -> Bool {
+                    if copies[path] != nil || sitePaths.contains(path) { return true }
+                    guard path.hasSuffix("/index.html") else { return false }
+                    return index!.slugOwner[String(path.dropLast("/index.html".count))] != nil
+                }
+                for path in Set(oldPagePaths + oldSitePaths) where outputs.entries[path] != nil && !wanted(path) { output.remove(path) }
+            } else if mode == .update {
+                var wanted = Set<String>(minimumCapacity: published.count + sitePaths.count + copies.count)
+                for (_, record) in published where copies[record.info!.pagePath] == nil { wanted.insert(record.info!.pagePath) }
+                wanted.formUnion(sitePaths)
                 for path in copies.keys { wanted.insert(path) }
-                for path in outputs.keys where !wanted.contains(path) { output.remove(path) }
+                for path in outputs.entries.keys where !wanted.contains(path) { output.remove(path) }
             }
 
             // 5. Commit.
@@ -416,16 +555,16 @@ extension SiteSession {
             throw fail(diagnostics + [.error(options.outputPath, 1, 1, "cannot write the site: \(error.localizedDescription); the previous site is unchanged")])
         }
         if mode == .replace {
-            state.cache.outputs = [:]
+            outputs.entries = [:]
             batch.outputsCleared()
         }
         for (path, entry) in written.all {
-            state.cache.outputs[path] = entry
+            outputs.entries[path] = entry
             batch.output(path, entry)
         }
         if mode == .update {
             for path in output.removedPaths {
-                state.cache.outputs[path] = nil
+                outputs.entries[path] = nil
                 batch.outputRemoved(path)
             }
         }
@@ -437,17 +576,20 @@ extension SiteSession {
         } else {
             try? FileIO.removeFile(ownerPath)
         }
+        state.index = index
         clock.mark("commit")
         if let cacheFile = state.cacheFile {
+            swap(&outputs.entries, &state.cache.outputs)  // the state is written whole when the log is new
             if cacheFile.isEmpty { cacheFile.rewrite(state.cache) } else { cacheFile.append(batch) { state.cache } }
+            swap(&outputs.entries, &state.cache.outputs)
         }
         clock.mark("cache write")
 
         report.articles = published.count
         report.pages = published.count + state.cache.site.pages
-        for (_, info) in published {
-            report.timelineEvents += info.timelineCount
-            report.takeaways += info.takeawayCount
+        for (_, record) in published {
+            report.timelineEvents += record.info!.timelineCount
+            report.takeaways += record.info!.takeawayCount
         }
         report.warnings = diagnostics
         report.changedOutputs = mode == .update ? output.changedPaths : nil
@@ -460,47 +602,41 @@ extension SiteSession {
 
 // MARK: - Site pages
 
+/// The output manifest while a build reads it.
+final class Manifest: @unchecked Sendable {
+    var entries: [String: OutputEntry] = [:]
+
+    /// Whether the output folder holds the file as a build wrote it.
+    func isCurrent(_ path: String) -> Bool { entries[path].map { $0.hash != 0 } ?? false }
+}
+
+/// Rendered pieces of one article for list pages, kept by a session.
+struct ArticleCards {
+    var cardHash: UInt64
+    var home: HTML
+    var tag: HTML
+    var sitemap: HTML
+}
+
 extension SiteSession {
     /// Home, tag pages, tag index, feed, sitemap and 404, from the summaries of
-    /// the published articles (in file order).
-    fileprivate func writeSitePages(_ published: [(path: String, info: ArticleRecord.Info)], renderer: PageRenderer,
-                                    annotator: Annotator, contentDir: String, feed: FeedCandidates,
-                                    copies: [String: CopyPlan], siteInputs: UInt64, workers: Int,
+    /// the published articles (in file order). Nothing is rendered that cannot
+    /// have changed: when no article's card changed, only the feed is looked
+    /// at; otherwise each tag page is rendered only if its articles or their
+    /// cards changed.
+    fileprivate func writeSitePages(_ published: [(path: String, record: ArticleRecord)], siteKey: UInt64,
+                                    renderer: PageRenderer, annotator: Annotator, contentDir: String,
+                                    feed: FeedCandidates, copies: [String: CopyPlan], outputs: Manifest, workers: Int,
                                     write: @escaping @Sendable (String, UnsafeRawBufferPointer, UInt64) throws -> Void) throws {
-        // Summaries (decoded from the cache where the article was not rebuilt).
-        let decoded = Slots<ArticleSummary?>(Array(repeating: nil, count: published.count))
-        parallelFor(published.count, workers: workers) { k in decoded.set(k, published[k].info.decodedSummary()) }
-        var entries: [(path: String, summary: ArticleSummary)] = []
-        entries.reserveCapacity(published.count)
-        for (k, (path, _)) in published.enumerated() {
-            guard let summary = decoded[k] else { throw SiteError.cacheDamaged(path) }
-            entries.append((path, summary))
-            if state.cache.articles[path]!.info!.summary == nil {
-                state.cache.articles[path]!.info!.summary = summary
-                state.cache.articles[path]!.info!.encodedSummary = nil
-            }
-        }
-        entries.sort { ArticleSummary.newestFirst($0.summary, $1.summary) }
-        let sorted = entries
-        let articles = entries.map(\.summary)
-        var site = renderer
-        site.year = articles.compactMap { $0.date?.year }.max() ?? BuildClock.today.year
+        var old = state.cache.site
+        var lists = ByteWriter()
+        lists.u64(siteKey)
+        for (path, record) in published { lists.string(path); lists.u64(record.info!.cardHash) }
+        for path in copies.keys.sorted() { lists.string(path) }
+        let listInputs = Hash64.hash(lists.bytes)
+        func current(_ path: String) -> Bool { copies[path] != nil || outputs.isCurrent(path) }
+        let listsCurrent = listInputs == old.inputsHash && !old.pagePaths.isEmpty && old.pagePaths.allSatisfy(current)
 
-        // Cards, each rendered once per site (and kept by a session).
-        let known = state.cards
-        let cards = Slots<(contentHash: UInt64, home: HTML, tag: HTML)?>(Array(repeating: nil, count: entries.count))
-        let hashes = entries.map { state.cache.articles[$0.path]!.contentHash }
-        parallelFor(entries.count, workers: workers) { [site] k in
-            if let card = known[sorted[k].path], card.contentHash == hashes[k] { cards.set(k, card); return }
-            let a = sorted[k].summary
-            cards.set(k, (hashes[k], site.card(a, root: "./"), site.card(a, root: "../../")))
-        }
-        for (k, entry) in entries.enumerated() { state.cards[entry.path] = cards[k]! }
-
-        // The pages, each written as soon as it is made (so that only one big
-        // list page at a time is in memory).
-        var paths: [String] = []
-        var count = 0
         @Sendable func emit(_ path: String, _ html: HTML) throws {
             guard copies[path] == nil else { return }
             var text = html.raw
@@ -509,17 +645,127 @@ extension SiteSession {
                 try write(path, raw, Hash64.hash(raw))
             }
         }
-        func page(_ path: String, _ html: HTML) throws {
-            try emit(path, html)
-            paths.append(path)
+        func summaries(_ records: [ArticleRecord]) throws -> [ArticleSummary] {
+            let decoded = Slots<ArticleSummary?>(Array(repeating: nil, count: records.count))
+            let missing = records.indices.filter { records[$0].info!.summary == nil }
+            parallelFor(missing.count, workers: workers) { m in decoded.set(missing[m], records[missing[m]].info!.decodedSummary()) }
+            return try records.indices.map { k in
+                if let summary = records[k].info!.summary { return summary }
+                guard let summary = decoded[k] else { throw SiteError.cacheDamaged(published.first { $0.record === records[k] }?.path ?? "?") }
+                // Kept decoded, for the next rebuild of this session.
+                records[k].info!.summary = summary
+                records[k].info!.encodedSummary = nil
+                return summary
+            }
         }
-        try page("index.html", site.homePage(articles, cards: HTML.joined((0..<entries.count).map { cards[$0]!.home }, separator: "\n")))
-        count += 1
+        func record(_ path: String) -> ArticleRecord? {
+            var lo = 0, hi = published.count
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if published[mid].path < path { lo = mid + 1 } else { hi = mid }
+            }
+            return lo < published.count && published[lo].path == path ? published[lo].record : nil
+        }
+
+        /// The feed: the full text of the 20 newest articles.
+        func writeFeed(_ newest: [(path: String, summary: ArticleSummary)]) throws {
+            var inputs = ByteWriter()
+            inputs.u64(siteKey)
+            for entry in newest { inputs.string(entry.path); inputs.u64(record(entry.path)!.contentHash) }
+            let feedInputs = Hash64.hash(inputs.bytes)
+            if feedInputs == old.feedInputs && current("feed.xml") {
+                state.cache.site.feedInputs = feedInputs
+                state.cache.site.feedPaths = newest.map(\.path)
+                return
+            }
+            var bodies: [String: HTML] = [:]
+            var feedBodies: [String: (contentHash: UInt64, body: String)] = [:]
+            for entry in newest {
+                let hash = record(entry.path)!.contentHash
+                var body = feed.body(entry.path, contentHash: hash)
+                if body == nil, let kept = old.feedBodies[entry.path], kept.contentHash == hash { body = kept.body }
+                if body == nil,
+                   let source = try? SourceFile.read(URL(fileURLWithPath: contentDir + "/" + entry.path), displayPath: entry.summary.path),
+                   let article = annotator.annotate(source, defaultSlug: entry.summary.slug).0 {
+                    body = article.body.raw
+                }
+                if let body {
+                    bodies[entry.summary.slug] = HTML(trusted: body)
+                    feedBodies[entry.path] = (hash, body)
+                }
+            }
+            try emit("feed.xml", renderer.feed(newest.map(\.summary), bodies: bodies))
+            state.cache.site.feedBodies = feedBodies
+            state.cache.site.feedInputs = feedInputs
+            state.cache.site.feedPaths = newest.map(\.path)
+        }
+
+        if listsCurrent, old.feedPaths.allSatisfy({ record($0) != nil }) {
+            // The same articles in the same order with the same cards: only
+            // the bodies in the feed can have changed.
+            let newest = try zip(old.feedPaths, summaries(old.feedPaths.map { record($0)! })).map { ($0, $1) }
+            try writeFeed(newest)
+            return
+        }
+
+        // Everything the list pages show, newest first.
+        let all = try summaries(published.map(\.record))
+        var order = Array(all.indices)
+        // ArticleSummary.newestFirst, with the dates' instants computed once and
+        // without copying summaries in the comparisons.
+        let dates = all.map(\.date)
+        let epochs = dates.map { $0?.epochSeconds ?? 0 }
+        let titles = all.map(\.title), slugs = all.map(\.slug)
+        dates.withUnsafeBufferPointer { dates in
+            epochs.withUnsafeBufferPointer { epochs in
+                order.sort { a, b in
+                    switch (dates[a], dates[b]) {
+                    case let (p?, q?) where p != q: return epochs[a] > epochs[b]
+                    case (nil, _?): return false
+                    case (_?, nil): return true
+                    default: return (titles[a], slugs[a]) < (titles[b], slugs[b])
+                    }
+                }
+            }
+        }
+        let articles = order.map { all[$0] }
+        let paths = order.map { published[$0].path }
+        var site = renderer
+        site.year = articles.compactMap { $0.date?.year }.max() ?? BuildClock.today.year
+
+        // Cards, each rendered once and kept by the session.
+        let known = state.cards
+        let cards = Slots<ArticleCards?>(Array(repeating: nil, count: articles.count))
+        var stale: [Int] = []
+        for k in articles.indices {
+            let hash = published[order[k]].record.info!.cardHash
+            if let card = known[paths[k]], card.cardHash == hash { cards.set(k, card) } else { stale.append(k) }
+        }
+        let toRender = stale
+        parallelFor(toRender.count, workers: workers) { [site] s in
+            let k = toRender[s]
+            let a = articles[k]
+            cards.set(k, ArticleCards(cardHash: a.cardHash, home: site.card(a, root: "./"), tag: site.card(a, root: "../../"),
+                                      sitemap: site.sitemapURL("\(a.slug)/", lastmod: a.updated ?? a.date)))
+        }
+        for k in toRender { state.cards[paths[k]] = cards[k]! }
+
+        var pagePaths: [String] = []
+        var count = 0
+        func page(_ path: String, _ html: @autoclosure () -> HTML) throws {
+            try emit(path, html())
+            pagePaths.append(path)
+            count += 1
+        }
+        try page("index.html", site.homePage(articles, cards: HTML.joined(articles.indices.map { cards[$0]!.home }, separator: "\n")))
+
         var byTag: [String: [Int]] = [:]
         var tagNames: [String: String] = [:]  // slug → first spelling seen
+        var tagSlugs: [String: String] = [:]  // spelling → slug
         for (k, a) in articles.enumerated() {
             for tag in a.tags {
-                let key = Slug.make(tag)
+                let key: String
+                if let known = tagSlugs[tag] { key = known } else { key = Slug.make(tag); tagSlugs[tag] = key }
                 guard !key.isEmpty else { continue }
                 let name = tagNames[key] ?? tag
                 tagNames[key] = name
@@ -527,54 +773,47 @@ extension SiteSession {
             }
         }
         let tags = byTag.sorted { $0.key < $1.key }
-        let failure = Slots<(any Error)?>(Array(repeating: nil, count: tags.count))
-        parallelFor(tags.count, workers: workers) { [site] t in
-            let (tag, members) = tags[t]
-            let list = members.map { articles[$0] }
+        var tagInputs: [String: UInt64] = [:]
+        var renderTags: [Int] = []
+        for (t, (tag, members)) in tags.enumerated() {
+            var w = ByteWriter()
+            w.string(tag); w.int(site.year)
+            for k in members { w.string(paths[k]); w.u64(cards[k]!.cardHash) }
+            let path = PageRenderer.tagPath(tag) + "index.html"
+            let hash = Hash64.hash(w.bytes)
+            tagInputs[path] = hash
+            pagePaths.append(path)
+            count += 1
+            if old.tagInputs[path] != hash || !current(path) { renderTags.append(t) }
+        }
+        let failures = Slots<(any Error)?>(Array(repeating: nil, count: renderTags.count))
+        let tagsToRender = renderTags
+        parallelFor(tagsToRender.count, workers: workers) { [site] r in
+            let (tag, members) = tags[tagsToRender[r]]
             do {
                 try emit(PageRenderer.tagPath(tag) + "index.html",
-                         site.tagPage(tag, list, cards: HTML.joined(members.map { cards[$0]!.tag }, separator: "\n")))
+                         site.tagPage(tag, members.map { articles[$0] }, cards: HTML.joined(members.map { cards[$0]!.tag }, separator: "\n")))
             } catch {
-                failure.set(t, error)
+                failures.set(r, error)
             }
         }
-        if let error = failure.items.compactMap({ $0 }).first { throw error }
-        for (tag, _) in tags {
-            paths.append(PageRenderer.tagPath(tag) + "index.html")
-            count += 1
-        }
+        if let error = failures.items.compactMap({ $0 }).first { throw error }
         let tagCounts = byTag.map { (tag: $0.key, count: $0.value.count) }.sorted { ($0.count, $1.tag) > ($1.count, $0.tag) }
-        if !tagCounts.isEmpty {
-            try page("tags/index.html", site.tagsPage(tagCounts))
-            count += 1
-        }
+        if !tagCounts.isEmpty { try page("tags/index.html", site.tagsPage(tagCounts)) }
         try page("404.html", site.notFoundPage())
-        count += 1
+        old.feedInputs = current("feed.xml") ? old.feedInputs : 0
+        try writeFeed(Array(zip(paths, articles).prefix(20)).map { ($0, $1) })
+        pagePaths.append("feed.xml")
+        var urls = [site.sitemapURL("", lastmod: articles.compactMap { $0.updated ?? $0.date }.max())]
+        urls += articles.indices.map { cards[$0]!.sitemap }
+        urls += byTag.keys.sorted().map { site.sitemapURL(PageRenderer.tagPath($0), lastmod: nil) }
+        try emit("sitemap.xml", site.sitemap(urls: HTML.joined(urls, separator: "\n")))
+        pagePaths.append("sitemap.xml")
 
-        // The feed carries the full text of the 20 newest articles.
-        let newest = Array(entries.prefix(20))
-        var bodies: [String: HTML] = [:]
-        var feedBodies: [String: (contentHash: UInt64, body: String)] = [:]
-        for entry in newest {
-            let hash = state.cache.articles[entry.path]!.contentHash
-            var body = feed.body(entry.path, contentHash: hash)
-            if body == nil, let kept = state.cache.site.feedBodies[entry.path], kept.contentHash == hash { body = kept.body }
-            if body == nil,
-               let source = try? SourceFile.read(URL(fileURLWithPath: contentDir + "/" + entry.path), displayPath: entry.summary.path),
-               let article = annotator.annotate(source, defaultSlug: entry.summary.slug).0 {
-                body = article.body.raw
-            }
-            if let body {
-                bodies[entry.summary.slug] = HTML(trusted: body)
-                feedBodies[entry.path] = (hash, body)
-            }
-        }
-        try page("feed.xml", site.feed(newest.map(\.summary), bodies: bodies))
-        var urls: [(path: String, lastmod: DateTime?)] = [("", articles.compactMap { $0.updated ?? $0.date }.max())]
-        urls += articles.map { ("\($0.slug)/", $0.updated ?? $0.date) }
-        urls += byTag.keys.sorted().map { (PageRenderer.tagPath($0), nil) }
-        try page("sitemap.xml", site.sitemap(urls))
-        state.cache.site = SiteRecord(inputsHash: siteInputs, pages: count, feedBodies: feedBodies, pagePaths: paths)
+        state.cache.site.inputsHash = listInputs
+        state.cache.site.pages = count
+        state.cache.site.pagePaths = pagePaths
+        state.cache.site.tagInputs = tagInputs
     }
 }
 
@@ -623,15 +862,32 @@ extension SiteSession {
         return out
     }
 
-    /// The article list after the files at `changed` (relative to content/)
-    /// were added, edited or deleted.
-    static func update(_ files: [(path: String, stamp: FileIO.Stamp)], with changed: [String], in contentDir: String) -> [(path: String, stamp: FileIO.Stamp)] {
-        guard !changed.isEmpty else { return files }
-        var byPath = Dictionary(files.map { ($0.path, $0.stamp) }, uniquingKeysWith: { a, _ in a })
-        for path in changed {
-            if let stamp = FileIO.stamp(contentDir + "/" + path), !stamp.isDirectory { byPath[path] = stamp } else { byPath[path] = nil }
+    /// Where `path` is or would go in the sorted article list.
+    static func position(of path: String, in files: [(path: String, stamp: FileIO.Stamp)]) -> (index: Int, found: Bool) {
+        var lo = 0, hi = files.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if files[mid].path < path { lo = mid + 1 } else { hi = mid }
         }
-        return byPath.map { (path: $0.key, stamp: $0.value) }.sorted { $0.path < $1.path }
+        return (lo, lo < files.count && files[lo].path == path)
+    }
+
+    /// Updates the sorted article list after the files at `changed` (relative
+    /// to content/) were added, edited or deleted.
+    static func update(_ files: inout [(path: String, stamp: FileIO.Stamp)], with changed: [String], in contentDir: String) {
+        for path in changed {
+            var lo = 0, hi = files.count
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if files[mid].path < path { lo = mid + 1 } else { hi = mid }
+            }
+            let found = lo < files.count && files[lo].path == path
+            if let stamp = FileIO.stamp(contentDir + "/" + path), !stamp.isDirectory {
+                if found { files[lo].stamp = stamp } else { files.insert((path, stamp), at: lo) }
+            } else if found {
+                files.remove(at: lo)
+            }
+        }
     }
 
     /// A fingerprint of everything the templates render.
