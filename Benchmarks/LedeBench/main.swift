@@ -158,11 +158,16 @@ func edits(_ site: String, count: Int, output: String?) {
             }
         } catch { fail("rebuild: \(error)") }
     }
-    let sorted = times.sorted()
     func ms(_ s: Double) -> String { String(format: "%.1f ms", s * 1000) }
-    print("\(count) one-article edits, rebuilt in the running session: median \(ms(sorted[sorted.count / 2])), "
-          + "min \(ms(sorted.first!)), p90 \(ms(sorted[min(sorted.count - 1, sorted.count * 9 / 10)])), max \(ms(sorted.last!)); "
+    func summary(_ times: [Double]) -> String {
+        let sorted = times.sorted()
+        return "median \(ms(sorted[sorted.count / 2])), min \(ms(sorted.first!)), "
+            + "p90 \(ms(sorted[min(sorted.count - 1, sorted.count * 9 / 10)])), max \(ms(sorted.last!))"
+    }
+    print("\(count) one-article edits, rebuilt in the running session: \(summary(times)); "
           + "files written per edit: median \(written.sorted()[written.count / 2])")
+    print("  body edits (\((count + 1) / 2)): \(summary(stride(from: 0, to: count, by: 2).map { times[$0] }))")
+    if count > 1 { print("  title edits (\(count / 2)), which change list pages: \(summary(stride(from: 1, to: count, by: 2).map { times[$0] }))") }
 
     // The output must be what a full build makes.
     let reference = NSTemporaryDirectory() + "lede-bench-reference-\(getpid())"

@@ -31,6 +31,8 @@ final class ArticleRecord: @unchecked Sendable {
     var diagnostics: [Diagnostic]
     /// nil when the article has errors.
     var info: Info?
+    /// Its pieces of list pages, once rendered (kept by a session, not stored).
+    var cards: ArticleCards?
 
     init(stamp: FileIO.Stamp, readAt: Int64, contentHash: UInt64, diagnostics: [Diagnostic], info: Info?) {
         self.stamp = stamp
@@ -89,6 +91,7 @@ struct SiteRecord: Sendable {
     var feedInputs: UInt64 = 0
     var feedPaths: [String] = []
     var tagInputs: [String: UInt64] = [:]
+    var sitemapInputs: UInt64 = 0
 }
 
 /// Everything the cache holds.
@@ -211,6 +214,7 @@ final class BuildCache {
                 let path = try r.string()
                 site.tagInputs[path] = try r.u64()
             }
+            site.sitemapInputs = try r.u64()
             state.site = site
         case .owner:
             state.owner = try r.u64()
@@ -264,6 +268,7 @@ final class BuildCache {
                 for path in site.feedPaths { w.string(path) }
                 w.int(site.tagInputs.count)
                 for (path, hash) in site.tagInputs.sorted(by: { $0.key < $1.key }) { w.string(path); w.u64(hash) }
+                w.u64(site.sitemapInputs)
             }
         }
     }

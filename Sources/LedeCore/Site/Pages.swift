@@ -255,9 +255,18 @@ public struct PageRenderer: Sendable {
 
     /// The home page, with the articles' cards already rendered (root "./").
     func homePage(_ articles: [ArticleSummary], cards: HTML) -> HTML {
+        homePage(count: articles.count, cards: cards)
+    }
+
+    /// The home page around `cards`, built in one buffer (for long lists).
+    func homePage(count: Int, cards: [HTML]) -> HTML {
+        Self.splice(cards, separator: "\n") { homePage(count: count, cards: $0) }
+    }
+
+    func homePage(count: Int, cards: HTML) -> HTML {
         let content = theme["home.html"].render([
             "root": "./", "site_title": .text(config.title), "intro": .html(config.intro),
-            "articles": .html(cards), "count": .text(String(articles.count)), "timeline_link": .html(.empty),
+            "articles": .html(cards), "count": .text(String(count)), "timeline_link": .html(.empty),
         ])
         var head = "<meta property=\"og:type\" content=\"website\">\n"
         head += "<link rel=\"alternate\" type=\"application/atom+xml\" title=\"\(HTML.escape(config.title))\" href=\"feed.xml\">\n"
@@ -271,15 +280,61 @@ public struct PageRenderer: Sendable {
 
     /// A tag's page, with the articles' cards already rendered (root "../../").
     func tagPage(_ tag: String, _ articles: [ArticleSummary], cards: HTML) -> HTML {
+        tagPage(tag, count: articles.count, cards: cards)
+    }
+
+    /// A tag's page around `cards`, built in one buffer (for long lists).
+    func tagPage(_ tag: String, count: Int, cards: [HTML]) -> HTML {
+        Self.splice(cards, separator: "\n") { tagPage(tag, count: count, cards: $0) }
+    }
+
+    func tagPage(_ tag: String, count: Int, cards: HTML) -> HTML {
         let path = Self.tagPath(tag)
         let root = Self.root(for: path)
         let content = theme["tag.html"].render([
-            "root": .text(root), "tag": .text(tag), "count": .text(String(articles.count)),
+            "root": .text(root), "tag": .text(tag), "count": .text(String(count)),
             "articles": .html(cards), "timeline_link": .html(.empty),
         ])
-        let description = "\(articles.count) explainer\(articles.count == 1 ? "" : "s") tagged “\(tag)”."
+        let description = "\(count) explainer\(count == 1 ? "" : "s") tagged “\(tag)”."
         return layout(PageInfo(path: path, title: "Tagged “\(tag)”", description: description, bodyClass: "page-tag"),
                       content: content)
+    }
+
+    /// A token no content can contain (it is made anew in each process).
+    static let hole = "\u{0}lede-hole-\(Hash64.hex(UInt64.random(in: 1...UInt64.max)))\u{0}"
+
+    /// `render(items joined)`, without making the joined list and then a copy
+    /// of it per template level: the page is rendered around a placeholder,
+    /// and the items are copied into its place once.
+    static func splice(_ items: [HTML], separator: String, _ render: (HTML) -> HTML) -> HTML {
+        var frame = render(HTML(trusted: hole)).raw
+        let marker = Array(hole.utf8)
+        var found: [Int] = []
+        frame.withUTF8 { p in
+            var i = 0
+            while i + marker.count <= p.count {
+                if p[i] == marker[0], p[i + 1] == marker[1], memcmp(p.baseAddress! + i, marker, marker.count) == 0 {
+                    found.append(i)
+                    i += marker.count
+                } else {
+                    i += 1
+                }
+            }
+        }
+        guard found.count == 1 else { return render(HTML.joined(items, separator: separator)) }
+        var size = frame.utf8.count
+        for item in items { size += item.raw.utf8.count + separator.utf8.count }
+        var out = ""
+        out.reserveCapacity(size)
+        frame.withUTF8 { p in
+            out += String(decoding: UnsafeBufferPointer(rebasing: p[..<found[0]]), as: UTF8.self)
+            for (k, item) in items.enumerated() {
+                if k > 0 { out += separator }
+                out += item.raw
+            }
+            out += String(decoding: UnsafeBufferPointer(rebasing: p[(found[0] + marker.count)...]), as: UTF8.self)
+        }
+        return HTML(trusted: out)
     }
 
     public func tagsPage(_ tags: [(tag: String, count: Int)]) -> HTML {

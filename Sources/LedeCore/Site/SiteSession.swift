@@ -104,8 +104,6 @@ struct SessionState {
     var cache = CacheState()
     /// The output manifest has been checked against the disk by this session.
     var outputVerified = false
-    /// Rendered cards of articles for list pages, by source path.
-    var cards: [String: ArticleCards] = [:]
     /// What the last successful build found across articles; lets a rebuild
     /// told what changed look at those files only.
     var index: SiteIndex?
@@ -232,7 +230,6 @@ extension SiteSession {
             state.cache.articles = [:]
             state.cache.site = SiteRecord()
             state.cache.siteKey = siteKey
-            state.cards = [:]
             batch.siteKey(siteKey)
         }
         if !options.useCache || !FileIO.isDirectory(outputPath) || Self.readOwner(ownerPath) != state.cache.owner {
@@ -379,8 +376,7 @@ extension SiteSession {
                         diagnostics.append(problem)
                     }
                 } else if state.cache.articles.removeValue(forKey: path) != nil {
-                    state.cards[path] = nil
-                    batch.articleRemoved(path)
+                        batch.articleRemoved(path)
                 }
                 // Out with the old state of the article...
                 let (at, listed) = known.publishedIndex(path)
@@ -472,8 +468,7 @@ extension SiteSession {
                 let present = Set(files.map(\.path))
                 for path in Array(state.cache.articles.keys) where !present.contains(path) {
                     state.cache.articles[path] = nil
-                    state.cards[path] = nil
-                    batch.articleRemoved(path)
+                        batch.articleRemoved(path)
                 }
             }
         }
@@ -496,7 +491,7 @@ extension SiteSession {
         do {
             // Site pages, as far as what they show changed.
             try writeSitePages(published, siteKey: siteKey, renderer: renderer, annotator: annotator, contentDir: contentDir,
-                               feed: feed, copies: copies, outputs: outputs, workers: workers, write: writeIfChanged)
+                               feed: feed, copies: copies, outputs: outputs, workers: workers, clock: clock, write: writeIfChanged)
             batch.site(state.cache.site)
             clock.mark("site pages")
 
@@ -616,6 +611,9 @@ struct ArticleCards {
     var home: HTML
     var tag: HTML
     var sitemap: HTML
+    var sitemapHash: UInt64
+    /// The slugs of the article's tags.
+    var tagKeys: [String]
 }
 
 extension SiteSession {
@@ -627,7 +625,7 @@ extension SiteSession {
     fileprivate func writeSitePages(_ published: [(path: String, record: ArticleRecord)], siteKey: UInt64,
                                     renderer: PageRenderer, annotator: Annotator, contentDir: String,
                                     feed: FeedCandidates, copies: [String: CopyPlan], outputs: Manifest, workers: Int,
-                                    write: @escaping @Sendable (String, UnsafeRawBufferPointer, UInt64) throws -> Void) throws {
+                                    clock: PhaseClock, write: @escaping @Sendable (String, UnsafeRawBufferPointer, UInt64) throws -> Void) throws {
         var old = state.cache.site
         var lists = ByteWriter()
         lists.u64(siteKey)
@@ -719,36 +717,42 @@ extension SiteSession {
         dates.withUnsafeBufferPointer { dates in
             epochs.withUnsafeBufferPointer { epochs in
                 order.sort { a, b in
-                    switch (dates[a], dates[b]) {
-                    case let (p?, q?) where p != q: return epochs[a] > epochs[b]
-                    case (nil, _?): return false
-                    case (_?, nil): return true
-                    default: return (titles[a], slugs[a]) < (titles[b], slugs[b])
+                    let da = dates[a] != nil, db = dates[b] != nil
+                    if da && db {
+                        if epochs[a] != epochs[b] { return epochs[a] > epochs[b] }  // then the dates differ
+                        if dates[a] != dates[b] { return false }  // one instant written two ways
+                    } else if da != db {
+                        return da
                     }
+                    return (titles[a], slugs[a]) < (titles[b], slugs[b])
                 }
             }
         }
-        let articles = order.map { all[$0] }
-        let paths = order.map { published[$0].path }
         var site = renderer
-        site.year = articles.compactMap { $0.date?.year }.max() ?? BuildClock.today.year
+        site.year = dates.compactMap { $0?.year }.max() ?? BuildClock.today.year
+        clock.mark("  site: summaries, sort")
 
-        // Cards, each rendered once and kept by the session.
-        let known = state.cards
-        let cards = Slots<ArticleCards?>(Array(repeating: nil, count: articles.count))
+        // Cards (and tag slugs and sitemap entries), rendered once per article
+        // and kept by the session. Indexed like `published`.
+        let cards = Slots<ArticleCards?>(Array(repeating: nil, count: all.count))
         var stale: [Int] = []
-        for k in articles.indices {
-            let hash = published[order[k]].record.info!.cardHash
-            if let card = known[paths[k]], card.cardHash == hash { cards.set(k, card) } else { stale.append(k) }
+        for k in all.indices {
+            let path = published[k].path
+            _ = path
+            if let card = published[k].record.cards, card.cardHash == published[k].record.info!.cardHash { cards.set(k, card) } else { stale.append(k) }
         }
         let toRender = stale
         parallelFor(toRender.count, workers: workers) { [site] s in
             let k = toRender[s]
-            let a = articles[k]
+            let a = all[k]
+            let sitemap = site.sitemapURL("\(a.slug)/", lastmod: a.updated ?? a.date)
             cards.set(k, ArticleCards(cardHash: a.cardHash, home: site.card(a, root: "./"), tag: site.card(a, root: "../../"),
-                                      sitemap: site.sitemapURL("\(a.slug)/", lastmod: a.updated ?? a.date)))
+                                      sitemap: sitemap, sitemapHash: Hash64.hash(sitemap.raw),
+                                      tagKeys: a.tags.map { Slug.make($0) }))
         }
-        for k in toRender { state.cards[paths[k]] = cards[k]! }
+        for k in toRender { published[k].record.cards = cards[k]! }
+        let card = (0..<all.count).map { cards[$0]! }
+        clock.mark("  site: cards")
 
         var pagePaths: [String] = []
         var count = 0
@@ -757,28 +761,31 @@ extension SiteSession {
             pagePaths.append(path)
             count += 1
         }
-        try page("index.html", site.homePage(articles, cards: HTML.joined(articles.indices.map { cards[$0]!.home }, separator: "\n")))
+        pagePaths.append("index.html")
+        count += 1
 
-        var byTag: [String: [Int]] = [:]
-        var tagNames: [String: String] = [:]  // slug → first spelling seen
-        var tagSlugs: [String: String] = [:]  // spelling → slug
-        for (k, a) in articles.enumerated() {
-            for tag in a.tags {
-                let key: String
-                if let known = tagSlugs[tag] { key = known } else { key = Slug.make(tag); tagSlugs[tag] = key }
-                guard !key.isEmpty else { continue }
-                let name = tagNames[key] ?? tag
-                tagNames[key] = name
-                byTag[name, default: []].append(k)
+        var tagIndex: [String: Int] = [:]  // slug → position in `tagList`
+        var tagList: [(name: String, members: [Int])] = []  // first spelling seen, members newest first
+        for k in order {
+            for (tag, key) in zip(all[k].tags, card[k].tagKeys) where !key.isEmpty {
+                if let t = tagIndex[key] {
+                    tagList[t].members.append(k)
+                } else {
+                    tagIndex[key] = tagList.count
+                    tagList.append((tag, [k]))
+                }
             }
         }
-        let tags = byTag.sorted { $0.key < $1.key }
+        // Distinct spellings with one slug share a page only when they are the same string.
+        var byName: [String: [Int]] = [:]
+        for entry in tagList { byName[entry.name, default: []].append(contentsOf: entry.members) }
+        let tags = byName.sorted { $0.key < $1.key }
         var tagInputs: [String: UInt64] = [:]
         var renderTags: [Int] = []
         for (t, (tag, members)) in tags.enumerated() {
             var w = ByteWriter()
             w.string(tag); w.int(site.year)
-            for k in members { w.string(paths[k]); w.u64(cards[k]!.cardHash) }
+            for k in members { w.u64(card[k].cardHash) }  // a card hash covers the slug: it names the article
             let path = PageRenderer.tagPath(tag) + "index.html"
             let hash = Hash64.hash(w.bytes)
             tagInputs[path] = hash
@@ -786,34 +793,55 @@ extension SiteSession {
             count += 1
             if old.tagInputs[path] != hash || !current(path) { renderTags.append(t) }
         }
-        let failures = Slots<(any Error)?>(Array(repeating: nil, count: renderTags.count))
+        clock.mark("  site: tag inputs")
+        // The home page and the tag pages that changed, in parallel (the home
+        // page and a tag every article has are the two longest pages).
+        let failures = Slots<(any Error)?>(Array(repeating: nil, count: renderTags.count + 1))
         let tagsToRender = renderTags
-        parallelFor(tagsToRender.count, workers: workers) { [site] r in
-            let (tag, members) = tags[tagsToRender[r]]
+        let sorted = order
+        parallelFor(tagsToRender.count + 1, workers: workers) { [site] r in
             do {
-                try emit(PageRenderer.tagPath(tag) + "index.html",
-                         site.tagPage(tag, members.map { articles[$0] }, cards: HTML.joined(members.map { cards[$0]!.tag }, separator: "\n")))
+                if r == 0 {
+                    try emit("index.html", site.homePage(count: sorted.count, cards: sorted.map { card[$0].home }))
+                    return
+                }
+                let (tag, members) = tags[tagsToRender[r - 1]]
+                try emit(PageRenderer.tagPath(tag) + "index.html", site.tagPage(tag, count: members.count, cards: members.map { card[$0].tag }))
             } catch {
                 failures.set(r, error)
             }
         }
         if let error = failures.items.compactMap({ $0 }).first { throw error }
-        let tagCounts = byTag.map { (tag: $0.key, count: $0.value.count) }.sorted { ($0.count, $1.tag) > ($1.count, $0.tag) }
+        clock.mark("  site: home and tag pages")
+        let tagCounts = tags.map { (tag: $0.key, count: $0.value.count) }.sorted { ($0.count, $1.tag) > ($1.count, $0.tag) }
         if !tagCounts.isEmpty { try page("tags/index.html", site.tagsPage(tagCounts)) }
         try page("404.html", site.notFoundPage())
         old.feedInputs = current("feed.xml") ? old.feedInputs : 0
-        try writeFeed(Array(zip(paths, articles).prefix(20)).map { ($0, $1) })
+        try writeFeed(order.prefix(20).map { (published[$0].path, all[$0]) })
         pagePaths.append("feed.xml")
-        var urls = [site.sitemapURL("", lastmod: articles.compactMap { $0.updated ?? $0.date }.max())]
-        urls += articles.indices.map { cards[$0]!.sitemap }
-        urls += byTag.keys.sorted().map { site.sitemapURL(PageRenderer.tagPath($0), lastmod: nil) }
-        try emit("sitemap.xml", site.sitemap(urls: HTML.joined(urls, separator: "\n")))
+        clock.mark("  site: feed, index, 404")
+
+        // The sitemap, when an entry or the list of pages changed.
+        var sitemapInputs = ByteWriter()
+        sitemapInputs.u64(siteKey)
+        for k in order { sitemapInputs.u64(card[k].sitemapHash) }
+        for (tag, _) in tags { sitemapInputs.string(tag) }
+        let lastmod = all.compactMap { $0.updated ?? $0.date }.max()
+        sitemapInputs.dateTime(lastmod)
+        let sitemapHash = Hash64.hash(sitemapInputs.bytes)
+        if sitemapHash != old.sitemapInputs || !current("sitemap.xml") {
+            var urls = [site.sitemapURL("", lastmod: lastmod)]
+            urls += order.map { card[$0].sitemap }
+            urls += tags.map { site.sitemapURL(PageRenderer.tagPath($0.key), lastmod: nil) }
+            try emit("sitemap.xml", site.sitemap(urls: HTML.joined(urls, separator: "\n")))
+        }
         pagePaths.append("sitemap.xml")
 
         state.cache.site.inputsHash = listInputs
         state.cache.site.pages = count
         state.cache.site.pagePaths = pagePaths
         state.cache.site.tagInputs = tagInputs
+        state.cache.site.sitemapInputs = sitemapHash
     }
 }
 
