@@ -129,7 +129,7 @@ private struct Work {
         let (words, firstParagraph) = countWords(prose)
         var anchors: [Int: String] = [:]
         let extracted = extractTimeline(prose, anchors: &anchors)
-        let timeline = Timeline.merge(extracted, manual: frontMatter.timeline, headings: headings.map(\.info))
+        let timeline = Timeline.merge(extracted, manual: frontMatter.timeline, headings: headings.map(\.info), sortKeys: sortKeys)
         renderParagraphIDs(prose, anchors)
         renderHeadingIDs()
         let summary = frontMatter.summary?.trimmingWhitespace ?? Clause.trim(firstParagraph, maxWords: 40)
@@ -580,6 +580,7 @@ private struct Work {
                     anchors[index] = anchor
                 }
                 order += 1
+                sortKeys[e.value] = date.sortKey
                 contexts.append(context)
                 events.append(TimelineEvent(
                     value: e.value, endValue: endValue, display: display, text: text,
@@ -588,6 +589,9 @@ private struct Work {
         }
         return events
     }
+
+    /// Sort keys of the timeline's values, from the dates parsed while extracting.
+    var sortKeys: [String: Int] = [:]
 
     /// `Timeline.headingWords` of each heading, computed when first needed.
     var headingWordsCache: [Int: [String]] = [:]

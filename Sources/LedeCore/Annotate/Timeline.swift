@@ -226,7 +226,7 @@ enum Timeline {
     /// Adds the front matter's hand-made entries, sorts chronologically (document
     /// order on ties) and titles events whose section heading names them.
     static func merge(_ extracted: [TimelineEvent], manual: [ManualTimelineEntry], headings: [HeadingInfo],
-                      sectionOf: [String: Int] = [:]) -> [TimelineEvent] {
+                      sectionOf: [String: Int] = [:], sortKeys: [String: Int] = [:]) -> [TimelineEvent] {
         var events = extracted
         var nextOrder = (events.map(\.order).max() ?? 0) + 1
         for entry in manual {
@@ -252,6 +252,8 @@ enum Timeline {
             }
         }
         // Keys are unique (document order breaks ties), computed once per event.
-        return events.map { (key: $0.sortKey, event: $0) }.sorted { $0.key < $1.key }.map(\.event)
+        // (`sortKeys`: TimexDate sort keys of values the caller has parsed already.)
+        return events.map { e in (key: (sortKeys[e.value] ?? TimexDate(e.value)?.sortKey ?? Int.max, e.order), event: e) }
+            .sorted { $0.key < $1.key }.map(\.event)
     }
 }

@@ -25,12 +25,7 @@ public struct HTML: Sendable, Equatable, CustomStringConvertible {
 
     /// Escapes text for HTML and XML content and attribute values.
     public static func escape(_ text: String) -> String {
-        var needs = false
-        for b in text.utf8 where b == 0x26 || b == 0x3C || b == 0x3E || b == 0x22 || b == 0x27 {
-            needs = true
-            break
-        }
-        guard needs else { return text }
+        guard needsEscaping(text) else { return text }
         var out = ""
         escape(text, into: &out)
         return out
@@ -38,13 +33,18 @@ public struct HTML: Sendable, Equatable, CustomStringConvertible {
 
     /// Appends `text`, escaped, to `out`: runs of bytes that need no escaping
     /// are copied whole.
-    static func escape(_ text: String, into out: inout String) {
-        var clean = true
-        for b in text.utf8 where b == 0x26 || b == 0x3C || b == 0x3E || b == 0x22 || b == 0x27 {
-            clean = false
-            break
+    /// Whether the text has a character `escape` replaces.
+    @inline(__always)
+    static func needsEscaping(_ text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { p in
+            for b in p where b == 0x26 || b == 0x3C || b == 0x3E || b == 0x22 || b == 0x27 { return true }
+            return false
         }
-        if clean { out += text; return }
+    }
+
+    static func escape(_ text: String, into out: inout String) {
+        if !needsEscaping(text) { out += text; return }
         var text = text
         text.withUTF8 { p in
             var start = 0

@@ -33,6 +33,10 @@ final class ArticleRecord: @unchecked Sendable {
     var info: Info?
     /// Its pieces of list pages, once rendered (kept by a session, not stored).
     var cards: ArticleCards?
+    /// The record as the cache log stores it, made by the worker that built
+    /// the article (so that saving ten thousand records is a copy); nil once
+    /// the record changes.
+    var logged: (path: String, bytes: [UInt8])?
 
     init(stamp: FileIO.Stamp, readAt: Int64, contentHash: UInt64, diagnostics: [Diagnostic], info: Info?) {
         self.stamp = stamp
@@ -233,6 +237,12 @@ final class BuildCache {
 
         mutating func add(_ kind: Kind, _ body: (inout ByteWriter) -> Void) {
             guard enabled else { return }
+            Self.frame(kind, into: &writer, body)
+            count += 1
+        }
+
+        /// One record: length, kind, body, checksum.
+        static func frame(_ kind: Kind, into writer: inout ByteWriter, _ body: (inout ByteWriter) -> Void) {
             let start = writer.bytes.count
             writer.u32(0)  // length, patched below
             writer.u8(kind.rawValue)
@@ -241,11 +251,25 @@ final class BuildCache {
             writer.patchU32(at: start, UInt32(length))
             let hash = writer.bytes.withUnsafeBytes { Hash64.hash(UnsafeRawBufferPointer(rebasing: $0[(start + 4)...])) }
             writer.u64(hash)
-            count += 1
+        }
+
+        /// The log record of an article, ready to append.
+        static func logged(_ path: String, _ record: ArticleRecord) -> [UInt8] {
+            var w = ByteWriter()
+            frame(.article, into: &w) { $0.string(path); $0.articleRecord(record) }
+            return w.bytes
         }
 
         mutating func siteKey(_ key: UInt64) { add(.siteKey) { $0.u64(key) } }
-        mutating func article(_ path: String, _ record: ArticleRecord) { add(.article) { $0.string(path); $0.articleRecord(record) } }
+        mutating func article(_ path: String, _ record: ArticleRecord) {
+            guard enabled else { return }
+            if let logged = record.logged, logged.path == path {
+                writer.bytes += logged.bytes
+                count += 1
+            } else {
+                add(.article) { $0.string(path); $0.articleRecord(record) }
+            }
+        }
         mutating func articleRemoved(_ path: String) { add(.articleRemoved) { $0.string(path) } }
         mutating func output(_ path: String, _ entry: OutputEntry) { add(.output) { $0.string(path); $0.u64(entry.hash); $0.stamp(entry.stamp) } }
         mutating func outputRemoved(_ path: String) { add(.outputRemoved) { $0.string(path) } }

@@ -302,6 +302,7 @@ extension SiteSession {
             }
         }
         let work = pending, before = previous
+        let logs = state.cacheFile != nil
         let results = Slots<ArticleResult>(Array(repeating: .kept, count: files.count))
         let feed = FeedCandidates(limit: 20)
         let writeProblems = DiagnosticLog()
@@ -340,6 +341,7 @@ extension SiteSession {
                 }
                 record.info = info
             }
+            if logs { record.logged = (file.path, BuildCache.Batch.logged(file.path, record)) }
             results.set(k, .fresh(record))
         }
         clock.mark("articles")
@@ -364,6 +366,7 @@ extension SiteSession {
                         record = old
                         old?.stamp = stamp
                         old?.readAt = readAt
+                        old?.logged = nil
                         if let old { batch.article(path, old) }
                     case .fresh(let fresh):
                         record = fresh
@@ -428,6 +431,7 @@ extension SiteSession {
                     if record.stamp != stamp || record.readAt != readAt {
                         record.stamp = stamp
                         record.readAt = readAt
+                        record.logged = nil
                         batch.article(file.path, record)
                     }
                 case .fresh(let fresh):
@@ -577,6 +581,7 @@ extension SiteSession {
             swap(&outputs.entries, &state.cache.outputs)  // the state is written whole when the log is new
             if cacheFile.isEmpty { cacheFile.rewrite(state.cache) } else { cacheFile.append(batch) { state.cache } }
             swap(&outputs.entries, &state.cache.outputs)
+            if report.articlesRebuilt > 0 { for record in state.cache.articles.values { record.logged = nil } }
         }
         clock.mark("cache write")
 
