@@ -19,7 +19,11 @@ already there), then measures, side by side in one run:
            compared with a full build.
 
 Wall times are hyperfine means (--runs runs); peak memory is the maximum
-resident set size from /usr/bin/time. It needs hyperfine and cmark (apt-get
+resident set size from /usr/bin/time. Before each full build (of either tool)
+the previous output is removed, then `sync; sleep 6`: on a file system without
+a journal (ext4 here), allocating inodes within seconds of deleting tens of
+thousands costs seconds of system time, which neither tool should be charged
+for the previous run's deletion. It needs hyperfine and cmark (apt-get
 install hyperfine cmark); Hugo is measured where it is installed. Prints a
 Markdown table (also written to --markdown FILE if given).
 """
@@ -173,12 +177,12 @@ def main():
             link = os.path.join(hsite, "content")
             if not os.path.islink(link):
                 os.symlink(content, link)
-            prep = f"rm -rf {sh_quote(hsite)}/public {sh_quote(hsite)}/resources"
+            prep = f"rm -rf {sh_quote(hsite)}/public {sh_quote(hsite)}/resources; sync; sleep 6"
             hugo_cmd = f"hugo --quiet -s {sh_quote(hsite)}"
             r["hugo"] = hyperfine("hugo", hugo_cmd, prepare=prep, runs=runs)
             r["hugo_rss"] = peak_rss_mb(hugo_cmd, prepare=prep)
 
-        prep = f"rm -rf {sh_quote(site)}/public {sh_quote(site)}/.lede-cache"
+        prep = f"rm -rf {sh_quote(site)}/public {sh_quote(site)}/.lede-cache; sync; sleep 6"
         build = f"{sh_quote(lede)} build --source {sh_quote(site)} --quiet"
         r["lede"] = hyperfine("lede", build, prepare=prep, runs=runs)
         r["lede_rss"] = peak_rss_mb(build, prepare=prep)

@@ -1,7 +1,8 @@
 // Per-page stages on the example site's articles (content/ of the repository),
 // one benchmark per stage, each iteration going over all of them. Thresholds:
-// a change of more than 10% in CPU time, or any change in the number of
-// allocations, fails `swift package benchmark baseline check`.
+// a median wall time more than 10% above the baseline, or 2% more allocations,
+// fails `swift package benchmark baseline check`. (Run on a quiet machine: the
+// wall clock is what is compared.)
 import Benchmark
 import Foundation
 import LedeCore
@@ -37,14 +38,14 @@ struct Samples: @unchecked Sendable {
 
 let benchmarks: @Sendable () -> Void = {
     Benchmark.defaultConfiguration = .init(
-        metrics: [.cpuTotal, .wallClock, .mallocCountTotal, .throughput],
+        metrics: [.wallClock, .mallocCountTotal, .throughput],
         timeUnits: .microseconds,
-        thresholds: [
-            .cpuTotal: .init(relative: [.p50: 10.0]),
-            .mallocCountTotal: .init(relative: [.p50: 0.0]),
-        ],
         maxDuration: .seconds(3),
-        maxIterations: 1_000
+        maxIterations: 1_000,
+        thresholds: [
+            .wallClock: .init(relative: [.p50: 10.0]),
+            .mallocCountTotal: .init(relative: [.p50: 2.0]),
+        ]
     )
     let s = Samples.shared
 
