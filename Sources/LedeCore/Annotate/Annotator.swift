@@ -527,7 +527,16 @@ private struct Work {
     mutating func extractTimeline(_ blocks: [ProseBlock], anchors: inout [Int: String]) -> [TimelineEvent] {
         var tagger = TemporalTagger(referenceDate: frontMatter.date, genre: frontMatter.genre ?? annotator.settings.genre)
         var events: [TimelineEvent] = []
-        var contexts: [Set<String>] = []
+        // The words around each event, computed only when another mention of
+        // the same coarse date needs comparing with it.
+        var contexts: [Set<String>?] = []
+        var contextSources: [(bytes: [UInt8], span: Range<Int>, sentence: Range<Int>)] = []
+        func context(_ k: Int) -> Set<String> {
+            if let known = contexts[k] { return known }
+            let c = Timeline.contextWords(contextSources[k].bytes, around: contextSources[k].span, within: contextSources[k].sentence)
+            contexts[k] = c
+            return c
+        }
         var titledSections = Set<Int>()
         var order = 0
         var paragraphsInSection: [Int?: Int] = [:]
@@ -561,12 +570,18 @@ private struct Work {
                 if let at, at + 1 < sentences!.count, Clause.wordCount(bytes, sentence) < 6 {
                     sentence = sentence.lowerBound..<sentences![at + 1].upperBound
                 }
-                let text = Clause.around(span, in: sentence, of: bytes)
-                let context = Timeline.contextWords(bytes, around: span, within: sentence)
+                contexts.append(nil)
+                contextSources.append((bytes, span, sentence))
+                let this = contexts.count - 1
                 // The same event mentioned again is listed once: one entry per
                 // exact day, and for coarser dates when the words around agree.
                 if events.indices.contains(where: { events[$0].value == e.value && events[$0].endValue == endValue
-                                                    && (date.precision >= .day || Timeline.sameEvent(contexts[$0], context)) }) { continue }
+                                                    && (date.precision >= .day || Timeline.sameEvent(context($0), context(this))) }) {
+                    contexts.removeLast()
+                    contextSources.removeLast()
+                    continue
+                }
+                let text = Clause.around(span, in: sentence, of: bytes)
                 var title: String?
                 if let section = block.section, !titledSections.contains(section),
                    Timeline.headingNames(headingWords: headingWords(section), text) {
@@ -581,7 +596,6 @@ private struct Work {
                 }
                 order += 1
                 sortKeys[e.value] = date.sortKey
-                contexts.append(context)
                 events.append(TimelineEvent(
                     value: e.value, endValue: endValue, display: display, text: text,
                     title: title, anchor: anchor, source: .text, order: order))

@@ -1025,10 +1025,6 @@ final class PhaseClock: @unchecked Sendable {
         guard enabled else { return }
         let now = DispatchTime.now().uptimeNanoseconds
         phases.append((name, Double(now - last) / 1e9))
-        if let statm = try? FileIO.readBytes("/proc/self/statm") {
-            let fields = String(decoding: statm, as: UTF8.self).split(separator: " ")
-            if fields.count > 1, let pages = Double(fields[1]) { phases.append(("  rss MB", pages * 4096 / 1e6)) }
-        }
         last = now
         if name == "articles", let tagger { phases.append(("tagger (CPU, all threads)", tagger.seconds)) }
     }
