@@ -351,10 +351,18 @@ extension SiteSession {
         var report = BuildReport()
         var oldPagePaths: [String] = []  // pages of changed articles that may be gone now
         var fastPath = false
-        if var known = index {
-            // Only the changed files, applied to what the last build found.
+        // Whether list pages can be told unchanged without looking (the changed
+        // articles were published before and after, with the same cards).
+        var listsUnchanged = true
+        if index != nil {
+            // Only the changed files, applied to what the last build found
+            // (taken out of `index` so that changing it copies nothing).
+            var known = index!
+            index = nil
             var resolved = true
             for path in changedPaths {
+                var stays = false  // listed before and after, with the same card
+                defer { if !stays { listsUnchanged = false } }
                 let old = state.cache.articles[path]
                 if let info = old?.info, known.publishedIndex(path).found { oldPagePaths.append(info.pagePath) }
                 let (k, found) = Self.position(of: path, in: files)
@@ -406,6 +414,7 @@ extension SiteSession {
                 }
                 known.slugOwner[info.slug] = path
                 known.published.insert((path, record), at: known.publishedIndex(path).index)
+                stays = listed && old?.info?.cardHash == info.cardHash
             }
             if resolved {
                 for (_, list) in known.diagnostics { diagnostics += list }
@@ -495,7 +504,8 @@ extension SiteSession {
         do {
             // Site pages, as far as what they show changed.
             try writeSitePages(published, siteKey: siteKey, renderer: renderer, annotator: annotator, contentDir: contentDir,
-                               feed: feed, copies: copies, outputs: outputs, workers: workers, clock: clock, write: writeIfChanged)
+                               feed: feed, copies: copies, outputs: outputs, workers: workers, clock: clock,
+                               listsUnchanged: fastPath && listsUnchanged, write: writeIfChanged)
             batch.site(state.cache.site)
             clock.mark("site pages")
 
@@ -581,7 +591,7 @@ extension SiteSession {
             swap(&outputs.entries, &state.cache.outputs)  // the state is written whole when the log is new
             if cacheFile.isEmpty { cacheFile.rewrite(state.cache) } else { cacheFile.append(batch) { state.cache } }
             swap(&outputs.entries, &state.cache.outputs)
-            if report.articlesRebuilt > 0 { for record in state.cache.articles.values { record.logged = nil } }
+            for k in work.indices { if case .fresh(let record) = results[work[k]] { record.logged = nil } }
         }
         clock.mark("cache write")
 
@@ -630,13 +640,18 @@ extension SiteSession {
     fileprivate func writeSitePages(_ published: [(path: String, record: ArticleRecord)], siteKey: UInt64,
                                     renderer: PageRenderer, annotator: Annotator, contentDir: String,
                                     feed: FeedCandidates, copies: [String: CopyPlan], outputs: Manifest, workers: Int,
-                                    clock: PhaseClock, write: @escaping @Sendable (String, UnsafeRawBufferPointer, UInt64) throws -> Void) throws {
+                                    clock: PhaseClock, listsUnchanged: Bool, write: @escaping @Sendable (String, UnsafeRawBufferPointer, UInt64) throws -> Void) throws {
         var old = state.cache.site
-        var lists = ByteWriter()
-        lists.u64(siteKey)
-        for (path, record) in published { lists.string(path); lists.u64(record.info!.cardHash) }
-        for path in copies.keys.sorted() { lists.string(path) }
-        let listInputs = Hash64.hash(lists.bytes)
+        let listInputs: UInt64
+        if listsUnchanged {
+            listInputs = old.inputsHash  // a rebuild that knows no card changed
+        } else {
+            var lists = ByteWriter()
+            lists.u64(siteKey)
+            for (path, record) in published { lists.string(path); lists.u64(record.info!.cardHash) }
+            for path in copies.keys.sorted() { lists.string(path) }
+            listInputs = Hash64.hash(lists.bytes)
+        }
         func current(_ path: String) -> Bool { copies[path] != nil || outputs.isCurrent(path) }
         let listsCurrent = listInputs == old.inputsHash && !old.pagePaths.isEmpty && old.pagePaths.allSatisfy(current)
 
