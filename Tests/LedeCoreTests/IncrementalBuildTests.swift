@@ -184,6 +184,16 @@ import Testing
         #expect(try site.read("public/404.html").contains("<!doctype html>"))
     }
 
+    @Test func aSessionRebuildsAnOutputFolderDeletedUnderIt() throws {
+        let site = try TestSite(Self.site)
+        let live = session(site)
+        _ = try live.build()
+        try site.remove("public")
+        try expectRebuild(site, live, changed: [site.root + "/content/cuba.md"]) {  // an absolute path is fine too
+            try site.write("content/cuba.md", article("Cuba", date: "2012-10-16", body: "In 1962."))
+        }
+    }
+
     @Test func aNewProcessFindsWhatChangedWithoutBeingTold() throws {
         let site = try TestSite(Self.site)
         try site.build()

@@ -49,7 +49,8 @@ public final class SiteSession: @unchecked Sendable {
     public func rebuild(changed: [String]) throws(Diagnostics) -> BuildReport {
         lock.lock()
         defer { lock.unlock() }
-        var report = try run(changes: ChangeSet(changed))
+        let root = URL(fileURLWithPath: options.siteRoot).standardizedFileURL.path
+        var report = try run(changes: ChangeSet(changed, root: root))
         report.changedSources = changed
         return report
     }
@@ -67,9 +68,12 @@ struct ChangeSet {
     /// Only stylesheets changed.
     var stylesOnly = true
 
-    init(_ paths: [String]) {
+    /// `paths` are relative to the site folder `root`; absolute paths inside
+    /// it are taken too.
+    init(_ paths: [String], root: String = "") {
         for raw in paths {
             var path = raw
+            if !root.isEmpty, path.hasPrefix(root + "/") { path.removeFirst(root.count + 1) }
             while path.hasPrefix("./") { path.removeFirst(2) }
             if !path.hasSuffix(".css") { stylesOnly = false }
             if path.hasPrefix("templates/") {
@@ -274,7 +278,7 @@ extension SiteSession {
         // A rebuild told what changed, after a successful build with the same
         // templates, settings and copies, looks at the changed files only.
         var index: SiteIndex? = nil
-        if let changes, !changes.rescan, !changes.theme, !changes.config, let known = state.index, known.siteKey == siteKey,
+        if let changes, mode == .update, !changes.rescan, !changes.theme, !changes.config, let known = state.index, known.siteKey == siteKey,
            known.copyPaths == Set(copies.keys), known.futureDates.values.allSatisfy({ $0 > today }) {
             index = known
         }
