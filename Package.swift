@@ -61,6 +61,13 @@ let package = Package(
         ),
         // Speed benchmark of the temporal tagger (MB/s on one core).
         .executableTarget(name: "lede-bench-tagger", dependencies: ["LedeCore"]),
+        // Benchmark harness (build with -c release): per-stage timings and edits
+        // in a running session, for Benchmarks/bench.py.
+        .executableTarget(
+            name: "lede-bench",
+            dependencies: ["LedeCore"],
+            path: "Benchmarks/LedeBench"
+        ),
         .testTarget(
             name: "LedeCoreTests",
             dependencies: ["LedeCore"],

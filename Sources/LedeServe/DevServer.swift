@@ -211,6 +211,10 @@ public final class DevServer: Service, @unchecked Sendable {
         var build = BuildOptions(siteRoot: options.siteRoot, output: outputPath, drafts: options.drafts,
                                  future: options.future, baseURL: Self.url(host: options.host, port: port))
         build.workers = options.workers
+        // Only this server reads the folder: rebuilds update it in place, the
+        // fast way, and its build cache lives beside it in the temporary folder.
+        build.updateInPlace = true
+        if ownsOutput { build.cacheFolder = (outputPath as NSString).deletingLastPathComponent + "/cache" }
         let session = SiteSession(options: build)
         lock.withLock {
             boundPort = port

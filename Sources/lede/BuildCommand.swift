@@ -28,11 +28,33 @@ struct Build: ParsableCommand {
     @Flag(name: .shortAndLong, help: "Print only errors.")
     var quiet = false
 
+    @Flag(help: "Ignore and do not write the build cache (.lede-cache/): build everything and replace the output folder.")
+    var noCache = false
+
+    @Option(name: .shortAndLong, help: ArgumentHelp("Parallel workers (default: one per core).", valueName: "N"))
+    var jobs: Int?
+
+    @Flag(help: "Print how long each phase of the build took, and the temporal tagger's CPU time, to standard error.")
+    var timings = false
+
     func run() throws {
         var options = BuildOptions(siteRoot: site.siteRoot, drafts: drafts, future: future, baseURL: baseURL)
         options.output = output.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
+        options.useCache = !noCache
+        options.measurePhases = timings
+        if let jobs { options.workers = max(1, jobs) }
+        if !quiet { options.onWait = { printError("lede: \($0)") } }
+        // For tests of build safety: stop at a named moment of the build (see
+        // BuildOptions.checkpoint), so that a test can kill the process there.
+        if let point = ProcessInfo.processInfo.environment["LEDE_TEST_STOP_AT"] {
+            options.checkpoint = { name in if name == point { raise(SIGSTOP) } }
+        }
         do {
             let result = try SiteBuilder.build(options)
+            if timings {
+                for (name, seconds) in result.phases { printError(String(format: "%-28@ %8.3f s", name, seconds)) }
+                printError("articles rebuilt: \(result.articlesRebuilt)")
+            }
             if !quiet { report(result.warnings) }
             if !quiet { for note in result.notes { printError(note) } }
             if !quiet { print(result.summary) }

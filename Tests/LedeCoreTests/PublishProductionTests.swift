@@ -26,6 +26,13 @@ import Testing
         let sitemap = String(decoding: try #require(files["sitemap.xml"]), as: UTF8.self)
         #expect(sitemap.contains("<loc>https://news.example.org/moon/</loc>"))
         #expect(!sitemap.contains("unfinished") && !sitemap.contains("tomorrow"))
+        // Every page of the site is in the sitemap (the timelines and the
+        // search page included), and nothing else.
+        let listed = Set(sitemap.components(separatedBy: "<loc>https://news.example.org/").dropFirst()
+            .map { String($0.prefix { $0 != "<" }) + "index.html" })
+        let pages = Set(files.keys.filter { $0.hasSuffix("index.html") })
+        #expect(listed == pages, "not listed: \(pages.subtracting(listed).sorted()), not pages: \(listed.subtracting(pages).sorted())")
+        #expect(listed.contains("timeline/index.html"))
         // public/ is never touched.
         #expect(!site.exists("public"))
     }

@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Settings that change how articles are annotated.
 public struct AnnotationSettings: Sendable {
     /// Genre when the article does not say; nil lets the tagger decide.
@@ -5,9 +9,36 @@ public struct AnnotationSettings: Sendable {
     /// Pick takeaways automatically when an article has none of its own.
     public var autoTakeaways: Bool
 
-    public init(genre: DocumentGenre? = nil, autoTakeaways: Bool = true) {
+    /// When set, CPU time spent in the temporal tagger is added to it (for
+    /// benchmarks, which report the tagger's share separately).
+    public var taggerClock: CPUTimeCounter?
+
+    public init(genre: DocumentGenre? = nil, autoTakeaways: Bool = true, taggerClock: CPUTimeCounter? = nil) {
         self.genre = genre
         self.autoTakeaways = autoTakeaways
+        self.taggerClock = taggerClock
+    }
+}
+
+/// CPU time summed over threads.
+public final class CPUTimeCounter: @unchecked Sendable {
+    private let lock = Lock()
+    private var nanoseconds: Int64 = 0
+
+    public init() {}
+
+    public var seconds: Double { lock.withLock { Double(nanoseconds) / 1e9 } }
+
+    /// The calling thread's CPU time, in nanoseconds.
+    public static func threadTime() -> Int64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
+        return Int64(ts.tv_sec) * 1_000_000_000 + Int64(ts.tv_nsec)
+    }
+
+    public func add(since start: Int64) {
+        let elapsed = Self.threadTime() - start
+        lock.withLock { nanoseconds += elapsed }
     }
 }
 
@@ -98,7 +129,7 @@ struct Work {
         let (words, firstParagraph) = countWords(prose)
         var anchors: [Int: String] = [:]
         let extracted = extractTimeline(prose, anchors: &anchors)
-        let timeline = Timeline.merge(extracted, manual: frontMatter.timeline, headings: headings.map(\.info))
+        let timeline = Timeline.merge(extracted, manual: frontMatter.timeline, headings: headings.map(\.info), sortKeys: sortKeys)
         // Automatic takeaways when the author wrote none (AutoTakeaways.swift).
         if takeaways.isEmpty, frontMatter.takeaways != .off, annotator.settings.autoTakeaways {
             addAutoTakeaways(prose, anchors: &anchors)
@@ -225,12 +256,50 @@ struct Work {
                                          "lessons learned"]
 
     static func isTakeawayHeading(_ text: String) -> Bool {
-        let normalized = " " + Slug.make(text).replacingAll("-", with: " ") + " "
-        return takeawayHeadingPhrases.contains { normalized.contains(" " + $0) }
+        isTakeawayHeading(slug: Slug.make(text))
+    }
+
+    static let takeawayHeadingNeedles: [[UInt8]] = takeawayHeadingPhrases.map { Array((" " + $0).utf8) }
+
+    /// `isTakeawayHeading` given the heading's slug: whether " " + a phrase
+    /// occurs in " " + the slug's words + " " (a byte search: both are ASCII
+    /// or whole scalars).
+    static func isTakeawayHeading(slug: String) -> Bool {
+        var normalized: [UInt8] = [0x20]
+        normalized.reserveCapacity(slug.utf8.count + 2)
+        for b in slug.utf8 { normalized.append(b == 0x2D ? 0x20 : b) }
+        normalized.append(0x20)
+        return normalized.withUnsafeBufferPointer { hay in
+            takeawayHeadingNeedles.contains { needle in
+                guard needle.count <= hay.count else { return false }
+                var i = 0
+                while i + needle.count <= hay.count {
+                    if hay[i] == needle[0] {
+                        var k = 1
+                        while k < needle.count, hay[i + k] == needle[k] { k += 1 }
+                        if k == needle.count { return true }
+                    }
+                    i += 1
+                }
+                return false
+            }
+        }
+    }
+
+    /// For each heading: whether it heads a takeaways section, and its words
+    /// (the slug with spaces), computed once.
+    var headingKinds: [(isTakeaway: Bool, words: String)] = []
+
+    mutating func classifyHeadings() {
+        headingKinds = headings.map { h in
+            let slug = Slug.make(h.info.text)
+            return (Self.isTakeawayHeading(slug: slug), slug.replacingAll("-", with: " "))
+        }
     }
 
     mutating func transformTakeawaySections() {
-        for (heading, info) in headings where Self.isTakeawayHeading(info.text) {
+        classifyHeadings()
+        for (k, (heading, info)) in headings.enumerated() where headingKinds[k].isTakeaway {
             var blocks: [MarkdownNode] = []
             var node = heading.next
             while let n = node {
@@ -270,7 +339,8 @@ struct Work {
                           "for now", "looking back"]
 
     static func leadingPhrase(_ sentence: String, in phrases: [String]) -> String? {
-        let lower = sentence.lowercased()
+        // Phrases are ASCII: lowercasing the sentence's head is enough (see Clause.lowercasedHead).
+        let lower = Clause.lowercasedHead(sentence, bytes: 24)
         return phrases.filter { lower.hasPrefix($0 + ",") }.max { $0.count < $1.count }
     }
 
@@ -428,9 +498,10 @@ struct Work {
                 section = headingIndex[node]
                 if let section {
                     let info = headings[section].info
-                    let words = Slug.make(info.text).replacingAll("-", with: " ")
                     if info.level <= 2 || !sectionTells {
-                        sectionTells = !Self.sourceSectionWords.contains(words) && !Self.isTakeawayHeading(info.text)
+                        let kind: (isTakeaway: Bool, words: String) = section < headingKinds.count ? headingKinds[section]
+                            : (Self.isTakeawayHeading(info.text), Slug.make(info.text).replacingAll("-", with: " "))
+                        sectionTells = !Self.sourceSectionWords.contains(kind.words) && !kind.isTakeaway
                     }
                 }
                 out.append(ProseBlock(node: node, prose: ProseText(block: node), section: section, isHeading: true, tellsEvents: sectionTells))
@@ -461,8 +532,17 @@ struct Work {
     mutating func extractTimeline(_ blocks: [ProseBlock], anchors: inout [Int: String]) -> [TimelineEvent] {
         var tagger = TemporalTagger(referenceDate: frontMatter.date, genre: frontMatter.genre ?? annotator.settings.genre)
         var events: [TimelineEvent] = []
-        var contexts: [Set<String>] = []
         var eventsByKey: [String: [Int]] = [:]
+        // The words around each event, computed only when a later mention of
+        // the same coarse date needs comparing with it.
+        var contexts: [Set<String>?] = []
+        var contextSources: [(span: Range<Int>, sentence: Range<Int>, bytes: [UInt8])] = []
+        func context(_ k: Int) -> Set<String> {
+            if let known = contexts[k] { return known }
+            let c = Timeline.contextWords(contextSources[k].bytes, around: contextSources[k].span, within: contextSources[k].sentence)
+            contexts[k] = c
+            return c
+        }
         var titledSections = Set<Int>()
         var order = 0
         var paragraphsInSection: [Int?: Int] = [:]
@@ -475,7 +555,9 @@ struct Work {
             let bytes = block.prose.bytes
             if !block.isHeading { paragraphsInSection[block.section, default: 0] += 1 }
             guard !bytes.isEmpty else { continue }
+            let taggerStart = annotator.settings.taggerClock != nil ? CPUTimeCounter.threadTime() : 0
             let found = block.prose.prose.withUnsafeBufferPointer { tagger.tag($0) }
+            annotator.settings.taggerClock?.add(since: taggerStart)
             let list = block.node.parent.flatMap { $0.kind == .item ? $0.parent : nil }
             let earlierItems = list.flatMap { listYears[$0] } ?? []
             if let list {
@@ -522,21 +604,26 @@ struct Work {
                 if let at, at + 1 < sentences!.count, Clause.wordCount(bytes, sentence) < 6 {
                     sentence = Clause.window(sentence.lowerBound..<sentences![at + 1].upperBound, around: span, in: bytes)
                 }
-                let text = Clause.around(span, in: sentence, of: bytes, others: inSentence.map { $0.start..<$0.end })
-                let context = Timeline.contextWords(bytes, around: span, within: sentence)
                 // The same event mentioned again is listed once: one entry per
                 // day, and for coarser dates when the words around them agree
                 // (compared with the latest few mentions of the value, so that a
                 // text repeating one date endlessly stays linear).
                 let day = date.precision >= .day ? String(e.value.prefix(10)) : nil
                 let key = (day ?? e.value) + "|" + (endValue ?? "")
-                if let earlier = eventsByKey[key], day != nil || earlier.suffix(32).contains(where: { Timeline.sameEvent(contexts[$0], context) }) {
-                    continue
+                if let earlier = eventsByKey[key] {
+                    if day != nil { continue }
+                    let mine = Timeline.contextWords(bytes, around: span, within: sentence)
+                    if earlier.suffix(32).contains(where: { Timeline.sameEvent(context($0), mine) }) { continue }
+                    contexts.append(mine)
+                } else {
+                    contexts.append(nil)
                 }
+                contextSources.append((span, sentence, bytes))
                 eventsByKey[key, default: []].append(events.count)
+                let text = Clause.around(span, in: sentence, of: bytes, others: inSentence.map { $0.start..<$0.end })
                 var title: String?
                 if let section = block.section, !titledSections.contains(section),
-                   Timeline.headingNames(headings[section].info.text, text) {
+                   Timeline.headingNames(headingWords: headingWords(section), text) {
                     title = headings[section].info.text
                     titledSections.insert(section)
                 }
@@ -547,13 +634,26 @@ struct Work {
                     anchors[index] = anchor
                 }
                 order += 1
-                contexts.append(context)
+                sortKeys[e.value] = date.sortKey
                 events.append(TimelineEvent(
                     value: e.value, endValue: endValue, display: display, text: text,
                     title: title, anchor: anchor, source: .text, order: order))
             }
         }
         return events
+    }
+
+    /// Sort keys of the timeline's values, from the dates parsed while extracting.
+    var sortKeys: [String: Int] = [:]
+
+    /// `Timeline.headingWords` of each heading, computed when first needed.
+    var headingWordsCache: [Int: [String]] = [:]
+
+    mutating func headingWords(_ section: Int) -> [String] {
+        if let words = headingWordsCache[section] { return words }
+        let words = Timeline.headingWords(headings[section].info.text)
+        headingWordsCache[section] = words
+        return words
     }
 
     /// Gives ids to the paragraphs that timeline events link to.

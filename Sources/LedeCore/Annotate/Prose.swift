@@ -159,13 +159,13 @@ enum Clause {
         while let last = clause.last, ",;:—–-".contains(last) { clause.removeLast() }
         clause = clause.trimmingWhitespace
         if prefix.isEmpty {
-            var lowered = clause.lowercased()
+            var lowered = lowercasedHead(clause)
             var changed = true
             while changed {
                 changed = false
                 for opener in openers where lowered.hasPrefix(opener) && clause.count > opener.count + 10 {
                     clause = String(clause.dropFirst(opener.count))
-                    lowered = clause.lowercased()
+                    lowered = lowercasedHead(clause)
                     changed = true
                 }
             }
@@ -174,6 +174,24 @@ enum Clause {
         if !suffix.isEmpty { return prefix + clause + suffix }
         if let last = clause.last, !".!?…\"”’)".contains(last) { clause += "." }
         return prefix + clause
+    }
+
+    static let openerBytes = openers.map(\.utf8.count).max()! + 2
+
+    /// Enough of `s.lowercased()` to test for an opener: when the first bytes
+    /// are ASCII, only they are lowercased (openers are ASCII and end in a
+    /// space, so the Character after one is ASCII too and cannot combine).
+    /// `bytes` must exceed the longest prefix tested by at least two (the
+    /// prefix's final ASCII character and the one after it).
+    static func lowercasedHead(_ s: String, bytes: Int = openerBytes) -> String {
+        var head: [UInt8] = []
+        head.reserveCapacity(bytes + 1)
+        for b in s.utf8 {
+            guard b < 0x80 else { return s.lowercased() }
+            head.append(b >= 0x41 && b <= 0x5A ? b + 32 : b)
+            if head.count > bytes { break }
+        }
+        return String(decoding: head, as: UTF8.self)
     }
 
     static func wordCount(_ text: [UInt8], _ r: Range<Int>) -> Int {

@@ -112,10 +112,13 @@ public enum Sentences {
         // common sentence opener follows ("a Plan B. The first plan failed").
         if word.count == 1, isUpper(word.first!) { return isUpper(nextByte) && startsWithSentenceWord(t, nextStart) }
         // Lowercase what follows the last opening punctuation.
-        var lower = ""
+        // The key is made from bytes (ASCII only, lowercased), not scalar by scalar.
+        var key: [UInt8] = []
+        key.reserveCapacity(8)
         for c in word where c < 0x80 {
-            lower.unicodeScalars.append(Unicode.Scalar(isUpper(c) ? c + 32 : c))
+            key.append(isUpper(c) ? c + 32 : c)
         }
+        let lower = String(decoding: key, as: UTF8.self)
         if abbreviations.contains(lower) {
             // "in the U.S. The next day": a capitalized common word after a
             // sentence-final abbreviation starts a new sentence.
@@ -144,12 +147,13 @@ public enum Sentences {
 
     static func startsWithSentenceWord(_ t: UnsafeBufferPointer<UInt8>, _ i: Int) -> Bool {
         var j = i
-        var w = ""
+        var key: [UInt8] = []
         while j < t.count, isLetter(t[j]), t[j] < 0x80 {
             let c = t[j]
-            w.unicodeScalars.append(Unicode.Scalar(isUpper(c) ? c + 32 : c))
+            key.append(isUpper(c) ? c + 32 : c)
             j += 1
         }
+        let w = String(decoding: key, as: UTF8.self)
         return sentenceStarters.contains(w)
     }
 }

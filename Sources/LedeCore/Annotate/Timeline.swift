@@ -15,6 +15,14 @@ enum Timeline {
 
     /// Lowercased words of a text, without stopwords and numbers.
     static func contentWords(_ text: String) -> [String] {
+        var text = text
+        if let words = text.withUTF8({ fastContentWords($0) }) { return words }
+        return characterContentWords(text)
+    }
+
+    /// The definition: words of letters and digits of the lowercased text,
+    /// Character by Character; apostrophes are dropped inside words.
+    static func characterContentWords(_ text: String) -> [String] {
         var out: [String] = []
         var word = ""
         func flush() {
@@ -28,13 +36,108 @@ enum Timeline {
         return out
     }
 
+    /// Scalars outside ASCII that are each a grapheme of their own, lower-case
+    /// to one scalar of the same kind (letter, number or neither), and so can be
+    /// handled one scalar at a time: Latin-1, Latin Extended-A and -B (but
+    /// U+0130, whose lower case is two scalars) and general punctuation
+    /// (dashes, curly quotes, ellipsis).
+    @inline(__always)
+    static func isSimpleScalar(_ v: UInt32) -> Bool {
+        (v >= 0xA0 && v <= 0x24F && v != 0x130) || (v >= 0x2010 && v <= 0x2027) || (v >= 0x2030 && v <= 0x205E)
+    }
+
+    /// `characterContentWords` over UTF-8 bytes, for texts made only of ASCII
+    /// and simple scalars (nil otherwise): the same words, without building a
+    /// lowercased copy and Characters.
+    static func fastContentWords(_ p: UnsafeBufferPointer<UInt8>) -> [String]? {
+        var out: [String] = []
+        var word: [UInt8] = []
+        word.reserveCapacity(32)
+        var characters = 0
+        var allNumbers = true
+        var failed = false
+        func flush() {
+            defer { word.removeAll(keepingCapacity: true); characters = 0; allNumbers = true }
+            guard characters > 1, !allNumbers else { return }
+            let w = String(decoding: word, as: UTF8.self)
+            if !stopwords.contains(w) { out.append(w) }
+        }
+        var i = 0
+        let n = p.count
+        while i < n {
+            let b = p[i]
+            if b < 0x80 {
+                i += 1
+                if b >= 0x61 && b <= 0x7A { word.append(b); characters += 1; allNumbers = false }
+                else if b >= 0x41 && b <= 0x5A { word.append(b + 32); characters += 1; allNumbers = false }
+                else if b >= 0x30 && b <= 0x39 { word.append(b); characters += 1 }
+                else if b != 0x27 { flush() }
+                continue
+            }
+            // Decode one scalar (the text is valid UTF-8: it came from a String).
+            let length = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : 2
+            guard i + length <= n else { failed = true; break }
+            var v = UInt32(b) & (length == 2 ? 0x1F : length == 3 ? 0x0F : 0x07)
+            for k in 1..<length { v = (v << 6) | (UInt32(p[i + k]) & 0x3F) }
+            guard isSimpleScalar(v), let scalar = Unicode.Scalar(v) else { failed = true; break }
+            i += length
+            if v == 0x2019 { continue }
+            let properties = scalar.properties
+            let isNumber = properties.numericType != nil
+            if properties.isAlphabetic || isNumber {
+                word.append(contentsOf: properties.lowercaseMapping.utf8)
+                characters += 1
+                if !isNumber { allNumbers = false }
+            } else {
+                flush()
+            }
+        }
+        if failed { return nil }
+        flush()
+        return out
+    }
+
     /// Words near a date mention (five on each side), which say what the date is of.
     static func contextWords(_ bytes: [UInt8], around span: Range<Int>, within sentence: Range<Int>) -> Set<String> {
-        let before = String(decoding: bytes[sentence.lowerBound..<max(sentence.lowerBound, span.lowerBound)], as: UTF8.self)
-        let after = String(decoding: bytes[min(span.upperBound, sentence.upperBound)..<sentence.upperBound], as: UTF8.self)
+        let beforeRange = sentence.lowerBound..<max(sentence.lowerBound, span.lowerBound)
+        let afterRange = min(span.upperBound, sentence.upperBound)..<sentence.upperBound
+        if let fast = fastContextWords(bytes, beforeRange, afterRange) { return fast }
+        let before = String(decoding: bytes[beforeRange], as: UTF8.self)
+        let after = String(decoding: bytes[afterRange], as: UTF8.self)
         let b = before.split(whereSeparator: { $0 == " " }).suffix(5).joined(separator: " ")
         let a = after.split(whereSeparator: { $0 == " " }).prefix(5).joined(separator: " ")
         return Set(contentWords(b + " " + a))
+    }
+
+    /// `contextWords` on bytes, when both ranges start and end on scalar
+    /// boundaries and hold only ASCII and simple scalars (then every space is
+    /// a Character of its own, and splitting bytes at spaces splits Characters).
+    static func fastContextWords(_ bytes: [UInt8], _ before: Range<Int>, _ after: Range<Int>) -> Set<String>? {
+        func isBoundary(_ i: Int) -> Bool { i >= bytes.count || bytes[i] & 0xC0 != 0x80 }
+        guard isBoundary(before.lowerBound), isBoundary(before.upperBound),
+              isBoundary(after.lowerBound), isBoundary(after.upperBound) else { return nil }
+        // Non-empty space-separated pieces: the last five before, the first five after.
+        var pieces: [Range<Int>] = []
+        func split(_ r: Range<Int>) -> [Range<Int>] {
+            var out: [Range<Int>] = []
+            var start = r.lowerBound
+            for i in r where bytes[i] == 0x20 {
+                if start < i { out.append(start..<i) }
+                start = i + 1
+            }
+            if start < r.upperBound { out.append(start..<r.upperBound) }
+            return out
+        }
+        pieces += split(before).suffix(5)
+        pieces += split(after).prefix(5)
+        var joined: [UInt8] = []
+        joined.reserveCapacity(128)
+        for (k, piece) in pieces.enumerated() {
+            if k > 0 { joined.append(0x20) }
+            joined.append(contentsOf: bytes[piece])
+        }
+        guard let words = joined.withUnsafeBufferPointer({ fastContentWords($0) }) else { return nil }
+        return Set(words)
     }
 
     /// Two mentions of one value are one event when the words around them agree.
@@ -47,18 +150,83 @@ enum Timeline {
     /// Whether a heading names the event: most of the words of its main part
     /// (before a colon) occur in the event's text.
     static func headingNames(_ heading: String, _ text: String) -> Bool {
+        headingNames(headingWords: headingWords(heading), text)
+    }
+
+    /// The content words of a heading's main part, as `headingNames` reads them.
+    static func headingWords(_ heading: String) -> [String] {
         let main = heading.split(separator: ":", maxSplits: 1).first.map(String.init) ?? heading
-        let words = contentWords(main)
+        return contentWords(main)
+    }
+
+    static func headingNames(headingWords words: [String], _ text: String) -> Bool {
         guard words.count >= 2 else { return false }
+        if let possible = possibleHits(words, text), Double(possible) / Double(words.count) < 0.6 { return false }
         let eventWords = Set(contentWords(text).map { String($0.prefix(5)) })
         let hits = words.filter { eventWords.contains(String($0.prefix(5))) }.count
         return Double(hits) / Double(words.count) >= 0.6
     }
 
+    /// An upper bound of the heading words `headingNames` can find in `text`,
+    /// without splitting the text into words: a word's five-letter prefix can
+    /// only match if it occurs in the lowercased text (apostrophes dropped, as
+    /// `contentWords` drops them). Nil when the text has scalars other than
+    /// ASCII and simple ones (whose lower case is never ASCII).
+    static func possibleHits(_ words: [String], _ text: String) -> Int? {
+        var lowered: [UInt8] = []
+        lowered.reserveCapacity(text.utf8.count)
+        var text = text
+        let ok = text.withUTF8 { p -> Bool in
+            var i = 0
+            while i < p.count {
+                let b = p[i]
+                if b < 0x80 {
+                    if b != 0x27 { lowered.append(b >= 0x41 && b <= 0x5A ? b + 32 : b) }
+                    i += 1
+                    continue
+                }
+                let length = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : 2
+                guard i + length <= p.count else { return false }
+                var v = UInt32(b) & (length == 2 ? 0x1F : length == 3 ? 0x0F : 0x07)
+                for k in 1..<length { v = (v << 6) | (UInt32(p[i + k]) & 0x3F) }
+                guard isSimpleScalar(v) else { return false }
+                if v != 0x2019 { lowered.append(0x20) }  // not ASCII: a prefix cannot run through it
+                i += length
+            }
+            return true
+        }
+        guard ok else { return nil }
+        var possible = 0
+        for word in words {
+            let prefix = Array(word.utf8.prefix(5))
+            guard prefix.allSatisfy({ $0 < 0x80 }), word.utf8.count >= 5 || word.utf8.allSatisfy({ $0 < 0x80 }) else {
+                possible += 1  // not an ASCII prefix: no shortcut
+                continue
+            }
+            if contains(lowered, prefix) { possible += 1 }
+        }
+        return possible
+    }
+
+    static func contains(_ hay: [UInt8], _ needle: [UInt8]) -> Bool {
+        guard !needle.isEmpty else { return true }
+        guard needle.count <= hay.count else { return false }
+        var i = 0
+        while i + needle.count <= hay.count {
+            if hay[i] == needle[0] {
+                var k = 1
+                while k < needle.count, hay[i + k] == needle[k] { k += 1 }
+                if k == needle.count { return true }
+            }
+            i += 1
+        }
+        return false
+    }
+
     /// Adds the front matter's hand-made entries, sorts chronologically (document
     /// order on ties) and titles events whose section heading names them.
     static func merge(_ extracted: [TimelineEvent], manual: [ManualTimelineEntry], headings: [HeadingInfo],
-                      sectionOf: [String: Int] = [:]) -> [TimelineEvent] {
+                      sectionOf: [String: Int] = [:], sortKeys: [String: Int] = [:]) -> [TimelineEvent] {
         var events = extracted
         var nextOrder = (events.map(\.order).max() ?? 0) + 1
         for entry in manual {
@@ -83,6 +251,9 @@ enum Timeline {
                 nextOrder += 1
             }
         }
-        return events.sorted { $0.sortKey < $1.sortKey }
+        // Keys are unique (document order breaks ties), computed once per event.
+        // (`sortKeys`: TimexDate sort keys of values the caller has parsed already.)
+        return events.map { e in (key: (sortKeys[e.value] ?? TimexDate(e.value)?.sortKey ?? Int.max, e.order), event: e) }
+            .sorted { $0.key < $1.key }.map(\.event)
     }
 }

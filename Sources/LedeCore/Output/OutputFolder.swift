@@ -4,63 +4,157 @@ import Foundation
 import Glibc
 #endif
 
-/// The output folder, written the safe way: everything goes into a staging
-/// folder beside it, and only a complete build replaces it, in one atomic swap.
-/// A failed or killed build leaves the previous site exactly as it was.
+/// The output folder, written the safe way: a build changes nothing in it
+/// until the build has succeeded, and a failed or killed build leaves the
+/// previous site exactly as it was.
+///
+/// Three ways to get there:
+///
+/// - `.replace`: the whole new site is written into a staging folder beside
+///   the target (`.public.staging-PID/`), which then takes the target's place
+///   in one atomic exchange (`renameat2(RENAME_EXCHANGE)`). Used when there is
+///   no trustworthy record of what the target holds (first build, no cache).
+///
+/// - `.stage` (`lede build`): only the files whose bytes changed are written
+///   into the staging folder; `complete(carrying:)` then adds every other
+///   file the site keeps as a hard link to the target's own file, and
+///   `commit()` swaps the staging folder in
+///   with one atomic exchange, as `.replace` does. Readers — and a build
+///   killed at any moment — see the old site or the new one, never a mix.
+///   Unchanged files cost a link, not a copy; when nothing changed at all,
+///   nothing is staged.
+///
+/// - `.update` (`lede serve`, whose folder only its own server reads): only
+///   the files whose bytes changed are written, into the staging folder
+///   under temporary names. `commit()` first writes a journal
+///   (`.public.journal-PID`, made durable by an atomic rename) listing every
+///   move and removal, and only then renames each staged file over its place
+///   and removes what is gone. The journal's rename is the commit point: a
+///   build killed before it leaves the target untouched; a build killed after
+///   it is finished by the next build, which replays the journal. Each file is
+///   replaced by a rename, so no reader sees a partly written file, but one
+///   may see the new version of a page beside the old version of another for
+///   the moment the renames take.
 public final class OutputFolder: @unchecked Sendable {
+    public enum Mode: Sendable { case replace, stage, update }
+
     /// The folder readers see (`public/`).
     public let target: String
     /// Where this build writes (`.public.staging-PID/` beside the target).
     public let staging: String
-    private let createdDirectories = Lock()
+    public let mode: Mode
+    /// Called with each path before it is written (tests simulate failures with it).
+    public var beforeWrite: (@Sendable (String) throws -> Void)?
+    private let journal: String
+    private let lock = Lock()
     private var made: Set<String> = []
+    /// `.stage`: folders of the target linked whole into the staging folder.
+    private var carriedTrees: [String] = []
+    private var written: [String] = []
+    private var writtenSet: Set<String> = []
+    /// `.update`: staged files (staged name → path in the site).
+    private var moves: [(staged: String, path: String)] = []
+    private var removals: [String] = []
+    private var completed = false
+    private var committed = false
 
-    public init(target: String) throws {
+    /// A folder written in `.replace` mode.
+    public convenience init(target: String) throws {
+        try self.init(target: target, mode: .replace)
+    }
+
+    public init(target: String, mode: Mode) throws {
         let url = URL(fileURLWithPath: target).standardizedFileURL
         self.target = url.path
         let parent = url.deletingLastPathComponent().path
         let name = url.lastPathComponent
         staging = "\(parent)/.\(name).staging-\(getpid())"
+        journal = "\(parent)/.\(name).journal-\(getpid())"
+        self.mode = mode
         try FileIO.makeDirectories(parent)
-        Self.removeStaleStaging(parent: parent, name: name)
+        Self.recover(parent: parent, name: name)
         try FileIO.removeTree(staging)
         try FileIO.makeDirectories(staging)
+        if mode == .update { try FileIO.makeDirectories(self.target) }
     }
 
-    /// Staging folders left by builds that were killed.
-    static func removeStaleStaging(parent: String, name: String) {
+    /// Finishes the commits of builds that were killed after their commit
+    /// point, then removes what killed builds left behind.
+    static func recover(parent: String, name: String) {
         guard let entries = try? FileIO.listDirectory(parent) else { return }
-        for entry in entries where entry.hasPrefix(".\(name).staging-") || entry.hasPrefix(".\(name).old-") {
-            // Only folders whose build process is gone.
-            let pidText = entry.split(separator: "-").last.map(String.init) ?? ""
-            if let pid = Int32(pidText), pid != getpid(), kill(pid, 0) == 0 { continue }
+        func isOurs(_ entry: String, _ kind: String) -> Int32? {
+            guard entry.hasPrefix(".\(name).\(kind)-") else { return nil }
+            var pidText = entry.split(separator: "-").last.map(String.init) ?? ""
+            if pidText.hasSuffix(".tmp") { pidText.removeLast(4) }
+            guard let pid = Int32(pidText) else { return 0 }
+            // Only what a process that is gone left behind.
+            if pid != getpid(), kill(pid, 0) == 0 { return nil }
+            return pid
+        }
+        for entry in entries {
+            guard let pid = isOurs(entry, "journal"), pid != 0 else { continue }
+            if entry.hasSuffix(".tmp") { try? FileIO.removeFile(parent + "/" + entry); continue }
+            replay(journal: parent + "/" + entry, staging: "\(parent)/.\(name).staging-\(pid)", target: parent + "/" + name)
+            try? FileIO.removeFile(parent + "/" + entry)
+        }
+        for entry in entries where ["staging", "old", "spool", "search"].contains(where: { isOurs(entry, $0) != nil }) {
             try? FileIO.removeTree(parent + "/" + entry)
         }
     }
 
+    // MARK: Writing
+
     /// Writes one file of the site; `path` is relative to the site root ("slug/index.html").
     public func write(_ path: String, _ bytes: [UInt8]) throws {
-        try bytes.withUnsafeBytes { try write(path, $0) }
+        try bytes.withUnsafeBytes { _ = try write(path, $0) }
     }
 
     public func write(_ path: String, _ text: String) throws {
         var s = text
-        try s.withUTF8 { try write(path, UnsafeRawBufferPointer($0)) }
+        try s.withUTF8 { _ = try write(path, UnsafeRawBufferPointer($0)) }
     }
 
-    public func write(_ path: String, _ bytes: UnsafeRawBufferPointer) throws {
-        let full = staging + "/" + path
-        if let slash = path.lastIndex(of: "/") {
-            try ensureDirectory(String(path[..<slash]))
+    /// Writes a file and returns its stamp (as it will be in the target).
+    @discardableResult
+    public func write(_ path: String, _ bytes: UnsafeRawBufferPointer) throws -> FileIO.Stamp {
+        try beforeWrite?(path)
+        switch mode {
+        case .replace, .stage:
+            // In `.stage` mode nothing is linked before `complete()`, so this
+            // never writes through a link into the target.
+            precondition(!completed, "OutputFolder: write after complete()")
+            if let slash = path.lastIndex(of: "/") {
+                try ensureDirectory(String(path[..<slash]))
+            }
+            let stamp = try FileIO.writeStamped(bytes, to: staging + "/" + path)
+            lock.withLock { if writtenSet.insert(path).inserted { written.append(path) } }
+            return stamp
+        case .update:
+            let name = lock.withLock { () -> String in
+                moves.append(("f\(moves.count)", path))
+                return "f\(moves.count - 1)"
+            }
+            return try FileIO.writeStamped(bytes, to: staging + "/" + name)
         }
-        try FileIO.write(bytes, to: full)
+    }
+
+    /// `.stage` and `.update`: removes a file of the site when the build commits.
+    public func remove(_ path: String) {
+        precondition(mode != .replace, "in .replace mode, files left unwritten are gone anyway")
+        lock.withLock { removals.append(path) }
+    }
+
+    /// `.stage`: keeps a whole folder of the target as it is (the search index).
+    public func carryTree(_ relative: String) {
+        precondition(mode == .stage)
+        lock.withLock { carriedTrees.append(relative) }
     }
 
     private func ensureDirectory(_ relative: String) throws {
-        let known = createdDirectories.withLock { made.contains(relative) }
+        let known = lock.withLock { made.contains(relative) }
         if known { return }
         try FileIO.makeDirectories(staging + "/" + relative)
-        createdDirectories.withLock { _ = made.insert(relative) }
+        lock.withLock { _ = made.insert(relative) }
     }
 
     /// Copies a folder's files into the site (`static/`, theme assets), keeping
@@ -72,18 +166,102 @@ public final class OutputFolder: @unchecked Sendable {
             if FileIO.isDirectory(from) {
                 try copyTree(from: from, to: relative, skipExisting: skipExisting)
             } else {
-                if skipExisting && FileIO.exists(staging + "/" + relative) { continue }
+                if skipExisting && exists(relative) { continue }
                 try write(relative, try FileIO.readBytes(from))
             }
         }
     }
 
-    public func exists(_ path: String) -> Bool { FileIO.exists(staging + "/" + path) }
+    /// Whether the site being written has the file (`.replace`: written so
+    /// far; `.stage` and `.update`: in the target or written, and not removed).
+    public func exists(_ path: String) -> Bool {
+        switch mode {
+        case .replace: return FileIO.exists(staging + "/" + path)
+        case .stage:
+            return lock.withLock { writtenSet.contains(path) || (!removals.contains(path) && FileIO.exists(target + "/" + path)) }
+        case .update:
+            return lock.withLock { moves.contains { $0.path == path } || (!removals.contains(path) && FileIO.exists(target + "/" + path)) }
+        }
+    }
 
-    /// Puts the staged site in place of the target in one step.
+    /// Paths written or removed by this build (`.stage`, `.update`).
+    public var changedPaths: [String] {
+        lock.withLock { mode == .update ? moves.map(\.path) + removals : written + removals }
+    }
+
+    /// Paths removed by this build.
+    public var removedPaths: [String] { lock.withLock { removals } }
+
+    /// Whether the build changes anything in the target.
+    public var hasChanges: Bool { lock.withLock { !(moves.isEmpty && written.isEmpty && removals.isEmpty) } }
+
+    /// The folder that holds the whole new site once `complete()` has run
+    /// (the staging folder), or nil in `.update` mode, where the new site is
+    /// only whole in the target after the commit.
+    public var completeSite: String? { mode == .update ? nil : staging }
+
+    // MARK: Commit
+
+    /// `.stage`: links the files of the target that the new site keeps as
+    /// they are (`carried`, relative paths; those written or removed by this
+    /// build are skipped) into the staging folder, which then holds the whole
+    /// new site (for the search index to read) and is ready to swap. Nothing
+    /// to do in the other modes.
+    public func complete(carrying carried: [String]) throws {
+        guard mode == .stage, !completed else { return }
+        let (written, removed, trees) = lock.withLock { (writtenSet, Set(removals), carriedTrees) }
+        for path in carried where !written.contains(path) && !removed.contains(path) {
+            try linkFromTarget(path)
+        }
+        for tree in trees { try linkTree(tree) }
+        completed = true
+    }
+
+    private func linkFromTarget(_ path: String) throws {
+        if let slash = path.lastIndex(of: "/") { try ensureDirectory(String(path[..<slash])) }
+        let from = target + "/" + path, to = staging + "/" + path
+        if link(from, to) == 0 { return }
+        let code = errno
+        // A file system without hard links (or a file on another device): copy it.
+        if code == EPERM || code == EXDEV || code == EMLINK || code == ENOTSUP {
+            try FileIO.write(try FileIO.readBytes(from), to: to)
+            return
+        }
+        throw FileIO.Failure(path: to, operation: "link \(from) to", code: code)
+    }
+
+    private func linkTree(_ relative: String) throws {
+        let dir = target + "/" + relative
+        guard FileIO.isDirectory(dir) else { return }
+        try ensureDirectory(relative)
+        for (name, isDirectory) in try FileIO.listDirectoryTyped(dir) {
+            if isDirectory { try linkTree(relative + "/" + name) } else { try linkFromTarget(relative + "/" + name) }
+        }
+    }
+
+    /// Puts the staged site in place of the target.
     public func commit() throws {
+        switch mode {
+        case .replace: try swapIn()
+        case .stage:
+            if completed {
+                try swapIn()
+            } else {
+                precondition(!hasChanges, "OutputFolder: a staged build with changes must be completed before its commit")
+                try FileIO.removeTree(staging)  // nothing changed: the target stays as it is
+            }
+        case .update: try commitUpdate()
+        }
+        committed = true
+    }
+
+    /// Called at the named moments of a commit (tests stop the process there).
+    public var checkpoint: (@Sendable (String) -> Void)?
+
+    private func swapIn() throws {
         if FileIO.exists(target) {
             if lede_exchange_paths(staging, target) == 0 {
+                checkpoint?("swapped")
                 try FileIO.removeTree(staging)  // now holds the previous site
                 return
             }
@@ -101,8 +279,76 @@ public final class OutputFolder: @unchecked Sendable {
         }
     }
 
+    private func commitUpdate() throws {
+        let (moves, removals) = lock.withLock { (self.moves, self.removals) }
+        if moves.isEmpty && removals.isEmpty {
+            try FileIO.removeTree(staging)
+            return
+        }
+        // The journal: NUL-separated, "W" staged path, "D" path.
+        var text: [UInt8] = []
+        for m in moves { text += [0x57, 0]; text += Array(m.staged.utf8) + [0]; text += Array(m.path.utf8) + [0] }
+        for r in removals { text += [0x44, 0]; text += Array(r.utf8) + [0] }
+        try FileIO.write(text, to: journal + ".tmp")
+        try FileIO.rename(journal + ".tmp", to: journal)  // the commit point
+        checkpoint?("journaled")
+        Self.apply(moves: moves, removals: removals, staging: staging, target: target)
+        try? FileIO.removeFile(journal)
+        try FileIO.removeTree(staging)
+    }
+
+    /// Carries out a journal (again: every step may already have happened).
+    static func replay(journal: String, staging: String, target: String) {
+        guard let bytes = try? FileIO.readBytes(journal) else { return }
+        let fields = bytes.split(separator: 0, omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
+        var moves: [(staged: String, path: String)] = []
+        var removals: [String] = []
+        var k = 0
+        while k < fields.count {
+            if fields[k] == "W", k + 2 < fields.count { moves.append((fields[k + 1], fields[k + 2])); k += 3 }
+            else if fields[k] == "D", k + 1 < fields.count { removals.append(fields[k + 1]); k += 2 }
+            else { break }
+        }
+        apply(moves: moves, removals: removals, staging: staging, target: target)
+    }
+
+    static func apply(moves: [(staged: String, path: String)], removals: [String], staging: String, target: String) {
+        var made = Set<String>()
+        for m in moves {
+            let from = staging + "/" + m.staged
+            guard FileIO.exists(from) else { continue }  // moved before the interruption
+            let to = target + "/" + m.path
+            if let slash = m.path.lastIndex(of: "/") {
+                let dir = String(m.path[..<slash])
+                if made.insert(dir).inserted { try? FileIO.makeDirectories(target + "/" + dir) }
+            }
+            if FileIO.isDirectory(to) { try? FileIO.removeTree(to) }
+            if rename(from, to) != 0 {
+                // A file where a folder is needed on the way: clear it and retry.
+                var dir = m.path
+                while let slash = dir.lastIndex(of: "/") {
+                    dir = String(dir[..<slash])
+                    let full = target + "/" + dir
+                    if FileIO.exists(full), !FileIO.isDirectory(full) { try? FileIO.removeFile(full) }
+                }
+                try? FileIO.makeDirectories((to as NSString).deletingLastPathComponent)
+                _ = rename(from, to)
+            }
+        }
+        for path in removals {
+            try? FileIO.removeFile(target + "/" + path)
+            // Folders left empty go too (an article's own folder).
+            var dir = path
+            while let slash = dir.lastIndex(of: "/") {
+                dir = String(dir[..<slash])
+                if !FileIO.removeEmptyDirectory(target + "/" + dir) { break }
+            }
+        }
+    }
+
     /// Throws the staged files away (after a failed build).
     public func discard() {
+        guard !committed else { return }
         try? FileIO.removeTree(staging)
     }
 }

@@ -48,6 +48,9 @@ public enum Production {
         }
         var options = BuildOptions(siteRoot: root, output: temp + "/site", drafts: false, future: false, baseURL: config.baseURL)
         options.production = true
+        // No build cache: production output must not share .lede-cache/ with
+        // public/'s builds, and a fresh temporary folder is built whole anyway.
+        options.useCache = false
         if let workers { options.workers = workers }
         do {
             let report = try SiteBuilder.build(options)

@@ -25,25 +25,52 @@ public struct HTML: Sendable, Equatable, CustomStringConvertible {
 
     /// Escapes text for HTML and XML content and attribute values.
     public static func escape(_ text: String) -> String {
-        var needs = false
-        for b in text.utf8 where b == 0x26 || b == 0x3C || b == 0x3E || b == 0x22 || b == 0x27 {
-            needs = true
-            break
-        }
-        guard needs else { return text }
+        guard needsEscaping(text) else { return text }
         var out = ""
-        out.reserveCapacity(text.utf8.count + 16)
-        for c in text.unicodeScalars {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.unicodeScalars.append(c)
+        escape(text, into: &out)
+        return out
+    }
+
+    /// Appends `text`, escaped, to `out`: runs of bytes that need no escaping
+    /// are copied whole.
+    /// Whether the text has a character `escape` replaces.
+    @inline(__always)
+    static func needsEscaping(_ text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { p in
+            for b in p where b == 0x26 || b == 0x3C || b == 0x3E || b == 0x22 || b == 0x27 { return true }
+            return false
+        }
+    }
+
+    static func escape(_ text: String, into out: inout String) {
+        if !needsEscaping(text) { out += text; return }
+        var text = text
+        text.withUTF8 { p in
+            var start = 0
+            var i = 0
+            let n = p.count
+            while i < n {
+                let replacement: StaticString
+                switch p[i] {
+                case 0x26: replacement = "&amp;"
+                case 0x3C: replacement = "&lt;"
+                case 0x3E: replacement = "&gt;"
+                case 0x22: replacement = "&quot;"
+                case 0x27: replacement = "&#39;"
+                default: i += 1; continue
+                }
+                if start < i { out.append(contentsOf: String(decoding: UnsafeBufferPointer(rebasing: p[start..<i]), as: UTF8.self)) }
+                out.append(contentsOf: replacement.description)
+                i += 1
+                start = i
+            }
+            if start == 0 {
+                out.append(contentsOf: String(decoding: p, as: UTF8.self))
+            } else if start < n {
+                out.append(contentsOf: String(decoding: UnsafeBufferPointer(rebasing: p[start..<n]), as: UTF8.self))
             }
         }
-        return out
     }
 
     /// Text that can go inside a `<script type="application/ld+json">`: JSON
@@ -57,8 +84,9 @@ public struct HTML: Sendable, Equatable, CustomStringConvertible {
 extension String {
     /// Replaces every occurrence of `target` (a plain string, not a pattern).
     public func replacingAll(_ target: String, with replacement: String) -> String {
+        guard let first = target.utf8.first else { return self }
+        guard self.utf8.contains(first) else { return self }
         let t = Array(target.utf8)
-        guard let first = t.first else { return self }
         let s = Array(self.utf8)
         var out: [UInt8] = []
         out.reserveCapacity(s.count)

@@ -29,9 +29,15 @@ public struct Template: Sendable {
     public let name: String
     public let segments: [Segment]
 
+    /// Bytes of literal text, to size the output once.
+    private let literalBytes: Int
+
     public init(name: String, segments: [Segment]) {
         self.name = name
         self.segments = segments
+        var n = 0
+        for case .literal(let s) in segments { n += s.utf8.count }
+        literalBytes = n
     }
 
     /// Where template text comes from: the site's `templates/` folder or the
@@ -131,11 +137,24 @@ public struct Template: Sendable {
 
     /// Fills the slots. A slot without a value renders as nothing.
     public func render(_ values: [String: SlotValue]) -> HTML {
+        var size = literalBytes
+        for (_, v) in values {
+            switch v {
+            case .text(let s): size += s.utf8.count
+            case .html(let h): size += h.raw.utf8.count
+            }
+        }
         var out = ""
+        out.reserveCapacity(size + size / 16)
         for segment in segments {
             switch segment {
             case .literal(let s): out += s
-            case .slot(let name): if let v = values[name] { out += v.rendered }
+            case .slot(let name):
+                switch values[name] {
+                case .text(let s)?: HTML.escape(s, into: &out)
+                case .html(let h)?: out += h.raw
+                case nil: break
+                }
             }
         }
         return HTML(trusted: out)

@@ -25,6 +25,14 @@ public struct ArticleSummary: Sendable {
         readingMinutes = a.readingMinutes; timeline = a.timeline; takeaways = a.takeaways; keyTerms = a.keyTerms
     }
 
+    public init(path: String, slug: String, title: String, summary: String, date: DateTime?, updated: DateTime?,
+                author: String?, tags: [String], readingMinutes: Int, timeline: [TimelineEvent], takeaways: [Takeaway],
+                keyTerms: [String] = []) {
+        self.path = path; self.slug = slug; self.title = title; self.summary = summary; self.date = date
+        self.updated = updated; self.author = author; self.tags = tags; self.readingMinutes = readingMinutes
+        self.timeline = timeline; self.takeaways = takeaways; self.keyTerms = keyTerms
+    }
+
     /// Newest first; undated last; then by title.
     public static func newestFirst(_ a: ArticleSummary, _ b: ArticleSummary) -> Bool {
         switch (a.date, b.date) {
@@ -195,7 +203,7 @@ public struct PageRenderer: Sendable {
         guard !events.isEmpty else { return .empty }
         let items = events.map { e in
             theme["parts/timeline-item.html"].render([
-                "datetime": .text(TimexDate(e.value)?.htmlDatetime ?? e.value), "value": .text(e.value),
+                "datetime": .text(Self.isPlainDate(e.value) ? e.value : TimexDate(e.value)?.htmlDatetime ?? e.value), "value": .text(e.value),
                 "end_datetime": .text(e.endValue.flatMap { TimexDate($0)?.htmlDatetime } ?? ""), "display": .text(e.display),
                 "title": .html(part("parts/timeline-title.html", e.title != nil, ["title": .text(e.title ?? "")])),
                 "text": .text(e.text), "anchor": .text("#" + e.anchor), "source": .text(e.source.rawValue),
@@ -204,6 +212,19 @@ public struct PageRenderer: Sendable {
         return theme["parts/timeline.html"].render([
             "items": .html(HTML.joined(items, separator: "\n")), "count": .text(String(events.count)), "json_url": .text(jsonURL),
         ])
+    }
+
+    /// `YYYY`, `YYYY-MM` or `YYYY-MM-DD`: values whose `htmlDatetime` is the
+    /// value itself when they are valid dates, as it is when they are not.
+    static func isPlainDate(_ value: String) -> Bool {
+        let u = value.utf8
+        guard u.count == 4 || u.count == 7 || u.count == 10 else { return false }
+        var k = 0
+        for b in u {
+            if k == 4 || k == 7 ? b != 0x2D : !(b >= 0x30 && b <= 0x39) { return false }
+            k += 1
+        }
+        return true
     }
 
     func takeawaysSummary(_ takeaways: [Takeaway]) -> HTML {
@@ -223,20 +244,38 @@ public struct PageRenderer: Sendable {
     // MARK: Lists
 
     func cards(_ articles: [ArticleSummary], root: String) -> HTML {
-        HTML.joined(articles.map { a in
-            theme["parts/article-card.html"].render([
-                "root": .text(root), "url": .text(root + a.slug + "/"), "title": .text(a.title),
-                "summary": .text(a.summary), "published": .html(published(a.date)),
-                "reading_time": .text("\(a.readingMinutes) min read"),
-                "tags": .html(part("parts/card-tags.html", !a.tags.isEmpty, ["tags": .html(tagLinks(a.tags, root: root))])),
-            ])
-        }, separator: "\n")
+        HTML.joined(articles.map { card($0, root: root) }, separator: "\n")
+    }
+
+    /// One article's card in a list, for a page at `root` ("./" on the home page,
+    /// "../../" on tag pages).
+    func card(_ a: ArticleSummary, root: String) -> HTML {
+        theme["parts/article-card.html"].render([
+            "root": .text(root), "url": .text(root + a.slug + "/"), "title": .text(a.title),
+            "summary": .text(a.summary), "published": .html(published(a.date)),
+            "reading_time": .text("\(a.readingMinutes) min read"),
+            "tags": .html(part("parts/card-tags.html", !a.tags.isEmpty, ["tags": .html(tagLinks(a.tags, root: root))])),
+        ])
     }
 
     public func homePage(_ articles: [ArticleSummary]) -> HTML {
+        homePage(articles, cards: cards(articles, root: "./"))
+    }
+
+    /// The home page, with the articles' cards already rendered (root "./").
+    func homePage(_ articles: [ArticleSummary], cards: HTML) -> HTML {
+        homePage(count: articles.count, cards: cards)
+    }
+
+    /// The home page around `cards`, built in one buffer (for long lists).
+    func homePage(count: Int, cards: [HTML]) -> HTML {
+        Self.splice(cards, separator: "\n") { homePage(count: count, cards: $0) }
+    }
+
+    func homePage(count: Int, cards: HTML) -> HTML {
         let content = theme["home.html"].render([
             "root": "./", "site_title": .text(config.title), "intro": .html(config.intro),
-            "articles": .html(cards(articles, root: "./")), "count": .text(String(articles.count)),
+            "articles": .html(cards), "count": .text(String(count)),
             "timeline_link": .html(timelineLink("./timeline/", label: "Everything that happened, in one timeline")),
         ])
         var head = "<meta property=\"og:type\" content=\"website\">\n"
@@ -246,17 +285,64 @@ public struct PageRenderer: Sendable {
     }
 
     public func tagPage(_ tag: String, _ articles: [ArticleSummary]) -> HTML {
+        tagPage(tag, count: articles.count, hasTimeline: articles.contains { !$0.timeline.isEmpty },
+                cards: cards(articles, root: Self.root(for: Self.tagPath(tag))))
+    }
+
+    /// A tag's page around `cards`, built in one buffer (for long lists).
+    /// `hasTimeline`: whether any of its articles has a timeline (the page
+    /// then links to the tag's timeline).
+    func tagPage(_ tag: String, count: Int, hasTimeline: Bool, cards: [HTML]) -> HTML {
+        Self.splice(cards, separator: "\n") { tagPage(tag, count: count, hasTimeline: hasTimeline, cards: $0) }
+    }
+
+    func tagPage(_ tag: String, count: Int, hasTimeline: Bool, cards: HTML) -> HTML {
         let path = Self.tagPath(tag)
         let root = Self.root(for: path)
         let content = theme["tag.html"].render([
-            "root": .text(root), "tag": .text(tag), "count": .text(String(articles.count)),
-            "articles": .html(cards(articles, root: root)),
-            "timeline_link": .html(articles.contains { !$0.timeline.isEmpty }
-                ? timelineLink("timeline/", label: "The timeline of “\(tag)”") : .empty),
+            "root": .text(root), "tag": .text(tag), "count": .text(String(count)), "articles": .html(cards),
+            "timeline_link": .html(hasTimeline ? timelineLink("timeline/", label: "The timeline of “\(tag)”") : .empty),
         ])
-        let description = "\(articles.count) explainer\(articles.count == 1 ? "" : "s") tagged “\(tag)”."
+        let description = "\(count) explainer\(count == 1 ? "" : "s") tagged “\(tag)”."
         return layout(PageInfo(path: path, title: "Tagged “\(tag)”", description: description, bodyClass: "page-tag"),
                       content: content)
+    }
+
+    /// A token no content can contain (it is made anew in each process).
+    static let hole = "\u{0}lede-hole-\(Hash64.hex(UInt64.random(in: 1...UInt64.max)))\u{0}"
+
+    /// `render(items joined)`, without making the joined list and then a copy
+    /// of it per template level: the page is rendered around a placeholder,
+    /// and the items are copied into its place once.
+    static func splice(_ items: [HTML], separator: String, _ render: (HTML) -> HTML) -> HTML {
+        var frame = render(HTML(trusted: hole)).raw
+        let marker = Array(hole.utf8)
+        var found: [Int] = []
+        frame.withUTF8 { p in
+            var i = 0
+            while i + marker.count <= p.count {
+                if p[i] == marker[0], p[i + 1] == marker[1], memcmp(p.baseAddress! + i, marker, marker.count) == 0 {
+                    found.append(i)
+                    i += marker.count
+                } else {
+                    i += 1
+                }
+            }
+        }
+        guard found.count == 1 else { return render(HTML.joined(items, separator: separator)) }
+        var size = frame.utf8.count
+        for item in items { size += item.raw.utf8.count + separator.utf8.count }
+        var out = ""
+        out.reserveCapacity(size)
+        frame.withUTF8 { p in
+            out += String(decoding: UnsafeBufferPointer(rebasing: p[..<found[0]]), as: UTF8.self)
+            for (k, item) in items.enumerated() {
+                if k > 0 { out += separator }
+                out += item.raw
+            }
+            out += String(decoding: UnsafeBufferPointer(rebasing: p[(found[0] + marker.count)...]), as: UTF8.self)
+        }
+        return HTML(trusted: out)
     }
 
     public func tagsPage(_ tags: [(tag: String, count: Int)]) -> HTML {
@@ -304,13 +390,20 @@ public struct PageRenderer: Sendable {
     }
 
     public func sitemap(_ entries: [(path: String, lastmod: DateTime?)]) -> HTML {
-        let urls = entries.map { e in
-            theme["parts/sitemap-url.xml"].render([
-                "loc": .text(config.absoluteURL(e.path)),
-                "lastmod": .html(part("parts/sitemap-lastmod.xml", e.lastmod != nil, ["date": .text(e.lastmod?.isoDate ?? "")])),
-            ])
-        }
-        return theme["sitemap.xml"].render(["urls": .html(HTML.joined(urls, separator: "\n"))])
+        sitemap(urls: HTML.joined(entries.map { sitemapURL($0.path, lastmod: $0.lastmod) }, separator: "\n"))
+    }
+
+    /// One `<url>` of the sitemap.
+    func sitemapURL(_ path: String, lastmod: DateTime?) -> HTML {
+        theme["parts/sitemap-url.xml"].render([
+            "loc": .text(config.absoluteURL(path)),
+            "lastmod": .html(part("parts/sitemap-lastmod.xml", lastmod != nil, ["date": .text(lastmod?.isoDate ?? "")])),
+        ])
+    }
+
+    /// The sitemap around its `<url>` entries, joined.
+    func sitemap(urls: HTML) -> HTML {
+        theme["sitemap.xml"].render(["urls": .html(urls)])
     }
 }
 

@@ -1,4 +1,8 @@
+import CLedeSys
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Search, with Pagefind (https://pagefind.app): after the site is written,
 /// `lede build` runs Pagefind over the output, which indexes the article pages
@@ -10,28 +14,46 @@ public enum Search {
     /// How to find Pagefind: `$LEDE_PAGEFIND` (a path, or `off`), then
     /// `pagefind_extended` or `pagefind` on PATH, then the binary that the
     /// `pagefind-bin` Python package ships (`python3 -m pagefind_bin`).
-    public static func locate() -> String? {
+    ///
+    /// Asking Python takes a while (much longer behind a version manager's
+    /// shims), so a build remembers what it found in `memo` (a file of its
+    /// cache), trusted while PATH is the same and the binary is still there.
+    public static func locate(memo: String? = nil) -> String? {
         let env = ProcessInfo.processInfo.environment
         if let chosen = env["LEDE_PAGEFIND"] {
             if ["", "off", "none", "no", "false", "0"].contains(chosen.lowercased()) { return nil }
             return FileManager.default.isExecutableFile(atPath: chosen) ? chosen : nil
         }
-        return discovered.value
+        return discovered.value(memo: memo)
     }
 
     /// The note a build without Pagefind prints.
     public static let missingNote = "note: search left out: Pagefind is not installed (pip install pagefind-bin, or set LEDE_PAGEFIND to its path)"
 
+    /// What this process found, once.
     private final class Cache: @unchecked Sendable {
-        lazy var value: String? = Search.discover()
+        private let lock = Lock()
+        private var found: String??
+        func value(memo: String?) -> String? {
+            lock.withLock {
+                if let found { return found }
+                let value = Search.discover(memo: memo)
+                found = .some(value)
+                return value
+            }
+        }
     }
     private static let discovered = Cache()
 
-    static func discover() -> String? {
+    static func discover(memo: String? = nil) -> String? {
         let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
         let dirs = path.split(separator: ":").map(String.init)
         for name in ["pagefind_extended", "pagefind"] {
             for dir in dirs where FileManager.default.isExecutableFile(atPath: dir + "/" + name) { return dir + "/" + name }
+        }
+        if let memo, let bytes = try? FileIO.readBytes(memo) {
+            let lines = String(decoding: bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            if lines.count >= 2, lines[0] == path, FileManager.default.isExecutableFile(atPath: lines[1]) { return lines[1] }
         }
         // The pagefind-bin wheel keeps the binary inside the Python package.
         for python in ["python3", "python"] {
@@ -39,23 +61,41 @@ public enum Search {
             let out = try? runProcess(exe, ["-c", "import pagefind_bin; print(pagefind_bin.get_executable())"])
             if let out, out.status == 0 {
                 let found = out.output.trimmingWhitespace
-                if FileManager.default.isExecutableFile(atPath: found) { return found }
+                if FileManager.default.isExecutableFile(atPath: found) {
+                    if let memo {
+                        try? FileIO.makeDirectories((memo as NSString).deletingLastPathComponent)
+                        try? FileIO.write(path + "\n" + found + "\n", to: memo)
+                    }
+                    return found
+                }
             }
         }
         return nil
     }
 
-    /// Indexes the site in `folder` into `folder/pagefind/`.
+    /// The index's folder in the site.
+    public static let folder = "pagefind"
+
+    /// Indexes the site in `folder` into `folder/pagefind/` (see `PagefindService`).
     public static func index(_ folder: String, pagefind: String) throws(Diagnostic) {
-        let result: (status: Int32, output: String)
-        do {
-            result = try runProcess(pagefind, ["--site", folder, "--output-subdir", "pagefind", "--silent"])
-        } catch {
-            throw .error(pagefind, 1, 1, "cannot run Pagefind to build the search index: \(error.localizedDescription); reinstall it (pip install pagefind-bin) or set LEDE_PAGEFIND=off")
-        }
-        guard result.status == 0 else {
-            let detail = result.output.trimmingWhitespace.split(separator: "\n").suffix(5).joined(separator: " / ")
-            throw .error(pagefind, 1, 1, "Pagefind failed (exit \(result.status)) building the search index: \(detail); fix it, or build without search: LEDE_PAGEFIND=off")
+        try PagefindService(executable: pagefind).index(site: folder, skip: Self.folder, output: folder + "/" + Self.folder)
+    }
+
+    /// Indexes the site in `folder` again, into a folder beside it that then
+    /// takes the place of `folder/pagefind/` in one exchange (for a site
+    /// updated in place, which is only whole once its commit is done).
+    public static func reindex(_ folder: String, pagefind: String) throws(Diagnostic) {
+        let parent = (folder as NSString).deletingLastPathComponent
+        let fresh = "\(parent)/.\((folder as NSString).lastPathComponent).search-\(getpid())"
+        try? FileIO.removeTree(fresh)
+        defer { try? FileIO.removeTree(fresh) }
+        try PagefindService(executable: pagefind).index(site: folder, skip: Self.folder, output: fresh)
+        let place = folder + "/" + Self.folder
+        if FileIO.exists(place), lede_exchange_paths(fresh, place) == 0 { return }  // `fresh` now holds the old index
+        try? FileIO.removeTree(place)
+        guard rename(fresh, place) == 0 else {
+            let code = errno
+            throw .error(place, 1, 1, "cannot move the new search index into place: \(String(cString: strerror(code)))")
         }
     }
 

@@ -1,27 +1,39 @@
 import Dispatch
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// The site pass for what needs every article at once: the site timeline and
 /// each tag's, related explainers, and the search page. It runs after the
 /// per-article pass (which keeps only `ArticleSummary`s) and works from the
 /// summaries alone.
 ///
-/// How it plugs into the build (SiteBuilder):
-/// 1. per article: the page is written with `RelatedExplainers.placeholder`
-///    where `{{related}}` is, and `articleFiles` gives the article's other
-///    outputs (its `timeline.json`);
-/// 2. after the site pages: `write` merges the timelines, writes the timeline
-///    pages and JSON, fills every article's related explainers into its staged
-///    page, and writes the search page when Pagefind is there;
-/// 3. last, before the swap: `Search.index` runs Pagefind over the staging folder.
+/// How it plugs into a build (SiteSession):
+/// 1. per article: the page is rendered with `RelatedExplainers.placeholder`
+///    where `{{related}}` is and put in the build's `PageSpool` (not yet
+///    written), and `articleFiles` gives the article's other outputs (its
+///    `timeline.json`);
+/// 2. after the list pages: `writeFeatures` merges the timelines and writes
+///    the timeline pages and JSON, chooses every article's related explainers
+///    and writes each page with them filled in, and writes the search page
+///    when Pagefind is there;
+/// 3. last, before the swap: `Search.index` runs Pagefind over the whole new site.
+///
+/// Each part is redone only when what it reads changed (hashes kept in the
+/// build cache): the timelines when some article's timeline, title or tags
+/// did; the choice of related explainers when some article's tags, key terms,
+/// timeline years, title or date did; and an article page is written again
+/// only when the page itself or its related articles' cards changed.
 public enum SiteFeatures {
     /// Outputs of one article besides its page: path and text.
     public static func articleFiles(_ a: ArticleSummary, config: SiteConfig) -> [(path: String, text: String)] {
         a.timeline.isEmpty ? [] : [("\(a.slug)/timeline.json", TimelineJSON.article(a, config: config))]
     }
 
-    /// Writes the site-level pages of the features into `output`; returns how many pages.
-    public static func write(_ articles: [ArticleSummary], renderer: PageRenderer, output: OutputFolder,
-                             workers: Int) throws -> Int {
-        var pages = 0
+    /// Writes the site timeline and the topic timelines through `write`;
+    /// returns the paths written and the number of pages.
+    static func writeTimelines(_ articles: [ArticleSummary], renderer: PageRenderer, workers: Int,
+                               write: @escaping @Sendable (String, String) throws -> Void) throws -> (paths: [String], pages: Int) {
         let events = SiteTimeline.merge(articles)
         // Tag names as first spelled, and how many events each tag's timeline has.
         var names: [String: String] = [:]
@@ -30,50 +42,299 @@ public enum SiteFeatures {
         for e in events { for k in e.tagSlugs { eventCounts[k, default: 0] += 1 } }
         let topics = eventCounts.compactMap { k, c in names[k].map { (tag: $0, count: c) } }
             .sorted { ($0.count, $1.tag) > ($1.count, $0.tag) }
-        let write: (String, String) throws -> Void = { path, text in try output.write(path, text) }
 
+        var paths: [String] = []
         let site = SiteTimelinePages.Scope(
             path: "timeline/", heading: "Timeline",
             description: "Everything the explainers of \(renderer.config.title) date, in one chronology. Each event links to where it is told.",
             tag: nil)
-        pages += try SiteTimelinePages.write(events, scope: site, articleCount: articles.count, topics: topics,
-                                             renderer: renderer, write: write)
+        var pages = try SiteTimelinePages.write(events, scope: site, articleCount: articles.count, topics: topics, renderer: renderer,
+                                                write: { path, text in try write(path, text); paths.append(path) })
         // Topic timelines, in parallel.
         let byTag = SiteTimeline.byTag(events)
-        let tagPages = ResultSlots<Int>(count: topics.count)
+        let written = Slots<(paths: [String], pages: Int)?>(Array(repeating: nil, count: topics.count))
         let failures = FailureBox()
-        let next = AtomicCounter()
-        DispatchQueue.concurrentPerform(iterations: max(1, min(workers, topics.count))) { _ in
-            while true {
-                let k = next.increment()
-                guard k < topics.count else { break }
-                let t = topics[k]
-                let scope = SiteTimelinePages.Scope(
-                    path: PageRenderer.tagPath(t.tag) + "timeline/", heading: "Timeline: \(t.tag)",
-                    description: "The events of the explainers on “\(t.tag)”, in one chronology.", tag: t.tag)
-                do {
-                    tagPages.set(k, try SiteTimelinePages.write(byTag[Slug.make(t.tag)] ?? [], scope: scope,
-                                                                articleCount: articles.count, topics: topics, renderer: renderer,
-                                                                write: { path, text in try output.write(path, text) }))
-                } catch {
-                    failures.set(error)
-                    tagPages.set(k, 0)
-                }
+        parallelFor(topics.count, workers: workers) { k in
+            let t = topics[k]
+            let scope = SiteTimelinePages.Scope(
+                path: PageRenderer.tagPath(t.tag) + "timeline/", heading: "Timeline: \(t.tag)",
+                description: "The events of the explainers on “\(t.tag)”, in one chronology.", tag: t.tag)
+            var mine: [String] = []
+            do {
+                let n = try SiteTimelinePages.write(byTag[Slug.make(t.tag)] ?? [], scope: scope, articleCount: articles.count,
+                                                    topics: topics, renderer: renderer,
+                                                    write: { path, text in try write(path, text); mine.append(path) })
+                written.set(k, (mine, n))
+            } catch {
+                failures.set(error)
             }
         }
         if let error = failures.error { throw error }
-        pages += tagPages.all.reduce(0, +)
+        for k in topics.indices {
+            paths += written[k]?.paths ?? []
+            pages += written[k]?.pages ?? 0
+        }
+        return (paths, pages)
+    }
+}
 
-        let related = RelatedExplainers.choose(articles)
-        let staging = output.staging
-        try RelatedExplainers.fill(articles, related: related, renderer: renderer, workers: workers,
-                                   read: { path in try FileIO.readBytes(staging + "/" + path) },
-                                   write: { path, text in try output.write(path, text) })
+/// Article pages waiting for their related explainers: kept in memory up to
+/// a budget, the rest in files of a spool folder beside the output (so that
+/// a full build of a big site does not hold every page at once).
+final class PageSpool: @unchecked Sendable {
+    let folder: String
+    private let budget: Int
+    private let lock = Lock()
+    private var inMemory: [String: [UInt8]] = [:]
+    private var inFiles: [String: String] = [:]
+    private var bytes = 0
+    private var made = false
 
-        if renderer.search {
-            try output.write("search/index.html", renderer.searchPage().raw)
+    init(folder: String, budget: Int = 64 << 20) {
+        self.folder = folder
+        self.budget = budget
+    }
+
+    func put(_ path: String, _ page: [UInt8]) throws {
+        let fileName: String? = lock.withLock {
+            if bytes + page.count <= budget {
+                inMemory[path] = page
+                bytes += page.count
+                return nil
+            }
+            let name = "p\(inFiles.count)"
+            inFiles[path] = name
+            return name
+        }
+        guard let fileName else { return }
+        let mustMake = lock.withLock { () -> Bool in defer { made = true }; return !made }
+        if mustMake { try FileIO.makeDirectories(folder) }
+        try FileIO.write(page, to: folder + "/" + fileName)
+    }
+
+    func contains(_ path: String) -> Bool { lock.withLock { inMemory[path] != nil || inFiles[path] != nil } }
+
+    /// The page put under `path`, once.
+    func take(_ path: String) throws -> [UInt8]? {
+        let (page, file): ([UInt8]?, String?) = lock.withLock {
+            if let page = inMemory.removeValue(forKey: path) { bytes -= page.count; return (page, nil) }
+            return (nil, inFiles.removeValue(forKey: path))
+        }
+        if let page { return page }
+        guard let file else { return nil }
+        let full = folder + "/" + file
+        defer { try? FileIO.removeFile(full) }
+        return try FileIO.readBytes(full)
+    }
+
+    func remove() {
+        lock.withLock {
+            inMemory = [:]
+            inFiles = [:]
+            bytes = 0
+        }
+        if made { try? FileIO.removeTree(folder) }
+    }
+}
+
+extension RelatedExplainers {
+    static let placeholderBytes = Array(placeholder.utf8)
+
+    /// `page` with `html` in place of the `length` bytes at `slot`.
+    static func splice(_ page: [UInt8], at slot: Int, length: Int, _ html: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(page.count - length + html.count)
+        out.append(contentsOf: page[..<slot])
+        out.append(contentsOf: html)
+        out.append(contentsOf: page[(slot + length)...])
+        return out
+    }
+}
+
+extension SiteSession {
+    /// The site pass of the features (see `SiteFeatures`): timelines, related
+    /// explainers (every article page is written here), the search page.
+    /// Updates `state.cache.site`'s feature fields; returns the new related
+    /// fills, by article path.
+    func writeFeatures(_ published: [(path: String, record: ArticleRecord)], siteKey: UInt64, renderer: PageRenderer,
+                       spool: PageSpool, outputs: Manifest, copies: [String: CopyPlan], target: String, workers: Int,
+                       clock: PhaseClock, renderPage: @escaping @Sendable (String) throws -> [UInt8],
+                       write: @escaping @Sendable (String, UnsafeRawBufferPointer, UInt64) throws -> Void) throws -> [String: RelatedFill] {
+        let old = state.cache.site
+        func current(_ path: String) -> Bool { copies[path] != nil || outputs.isCurrent(path) }
+        @Sendable func emit(_ path: String, _ text: String) throws {
+            guard copies[path] == nil else { return }
+            var text = text
+            try text.withUTF8 { bytes in
+                let raw = UnsafeRawBufferPointer(bytes)
+                try write(path, raw, Hash64.hash(raw))
+            }
+        }
+        // Every summary, decoded only when a part must be redone, and the
+        // order the site lists them in (newest first), which decides ties.
+        var decoded: (articles: [ArticleSummary], order: [Int])?
+        func all() throws -> (articles: [ArticleSummary], order: [Int]) {
+            if let decoded { return decoded }
+            let articles = try Self.decodeSummaries(published, workers: workers)
+            decoded = (articles, articles.indices.sorted { ArticleSummary.newestFirst(articles[$0], articles[$1]) })
+            return decoded!
+        }
+        var site = renderer
+        site.year = published.compactMap { $0.record.info!.date?.year }.max() ?? BuildClock.today.year
+
+        // Timelines: the site's and every topic's, with their JSON.
+        var inputs = ByteWriter()
+        inputs.u64(siteKey); inputs.int(site.year); inputs.int(published.count)
+        for (path, record) in published { inputs.string(path); inputs.u64(record.info!.timelineHash) }
+        let timelineInputs = Hash64.hash(inputs.bytes)
+        var paths: [String]
+        var pages: Int
+        let oldTimelinePaths = old.featurePaths.filter { $0 != "search/index.html" }
+        if timelineInputs == old.timelineInputs, !oldTimelinePaths.isEmpty, oldTimelinePaths.allSatisfy(current) {
+            paths = oldTimelinePaths
+            pages = old.featurePages - (old.featurePaths.contains("search/index.html") ? 1 : 0)
+        } else {
+            let (articles, order) = try all()
+            (paths, pages) = try SiteFeatures.writeTimelines(order.map { articles[$0] }, renderer: site, workers: workers, write: emit)
+        }
+        state.cache.site.timelineInputs = timelineInputs
+        clock.mark("  features: timelines")
+
+        // The search page.
+        if site.search {
+            try emit("search/index.html", site.searchPage().raw)
+            paths.append("search/index.html")
             pages += 1
         }
-        return pages
+        state.cache.site.featurePaths = paths
+        state.cache.site.featurePages = pages
+
+        // Related explainers: which, for every article (chosen again only when
+        // something they are chosen by changed) ...
+        var profile = ByteWriter()
+        profile.u64(siteKey); profile.int(published.count)
+        for (path, record) in published { profile.string(path); profile.u64(record.info!.profileHash) }
+        let relatedInputs = Hash64.hash(profile.bytes)
+        var position: [String: Int] = [:]
+        position.reserveCapacity(published.count)
+        for (k, entry) in published.enumerated() { position[entry.path] = k }
+        var lists: [[Int]] = []
+        if relatedInputs == old.relatedInputs {
+            lists.reserveCapacity(published.count)
+            for (path, _) in published {
+                guard let kept = outputs.fills[path]?.related else { break }
+                let members = kept.compactMap { position[$0] }
+                guard members.count == kept.count else { break }
+                lists.append(members)
+            }
+        }
+        if lists.count != published.count {
+            let (articles, order) = try all()
+            let chosen = RelatedExplainers.choose(order.map { articles[$0] })
+            lists = Array(repeating: [], count: published.count)
+            for (j, k) in order.enumerated() { lists[k] = chosen[j].map { order[$0] } }
+        }
+        state.cache.site.relatedInputs = relatedInputs
+        clock.mark("  features: related chosen")
+
+        // ... and which pages need writing: those rendered by this build, and
+        // those whose related articles' cards changed.
+        var fills: [Int: RelatedFill] = [:]
+        var toWrite: [Int] = []
+        var cardsNeeded = Set<Int>()
+        for (k, (path, record)) in published.enumerated() {
+            let info = record.info!
+            var h = ByteWriter()
+            h.string(info.slug)
+            for m in lists[k] { h.u64(published[m].record.info!.cardHash) }
+            let fill = RelatedFill(pageHash: info.pageHash, relatedHash: Hash64.hash(h.bytes), relatedLength: 0,
+                                   related: lists[k].map { published[$0].path }, outputHash: 0)
+            if !spool.contains(path), let known = outputs.fills[path], known.pageHash == fill.pageHash,
+               known.relatedHash == fill.relatedHash, known.related == fill.related,
+               outputs.entries[info.pagePath]?.hash == known.outputHash {
+                continue
+            }
+            fills[k] = fill
+            toWrite.append(k)
+            if info.relatedSlot >= 0 { cardsNeeded.formUnion(lists[k]) }
+        }
+        // Each related article's card, rendered once (article pages are all one
+        // folder deep, as slugs have no slash, so the card is the same on each).
+        let needed = Array(cardsNeeded)
+        let cards = Slots<HTML?>(Array(repeating: nil, count: published.count))
+        if let summaries = decoded?.articles {
+            parallelFor(needed.count, workers: workers) { c in cards.set(needed[c], renderer.card(summaries[needed[c]], root: "../")) }
+        } else {
+            parallelFor(needed.count, workers: workers) { c in
+                if let a = published[needed[c]].record.info!.decodedSummary() { cards.set(needed[c], renderer.card(a, root: "../")) }
+            }
+        }
+        let plan = toWrite, planned = fills, chosen = lists
+        let written = Slots<RelatedFill?>(Array(repeating: nil, count: published.count))
+        let failures = FailureBox()
+        parallelFor(plan.count, workers: workers) { j in
+            let k = plan[j]
+            let (path, record) = published[k]
+            let info = record.info!
+            var fill = planned[k]!
+            do {
+                var html: [UInt8] = []
+                if info.relatedSlot >= 0, !chosen[k].isEmpty {
+                    let items = try chosen[k].map { m -> HTML in
+                        guard let card = cards[m] else { throw SiteError.cacheDamaged(published[m].path) }
+                        return card
+                    }
+                    html = Array(renderer.theme["parts/related.html"].render(["items": .html(HTML.joined(items, separator: "\n"))]).raw.utf8)
+                }
+                var page: [UInt8]
+                if let fresh = try spool.take(path) {
+                    page = fresh
+                    if info.relatedSlot >= 0 {
+                        page = RelatedExplainers.splice(page, at: info.relatedSlot, length: RelatedExplainers.placeholderBytes.count, html)
+                    }
+                } else if let known = outputs.fills[path], known.pageHash == info.pageHash,
+                          outputs.entries[info.pagePath]?.hash == known.outputHash,
+                          let current = try? FileIO.readBytes(target + "/" + info.pagePath), Hash64.hash(current) == known.outputHash {
+                    // The page as it is, with its related explainers replaced.
+                    page = info.relatedSlot >= 0 ? RelatedExplainers.splice(current, at: info.relatedSlot, length: known.relatedLength, html) : current
+                } else {
+                    // Not in the spool and not as the output folder should hold it: render it again.
+                    page = try renderPage(path)
+                    guard Hash64.hash(page) == info.pageHash else {
+                        throw FileIO.Failure(path: "content/" + path, operation: "read (it changed during the build; build again)", code: EAGAIN)
+                    }
+                    if info.relatedSlot >= 0 {
+                        page = RelatedExplainers.splice(page, at: info.relatedSlot, length: RelatedExplainers.placeholderBytes.count, html)
+                    }
+                }
+                fill.relatedLength = info.relatedSlot >= 0 ? html.count : 0
+                fill.outputHash = Hash64.hash(page)
+                try page.withUnsafeBytes { try write(info.pagePath, $0, fill.outputHash) }
+                written.set(k, fill)
+            } catch {
+                failures.set(error)
+            }
+        }
+        if let error = failures.error { throw error }
+        var changed: [String: RelatedFill] = [:]
+        for k in plan { changed[published[k].path] = written[k]! }
+        clock.mark("  features: article pages")
+        return changed
+    }
+
+    /// The summaries of `published`, decoded where the records hold them
+    /// encoded (and kept decoded on the records, for the next rebuild of a session).
+    static func decodeSummaries(_ published: [(path: String, record: ArticleRecord)], workers: Int) throws -> [ArticleSummary] {
+        let records = published.map(\.record)
+        let decoded = Slots<ArticleSummary?>(Array(repeating: nil, count: records.count))
+        let missing = records.indices.filter { records[$0].info!.summary == nil }
+        parallelFor(missing.count, workers: workers) { m in decoded.set(missing[m], records[missing[m]].info!.decodedSummary()) }
+        return try records.indices.map { k in
+            if let summary = records[k].info!.summary { return summary }
+            guard let summary = decoded[k] else { throw SiteError.cacheDamaged(published[k].path) }
+            records[k].info!.summary = summary
+            records[k].info!.encodedSummary = nil
+            return summary
+        }
     }
 }

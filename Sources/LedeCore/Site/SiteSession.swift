@@ -1,32 +1,1193 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A site that stays loaded between builds, for `lede serve`: the first
-/// `build()` is a full build; `rebuild(changed:)` brings the output up to date
-/// after some source files changed, with the same result as a full build.
+/// `build()` brings the output folder up to date; `rebuild(changed:)` does the
+/// same after some source files changed, redoing only what depends on them,
+/// with the same result as a full build.
 ///
-/// (Today a rebuild is a full build; the incremental engine replaces that
-/// without changing this API.)
+/// The pipeline of one build:
+///
+/// 1. Inputs: the theme, `content/_index.md`, the list of articles with their
+///    stamps. Together with lede's version they make the *site key*: when it
+///    changes, every article is annotated again.
+/// 2. Articles, in parallel on all cores: an article whose stamp (or, failing
+///    that, content hash) is what the cache remembers is not read again; any
+///    other is annotated and its page rendered, and the page is written only
+///    when its bytes differ from what the output folder holds. Only a small
+///    `ArticleSummary` of each article is kept, so memory does not grow with
+///    the articles' text.
+/// 3. Checks across articles (unique slugs), then the site pages (home, tags,
+///    feed, sitemap, 404) from the summaries alone — skipped when nothing they
+///    depend on changed. This is where site-wide pages (a timeline of all
+///    articles, a search index) and per-article links between articles
+///    ("related explainers") belong: everything they need is in the summaries.
+/// 4. Copies of theme assets and `static/`, by stamp and hash.
+/// 5. Commit: the output folder changes all at once, or not at all (see
+///    `OutputFolder`), and the build cache records what it now holds.
 public final class SiteSession: @unchecked Sendable {
     public let options: BuildOptions
     private let lock = NSLock()
+    var state = SessionState()  // changed only while `lock` is held
 
     public init(options: BuildOptions) {
         self.options = options
     }
 
-    /// Builds everything.
+    /// Builds everything that is not up to date.
     public func build() throws(Diagnostics) -> BuildReport {
         lock.lock()
         defer { lock.unlock() }
-        return try SiteBuilder.build(options)
+        return try run(changes: nil)
     }
 
     /// Rebuilds after the files at `changed` (paths relative to the site folder:
     /// `content/x.md`, `templates/article.html`, `static/images/y.png`) were
-    /// added, edited or deleted.
+    /// added, edited or deleted. Files not named are taken to be as they were.
     public func rebuild(changed: [String]) throws(Diagnostics) -> BuildReport {
-        var report = try build()
+        lock.lock()
+        defer { lock.unlock() }
+        let root = URL(fileURLWithPath: options.siteRoot).standardizedFileURL.path
+        var report = try run(changes: ChangeSet(changed, root: root))
         report.changedSources = changed
         return report
+    }
+}
+
+/// What a rebuild is told changed.
+struct ChangeSet {
+    var theme = false
+    var config = false
+    /// Article paths relative to content/.
+    var content: [String] = []
+    /// Something under content/ that is not an article file (a folder, say):
+    /// look at the whole folder again.
+    var rescan = false
+    /// Only stylesheets changed.
+    var stylesOnly = true
+
+    /// `paths` are relative to the site folder `root`; absolute paths inside
+    /// it are taken too.
+    init(_ paths: [String], root: String = "") {
+        for raw in paths {
+            var path = raw
+            if !root.isEmpty, path.hasPrefix(root + "/") { path.removeFirst(root.count + 1) }
+            while path.hasPrefix("./") { path.removeFirst(2) }
+            if !path.hasSuffix(".css") { stylesOnly = false }
+            if path.hasPrefix("templates/") {
+                if !path.hasPrefix("templates/assets/") { theme = true }
+            } else if path == "content/_index.md" {
+                config = true
+            } else if path.hasPrefix("content/") {
+                let relative = String(path.dropFirst("content/".count))
+                let name = relative.split(separator: "/").last.map(String.init) ?? relative
+                if relative.split(separator: "/").contains(where: { $0.hasPrefix(".") }) { continue }
+                if ContentScanner.isArticleName(name) { content.append(relative) } else { rescan = true }
+            } else if path == "content" || path == "templates" {
+                rescan = true
+                theme = true
+            }
+        }
+        if paths.isEmpty { stylesOnly = false }
+    }
+}
+
+/// What a session keeps between builds.
+struct SessionState {
+    var theme: Theme?
+    var themeHash: UInt64 = 0
+    var configLoaded = false
+    var config = SiteConfig()
+    var configProblems: [Diagnostic] = []
+    var configHash: UInt64 = 0
+    var files: [(path: String, stamp: FileIO.Stamp)]?
+    var cacheFile: BuildCache?
+    var cacheLoaded = false
+    var cache = CacheState()
+    /// The output manifest has been checked against the disk by this session.
+    var outputVerified = false
+    /// What the last successful build found across articles; lets a rebuild
+    /// told what changed look at those files only.
+    var index: SessionIndex?
+}
+
+/// The published articles and what else a build finds across articles, kept
+/// by a session so that a rebuild of a few changed files need not go over all.
+struct SessionIndex {
+    var siteKey: UInt64
+    var copyPaths: Set<String>
+    /// In file order (sorted by path).
+    var published: [(path: String, record: ArticleRecord)] = []
+    var slugOwner: [String: String] = [:]
+    var drafts = 0
+    var future = 0
+    /// Articles left out because they are dated in the future, with their date.
+    var futureDates: [String: DateTime] = [:]
+    /// Diagnostics of articles that have any, by path.
+    var diagnostics: [String: [Diagnostic]] = [:]
+
+    func publishedIndex(_ path: String) -> (index: Int, found: Bool) {
+        var lo = 0, hi = published.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if published[mid].path < path { lo = mid + 1 } else { hi = mid }
+        }
+        return (lo, lo < published.count && published[lo].path == path)
+    }
+}
+
+/// The build pass.
+extension SiteSession {
+    /// A file changed this close (in ns) before it was read may have changed
+    /// again within the same clock tick: it is read again next time.
+    static let racyWindow: Int64 = 100_000_000
+
+    static let reservedSlugs: Set<String> = ["tags", "assets", "feed.xml", "sitemap.xml", "404.html", "index.html", "timeline", "search"]
+
+    enum ArticleResult {
+        /// Not looked at: the stamp says it is unchanged and its page is current.
+        case kept
+        /// Read, and the same bytes as before.
+        case same(stamp: FileIO.Stamp, readAt: Int64)
+        /// Annotated (and rendered, if it is published).
+        case fresh(ArticleRecord)
+        case unreadable(Diagnostic)
+    }
+
+    private func run(changes: ChangeSet?) throws(Diagnostics) -> BuildReport {
+        let started = DispatchTime.now().uptimeNanoseconds
+        let clock = PhaseClock(enabled: options.measurePhases)
+        let root = URL(fileURLWithPath: options.siteRoot).standardizedFileURL.path
+        let templatesDir = root + "/templates"
+        let contentDir = root + "/content"
+        let outputPath = URL(fileURLWithPath: options.outputPath).standardizedFileURL.path
+        let workers = max(1, options.workers)
+
+        // 1. Inputs.
+        if state.theme == nil || changes == nil || changes!.theme {
+            state.theme = nil
+            let theme = try Theme.load(siteTemplates: FileIO.isDirectory(templatesDir) ? templatesDir : nil)
+            state.theme = theme
+            state.themeHash = Self.fingerprint(theme)
+        }
+        var theme = state.theme!
+        guard FileIO.isDirectory(contentDir) else {
+            throw Diagnostics([.error("content", 1, 1, "there is no content/ folder in \(root); create it and put Markdown articles (*.md) in it, or pass --source DIR")])
+        }
+        if !state.configLoaded || changes == nil || changes!.config {
+            let indexPath = contentDir + "/_index.md"
+            var problems: [Diagnostic] = []
+            var indexSource: SourceFile?
+            if FileIO.exists(indexPath) {
+                do { indexSource = try SourceFile.read(URL(fileURLWithPath: indexPath), displayPath: "content/_index.md") } catch { problems.append(error) }
+            }
+            let (config, configProblems) = SiteConfig.load(indexSource)
+            state.config = config
+            state.configProblems = problems + configProblems
+            state.configHash = Hash64.hash(indexSource?.bytes ?? [], seed: UInt64(indexSource?.bomLength ?? 0))
+            state.configLoaded = true
+        }
+        var config = state.config
+        if let override = options.baseURL {
+            guard let url = SiteConfig.normalizeBaseURL(override) else {
+                throw Diagnostics([.error("--base-url", 1, 1, "\"\(override)\" is not an absolute http(s) URL like https://example.org/")])
+            }
+            config.baseURL = url
+        }
+        // Production (Publish/Production.swift): the theme's assets under
+        // fingerprinted names, and the theme's references to them mapped.
+        var assets: AssetFingerprints?
+        if options.production { (theme, assets) = try Production.prepare(theme: theme, templatesDir: templatesDir, config: config) }
+        // Search (Search.swift): with Pagefind, pages get a search box and the site a search page.
+        let pagefind = config.search ? Search.locate(memo: options.useCache ? (options.cacheFolder ?? root + "/.lede-cache") + "/pagefind" : nil) : nil
+        if let changes, !changes.rescan, state.files != nil {
+            Self.update(&state.files!, with: changes.content, in: contentDir)
+        } else {
+            do { state.files = try ContentScanner.scan(contentDir) } catch { throw Diagnostics([error]) }
+        }
+        let files = state.files!
+        if files.isEmpty {
+            throw Diagnostics([.error("content", 1, 1, "content/ has no articles; add a Markdown file such as content/my-first-explainer.md with a title in its front matter")])
+        }
+        let today = BuildClock.today
+        var key = ByteWriter()
+        key.u32(BuildCache.formatVersion); key.string(LedeVersion.string); key.u64(state.themeHash); key.u64(state.configHash)
+        key.optionalString(options.baseURL); key.int(today.year)
+        key.bool(options.production); key.optionalString(pagefind)
+        for (path, url) in theme.assetURLs.sorted(by: { $0.key < $1.key }) { key.string(path); key.string(url) }
+        let siteKey = Hash64.hash(key.bytes)
+        clock.mark("inputs")
+
+        // One build of an output folder at a time: a second one waits.
+        let outputLock: OutputLock
+        do { outputLock = try OutputLock.take(for: outputPath, waiting: options.onWait) } catch {
+            throw Diagnostics([.error(options.outputPath, 1, 1, "cannot lock the output folder: \(error.localizedDescription); check that you may write in its parent folder")])
+        }
+        defer { outputLock.release() }
+
+        // The cache, and what the output folder holds.
+        var batch = BuildCache.Batch()
+        let ownerPath = (options.cacheFolder ?? root + "/.lede-cache") + "/owner-" + Hash64.hex(Hash64.hash(outputPath))
+        if options.useCache {
+            if state.cacheFile == nil {
+                let id = "\(outputPath)\u{0}\(options.drafts)\u{0}\(options.future)\u{0}\(options.baseURL ?? "")"
+                state.cacheFile = BuildCache(folder: options.cacheFolder ?? root + "/.lede-cache", key: Hash64.hex(Hash64.hash(id)))
+            }
+            state.cacheFile!.lock()
+            if !state.cacheLoaded || state.cacheFile!.changedOnDisk {
+                state.cache = state.cacheFile!.load()
+                state.cacheLoaded = true
+                state.outputVerified = false
+            }
+        }
+        defer { state.cacheFile?.unlock() }
+        // Records are appended to the log only when there is one to append to.
+        batch.enabled = !(state.cacheFile?.isEmpty ?? true)
+        if state.cache.siteKey != siteKey {
+            state.cache.articles = [:]
+            state.cache.site = SiteRecord()
+            state.cache.fills = [:]
+            state.cache.siteKey = siteKey
+            batch.siteKey(siteKey)
+        }
+        if !options.useCache || !FileIO.isDirectory(outputPath) || Self.readOwner(ownerPath) != state.cache.owner {
+            state.cache.outputs = [:]
+        }
+        if !state.outputVerified {
+            Self.verify(&state.cache.outputs, in: outputPath, workers: workers)
+            state.outputVerified = true
+        }
+        // The manifest moves into a box for the build (which reads it from many
+        // threads) and back after it, so that updating it never copies it.
+        let outputs = Manifest()
+        swap(&outputs.entries, &state.cache.outputs)
+        swap(&outputs.fills, &state.cache.fills)
+        defer {
+            swap(&outputs.entries, &state.cache.outputs)
+            swap(&outputs.fills, &state.cache.fills)
+        }
+        // Without a record of what the folder holds, the whole site is written
+        // anew; with one, only what changed: swapped in whole (`lede build`),
+        // or in place (`lede serve`'s own folder).
+        let mode: OutputFolder.Mode = outputs.entries.isEmpty ? .replace : options.updateInPlace ? .update : .stage
+        let output: OutputFolder
+        do { output = try OutputFolder(target: outputPath, mode: mode) } catch {
+            throw Diagnostics([.error(options.outputPath, 1, 1, "cannot prepare the output folder (the new site is assembled beside it): \(error.localizedDescription); check that you may write in \((outputPath as NSString).deletingLastPathComponent); the previous site is unchanged")])
+        }
+        output.beforeWrite = options.beforeWrite
+        output.checkpoint = options.checkpoint
+        let written = WrittenFiles()
+        @Sendable func writeIfChanged(_ path: String, _ bytes: UnsafeRawBufferPointer, hash: UInt64) throws {
+            if let old = outputs.entries[path], old.hash == hash { return }
+            let stamp = try output.write(path, bytes)
+            written.add(path, OutputEntry(hash: hash, stamp: stamp))
+        }
+        let copies = Self.copies(root: root, templatesDir: templatesDir, assets: assets,
+                                 robots: options.production ? Production.robots(config) : nil)
+        let spool = PageSpool(folder: (outputPath as NSString).deletingLastPathComponent
+                                  + "/.\((outputPath as NSString).lastPathComponent).spool-\(getpid())")
+        defer { spool.remove() }
+        clock.mark("cache")
+
+        // 2. Articles.
+        let annotator = Annotator(theme: theme, settings: AnnotationSettings(
+            genre: config.genre, autoTakeaways: config.autoTakeaways, taggerClock: clock.tagger))
+        let renderer = PageRenderer(theme: theme, config: config, search: pagefind != nil)
+        let drafts = options.drafts, future = options.future
+        @Sendable func publishes(_ info: ArticleRecord.Info) -> Bool {
+            if info.isDraft && !drafts { return false }
+            if let date = info.date, date > today, !future { return false }
+            return copies[info.pagePath] == nil
+        }
+        /// Whether the output folder holds the article's page (with its
+        /// related explainers filled in) and timeline.json as they were made
+        /// from `info`.
+        @Sendable func pageIsCurrent(_ path: String, _ info: ArticleRecord.Info) -> Bool {
+            guard publishes(info) else { return true }
+            guard info.pageHash != 0, let fill = outputs.fills[path], fill.pageHash == info.pageHash,
+                  outputs.entries[info.pagePath]?.hash == fill.outputHash else { return false }
+            return info.timelineCount == 0 || copies[info.timelinePath] != nil || outputs.isCurrent(info.timelinePath)
+        }
+        // A rebuild told what changed, after a successful build with the same
+        // templates, settings and copies, looks at the changed files only.
+        var index: SessionIndex? = nil
+        if let changes, mode != .replace, !changes.rescan, !changes.theme, !changes.config, let known = state.index, known.siteKey == siteKey,
+           known.copyPaths == Set(copies.keys), known.futureDates.values.allSatisfy({ $0 > today }) {
+            index = known
+        }
+        state.index = nil  // until this build has succeeded
+        var pending: [Int] = []
+        var previous: [ArticleRecord?] = []
+        var changedPaths: [String] = []
+        if let changes, index != nil {
+            changedPaths = Array(Set(changes.content)).sorted()
+            for path in changedPaths {
+                let (k, found) = Self.position(of: path, in: files)
+                guard found else { continue }
+                pending.append(k)
+                previous.append(state.cache.articles[path])
+            }
+        } else {
+            for (k, file) in files.enumerated() {
+                let record = state.cache.articles[file.path]
+                if let record, record.stamp == file.stamp, file.stamp.mtime + Self.racyWindow < record.readAt,
+                   record.info.map({ pageIsCurrent(file.path, $0) }) ?? true {
+                    continue
+                }
+                pending.append(k)
+                previous.append(record)
+            }
+        }
+        let work = pending, before = previous
+        let logs = state.cacheFile != nil
+        let results = Slots<ArticleResult>(Array(repeating: .kept, count: files.count))
+        let feed = FeedCandidates(limit: 20)
+        let writeProblems = DiagnosticLog()
+        parallelFor(work.count, workers: workers) { w in
+            let k = work[w]
+            let file = files[k]
+            let displayPath = "content/" + file.path
+            let readAt = FileIO.now()
+            let source: SourceFile
+            do throws(Diagnostic) { source = try SourceFile.read(URL(fileURLWithPath: contentDir + "/" + file.path), displayPath: displayPath) } catch {
+                results.set(k, .unreadable(error))
+                return
+            }
+            let hash = Hash64.hash(source.bytes, seed: UInt64(source.bomLength))
+            if let old = before[w], old.contentHash == hash, old.info.map({ pageIsCurrent(file.path, $0) }) ?? true {
+                results.set(k, .same(stamp: file.stamp, readAt: readAt))
+                return
+            }
+            let (article, diagnostics) = annotator.annotate(source, defaultSlug: ContentScanner.defaultSlug(file.path))
+            let record = ArticleRecord(stamp: file.stamp, readAt: readAt, contentHash: hash, diagnostics: diagnostics, info: nil)
+            if let article {
+                let summary = ArticleSummary(article)
+                var info = ArticleRecord.Info(slug: article.slug, isDraft: article.isDraft, date: article.date,
+                                              timelineCount: article.timeline.count, takeawayCount: article.takeaways.count,
+                                              pageHash: 0, cardHash: summary.cardHash, profileHash: summary.relatedProfileHash,
+                                              timelineHash: summary.timelineHash, relatedSlot: -1, summary: summary, encodedSummary: nil)
+                if publishes(info) {
+                    // The page waits in the spool for its related explainers,
+                    // which the site pass chooses once every article is known.
+                    let page = Array(renderer.articlePage(article).raw.utf8)
+                    info.pageHash = Hash64.hash(page)
+                    info.relatedSlot = lastIndex(of: RelatedExplainers.placeholderBytes, in: page) ?? -1
+                    do {
+                        try spool.put(file.path, page)
+                        // The article's timeline.json (SiteFeatures.swift).
+                        for (path, text) in SiteFeatures.articleFiles(summary, config: renderer.config) where copies[path] == nil {
+                            var text = text
+                            try text.withUTF8 { try writeIfChanged(path, UnsafeRawBufferPointer($0), hash: Hash64.hash(UnsafeRawBufferPointer($0))) }
+                        }
+                    } catch {
+                        writeProblems.add(.error(displayPath, 1, 1, "cannot write the page: \(error.localizedDescription); the previous site is unchanged"))
+                    }
+                    feed.offer(summary, contentHash: hash, body: article.body.raw)
+                }
+                record.info = info
+            }
+            if logs { record.logged = (file.path, BuildCache.Batch.logged(file.path, record)) }
+            results.set(k, .fresh(record))
+        }
+        clock.mark("articles")
+
+        // 3. Across articles: what is published, unique slugs.
+        var diagnostics = state.configProblems + writeProblems.all
+        var report = BuildReport()
+        var oldPagePaths: [String] = []  // pages of changed articles that may be gone now
+        var fastPath = false
+        // Whether list pages can be told unchanged without looking (the changed
+        // articles were published before and after, with the same cards).
+        var listsUnchanged = true
+        if index != nil {
+            // Only the changed files, applied to what the last build found
+            // (taken out of `index` so that changing it copies nothing).
+            var known = index!
+            index = nil
+            var resolved = true
+            for path in changedPaths {
+                var stays = false  // listed before and after, with the same card
+                defer { if !stays { listsUnchanged = false } }
+                let old = state.cache.articles[path]
+                if let info = old?.info, known.publishedIndex(path).found { oldPagePaths += [info.pagePath, info.timelinePath] }
+                let (k, found) = Self.position(of: path, in: files)
+                var record: ArticleRecord?
+                if found {
+                    switch results[k] {
+                    case .kept: record = old
+                    case .same(let stamp, let readAt):
+                        record = old
+                        old?.stamp = stamp
+                        old?.readAt = readAt
+                        old?.logged = nil
+                        if let old { batch.article(path, old) }
+                    case .fresh(let fresh):
+                        record = fresh
+                        state.cache.articles[path] = fresh
+                        batch.article(path, fresh)
+                        report.articlesRebuilt += 1
+                    case .unreadable(let problem):
+                        if state.cache.articles.removeValue(forKey: path) != nil { batch.articleRemoved(path) }
+                        known.diagnostics[path] = nil
+                        diagnostics.append(problem)
+                    }
+                } else if state.cache.articles.removeValue(forKey: path) != nil {
+                        batch.articleRemoved(path)
+                }
+                // Out with the old state of the article...
+                let (at, listed) = known.publishedIndex(path)
+                if listed {
+                    if let slug = known.published[at].record.info?.slug, known.slugOwner[slug] == path { known.slugOwner[slug] = nil }
+                    known.published.remove(at: at)
+                } else if let date = known.futureDates.removeValue(forKey: path) {
+                    _ = date
+                    known.future -= 1
+                } else if let info = old?.info, info.isDraft && !drafts {
+                    known.drafts -= 1
+                }
+                if found, case .unreadable = results[k] { continue }
+                known.diagnostics[path] = nil
+                // ... and in with the new.
+                guard let record else { continue }
+                if !record.diagnostics.isEmpty { known.diagnostics[path] = record.diagnostics }
+                guard let info = record.info else { continue }
+                if info.isDraft && !drafts { known.drafts += 1; continue }
+                if let date = info.date, date > today, !future { known.future += 1; known.futureDates[path] = date; continue }
+                if known.slugOwner[info.slug] != nil || Self.reservedSlugs.contains(info.slug) {
+                    resolved = false  // the full pass words these errors
+                    break
+                }
+                known.slugOwner[info.slug] = path
+                known.published.insert((path, record), at: known.publishedIndex(path).index)
+                stays = listed && old?.info?.cardHash == info.cardHash && (old?.info?.timelineCount == 0) == (info.timelineCount == 0)
+            }
+            if resolved {
+                for (_, list) in known.diagnostics { diagnostics += list }
+                report.drafts = known.drafts
+                report.futureArticles = known.future
+                index = known
+                fastPath = true
+            } else {
+                index = nil
+            }
+        }
+        if index == nil {
+            index = SessionIndex(siteKey: siteKey, copyPaths: Set(copies.keys))
+            diagnostics = state.configProblems + writeProblems.all
+            var unreadable = 0
+            for (k, file) in files.enumerated() {
+                let record: ArticleRecord
+                switch results[k] {
+                case .kept:
+                    record = state.cache.articles[file.path]!
+                case .same(let stamp, let readAt):
+                    record = state.cache.articles[file.path]!
+                    if record.stamp != stamp || record.readAt != readAt {
+                        record.stamp = stamp
+                        record.readAt = readAt
+                        record.logged = nil
+                        batch.article(file.path, record)
+                    }
+                case .fresh(let fresh):
+                    record = fresh
+                    if state.cache.articles[file.path] !== fresh {
+                        state.cache.articles[file.path] = fresh
+                        batch.article(file.path, fresh)
+                        report.articlesRebuilt += 1
+                    }
+                case .unreadable(let problem):
+                    if state.cache.articles.removeValue(forKey: file.path) != nil { batch.articleRemoved(file.path) }
+                    diagnostics.append(problem)
+                    unreadable += 1
+                    continue
+                }
+                if !record.diagnostics.isEmpty {
+                    diagnostics += record.diagnostics
+                    index!.diagnostics[file.path] = record.diagnostics
+                }
+                guard let info = record.info else { continue }
+                if info.isDraft && !drafts { index!.drafts += 1; continue }
+                if let date = info.date, date > today, !future { index!.future += 1; index!.futureDates[file.path] = date; continue }
+                let displayPath = "content/" + file.path
+                if let other = index!.slugOwner[info.slug] {
+                    diagnostics.append(.error(displayPath, 1, 1, "the URL /\(info.slug)/ is also used by content/\(other); give one of them a different `slug:` in its front matter or rename the file"))
+                } else {
+                    index!.slugOwner[info.slug] = file.path
+                    index!.published.append((file.path, record))
+                }
+                if Self.reservedSlugs.contains(info.slug) {
+                    diagnostics.append(.error(displayPath, 1, 1, "the slug \"\(info.slug)\" is reserved for a site page; choose another `slug:`"))
+                }
+            }
+            report.drafts = index!.drafts
+            report.futureArticles = index!.future
+            if state.cache.articles.count > files.count - unreadable {
+                // Articles whose file is gone.
+                let present = Set(files.map(\.path))
+                for path in Array(state.cache.articles.keys) where !present.contains(path) {
+                    state.cache.articles[path] = nil
+                        batch.articleRemoved(path)
+                }
+            }
+        }
+        let published = index!.published
+        diagnostics.sort { ($0.path, $0.line, $0.column, $0.message) < ($1.path, $1.line, $1.column, $1.message) }
+        /// Writes what the cache learnt (the state is written whole when the log is new).
+        func saveCache() {
+            guard let cacheFile = state.cacheFile else { return }
+            swap(&outputs.entries, &state.cache.outputs)
+            swap(&outputs.fills, &state.cache.fills)
+            if cacheFile.isEmpty { cacheFile.rewrite(state.cache) } else { cacheFile.append(batch) { state.cache } }
+            swap(&outputs.entries, &state.cache.outputs)
+            swap(&outputs.fills, &state.cache.fills)
+        }
+        // What the site pages were made from, as the output folder holds them
+        // until this build commits.
+        let siteBefore = state.cache.site
+        func fail(_ all: [Diagnostic]) -> Diagnostics {
+            output.discard()
+            state.cache.site = siteBefore
+            saveCache()  // the articles read are not read again
+            return Diagnostics(all)
+        }
+        if diagnostics.contains(where: { $0.severity == .error }) { throw fail(diagnostics) }
+        if published.isEmpty {
+            throw fail(diagnostics + [.error("content", 1, 1, "every article is a draft or dated in the future, so the site would be empty; pass --drafts or --future to include them")])
+        }
+        clock.mark("checks")
+
+        if pagefind == nil && config.search { report.notes.append(Search.missingNote) }
+        options.checkpoint?("articles")
+        let oldSitePaths = siteBefore.pagePaths + siteBefore.featurePaths
+        var newFills: [String: RelatedFill] = [:]
+        var searchIndexed = false
+        do {
+            // Timelines, related explainers and with them the article pages,
+            // the search page (SiteFeatures.swift).
+            @Sendable func renderPage(_ path: String) throws -> [UInt8] {
+                let source = try SourceFile.read(URL(fileURLWithPath: contentDir + "/" + path), displayPath: "content/" + path)
+                guard let article = annotator.annotate(source, defaultSlug: ContentScanner.defaultSlug(path)).0 else {
+                    throw FileIO.Failure(path: "content/" + path, operation: "read (it changed during the build; build again)", code: EAGAIN)
+                }
+                return Array(renderer.articlePage(article).raw.utf8)
+            }
+            newFills = try writeFeatures(published, siteKey: siteKey, renderer: renderer, spool: spool, outputs: outputs,
+                                         copies: copies, target: outputPath, workers: workers, clock: clock,
+                                         renderPage: renderPage, write: writeIfChanged)
+            clock.mark("features")
+            // Site pages, as far as what they show changed (the sitemap lists
+            // the feature pages too, so they come second).
+            let featurePages = Self.featurePages(state.cache.site.featurePaths)
+            try writeSitePages(published, siteKey: siteKey, renderer: renderer, annotator: annotator, contentDir: contentDir,
+                               feed: feed, copies: copies, outputs: outputs, workers: workers, clock: clock,
+                               listsUnchanged: fastPath && listsUnchanged && featurePages == Self.featurePages(siteBefore.featurePaths),
+                               featurePages: featurePages, write: writeIfChanged)
+            clock.mark("site pages")
+
+
+            // 4. Copies.
+            for (path, plan) in copies.sorted(by: { $0.key < $1.key }) {
+                switch plan {
+                case .builtIn(let bytes):
+                    try bytes.withUnsafeBytes { try writeIfChanged(path, $0, hash: Hash64.hash($0)) }
+                case .file(let full, let key):
+                    guard let stamp = FileIO.stamp(full) else { throw FileIO.Failure(path: full, operation: "read", code: ENOENT) }
+                    if let known = state.cache.sources[key], known.stamp == stamp, stamp.mtime + Self.racyWindow < known.readAt,
+                       outputs.entries[path]?.hash == known.hash {
+                        continue
+                    }
+                    let readAt = FileIO.now()
+                    let bytes = try FileIO.readBytes(full)
+                    let hash = Hash64.hash(bytes)
+                    let source = CopiedSource(stamp: stamp, readAt: readAt, hash: hash)
+                    if state.cache.sources[key] != source {
+                        state.cache.sources[key] = source
+                        batch.source(key, source)
+                    }
+                    try bytes.withUnsafeBytes { try writeIfChanged(path, $0, hash: hash) }
+                }
+            }
+            let sourceKeys = Set(copies.values.compactMap(\.key))
+            for key in Array(state.cache.sources.keys) where !sourceKeys.contains(key) {
+                state.cache.sources[key] = nil
+                batch.sourceRemoved(key)
+            }
+            clock.mark("copies")
+
+            // Files of the previous build that this one does not make.
+            let sitePaths = Set(state.cache.site.pagePaths + state.cache.site.featurePaths)
+            func articleOutput(_ path: String) -> Bool {
+                for suffix in ["/index.html", "/timeline.json"] where path.hasSuffix(suffix) {
+                    guard let owner = index!.slugOwner[String(path.dropLast(suffix.count))] else { return false }
+                    let (at, found) = index!.publishedIndex(owner)
+                    return found && (suffix == "/index.html" || index!.published[at].record.info!.timelineCount > 0)
+                }
+                return false
+            }
+            if mode != .replace, fastPath {
+                // Only pages of the changed articles and site pages can have gone.
+                func wanted(_ path: String) -> Bool { copies[path] != nil || sitePaths.contains(path) || articleOutput(path) }
+                for path in Set(oldPagePaths + oldSitePaths) where outputs.entries[path] != nil && !wanted(path) { output.remove(path) }
+            } else if mode != .replace {
+                var wanted = Set<String>(minimumCapacity: 2 * published.count + sitePaths.count + copies.count)
+                for (_, record) in published {
+                    let info = record.info!
+                    if copies[info.pagePath] == nil { wanted.insert(info.pagePath) }
+                    if info.timelineCount > 0 { wanted.insert(info.timelinePath) }
+                }
+                wanted.formUnion(sitePaths)
+                for path in copies.keys { wanted.insert(path) }
+                for path in outputs.entries.keys where !wanted.contains(path) { output.remove(path) }
+            }
+
+            // 5. The search index, over the whole new site, when a page
+            // changed (Pagefind indexes the site anew each time); then the commit.
+            let entryFile = "/" + Search.folder + "/pagefind-entry.json"
+            let searchCurrent = mode != .replace && pagefind != nil && siteBefore.searchStamp != nil
+                && FileIO.stamp(outputPath + entryFile).map { $0.sameFile(as: siteBefore.searchStamp!) } == true
+                && !output.changedPaths.contains { $0.hasSuffix(".html") }
+            switch mode {
+            case .replace:
+                if let pagefind { try Search.index(output.staging, pagefind: pagefind); searchIndexed = true }
+                options.checkpoint?("staged")
+            case .stage:
+                if output.hasChanges || (pagefind != nil && !searchCurrent) {
+                    if searchCurrent { output.carryTree(Search.folder) }
+                    try output.complete(carrying: Array(outputs.entries.keys))
+                    options.checkpoint?("staged")
+                    if let pagefind, !searchCurrent { try Search.index(output.staging, pagefind: pagefind); searchIndexed = true }
+                }
+            case .update:
+                break
+            }
+            try output.commit()
+            if mode == .update {
+                // Here the new site is whole only now; its index is made beside
+                // it and swapped in (or removed with search).
+                if let pagefind, !searchCurrent {
+                    try Search.reindex(outputPath, pagefind: pagefind)
+                    searchIndexed = true
+                } else if pagefind == nil, siteBefore.searchStamp != nil {
+                    try? FileIO.removeTree(outputPath + "/" + Search.folder)
+                }
+            }
+        } catch let error as Diagnostics {
+            throw fail(error.all)
+        } catch let error as Diagnostic {
+            throw fail(diagnostics + [error])
+        } catch {
+            throw fail(diagnostics + [.error(options.outputPath, 1, 1, "cannot write the site: \(error.localizedDescription); the previous site is unchanged")])
+        }
+        if mode == .replace {
+            outputs.entries = [:]
+            batch.outputsCleared()
+        }
+        for (path, entry) in written.all {
+            outputs.entries[path] = entry
+            batch.output(path, entry)
+        }
+        if mode != .replace {
+            for path in output.removedPaths {
+                outputs.entries[path] = nil
+                batch.outputRemoved(path)
+            }
+        }
+        for (path, fill) in newFills {
+            outputs.fills[path] = fill
+            batch.fill(path, fill)
+        }
+        if outputs.fills.count > published.count {
+            // Articles no longer published.
+            for path in Array(outputs.fills.keys) where !index!.publishedIndex(path).found {
+                outputs.fills[path] = nil
+                batch.fillRemoved(path)
+            }
+        }
+        if pagefind == nil {
+            state.cache.site.searchStamp = nil
+        } else if searchIndexed || siteBefore.searchStamp == nil || mode == .stage {
+            state.cache.site.searchStamp = FileIO.stamp(outputPath + "/" + Search.folder + "/pagefind-entry.json")
+        }
+        batch.site(state.cache.site)
+        if options.useCache {
+            let owner = UInt64.random(in: 1...UInt64.max)
+            state.cache.owner = owner
+            batch.owner(owner)
+            Self.writeOwner(ownerPath, owner)
+        } else {
+            try? FileIO.removeFile(ownerPath)
+        }
+        state.index = index
+        clock.mark("commit")
+        saveCache()
+        if state.cacheFile != nil {
+            for k in work.indices { if case .fresh(let record) = results[work[k]] { record.logged = nil } }
+        }
+        clock.mark("cache write")
+
+        report.articles = published.count
+        report.pages = published.count + state.cache.site.pages + state.cache.site.featurePages
+        for (_, record) in published {
+            report.timelineEvents += record.info!.timelineCount
+            report.takeaways += record.info!.takeawayCount
+        }
+        report.warnings = diagnostics
+        report.changedOutputs = mode == .replace ? nil : output.changedPaths
+        report.stylesOnly = (changes?.stylesOnly ?? false) && (report.changedOutputs?.allSatisfy { $0.hasSuffix(".css") } ?? false)
+        report.seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+        report.phases = clock.phases
+        return report
+    }
+}
+
+// MARK: - Site pages
+
+/// The output manifest while a build reads it.
+final class Manifest: @unchecked Sendable {
+    var entries: [String: OutputEntry] = [:]
+    /// How each article page's related explainers were filled in, by article path.
+    var fills: [String: RelatedFill] = [:]
+
+    /// Whether the output folder holds the file as a build wrote it.
+    func isCurrent(_ path: String) -> Bool { entries[path].map { $0.hash != 0 } ?? false }
+}
+
+/// Rendered pieces of one article for list pages, kept by a session.
+struct ArticleCards {
+    var cardHash: UInt64
+    var home: HTML
+    var tag: HTML
+    var sitemap: HTML
+    var sitemapHash: UInt64
+    /// The slugs of the article's tags.
+    var tagKeys: [String]
+}
+
+extension SiteSession {
+    /// Home, tag pages, tag index, feed, sitemap and 404, from the summaries of
+    /// the published articles (in file order). Nothing is rendered that cannot
+    /// have changed: when no article's card changed, only the feed is looked
+    /// at; otherwise each tag page is rendered only if its articles or their
+    /// cards changed.
+    fileprivate func writeSitePages(_ published: [(path: String, record: ArticleRecord)], siteKey: UInt64,
+                                    renderer: PageRenderer, annotator: Annotator, contentDir: String,
+                                    feed: FeedCandidates, copies: [String: CopyPlan], outputs: Manifest, workers: Int,
+                                    clock: PhaseClock, listsUnchanged: Bool, featurePages: [String],
+                                    write: @escaping @Sendable (String, UnsafeRawBufferPointer, UInt64) throws -> Void) throws {
+        var old = state.cache.site
+        let listInputs: UInt64
+        if listsUnchanged {
+            listInputs = old.inputsHash  // a rebuild that knows no card changed
+        } else {
+            var lists = ByteWriter()
+            lists.u64(siteKey)
+            for (path, record) in published { lists.string(path); lists.u64(record.info!.cardHash); lists.bool(record.info!.timelineCount > 0) }
+            for path in copies.keys.sorted() { lists.string(path) }
+            for path in featurePages { lists.string(path) }
+            listInputs = Hash64.hash(lists.bytes)
+        }
+        func current(_ path: String) -> Bool { copies[path] != nil || outputs.isCurrent(path) }
+        let listsCurrent = listInputs == old.inputsHash && !old.pagePaths.isEmpty && old.pagePaths.allSatisfy(current)
+
+        @Sendable func emit(_ path: String, _ html: HTML) throws {
+            guard copies[path] == nil else { return }
+            var text = html.raw
+            try text.withUTF8 { bytes in
+                let raw = UnsafeRawBufferPointer(bytes)
+                try write(path, raw, Hash64.hash(raw))
+            }
+        }
+        func record(_ path: String) -> ArticleRecord? {
+            var lo = 0, hi = published.count
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if published[mid].path < path { lo = mid + 1 } else { hi = mid }
+            }
+            return lo < published.count && published[lo].path == path ? published[lo].record : nil
+        }
+
+        /// The feed: the full text of the 20 newest articles.
+        func writeFeed(_ newest: [(path: String, summary: ArticleSummary)]) throws {
+            var inputs = ByteWriter()
+            inputs.u64(siteKey)
+            for entry in newest { inputs.string(entry.path); inputs.u64(record(entry.path)!.contentHash) }
+            let feedInputs = Hash64.hash(inputs.bytes)
+            if feedInputs == old.feedInputs && current("feed.xml") {
+                state.cache.site.feedInputs = feedInputs
+                state.cache.site.feedPaths = newest.map(\.path)
+                return
+            }
+            var bodies: [String: HTML] = [:]
+            var feedBodies: [String: (contentHash: UInt64, body: String)] = [:]
+            for entry in newest {
+                let hash = record(entry.path)!.contentHash
+                var body = feed.body(entry.path, contentHash: hash)
+                if body == nil, let kept = old.feedBodies[entry.path], kept.contentHash == hash { body = kept.body }
+                if body == nil,
+                   let source = try? SourceFile.read(URL(fileURLWithPath: contentDir + "/" + entry.path), displayPath: entry.summary.path),
+                   let article = annotator.annotate(source, defaultSlug: entry.summary.slug).0 {
+                    body = article.body.raw
+                }
+                if let body {
+                    bodies[entry.summary.slug] = HTML(trusted: body)
+                    feedBodies[entry.path] = (hash, body)
+                }
+            }
+            try emit("feed.xml", renderer.feed(newest.map(\.summary), bodies: bodies))
+            state.cache.site.feedBodies = feedBodies
+            state.cache.site.feedInputs = feedInputs
+            state.cache.site.feedPaths = newest.map(\.path)
+        }
+
+        if listsCurrent, old.feedPaths.allSatisfy({ record($0) != nil }) {
+            // The same articles in the same order with the same cards: only
+            // the bodies in the feed can have changed.
+            let newest = try zip(old.feedPaths, Self.decodeSummaries(old.feedPaths.map { ($0, record($0)!) }, workers: workers)).map { ($0, $1) }
+            try writeFeed(newest)
+            return
+        }
+
+        // Everything the list pages show, newest first.
+        let all = try Self.decodeSummaries(published, workers: workers)
+        var order = Array(all.indices)
+        // ArticleSummary.newestFirst, with the dates' instants computed once and
+        // without copying summaries in the comparisons.
+        let dates = all.map(\.date)
+        let epochs = dates.map { $0?.epochSeconds ?? 0 }
+        let titles = all.map(\.title), slugs = all.map(\.slug)
+        dates.withUnsafeBufferPointer { dates in
+            epochs.withUnsafeBufferPointer { epochs in
+                order.sort { a, b in
+                    let da = dates[a] != nil, db = dates[b] != nil
+                    if da && db {
+                        if epochs[a] != epochs[b] { return epochs[a] > epochs[b] }  // then the dates differ
+                        if dates[a] != dates[b] { return false }  // one instant written two ways
+                    } else if da != db {
+                        return da
+                    }
+                    return (titles[a], slugs[a]) < (titles[b], slugs[b])
+                }
+            }
+        }
+        var site = renderer
+        site.year = dates.compactMap { $0?.year }.max() ?? BuildClock.today.year
+        clock.mark("  site: summaries, sort")
+
+        // Cards (and tag slugs and sitemap entries), rendered once per article
+        // and kept by the session. Indexed like `published`.
+        let cards = Slots<ArticleCards?>(Array(repeating: nil, count: all.count))
+        var stale: [Int] = []
+        for k in all.indices {
+            let path = published[k].path
+            _ = path
+            if let card = published[k].record.cards, card.cardHash == published[k].record.info!.cardHash { cards.set(k, card) } else { stale.append(k) }
+        }
+        let toRender = stale
+        parallelFor(toRender.count, workers: workers) { [site] s in
+            let k = toRender[s]
+            let a = all[k]
+            let sitemap = site.sitemapURL("\(a.slug)/", lastmod: a.updated ?? a.date)
+            cards.set(k, ArticleCards(cardHash: a.cardHash, home: site.card(a, root: "./"), tag: site.card(a, root: "../../"),
+                                      sitemap: sitemap, sitemapHash: Hash64.hash(sitemap.raw),
+                                      tagKeys: a.tags.map { Slug.make($0) }))
+        }
+        for k in toRender { published[k].record.cards = cards[k]! }
+        let card = (0..<all.count).map { cards[$0]! }
+        clock.mark("  site: cards")
+
+        var pagePaths: [String] = []
+        var count = 0
+        func page(_ path: String, _ html: @autoclosure () -> HTML) throws {
+            try emit(path, html())
+            pagePaths.append(path)
+            count += 1
+        }
+        pagePaths.append("index.html")
+        count += 1
+
+        var tagIndex: [String: Int] = [:]  // slug → position in `tagList`
+        var tagList: [(name: String, members: [Int])] = []  // first spelling seen, members newest first
+        for k in order {
+            for (tag, key) in zip(all[k].tags, card[k].tagKeys) where !key.isEmpty {
+                if let t = tagIndex[key] {
+                    tagList[t].members.append(k)
+                } else {
+                    tagIndex[key] = tagList.count
+                    tagList.append((tag, [k]))
+                }
+            }
+        }
+        // Distinct spellings with one slug share a page only when they are the same string.
+        var byName: [String: [Int]] = [:]
+        for entry in tagList { byName[entry.name, default: []].append(contentsOf: entry.members) }
+        let tags = byName.sorted { $0.key < $1.key }
+        var tagInputs: [String: UInt64] = [:]
+        var renderTags: [Int] = []
+        let hasTimeline = published.map { $0.record.info!.timelineCount > 0 }
+        for (t, (tag, members)) in tags.enumerated() {
+            var w = ByteWriter()
+            w.string(tag); w.int(site.year)
+            // A card hash covers the slug: it names the article. Whether any has
+            // a timeline decides the link to the tag's timeline.
+            for k in members { w.u64(card[k].cardHash); w.bool(hasTimeline[k]) }
+            let path = PageRenderer.tagPath(tag) + "index.html"
+            let hash = Hash64.hash(w.bytes)
+            tagInputs[path] = hash
+            pagePaths.append(path)
+            count += 1
+            if old.tagInputs[path] != hash || !current(path) { renderTags.append(t) }
+        }
+        clock.mark("  site: tag inputs")
+        // The home page and the tag pages that changed, in parallel (the home
+        // page and a tag every article has are the two longest pages).
+        let failures = Slots<(any Error)?>(Array(repeating: nil, count: renderTags.count + 1))
+        let tagsToRender = renderTags
+        let sorted = order
+        parallelFor(tagsToRender.count + 1, workers: workers) { [site] r in
+            do {
+                if r == 0 {
+                    try emit("index.html", site.homePage(count: sorted.count, cards: sorted.map { card[$0].home }))
+                    return
+                }
+                let (tag, members) = tags[tagsToRender[r - 1]]
+                try emit(PageRenderer.tagPath(tag) + "index.html", site.tagPage(tag, count: members.count, hasTimeline: members.contains { hasTimeline[$0] },
+                                                                  cards: members.map { card[$0].tag }))
+            } catch {
+                failures.set(r, error)
+            }
+        }
+        if let error = failures.items.compactMap({ $0 }).first { throw error }
+        clock.mark("  site: home and tag pages")
+        let tagCounts = tags.map { (tag: $0.key, count: $0.value.count) }.sorted { ($0.count, $1.tag) > ($1.count, $0.tag) }
+        // Always written, even with no tags: every page's navigation links to it.
+        try page("tags/index.html", site.tagsPage(tagCounts))
+        try page("404.html", site.notFoundPage())
+        old.feedInputs = current("feed.xml") ? old.feedInputs : 0
+        try writeFeed(order.prefix(20).map { (published[$0].path, all[$0]) })
+        pagePaths.append("feed.xml")
+        clock.mark("  site: feed, index, 404")
+
+        // The sitemap, when an entry or the list of pages changed.
+        var sitemapInputs = ByteWriter()
+        sitemapInputs.u64(siteKey)
+        for k in order { sitemapInputs.u64(card[k].sitemapHash) }
+        for (tag, _) in tags { sitemapInputs.string(tag) }
+        for path in featurePages { sitemapInputs.string(path) }
+        let lastmod = all.compactMap { $0.updated ?? $0.date }.max()
+        sitemapInputs.dateTime(lastmod)
+        let sitemapHash = Hash64.hash(sitemapInputs.bytes)
+        if sitemapHash != old.sitemapInputs || !current("sitemap.xml") {
+            var urls = [site.sitemapURL("", lastmod: lastmod)]
+            urls += order.map { card[$0].sitemap }
+            urls.append(site.sitemapURL("tags/", lastmod: nil))
+            urls += tags.map { site.sitemapURL(PageRenderer.tagPath($0.key), lastmod: nil) }
+            urls += featurePages.map { site.sitemapURL($0, lastmod: nil) }
+            try emit("sitemap.xml", site.sitemap(urls: HTML.joined(urls, separator: "\n")))
+        }
+        pagePaths.append("sitemap.xml")
+
+        state.cache.site.inputsHash = listInputs
+        state.cache.site.pages = count
+        state.cache.site.pagePaths = pagePaths
+        state.cache.site.tagInputs = tagInputs
+        state.cache.site.sitemapInputs = sitemapHash
+    }
+}
+
+extension SiteSession {
+    /// The pages of the site pass of the features (timelines, search) as the
+    /// sitemap lists them: folders, sorted.
+    static func featurePages(_ featurePaths: [String]) -> [String] {
+        featurePaths.filter { $0.hasSuffix("/index.html") }.map { String($0.dropLast("index.html".count)) }.sorted()
+    }
+}
+
+enum SiteError: Error, LocalizedError {
+    case cacheDamaged(String)
+    var errorDescription: String? {
+        switch self {
+        case .cacheDamaged(let path): "the build cache entry of content/\(path) cannot be read; delete .lede-cache/ and build again"
+        }
+    }
+}
+
+// MARK: - Helpers of the build pass
+
+/// Where a copied file of the site comes from.
+enum CopyPlan {
+    /// A file of the site folder; `key` is its path relative to the site folder.
+    case file(String, key: String)
+    /// A file of the built-in theme.
+    case builtIn([UInt8])
+
+    var key: String? { if case .file(_, let key) = self { key } else { nil } }
+}
+
+extension SiteSession {
+    /// The theme's assets (the site's `templates/assets/`, else the built-in
+    /// ones; in a production build their fingerprinted copies, `assets`),
+    /// then `static/`, which wins on a clash: output path → source. A
+    /// production build adds `robots` as robots.txt unless static/ has one.
+    static func copies(root: String, templatesDir: String, assets: AssetFingerprints? = nil, robots: String? = nil) -> [String: CopyPlan] {
+        var out: [String: CopyPlan] = [:]
+        func walk(_ dir: String, key: String, prefix: String) {
+            guard let entries = try? FileIO.listDirectoryTyped(dir) else { return }
+            for (name, isDirectory) in entries where !name.hasPrefix(".") {
+                let relative = prefix.isEmpty ? name : prefix + "/" + name
+                if isDirectory {
+                    walk(dir + "/" + name, key: key + "/" + name, prefix: relative)
+                } else {
+                    out[relative] = .file(dir + "/" + name, key: key + "/" + name)
+                }
+            }
+        }
+        if let assets {
+            for file in assets.files { out[file.path] = .builtIn(file.bytes) }
+        } else {
+            if FileIO.isDirectory(templatesDir + "/assets") { walk(templatesDir + "/assets", key: "templates/assets", prefix: "assets") }
+            for (path, bytes) in Theme.builtInAssets where out["assets/" + path] == nil {
+                out["assets/" + path] = .builtIn(bytes)
+            }
+        }
+        if FileIO.isDirectory(root + "/static") { walk(root + "/static", key: "static", prefix: "") }
+        if let robots, out["robots.txt"] == nil { out["robots.txt"] = .builtIn(Array(robots.utf8)) }
+        return out
+    }
+
+    /// Where `path` is or would go in the sorted article list.
+    static func position(of path: String, in files: [(path: String, stamp: FileIO.Stamp)]) -> (index: Int, found: Bool) {
+        var lo = 0, hi = files.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if files[mid].path < path { lo = mid + 1 } else { hi = mid }
+        }
+        return (lo, lo < files.count && files[lo].path == path)
+    }
+
+    /// Updates the sorted article list after the files at `changed` (relative
+    /// to content/) were added, edited or deleted.
+    static func update(_ files: inout [(path: String, stamp: FileIO.Stamp)], with changed: [String], in contentDir: String) {
+        for path in changed {
+            var lo = 0, hi = files.count
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if files[mid].path < path { lo = mid + 1 } else { hi = mid }
+            }
+            let found = lo < files.count && files[lo].path == path
+            let stamp = FileIO.stamp(contentDir + "/" + path) ?? (FileIO.exists(contentDir + "/" + path) ? FileIO.Stamp.unknown : nil)
+            if let stamp, !stamp.isDirectory {
+                if found { files[lo].stamp = stamp } else { files.insert((path, stamp), at: lo) }
+            } else if found {
+                files.remove(at: lo)
+            }
+        }
+    }
+
+    /// A fingerprint of everything the templates render.
+    static func fingerprint(_ theme: Theme) -> UInt64 {
+        var w = ByteWriter()
+        for (name, template) in theme.templates.sorted(by: { $0.key < $1.key }) {
+            w.string(name)
+            for segment in template.segments {
+                switch segment {
+                case .literal(let s): w.u8(0); w.string(s)
+                case .slot(let s): w.u8(1); w.string(s)
+                }
+            }
+        }
+        return Hash64.hash(w.bytes)
+    }
+
+    /// Checks the output manifest against the disk: entries whose file is gone
+    /// are dropped; entries whose file was changed by something else lose
+    /// their hash (0), so the file is written again if the site has it, and
+    /// removed if not.
+    static func verify(_ outputs: inout [String: OutputEntry], in target: String, workers: Int) {
+        guard !outputs.isEmpty else { return }
+        let entries = Array(outputs)
+        let found = Slots<FileIO.Stamp?>(Array(repeating: nil, count: entries.count))
+        parallelFor((entries.count + 255) / 256, workers: workers) { chunk in
+            for k in (chunk * 256)..<min(entries.count, chunk * 256 + 256) {
+                found.set(k, FileIO.stamp(target + "/" + entries[k].key))
+            }
+        }
+        for (k, (path, entry)) in entries.enumerated() {
+            guard let stamp = found[k] else { outputs[path] = nil; continue }
+            // Renaming a file changes its ctime, not its content: compare the rest.
+            if stamp.size != entry.stamp.size || stamp.mtime != entry.stamp.mtime || stamp.inode != entry.stamp.inode || stamp.isDirectory {
+                outputs[path]!.hash = 0
+            }
+        }
+    }
+
+    /// The token of the build that last wrote the output folder, kept in the
+    /// cache folder: a cache whose token it is not (another set of options
+    /// built the folder since) does not trust its record of the folder.
+    static func readOwner(_ path: String) -> UInt64 {
+        guard let bytes = try? FileIO.readBytes(path) else { return 0 }
+        return UInt64(String(decoding: bytes, as: UTF8.self), radix: 16) ?? 0
+    }
+
+    static func writeOwner(_ path: String, _ owner: UInt64) {
+        try? FileIO.makeDirectories((path as NSString).deletingLastPathComponent)
+        try? FileIO.write(Hash64.hex(owner), to: path + ".tmp")
+        try? FileIO.rename(path + ".tmp", to: path)
+    }
+}
+
+/// Output files written by a build, with their hashes and stamps.
+final class WrittenFiles: @unchecked Sendable {
+    private let lock = Lock()
+    private var items: [(String, OutputEntry)] = []
+    func add(_ path: String, _ entry: OutputEntry) { lock.withLock { items.append((path, entry)) } }
+    var all: [(String, OutputEntry)] { lock.withLock { items } }
+}
+
+/// The rendered bodies of the newest articles rebuilt so far, for the feed:
+/// whatever the newest 20 articles of the site turn out to be, those of them
+/// that were rebuilt are among the newest 20 rebuilt.
+final class FeedCandidates: @unchecked Sendable {
+    private let lock = Lock()
+    private let limit: Int
+    private var items: [(summary: ArticleSummary, contentHash: UInt64, body: String)] = []
+
+    init(limit: Int) { self.limit = limit }
+
+    func offer(_ summary: ArticleSummary, contentHash: UInt64, body: String) {
+        lock.withLock {
+            if items.count == limit, let last = items.last, !ArticleSummary.newestFirst(summary, last.summary) { return }
+            let at = items.firstIndex { ArticleSummary.newestFirst(summary, $0.summary) } ?? items.count
+            items.insert((summary, contentHash, body), at: at)
+            if items.count > limit { items.removeLast() }
+        }
+    }
+
+    /// The body of the article at `path` (relative to content/), if it was rebuilt.
+    func body(_ path: String, contentHash: UInt64) -> String? {
+        lock.withLock { items.first { $0.summary.path == "content/" + path && $0.contentHash == contentHash }?.body }
+    }
+}
+
+/// Wall time of the phases of a build, and CPU time in the temporal tagger.
+final class PhaseClock: @unchecked Sendable {
+    let enabled: Bool
+    let tagger: CPUTimeCounter?
+    private var last: UInt64
+    private(set) var phases: [(name: String, seconds: Double)] = []
+
+    init(enabled: Bool) {
+        self.enabled = enabled
+        tagger = enabled ? CPUTimeCounter() : nil
+        last = DispatchTime.now().uptimeNanoseconds
+    }
+
+    func mark(_ name: String) {
+        guard enabled else { return }
+        let now = DispatchTime.now().uptimeNanoseconds
+        phases.append((name, Double(now - last) / 1e9))
+        last = now
+        if name == "articles", let tagger { phases.append(("tagger (CPU, all threads)", tagger.seconds)) }
     }
 }

@@ -240,11 +240,15 @@ public struct YAMLReader {
         self.firstLine = firstLine
     }
 
+    /// Yams's default encoding, looked up once: asking for it reads the whole
+    /// process environment, which cost more than parsing small front matter.
+    nonisolated(unsafe) static let encoding = Parser.Encoding.default
+
     /// Parses the YAML text: a mapping, or nothing.
     public func parse(_ yaml: String) throws(Diagnostic) -> Node.Mapping? {
         let root: Node?
         do {
-            root = try Yams.compose(yaml: yaml)
+            root = try Yams.compose(yaml: yaml, .default, .default, Self.encoding)
         } catch let error as YamlError {
             throw diagnostic(for: error)
         } catch {
@@ -467,6 +471,12 @@ public struct YAMLReader {
 extension String {
     /// The string without leading and trailing spaces, tabs and line breaks.
     public var trimmingWhitespace: String {
+        // An ASCII byte that is not white space at both ends: nothing to trim
+        // (no grapheme that starts with white space can end or start there).
+        if let f = utf8.first, let l = utf8.last, f < 0x80, l < 0x80,
+           f != 0x20, l != 0x20, !(0x09...0x0D).contains(f), !(0x09...0x0D).contains(l) {
+            return self
+        }
         var s = Substring(self)
         while let f = s.first, f.isWhitespace { s.removeFirst() }
         while let l = s.last, l.isWhitespace { s.removeLast() }

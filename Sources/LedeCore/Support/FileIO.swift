@@ -79,6 +79,113 @@ public enum FileIO {
         try s.withUTF8 { try write(UnsafeRawBufferPointer($0), to: path) }
     }
 
+    /// What a file's metadata says about its content: when the stamp is the
+    /// same, the bytes are taken to be the same (size, modification and change
+    /// times in nanoseconds, inode).
+    public struct Stamp: Sendable, Hashable {
+        public var size: Int64
+        public var mtime: Int64
+        public var ctime: Int64
+        public var inode: UInt64
+        public var isDirectory: Bool
+
+        public init(size: Int64, mtime: Int64, ctime: Int64, inode: UInt64, isDirectory: Bool = false) {
+            self.size = size; self.mtime = mtime; self.ctime = ctime; self.inode = inode; self.isDirectory = isDirectory
+        }
+
+        /// The stamp of a file that cannot be looked at (a dangling link):
+        /// never the same as a real one's, so it is always read (and fails).
+        public static let unknown = Stamp(size: -1, mtime: 0, ctime: 0, inode: 0)
+
+        /// The same file with the same content: as `==`, but for the change
+        /// time, which renaming or linking a file changes.
+        public func sameFile(as other: Stamp) -> Bool {
+            size == other.size && mtime == other.mtime && inode == other.inode && isDirectory == other.isDirectory
+        }
+
+        init(_ st: stat) {
+            size = Int64(st.st_size)
+            mtime = Int64(st.st_mtim.tv_sec) * 1_000_000_000 + Int64(st.st_mtim.tv_nsec)
+            ctime = Int64(st.st_ctim.tv_sec) * 1_000_000_000 + Int64(st.st_ctim.tv_nsec)
+            inode = UInt64(st.st_ino)
+            isDirectory = (st.st_mode & S_IFMT) == S_IFDIR
+        }
+    }
+
+    /// The stamp of a file (following symbolic links), or nil when it does not exist.
+    public static func stamp(_ path: String) -> Stamp? {
+        var st = stat()
+        guard stat(path, &st) == 0 else { return nil }
+        return Stamp(st)
+    }
+
+    /// The wall clock in nanoseconds since 1970.
+    public static func now() -> Int64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_REALTIME, &ts)
+        return Int64(ts.tv_sec) * 1_000_000_000 + Int64(ts.tv_nsec)
+    }
+
+    /// Writes bytes to a new file and returns its stamp.
+    @discardableResult
+    public static func writeStamped(_ bytes: UnsafeRawBufferPointer, to path: String, mode: mode_t = 0o644) throws -> Stamp {
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)
+        guard fd >= 0 else { throw Failure(path: path, operation: "create", code: errno) }
+        var offset = 0
+        while offset < bytes.count {
+            let r = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+            if r < 0 {
+                if errno == EINTR { continue }
+                let code = errno
+                close(fd)
+                throw Failure(path: path, operation: "write", code: code)
+            }
+            offset += r
+        }
+        var st = stat()
+        let statOK = fstat(fd, &st) == 0
+        if close(fd) != 0 { throw Failure(path: path, operation: "close", code: errno) }
+        guard statOK else { throw Failure(path: path, operation: "stat", code: errno) }
+        return Stamp(st)
+    }
+
+    /// rename(2): replaces `to` atomically.
+    public static func rename(_ from: String, to: String) throws {
+        guard Glibc.rename(from, to) == 0 else { throw Failure(path: to, operation: "rename \(from) to", code: errno) }
+    }
+
+    /// unlink(2); a file that is already gone is fine.
+    public static func removeFile(_ path: String) throws {
+        if unlink(path) != 0 && errno != ENOENT { throw Failure(path: path, operation: "remove", code: errno) }
+    }
+
+    /// Removes a folder if it is empty; true when it is gone.
+    @discardableResult
+    public static func removeEmptyDirectory(_ path: String) -> Bool {
+        rmdir(path) == 0 || errno == ENOENT
+    }
+
+    /// Entries of a folder (without "." and ".."), with whether each is a
+    /// folder (symbolic links followed), sorted by name.
+    public static func listDirectoryTyped(_ path: String) throws -> [(name: String, isDirectory: Bool)] {
+        guard let dir = opendir(path) else { throw Failure(path: path, operation: "list", code: errno) }
+        defer { closedir(dir) }
+        var out: [(name: String, isDirectory: Bool)] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafePointer(to: entry.pointee.d_name) {
+                $0.withMemoryRebound(to: CChar.self, capacity: 256) { String(cString: $0) }
+            }
+            if name == "." || name == ".." { continue }
+            let type = entry.pointee.d_type
+            let isDir: Bool
+            if type == UInt8(DT_DIR) { isDir = true }
+            else if type == UInt8(DT_REG) { isDir = false }
+            else { isDir = isDirectory(path + "/" + name) }  // links and file systems without d_type
+            out.append((name, isDir))
+        }
+        return out.sorted { $0.name < $1.name }
+    }
+
     /// mkdir -p.
     public static func makeDirectories(_ path: String) throws {
         if mkdir(path, 0o755) == 0 || errno == EEXIST { return }

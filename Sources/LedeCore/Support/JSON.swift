@@ -60,6 +60,18 @@ public indirect enum JSON: Sendable, Equatable, ExpressibleByStringLiteral, Expr
     }
 
     public static func quote(_ s: String, into out: inout String) {
+        // Most strings need no escaping at all: copy them whole.
+        var clean = true
+        for b in s.utf8 where b < 0x20 || b == 0x22 || b == 0x5C || b == 0xE2 {
+            clean = false  // 0xE2 starts U+2028 and U+2029 (and much else)
+            break
+        }
+        if clean {
+            out += "\""
+            out += s
+            out += "\""
+            return
+        }
         out += "\""
         // Most strings need no escaping: copy them whole.
         if !s.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0xE2 }) {

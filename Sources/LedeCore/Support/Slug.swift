@@ -4,20 +4,38 @@ public enum Slug {
     /// with accents lose them ("Zürich" → "zurich"); other scripts are kept as
     /// they are, since browsers accept them in paths and ids.
     public static func make(_ text: String) -> String {
-        var out = ""
+        // Works on UTF-8 bytes: ASCII (nearly every character of a title) is
+        // folded inline; other scalars go through `fold`.
+        var out: [UInt8] = []
+        out.reserveCapacity(text.utf8.count)
         var pendingHyphen = false
         for scalar in text.unicodeScalars {
-            if let folded = fold(scalar) {
-                if pendingHyphen && !out.isEmpty { out.append("-") }
+            let v = scalar.value
+            if v < 0x80 {
+                let b = UInt8(truncatingIfNeeded: v)
+                let folded: UInt8
+                if (b >= 0x30 && b <= 0x39) || (b >= 0x61 && b <= 0x7A) {
+                    folded = b
+                } else if b >= 0x41 && b <= 0x5A {
+                    folded = b + 32
+                } else {
+                    if b != 0x27 { pendingHyphen = true }  // "Let's" → "lets"
+                    continue
+                }
+                if pendingHyphen && !out.isEmpty { out.append(0x2D) }
                 pendingHyphen = false
-                out.unicodeScalars.append(contentsOf: folded.unicodeScalars)
-            } else if scalar == "'" || scalar == "’" || scalar == "\u{2018}" {
-                continue  // "Let's" → "lets"
+                out.append(folded)
+            } else if let folded = fold(scalar) {
+                if pendingHyphen && !out.isEmpty { out.append(0x2D) }
+                pendingHyphen = false
+                out.append(contentsOf: folded.utf8)
+            } else if scalar == "’" || scalar == "\u{2018}" {
+                continue
             } else {
                 pendingHyphen = true
             }
         }
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 
     private static func fold(_ s: Unicode.Scalar) -> String? {

@@ -1,0 +1,406 @@
+import Foundation
+import Testing
+@testable import LedeCore
+
+/// Rebuilds — in a running session, and in a new process through the build
+/// cache — must give exactly the site a full build gives, while writing only
+/// what changed.
+@Suite struct IncrementalBuildTests {
+    static let site: [String: String] = [
+        "content/_index.md": "---\ntitle: Desk\nbase_url: https://example.org/\n---\nHello.\n",
+        "content/berlin.md": article("The Wall falls", date: "1999-11-09", tags: ["cold-war", "germany"],
+                                     body: "On November 9, 1989 the wall opened.\n\n## Key takeaways\n\n- It fell.\n- It mattered."),
+        "content/moon.md": article("Moon landing", date: "2009-07-20", tags: ["space", "cold-war"],
+                                   body: "In July 1969 Apollo 11 landed.\n\n> [!NOTE]\n> A note."),
+        "content/cuba.md": article("Cuba", date: "2012-10-16", tags: ["cold-war"],
+                                   body: "In October 1962 the crisis began.\n\n## Aftermath\n\nIn 1963 a hotline was set up."),
+        "content/sub/airlift.md": article("Airlift", date: "2008-06-24", body: "On 24 June 1948 the blockade began."),
+        "content/draft.md": article("Unfinished", extra: "draft: true\n"),
+        "static/robots.txt": "User-agent: *\n",
+    ]
+
+    /// The site a full build without any cache makes from the same sources.
+    func fullBuild(_ site: TestSite, drafts: Bool = false) throws -> [String: Data] {
+        var options = BuildOptions(siteRoot: site.root, output: site.root + "/full", drafts: drafts)
+        options.useCache = false
+        options.workers = 2
+        try? FileManager.default.removeItem(atPath: site.root + "/full")
+        _ = try SiteBuilder.build(options)
+        return try site.snapshot("full")
+    }
+
+    func session(_ site: TestSite, drafts: Bool = false) -> SiteSession {
+        var options = BuildOptions(siteRoot: site.root, drafts: drafts)
+        options.workers = 2
+        return SiteSession(options: options)
+    }
+
+    /// Applies `change`, rebuilds through a session told what changed, and
+    /// through a new session (as a new `lede build` would), and compares both
+    /// with a full build.
+    @discardableResult
+    func expectRebuild(_ site: TestSite, _ live: SiteSession, changed: [String], drafts: Bool = false,
+                       _ change: () throws -> Void, sourceLocation: SourceLocation = #_sourceLocation) throws -> BuildReport {
+        try change()
+        let report = try live.rebuild(changed: changed)
+        let expected = try fullBuild(site, drafts: drafts)
+        let got = try site.snapshot()
+        #expect(got.keys.sorted() == expected.keys.sorted(), sourceLocation: sourceLocation)
+        for (path, data) in expected where got[path] != data {
+            Issue.record("public/\(path) differs from a full build after changing \(changed)", sourceLocation: sourceLocation)
+        }
+        // A new process, through the cache, has nothing left to do.
+        let again = try session(site, drafts: drafts).build()
+        #expect(again.changedOutputs == [], "a cold rebuild after \(changed) still wrote \(again.changedOutputs ?? ["everything"])", sourceLocation: sourceLocation)
+        #expect(again.articlesRebuilt == 0, sourceLocation: sourceLocation)
+        #expect(try site.snapshot() == expected, sourceLocation: sourceLocation)
+        return report
+    }
+
+    @Test func secondBuildWritesNothingAndReadsNothing() throws {
+        let site = try TestSite(Self.site)
+        let first = try site.build()
+        #expect(first.changedOutputs == nil)  // the whole folder was made
+        #expect(first.articlesRebuilt == 5)
+        let before = try FileManager.default.attributesOfItem(atPath: site.root + "/public/moon/index.html")
+        let second = try site.build()
+        #expect(second.changedOutputs == [])
+        #expect(second.articlesRebuilt == 0)
+        #expect((second.articles, second.pages, second.timelineEvents, second.takeaways, second.drafts) ==
+                (first.articles, first.pages, first.timelineEvents, first.takeaways, first.drafts))
+        let after = try FileManager.default.attributesOfItem(atPath: site.root + "/public/moon/index.html")
+        #expect(before[.modificationDate] as? Date == after[.modificationDate] as? Date)
+        #expect(try site.snapshot() == fullBuild(site))
+    }
+
+    @Test func warningsAreReportedAgainWhenNothingChanged() throws {
+        var files = Self.site
+        files["content/moon.md"] = article("Moon landing", extra: "colour: blue\n")
+        let site = try TestSite(files)
+        let first = try site.build()
+        let second = try site.build()
+        #expect(first.warnings.count == 1)
+        #expect(second.warnings == first.warnings)
+    }
+
+    @Test func editingABodyRewritesOnlyThatPageAndTheFeed() throws {
+        let site = try TestSite(Self.site)
+        let live = session(site)
+        _ = try live.build()
+        let report = try expectRebuild(site, live, changed: ["content/cuba.md"]) {
+            try site.write("content/cuba.md", article("Cuba", date: "2012-10-16", tags: ["cold-war"],
+                                                      body: "In October 1962 the crisis began.\n\n## Aftermath\n\nIn 1963 a hotline was set up between the capitals."))
+        }
+        #expect(report.articlesRebuilt == 1)
+        // The edited sentence is the text of a timeline event: the article's
+        // timeline, and the site's and its topic's timelines that show it, change too.
+        #expect(Set(report.changedOutputs ?? []) == ["cuba/index.html", "feed.xml", "cuba/timeline.json",
+                                                     "timeline/index.html", "timeline/timeline.json",
+                                                     "tags/cold-war/timeline/index.html", "tags/cold-war/timeline/timeline.json"])
+        // An edit outside the timeline's text touches only the page and the feed.
+        let undated = try expectRebuild(site, live, changed: ["content/cuba.md"]) {
+            try site.write("content/cuba.md", article("Cuba", date: "2012-10-16", tags: ["cold-war"],
+                                                      body: "In October 1962 the crisis began.\n\n## Aftermath\n\nIn 1963 a hotline was set up between the capitals.\n\nIt still works."))
+        }
+        #expect(Set(undated.changedOutputs ?? []) == ["cuba/index.html", "feed.xml"])
+    }
+
+    @Test func editingATitleUpdatesListPages() throws {
+        let site = try TestSite(Self.site)
+        let live = session(site)
+        _ = try live.build()
+        let report = try expectRebuild(site, live, changed: ["content/moon.md"]) {
+            try site.write("content/moon.md", article("First steps on the Moon", date: "2009-07-20", tags: ["space", "cold-war"],
+                                                      body: "In July 1969 Apollo 11 landed."))
+        }
+        let changed = Set(report.changedOutputs ?? [])
+        #expect(changed.isSuperset(of: ["moon/index.html", "index.html", "tags/space/index.html", "tags/cold-war/index.html", "feed.xml"]))
+        #expect(!changed.contains("berlin/index.html"))
+        #expect(!changed.contains("tags/germany/index.html"))
+    }
+
+    @Test func addingDeletingAndRenamingArticles() throws {
+        let site = try TestSite(Self.site)
+        let live = session(site)
+        _ = try live.build()
+        try expectRebuild(site, live, changed: ["content/korea.md"]) {
+            try site.write("content/korea.md", article("Korea", date: "2010-06-25", tags: ["war"], body: "On June 25, 1950 war began."))
+        }
+        #expect(site.exists("public/korea/index.html"))
+        #expect(site.exists("public/tags/war/index.html"))
+        let removal = try expectRebuild(site, live, changed: ["content/korea.md"]) { try site.remove("content/korea.md") }
+        #expect(!site.exists("public/korea"))
+        #expect(!site.exists("public/tags/war"))
+        #expect(Set(removal.changedOutputs ?? []).isSuperset(of: ["korea/index.html", "tags/war/index.html"]))
+        try expectRebuild(site, live, changed: ["content/sub/airlift.md"]) {
+            try site.write("content/sub/airlift.md", article("Airlift", date: "2008-06-24", extra: "slug: berlin-airlift\n",
+                                                             body: "On 24 June 1948 the blockade began."))
+        }
+        #expect(site.exists("public/berlin-airlift/index.html"))
+        #expect(!site.exists("public/airlift"))
+    }
+
+    @Test func publishingADraft() throws {
+        let site = try TestSite(Self.site)
+        let live = session(site)
+        _ = try live.build()
+        try expectRebuild(site, live, changed: ["content/draft.md"]) {
+            try site.write("content/draft.md", article("Finished", date: "2011-01-01", body: "In 2010 it was done."))
+        }
+        #expect(site.exists("public/draft/index.html"))
+        try expectRebuild(site, live, changed: ["content/draft.md"]) {
+            try site.write("content/draft.md", article("Unfinished again", extra: "draft: true\n"))
+        }
+        #expect(!site.exists("public/draft"))
+    }
+
+    @Test func templateAndSettingsChangesRebuildEverything() throws {
+        let site = try TestSite(Self.site)
+        let live = session(site)
+        _ = try live.build()
+        let report = try expectRebuild(site, live, changed: ["templates/parts/dek.html"]) {
+            try site.write("templates/parts/dek.html", "<p class=\"custom-dek\">{{summary}}</p>\n")
+        }
+        #expect(report.articlesRebuilt == 5)
+        #expect(try site.read("public/moon/index.html").contains("custom-dek"))
+        try expectRebuild(site, live, changed: ["content/_index.md"]) {
+            try site.write("content/_index.md", "---\ntitle: Another Desk\nbase_url: https://example.com/news/\n---\nHi.\n")
+        }
+        #expect(try site.read("public/moon/index.html").contains("https://example.com/news/moon/"))
+        try expectRebuild(site, live, changed: ["templates/parts/dek.html"]) { try site.remove("templates/parts/dek.html") }
+        #expect(try !site.read("public/moon/index.html").contains("custom-dek"))
+    }
+
+    @Test func staticFilesAndStylesheets() throws {
+        let site = try TestSite(Self.site)
+        let live = session(site)
+        _ = try live.build()
+        let css = try expectRebuild(site, live, changed: ["templates/assets/style.css"]) {
+            try site.write("templates/assets/style.css", "body { color: red; }\n")
+        }
+        #expect(css.stylesOnly)
+        #expect(css.changedOutputs == ["assets/style.css"])
+        let added = try expectRebuild(site, live, changed: ["static/images/x.svg"]) {
+            try site.write("static/images/x.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"/>")
+        }
+        #expect(!added.stylesOnly)
+        #expect(added.changedOutputs == ["images/x.svg"])
+        try expectRebuild(site, live, changed: ["static/robots.txt"]) { try site.remove("static/robots.txt") }
+        #expect(!site.exists("public/robots.txt"))
+        // A static file takes the place of a page of the same path.
+        try expectRebuild(site, live, changed: ["static/404.html"]) { try site.write("static/404.html", "gone\n") }
+        #expect(try site.read("public/404.html") == "gone\n")
+        try expectRebuild(site, live, changed: ["static/404.html"]) { try site.remove("static/404.html") }
+        #expect(try site.read("public/404.html").contains("<!doctype html>"))
+    }
+
+    @Test func aSessionRebuildsAnOutputFolderDeletedUnderIt() throws {
+        let site = try TestSite(Self.site)
+        let live = session(site)
+        _ = try live.build()
+        try site.remove("public")
+        try expectRebuild(site, live, changed: [site.root + "/content/cuba.md"]) {  // an absolute path is fine too
+            try site.write("content/cuba.md", article("Cuba", date: "2012-10-16", body: "In 1962."))
+        }
+    }
+
+    @Test func aNewProcessFindsWhatChangedWithoutBeingTold() throws {
+        let site = try TestSite(Self.site)
+        try site.build()
+        try site.write("content/berlin.md", article("The Wall falls", date: "1999-11-09", tags: ["germany"], body: "In 1989 it fell."))
+        try site.remove("content/moon.md")
+        try site.write("content/new.md", article("New", date: "2020-02-02", body: "In 2019 things happened."))
+        try site.write("static/robots.txt", "User-agent: *\nDisallow: /x\n")
+        let report = try site.build()
+        #expect(report.articlesRebuilt == 2)
+        #expect(try site.snapshot() == fullBuild(site))
+    }
+
+    @Test func failedRebuildKeepsTheSiteAndTheNextOneRecovers() throws {
+        let site = try TestSite(Self.site)
+        let live = session(site)
+        _ = try live.build()
+        let before = try site.snapshot()
+        try site.write("content/moon.md", "---\ntitle: [unclosed\n---\nx\n")
+        #expect(throws: Diagnostics.self) { try live.rebuild(changed: ["content/moon.md"]) }
+        #expect(try site.snapshot() == before)
+        #expect(throws: Diagnostics.self) { try site.build() }  // a new process sees the error too
+        #expect(try site.snapshot() == before)
+        try expectRebuild(site, live, changed: ["content/moon.md"]) {
+            try site.write("content/moon.md", article("Moon again", date: "2009-07-20", body: "In 1969 they landed."))
+        }
+    }
+
+    @Test func outputChangedByHandIsRepaired() throws {
+        let site = try TestSite(Self.site)
+        try site.build()
+        try site.write("public/moon/index.html", "vandalized")
+        try site.remove("public/berlin/index.html")
+        let report = try site.build()
+        #expect(Set(report.changedOutputs ?? []) == ["moon/index.html", "berlin/index.html"])
+        #expect(try site.snapshot() == fullBuild(site))
+    }
+
+    @Test func switchingOptionsOnOneOutputFolderStaysExact() throws {
+        let site = try TestSite(Self.site)
+        try site.build()
+        try site.build(drafts: true)
+        #expect(site.exists("public/draft/index.html"))
+        try site.build()  // its cache remembers a folder the drafts build has changed since
+        #expect(!site.exists("public/draft"))
+        #expect(try site.snapshot() == fullBuild(site))
+    }
+
+    @Test func damagedCacheIsIgnored() throws {
+        let site = try TestSite(Self.site)
+        try site.build()
+        let cacheDir = site.root + "/.lede-cache"
+        for name in try FileManager.default.contentsOfDirectory(atPath: cacheDir) where name.hasSuffix(".log") {
+            let path = cacheDir + "/" + name
+            var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
+            for k in stride(from: bytes.count / 2, to: bytes.count, by: 7) { bytes[k] ^= 0x5A }
+            try Data(bytes).write(to: URL(fileURLWithPath: path))
+        }
+        try site.write("content/cuba.md", article("Cuba", date: "2012-10-16", body: "In 1962."))
+        try site.build()
+        #expect(try site.snapshot() == fullBuild(site))
+    }
+
+    @Test func cacheLogRoundTripsEveryRecord() throws {
+        let folder = NSTemporaryDirectory() + "lede-cache-\(UUID().uuidString.prefix(8))"
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        var state = CacheState()
+        state.siteKey = 42
+        state.owner = 7
+        let summary = ArticleSummary(
+            path: "content/a.md", slug: "a", title: "A “title”", summary: "S", date: DateTime(parsing: "2018-07-16T14:30:00+02:00"),
+            updated: nil, author: "Ann", tags: ["x", "y"], readingMinutes: 3,
+            timeline: [TimelineEvent(value: "2018-07", endValue: "2019", display: "July 2018–2019", text: "T.", title: "H",
+                                     anchor: "intro-1", source: .frontMatter, order: 2)],
+            takeaways: [Takeaway(text: "K", source: .auto, anchor: "takeaway-1")], keyTerms: ["wall", "berlin"])
+        let stamp = FileIO.Stamp(size: 10, mtime: -5, ctime: 1 << 40, inode: .max)
+        state.articles["a.md"] = ArticleRecord(
+            stamp: stamp, readAt: 99, contentHash: 1234, diagnostics: [.warning("content/a.md", 4, 1, "w")],
+            info: .init(slug: "a", isDraft: false, date: summary.date, timelineCount: 1, takeawayCount: 1, pageHash: 77,
+                        cardHash: summary.cardHash, profileHash: summary.relatedProfileHash, timelineHash: summary.timelineHash,
+                        relatedSlot: 1234, summary: summary, encodedSummary: nil))
+        state.articles["bad.md"] = ArticleRecord(stamp: stamp, readAt: 1, contentHash: 5, diagnostics: [.error("content/bad.md", 2, 3, "e")], info: nil)
+        state.outputs["a/index.html"] = OutputEntry(hash: 77, stamp: stamp)
+        state.sources["static/x"] = CopiedSource(stamp: stamp, readAt: 3, hash: 9)
+        state.site = SiteRecord(inputsHash: 11, pages: 4, feedBodies: ["a.md": (1234, "<p>b</p>")], pagePaths: ["index.html"],
+                                feedInputs: 12, feedPaths: ["a.md"], tagInputs: ["tags/x/index.html": 13], sitemapInputs: 14,
+                                featurePaths: ["timeline/index.html"], featurePages: 1, timelineInputs: 15, relatedInputs: 16,
+                                searchStamp: stamp)
+        state.fills["a.md"] = RelatedFill(pageHash: 77, relatedHash: 17, relatedLength: 300, related: ["b.md", "c.md"], outputHash: 78)
+        state.fills["gone.md"] = RelatedFill(pageHash: 1, relatedHash: 2, relatedLength: 0, related: [], outputHash: 3)
+        let cache = BuildCache(folder: folder, key: "test")
+        cache.rewrite(state)
+        var more = BuildCache.Batch()
+        more.outputRemoved("a/index.html")
+        more.articleRemoved("bad.md")
+        more.fillRemoved("gone.md")
+        cache.append(more) { state }
+        let loaded = BuildCache(folder: folder, key: "test").load()
+        #expect(loaded.siteKey == 42 && loaded.owner == 7)
+        #expect(loaded.outputs.isEmpty)
+        #expect(loaded.articles["bad.md"] == nil)
+        let a = try #require(loaded.articles["a.md"])
+        #expect(a.stamp == stamp && a.readAt == 99 && a.contentHash == 1234 && a.diagnostics == [.warning("content/a.md", 4, 1, "w")])
+        let decoded = try #require(a.info?.decodedSummary())
+        #expect(decoded.title == summary.title && decoded.date == summary.date && decoded.date?.utcOffset == 120)
+        #expect(decoded.timeline == summary.timeline && decoded.takeaways == summary.takeaways && decoded.tags == summary.tags)
+        #expect(loaded.sources["static/x"] == state.sources["static/x"])
+        #expect(loaded.site.inputsHash == 11 && loaded.site.pages == 4 && loaded.site.pagePaths == ["index.html"])
+        #expect(loaded.site.feedBodies["a.md"]?.body == "<p>b</p>")
+        #expect(loaded.site.feedInputs == 12 && loaded.site.feedPaths == ["a.md"] && loaded.site.tagInputs == ["tags/x/index.html": 13])
+        #expect(a.info?.cardHash == summary.cardHash && a.info?.pageHash == 77)
+        #expect(a.info?.profileHash == summary.relatedProfileHash && a.info?.timelineHash == summary.timelineHash && a.info?.relatedSlot == 1234)
+        #expect(decoded.keyTerms == ["wall", "berlin"])
+        #expect(loaded.site.sitemapInputs == 14 && loaded.site.featurePaths == ["timeline/index.html"] && loaded.site.featurePages == 1)
+        #expect(loaded.site.timelineInputs == 15 && loaded.site.relatedInputs == 16 && loaded.site.searchStamp == stamp)
+        #expect(loaded.fills == ["a.md": state.fills["a.md"]!])
+    }
+}
+
+/// The output folder's commit protocol.
+@Suite struct OutputFolderTests {
+    func folder() throws -> String {
+        let root = NSTemporaryDirectory() + "lede-out-\(UUID().uuidString.prefix(8))"
+        try FileManager.default.createDirectory(atPath: root + "/public/old", withIntermediateDirectories: true)
+        try Data("old".utf8).write(to: URL(fileURLWithPath: root + "/public/old/index.html"))
+        try Data("keep".utf8).write(to: URL(fileURLWithPath: root + "/public/keep.txt"))
+        return root
+    }
+
+    func contents(_ dir: String) -> [String: String] {
+        var out: [String: String] = [:]
+        for case let rel as String in FileManager.default.enumerator(atPath: dir) ?? FileManager.default.enumerator(atPath: "/nonexistent")! {
+            var isDir: ObjCBool = false
+            if FileManager.default.fileExists(atPath: dir + "/" + rel, isDirectory: &isDir), !isDir.boolValue {
+                out[rel] = String(decoding: FileManager.default.contents(atPath: dir + "/" + rel) ?? Data(), as: UTF8.self)
+            }
+        }
+        return out
+    }
+
+    @Test func updateWritesChangedFilesAndRemovesGoneOnes() throws {
+        let root = try folder()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let out = try OutputFolder(target: root + "/public", mode: .update)
+        try out.write("new/index.html", "new")
+        try out.write("keep.txt", "kept, changed")
+        out.remove("old/index.html")
+        #expect(contents(root + "/public") == ["old/index.html": "old", "keep.txt": "keep"])  // nothing before the commit
+        try out.commit()
+        #expect(contents(root + "/public") == ["new/index.html": "new", "keep.txt": "kept, changed"])
+        #expect(!FileManager.default.fileExists(atPath: root + "/public/old"))  // its folder went with it
+        #expect(try FileManager.default.contentsOfDirectory(atPath: root) == ["public"])
+    }
+
+    @Test func discardedUpdateChangesNothing() throws {
+        let root = try folder()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let out = try OutputFolder(target: root + "/public", mode: .update)
+        try out.write("keep.txt", "changed")
+        out.remove("old/index.html")
+        out.discard()
+        #expect(contents(root + "/public") == ["old/index.html": "old", "keep.txt": "keep"])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: root) == ["public"])
+    }
+
+    /// A pid no process can have (above Linux's largest pid_max).
+    static let deadPID = 4_194_305
+
+    @Test func aCommitKilledAfterItsJournalIsFinishedByTheNextBuild() throws {
+        let root = try folder()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        // What a build killed right after renaming its journal into place leaves.
+        let staging = root + "/.public.staging-\(Self.deadPID)"
+        try FileManager.default.createDirectory(atPath: staging, withIntermediateDirectories: true)
+        try Data("new".utf8).write(to: URL(fileURLWithPath: staging + "/f0"))
+        try Data("kept, changed".utf8).write(to: URL(fileURLWithPath: staging + "/f1"))
+        var journal: [UInt8] = []
+        for field in ["W", "f0", "new/index.html", "W", "f1", "keep.txt", "D", "old/index.html"] { journal += Array(field.utf8) + [0] }
+        try Data(journal).write(to: URL(fileURLWithPath: root + "/.public.journal-\(Self.deadPID)"))
+        // Half of it was done already.
+        try FileManager.default.removeItem(atPath: root + "/public/keep.txt")
+        try FileManager.default.moveItem(atPath: staging + "/f1", toPath: root + "/public/keep.txt")
+        let next = try OutputFolder(target: root + "/public", mode: .update)
+        next.discard()
+        #expect(contents(root + "/public") == ["new/index.html": "new", "keep.txt": "kept, changed"])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: root) == ["public"])
+    }
+
+    @Test func aBuildKilledBeforeItsCommitLeavesNothing() throws {
+        let root = try folder()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let staging = root + "/.public.staging-\(Self.deadPID)"
+        try FileManager.default.createDirectory(atPath: staging, withIntermediateDirectories: true)
+        try Data("half".utf8).write(to: URL(fileURLWithPath: staging + "/f0"))
+        try Data("W\0f0\0keep.txt\0".utf8).write(to: URL(fileURLWithPath: root + "/.public.journal-\(Self.deadPID).tmp"))
+        let next = try OutputFolder(target: root + "/public", mode: .update)
+        next.discard()
+        #expect(contents(root + "/public") == ["old/index.html": "old", "keep.txt": "keep"])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: root) == ["public"])
+    }
+}
