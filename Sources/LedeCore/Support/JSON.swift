@@ -60,43 +60,40 @@ public indirect enum JSON: Sendable, Equatable, ExpressibleByStringLiteral, Expr
     }
 
     public static func quote(_ s: String, into out: inout String) {
-        // Most strings need no escaping at all: copy them whole.
-        var clean = true
-        for b in s.utf8 where b < 0x20 || b == 0x22 || b == 0x5C || b == 0xE2 {
-            clean = false  // 0xE2 starts U+2028 and U+2029 (and much else)
-            break
-        }
-        if clean {
-            out += "\""
-            out += s
-            out += "\""
-            return
-        }
+        // One pass over the bytes: runs that need no escaping (nearly all of
+        // the text, non-ASCII included) are copied whole.
         out += "\""
-        // Most strings need no escaping: copy them whole.
-        if !s.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0xE2 }) {
-            out += s
-            out += "\""
-            return
-        }
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "\u{2028}": out += "\\u2028"
-            case "\u{2029}": out += "\\u2029"
-            default:
-                if u.value < 0x20 {
-                    let hex = String(u.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(u)
+        let bytes = s.utf8
+        var run = bytes.startIndex, i = bytes.startIndex
+        while i != bytes.endIndex {
+            let b = bytes[i]
+            var next = bytes.index(after: i)
+            var escape: String?
+            if b < 0x20 || b == 0x22 || b == 0x5C {
+                switch b {
+                case 0x22: escape = "\\\""
+                case 0x5C: escape = "\\\\"
+                case 0x0A: escape = "\\n"
+                case 0x0D: escape = "\\r"
+                case 0x09: escape = "\\t"
+                default: escape = b < 0x10 ? "\\u000" + String(b, radix: 16) : "\\u001" + String(b - 0x10, radix: 16)
+                }
+            } else if b == 0xE2, next != bytes.endIndex, bytes[next] == 0x80 {
+                // U+2028 and U+2029 (E2 80 A8, E2 80 A9) end a line in JavaScript.
+                let third = bytes.index(after: next)
+                if third != bytes.endIndex, bytes[third] == 0xA8 || bytes[third] == 0xA9 {
+                    escape = bytes[third] == 0xA8 ? "\\u2028" : "\\u2029"
+                    next = bytes.index(after: third)
                 }
             }
+            if let escape {
+                out += s[run..<i]
+                out += escape
+                run = next
+            }
+            i = next
         }
+        out += s[run..<bytes.endIndex]
         out += "\""
     }
 }
