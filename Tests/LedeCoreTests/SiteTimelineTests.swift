@@ -145,6 +145,13 @@ import Testing
         #expect(decade.contains("<p class=\"list-kicker\"><a href=\"../../timeline/\">Timeline</a></p>"))
         #expect(decade.contains("<h1 id=\"timeline-title\" class=\"list-title\">Timeline: 1900s</h1>"))
         #expect(site.exists("public/timeline/1900s/timeline.json"))
+        // The index's JSON has one slide per page, linking to it; the events are in the pages' JSON.
+        let indexJSON = try TimelineJSONTests.validate(Data(contentsOf: URL(fileURLWithPath: site.root + "/public/timeline/timeline.json")), "index")
+        #expect(indexJSON.events.count == (SiteTimelinePages.eventsPerPage / 10 + 1 + 9) / 10)
+        #expect(indexJSON.events.first?.text?.headline == "1900s")
+        #expect(indexJSON.events.first?.text?.text?.contains("timeline/1900s/\"") == true)
+        let decadeJSON = try TimelineJSONTests.validate(Data(contentsOf: URL(fileURLWithPath: site.root + "/public/timeline/1900s/timeline.json")), "1900s")
+        #expect(decadeJSON.events.count == 100)
     }
 
     @Test func aDecadeTooBigForOnePageIsSplitByYear() throws {

@@ -26,9 +26,9 @@ public enum SiteTimelinePages {
         // A tag's timeline exists when it has events; the site's always (the header links to it).
         guard !events.isEmpty || scope.tag == nil else { return 0 }
         let groupByArticle = scope.tag != nil
-        try write(scope.path + "timeline.json", TimelineJSON.site(events, headline: scope.heading, intro: scope.description,
-                                                                    config: renderer.config, groupByArticle: groupByArticle))
         guard events.count > eventsPerPage else {
+            try write(scope.path + "timeline.json", TimelineJSON.site(events, headline: scope.heading, intro: scope.description,
+                                                                        config: renderer.config, groupByArticle: groupByArticle))
             try write(scope.path + "index.html", renderer.timelinePage(events, scope: scope, articleCount: articleCount,
                                                                        topics: topics, decadePages: nil).raw)
             return 1
@@ -56,6 +56,12 @@ public enum SiteTimelinePages {
         try write(scope.path + "index.html", renderer.timelinePage(
             events, scope: scope, articleCount: articleCount, topics: topics,
             decadePages: pages.map { ($0.label, $0.folder, $0.events.count) }).raw)
+        // The index's JSON, like the page, has one slide per page, not every
+        // event again: the events are in the pages' JSON.
+        try write(scope.path + "timeline.json", TimelineJSON.index(
+            pages.map { (label: $0.label, path: scope.path + $0.folder, first: $0.events.first!.date, last: $0.events.last!.date,
+                         count: $0.events.count) },
+            headline: scope.heading, intro: scope.description, config: renderer.config))
         for page in pages {
             let sub = Scope(path: scope.path + page.folder, heading: "\(scope.heading): \(page.label)",
                             description: scope.description, tag: scope.tag)

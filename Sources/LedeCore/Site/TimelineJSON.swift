@@ -96,4 +96,18 @@ public enum TimelineJSON {
         // Compact: site and topic timelines can be long.
         return document(headline: headline, text: "<p>\(HTML.escape(intro))</p>", slides: slides).serialized() + "\n"
     }
+
+    /// The index of a timeline split into pages: one slide per page (a decade
+    /// or a year), spanning its events, linking to the page and its JSON.
+    public static func index(_ pages: [(label: String, path: String, first: TimexDate, last: TimexDate, count: Int)],
+                             headline: String, intro: String, config: SiteConfig) -> String {
+        let slides = pages.map { p -> Slide in
+            let url = config.absoluteURL(p.path)
+            return Slide(start: p.first, end: p.last == p.first ? nil : p.last, display: p.label, headline: p.label,
+                         text: "<p>\(p.count) \(p.count == 1 ? "event" : "events")</p><p><a href=\"\(HTML.escape(url))\">"
+                             + "The timeline of \(HTML.escape(p.label))</a> (<a href=\"\(HTML.escape(url + "timeline.json"))\">JSON</a>)</p>",
+                         group: nil, id: id(p.label))
+        }
+        return document(headline: headline, text: "<p>\(HTML.escape(intro))</p>", slides: slides).serialized() + "\n"
+    }
 }
