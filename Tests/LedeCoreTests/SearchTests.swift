@@ -97,6 +97,7 @@ import Testing
         process.waitUntilExit()
         #expect(process.terminationStatus == 0)
         #expect(stderr.components(separatedBy: "search left out").count == 2, "\(stderr)")
+        #expect(stderr.contains("search left out: LEDE_PAGEFIND=off switches it off"), "\(stderr)")
         #expect(!site.exists("public/search/index.html"))
         #expect(!site.exists("public/pagefind"))
         #expect(try !site.read("public/index.html").contains("role=\"search\""))

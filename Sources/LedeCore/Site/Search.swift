@@ -27,8 +27,16 @@ public enum Search {
         return discovered.value(memo: memo)
     }
 
-    /// The note a build without Pagefind prints.
-    public static let missingNote = "note: search left out: Pagefind is not installed (pip install pagefind-bin, or set LEDE_PAGEFIND to its path)"
+    /// The note a build without Pagefind prints: why search was left out.
+    public static var missingNote: String {
+        if let chosen = ProcessInfo.processInfo.environment["LEDE_PAGEFIND"] {
+            if ["", "off", "none", "no", "false", "0"].contains(chosen.lowercased()) {
+                return "note: search left out: LEDE_PAGEFIND=\(chosen) switches it off"
+            }
+            return "note: search left out: LEDE_PAGEFIND names \(chosen), which is not an executable file; point it at Pagefind's binary, or unset it"
+        }
+        return "note: search left out: Pagefind is not installed (pip install pagefind-bin, or set LEDE_PAGEFIND to its path)"
+    }
 
     /// What this process found, once.
     private final class Cache: @unchecked Sendable {
