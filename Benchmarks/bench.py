@@ -4,6 +4,7 @@
 usage: python3 Benchmarks/bench.py [--sizes 1000,10000,50000] [--runs N]
                                    [--hugo-sizes 1000,10000] [--work DIR]
                                    [--edits N] [--skip-build] [--markdown FILE]
+                                   [--no-hugo] [--search]
 
 For each size it generates the corpus (Benchmarks/gen_corpus.py, reused when
 already there), then measures, side by side in one run:
@@ -15,8 +16,14 @@ already there), then measures, side by side in one run:
            with timelines and takeaways;
 - no-change rebuild: `lede build` again, a new process, with its cache;
 - one-edit rebuild: the median of --edits edits of one article each, rebuilt
-           inside a running session (lede-bench edits), whose output is then
-           compared with a full build.
+           inside a running session (lede-bench edits, as lede serve does),
+           whose output is then compared with a full build; and one edit
+           rebuilt by a new `lede build` process (which stages the new site
+           beside public/ and swaps it in).
+
+Search is left out of lede's builds (LEDE_PAGEFIND=off): Hugo builds no search
+index either. With --search, Pagefind runs as in a normal build and its share
+is reported.
 
 Wall times are hyperfine means (--runs runs); peak memory is the maximum
 resident set size from /usr/bin/time. Before each full build (of either tool)
@@ -136,6 +143,8 @@ def main():
         if not shutil.which(tool):
             sys.exit(f"{tool} is needed: apt-get install {tool}")
     have_hugo = shutil.which("hugo") is not None and "--no-hugo" not in args
+    if "--search" not in args:
+        os.environ["LEDE_PAGEFIND"] = "off"
 
     if "--skip-build" not in args:
         print("building lede and lede-bench (release)...", file=sys.stderr)
@@ -192,6 +201,10 @@ def main():
         subprocess.run(build, shell=True, check=True)
         r["nochange"] = hyperfine("no-change", build, runs=max(runs, 10), warmup=1)
         r["nochange_rss"] = peak_rss_mb(build)
+        # One article edited (a sentence added), then a new `lede build`.
+        victim = os.path.join(content, sorted(f for f in os.listdir(content) if f.startswith("explainer-"))[n // 2])
+        edit = f"printf '\\nIn 1990 one more thing happened.\\n' >> {sh_quote(victim)}"
+        r["oneedit"] = hyperfine("one-edit", build, prepare=edit, runs=max(runs, 10))
         out = run([lede_bench, "edits", site, "--edits", str(edits)]).stdout
         m = re.search(r"median ([0-9.]+) ms", out)
         r["edit_ms"] = float(m.group(1)) if m else None
@@ -207,15 +220,15 @@ def main():
     lines.append(f"Measured on {machine()}; load average {load_before[0]:.1f} before, {load_after[0]:.1f} after; "
                  + ", ".join(f"{k} {val}" for k, val in v.items()) + f"; work folder {work}.")
     lines.append("")
-    lines.append("| articles | Markdown | cmark, 1 thread | Hugo | Hugo peak RSS | lede full build | lede peak RSS | lede / Hugo | lede / cmark | no-change rebuild (RSS) | one-edit rebuild, median |")
-    lines.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    lines.append("| articles | Markdown | cmark, 1 thread | Hugo | Hugo peak RSS | lede full build | lede peak RSS | lede / Hugo | lede / cmark | no-change rebuild (RSS) | one-edit rebuild, new process | one-edit rebuild, running session (median) |")
+    lines.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in rows:
         hugo = r.get("hugo")
-        lines.append("| {n:,} | {mb:.0f} MB | {cmark} | {hugo} | {hrss} | {lede} | {lrss:.0f} MB | {vh} | {vc:.2f} × | {nc} ({ncrss:.0f} MB) | {edit} |".format(
+        lines.append("| {n:,} | {mb:.0f} MB | {cmark} | {hugo} | {hrss} | {lede} | {lrss:.0f} MB | {vh} | {vc:.2f} × | {nc} ({ncrss:.0f} MB) | {oneedit} | {edit} |".format(
             n=r["n"], mb=r["mb"], cmark=fmt_s(r["cmark"]), hugo=fmt_s(hugo) if hugo else "–",
             hrss=f"{r['hugo_rss']:.0f} MB" if hugo else "–", lede=fmt_s(r["lede"]), lrss=r["lede_rss"],
             vh=f"{r['lede']['mean'] / hugo['mean']:.2f} ×" if hugo else "–", vc=r["lede"]["mean"] / r["cmark"]["mean"],
-            nc=fmt_s(r["nochange"]), ncrss=r["nochange_rss"],
+            nc=fmt_s(r["nochange"]), ncrss=r["nochange_rss"], oneedit=fmt_s(r["oneedit"]),
             edit=(f"{r['edit_ms']:.1f} ms" if r["edit_ms"] is not None else "?") + ("" if r["edit_identical"] else " (OUTPUT DIFFERS)")))
     lines.append("")
     for r in rows:

@@ -174,9 +174,15 @@ func edits(_ site: String, count: Int, output: String?) {
     options.output = reference
     options.useCache = false
     do { _ = try SiteBuilder.build(options) } catch { fail("reference build: \(error)") }
-    let same = snapshot(options.outputPath) == snapshot(output ?? site + "/public")
-    try? FileManager.default.removeItem(atPath: reference)
+    let want = snapshot(options.outputPath), got = snapshot(output ?? site + "/public")
+    let same = want == got
     print("output identical to a full build: \(same ? "yes" : "NO")")
+    if same {
+        try? FileManager.default.removeItem(atPath: reference)
+    } else {
+        let differing = Set(want.keys).union(got.keys).filter { want[$0] != got[$0] }.sorted()
+        print("  \(differing.count) files differ: \(differing.prefix(10).joined(separator: ", ")); the full build is in \(reference)")
+    }
     for (file, data) in originals { try? data.write(to: URL(fileURLWithPath: site + "/content/" + file)) }
     if !same { exit(1) }
 }

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Benchmarks lede serve (issue #4): reload latency and requests per second.
 #
-#   bash bench/serve/run.sh [SITE_DIR] [N]
+#   bash Benchmarks/serve/run.sh [SITE_DIR] [N]
 #
 # With no SITE_DIR, generates an N-article corpus (default 10,000) with
-# ../shared/bench/gen_corpus.py into a temporary folder (never into the repo).
+# Benchmarks/gen_corpus.py into a temporary folder (never into the repo).
 # Needs wrk (apt-get install wrk) and a release build (swift build -c release).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -12,9 +12,7 @@ N="${2:-10000}"
 SITE="${1:-}"
 if [ -z "$SITE" ]; then
   SITE="$(mktemp -d)/site"
-  gen="${GEN_CORPUS:-../shared/bench/gen_corpus.py}"
-  [ -f "$gen" ] || gen=/work/shared/bench/gen_corpus.py
-  python3 "$gen" "$SITE/content" "$N" >/dev/null
+  python3 Benchmarks/gen_corpus.py "$SITE" "$N" >/dev/null
 fi
 LEDE="${LEDE:-.build/release/lede}"
 [ -x "$LEDE" ] || { echo "no $LEDE; run: swift build -c release --product lede" >&2; exit 2; }
@@ -40,6 +38,6 @@ wrk -t1 -c32 -d10s "$URL/$SLUG/"
 echo "== wrk -t2 -c64 -d10s $URL/$SLUG/"
 wrk -t2 -c64 -d10s "$URL/$SLUG/"
 echo "== reload latency, ${EDITS:-20} edits of content/$ARTICLE"
-python3 bench/serve/reload_latency.py "$URL" "$SITE" --article "content/$ARTICLE" --edits "${EDITS:-20}"
+python3 Benchmarks/serve/reload_latency.py "$URL" "$SITE" --article "content/$ARTICLE" --edits "${EDITS:-20}"
 echo "== server log (last lines)"
 tail -3 "$LOG"
