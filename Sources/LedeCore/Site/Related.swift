@@ -29,6 +29,11 @@ public enum RelatedExplainers {
     struct Profile: Sendable {
         var tags: [String: Double] = [:]      // tag slug → weight
         var terms: [String: Double] = [:]     // key term → weight
+        /// The same, sorted by key: sums are taken in this order, so that
+        /// they do not depend on a dictionary's order (which differs between
+        /// processes and instances) down to the last bit, which would decide
+        /// near-ties differently from one build to the next.
+        var tagList: [(String, Double)] = [], termList: [(String, Double)] = []
         var tagNorm = 0.0, termNorm = 0.0
         var span: ClosedRange<Int>?           // the core years of its timeline
     }
@@ -58,8 +63,10 @@ public enum RelatedExplainers {
             for (rank, t) in a.keyTerms.enumerated() where (termDF[t] ?? 0) >= 2 {
                 p.terms[t] = idf(termDF[t] ?? 1) / (1 + Double(rank) / 8)
             }
-            p.tagNorm = p.tags.values.reduce(0) { $0 + $1 * $1 }.squareRoot()
-            p.termNorm = p.terms.values.reduce(0) { $0 + $1 * $1 }.squareRoot()
+            p.tagList = p.tags.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+            p.termList = p.terms.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+            p.tagNorm = p.tagList.reduce(0) { $0 + $1.1 * $1.1 }.squareRoot()
+            p.termNorm = p.termList.reduce(0) { $0 + $1.1 * $1.1 }.squareRoot()
             p.span = coreSpan(a.timeline)
             profiles.append(p)
         }
@@ -71,8 +78,8 @@ public enum RelatedExplainers {
         let tagLimit = max(1000, Int(Double(n) * commonTagShare)), termLimit = max(200, Int(Double(n) * commonTermShare))
         var byTag: [String: [Int]] = [:], byTerm: [String: [Int]] = [:]
         for (k, p) in profiles.enumerated() {
-            for t in p.tags.keys { byTag[t, default: []].append(k) }
-            for t in p.terms.keys { byTerm[t, default: []].append(k) }
+            for (t, _) in p.tagList { byTag[t, default: []].append(k) }
+            for (t, _) in p.termList { byTerm[t, default: []].append(k) }
         }
         let (allProfiles, tagLists, termLists) = (profiles, byTag, byTerm)  // immutable copies for the workers
         let results = ResultSlots<[Int]>(count: n)
@@ -85,14 +92,14 @@ public enum RelatedExplainers {
                 let k = next.increment()
                 guard k < n else { break }
                 let p = allProfiles[k]
-                for (t, w) in p.tags {
+                for (t, w) in p.tagList {
                     guard let list = tagLists[t], list.count <= tagLimit else { continue }
                     for j in list where j != k {
                         if tagSum[j] == 0 && termSum[j] == 0 { touched.append(j) }
                         tagSum[j] += w * (allProfiles[j].tags[t] ?? 0)
                     }
                 }
-                for (t, w) in p.terms {
+                for (t, w) in p.termList {
                     guard let list = termLists[t], list.count <= termLimit else { continue }
                     for j in list where j != k {
                         if tagSum[j] == 0 && termSum[j] == 0 { touched.append(j) }
@@ -104,7 +111,8 @@ public enum RelatedExplainers {
                     let q = allProfiles[j]
                     let tags = p.tagNorm > 0 && q.tagNorm > 0 ? tagSum[j] / (p.tagNorm * q.tagNorm) : 0
                     let terms = p.termNorm > 0 && q.termNorm > 0 ? termSum[j] / (p.termNorm * q.termNorm) : 0
-                    let score = tagWeight * tags + termWeight * terms + periodWeight * overlap(p.span, q.span)
+                    // Rounded, so that sums equal but for rounding tie, and the tie rule decides.
+                    let score = ((tagWeight * tags + termWeight * terms + periodWeight * overlap(p.span, q.span)) * 1e9).rounded() / 1e9
                     if score >= minimumScore, tags + terms > 0 { scored.append((j, score)) }
                     tagSum[j] = 0
                     termSum[j] = 0
@@ -112,7 +120,8 @@ public enum RelatedExplainers {
                 touched.removeAll(keepingCapacity: true)
                 let best = scored.sorted { a, b in
                     if a.1 != b.1 { return a.1 > b.1 }
-                    return ArticleSummary.newestFirst(articles[a.0], articles[b.0])
+                    if ArticleSummary.newestFirst(articles[a.0], articles[b.0]) { return true }
+                    return !ArticleSummary.newestFirst(articles[b.0], articles[a.0]) && a.0 < b.0
                 }
                 results.set(k, best.prefix(count).map(\.0))
             }
