@@ -124,6 +124,7 @@ func snapshot(_ dir: String) -> [String: Data] {
 func edits(_ site: String, count: Int, output: String?) {
     let files = articlePaths(site)
     var options = BuildOptions(siteRoot: site, output: output)
+    options.updateInPlace = true  // as lede serve updates its folder
     let verbose = ProcessInfo.processInfo.environment["LEDE_BENCH_PHASES"] != nil
     options.measurePhases = verbose
     let session = SiteSession(options: options)
