@@ -119,6 +119,25 @@ struct TaggerConstructionTests {
         c("The festival is held in July.", "July", "DATE", "XXXX-07"),
     ]
 
+    /// Normalization rules from the TimeML guidelines and HeidelTime (news unless the name says narrative).
+    static let valueRulesCases: [Case] = [
+        c("The chairman blamed current market conditions.", "current", "DATE", "PRESENT_REF"),
+    ]
+
+    static let narrativeValueRulesCases: [Case] = [
+        c("In 1917 the troops, cheered by recent victories, marched north.", "recent", "DATE", "PAST_REF"),
+        c("In 1917 the current government fell.", "current", "DATE", "PRESENT_REF"),
+    ]
+
+    @Test(arguments: valueRulesCases) func valueRule(_ t: Case) { check(t) }
+    @Test(arguments: narrativeValueRulesCases) func narrativeValueRule(_ t: Case) { check(t, genre: .narrative) }
+
+    @Test func recentAndCurrentAreNotAlwaysReferences() {
+        #expect(tagged("The most recent figures came out.").isEmpty)
+        #expect(tagged("He sold shares at the then current price.").isEmpty)
+        #expect(tagged("The firm reported strong recent sales.").isEmpty)  // news: "recent" is left alone
+    }
+
     @Test(arguments: fullDatesCases) func fullDate(_ t: Case) { check(t) }
     @Test(arguments: partialDatesCases) func partialDate(_ t: Case) { check(t) }
     @Test(arguments: newsRelativeCases) func newsRelative(_ t: Case) { check(t) }

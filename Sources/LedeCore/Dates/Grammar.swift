@@ -473,6 +473,7 @@ struct Grammar {
         case .this, .last, .next, .past, .previous, .following, .coming, .upcoming, .current, .latest, .recent,
              .same, .that, .prior, .preceding, .subsequent, .ensuing, .final, .these, .those, .forthcoming:
             take(parseDeterminer(i))
+            if l.key == .current || l.key == .recent { take(parseRefWord(i)) }
         case .early, .late, .mid, .middle, .end, .beginning, .start:
             take(parsePositional(i))
         case .yesterday, .today, .tomorrow, .tonight:
@@ -1057,9 +1058,16 @@ struct Grammar {
             // History texts (TIMEX2 conventions) mark "future" and "recent" as references.
             if isK(i - 1, .the) || isK(i - 1, .near) || !narrative { return nil }
             return Match(start: i, end: i + 1, sem: .lit("FUTURE_REF"))
-        case .recent:
-            if !narrative || lx(i + 1).unit != .none || isK(i - 1, .the) || isK(i - 1, .most) { return nil }
-            return Match(start: i, end: i + 1, sem: .lit("PAST_REF"))
+        case .recent, .current:
+            // TimeML marks the adjectives: "the current market conditions" (PRESENT_REF), "a recent
+            // filing" (PAST_REF). Not "the most recent", "the then current", nor before a time unit
+            // ("recent years", "the current quarter"), which other rules read.
+            guard t(i + 1).kind == .word, adj(i + 1) || t(i + 1).gap == 1, lx(i + 1).unit == .none,
+                  !isK(i - 1, .most), !word(i - 1, "then"), !isK(i + 1, .past), !isK(i + 1, .and), !isK(i + 1, .or),
+                  !(t(i).isCapitalized && !sentenceInitial(i)) else { return nil }
+            // News annotation (TimeBank) marks "recent" in a minority of cases: only narratives take it.
+            if k(i) == .recent, !narrative { return nil }
+            return Match(start: i, end: i + 1, sem: .lit(k(i) == .current ? "PRESENT_REF" : "PAST_REF"))
         case .at:
             // "at present", "at the moment", "at this time", "at that time"
             if isK(i + 1, .present) { return Match(start: i + 1, end: i + 2, sem: .lit("PRESENT_REF")) }

@@ -268,7 +268,7 @@ enum Lexicon {
                   "greed", "creed", "embed"] {
             t.add(w) { $0.flags |= Lex.notPast }
         }
-        let alone: Set<K> = [.yesterday, .today, .tomorrow, .tonight, .now, .currently, .recently, .lately, .nowadays,
+        let alone: Set<K> = [.yesterday, .today, .tomorrow, .tonight, .now, .currently, .recently, .lately, .nowadays, .current,
                              .presently, .former, .future, .recent, .daily, .weekly, .monthly, .biweekly, .hourly, .nightly,
                              .semiannually, .noon, .midday, .midnight, .christmas, .easter, .thanksgiving, .halloween,
                              .fiscal, .calendar, .ad, .quarterly, .annually, .yearly]
