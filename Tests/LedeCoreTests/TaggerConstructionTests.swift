@@ -122,6 +122,8 @@ struct TaggerConstructionTests {
     /// Normalization rules from the TimeML guidelines and HeidelTime (news unless the name says narrative).
     static let valueRulesCases: [Case] = [
         c("The chairman blamed current market conditions.", "current", "DATE", "PRESENT_REF"),
+        c("Troops moved at 0800 hours.", "0800 hours", "TIME", "2019-03-15T08:00"),
+        c("The shot came at 1430 GMT.", "1430 GMT", "TIME", "2019-03-15T14:30"),
     ]
 
     static let narrativeValueRulesCases: [Case] = [

@@ -1552,6 +1552,8 @@ struct Grammar {
         }
         // A four-digit number before a unit is a year only in "1990 years" — treat as count anyway.
         if t(i).kind == .number, t(i).grouped, t(i).num > 100000 { return nil }
+        // "0800 hours" is a clock time: a count is not written with a leading zero
+        if t(i).kind == .number, t(i).digits >= 3, text[Int(t(i).start)] == UInt8(ascii: "0") { return nil }
         var hyphen = false
         if p(e, "-"), adj(e), adj(e + 1) { hyphen = true; e += 1 }
         // "20 more years", "two full days", "two straight years", "three consecutive months"
@@ -1629,6 +1631,8 @@ struct Grammar {
         // Bare plural units with an unknown amount ("several months") are durations; with no amount word
         // at all they go through parseUnitWord.
         if u == .weekend { return nil }
+        // "52 years old": TimeML (news) does not mark a person's age; TIMEX2 history texts do.
+        if !narrative, isK(end, .old), !isK(end + 1, .of) { return nil }
         s.explicit = false
         return Match(start: i, end: end, sem: s)
     }
@@ -1752,18 +1756,20 @@ struct Grammar {
         var e = i
         var hasMinutes = false
         switch k(i) {
-        case .noon, .midday: hour = 12; e = i + 1
+        case .noon, .midday:
+            // "high noon" is the idiom (and the film), not a clock time
+            if word(i - 1, "high") { return nil }
+            hour = 12; e = i + 1
         case .midnight: hour = 24; e = i + 1
         default:
-            guard let h = num(i), t(i).digits <= 2, h <= 24 else {
-                // 0800 hours, 1430 GMT
-                if let h = num(i), t(i).digits == 4, h % 100 < 60, h / 100 < 24,
-                   word(i + 1, "hours") || word(i + 1, "hrs") || word(i + 1, "gmt") || word(i + 1, "utc") || (adj(i + 1) && word(i + 1, "hrs")) {
-                    var s = Sem(); s.hour = h / 100; s.minute = h % 100; s.type = .time
-                    return Match(start: i, end: i + 2, sem: s)
-                }
-                return nil
+            if let h = num(i), t(i).digits == 4, h % 100 < 60, h / 100 < 24,
+               word(i + 1, "hours") || word(i + 1, "hrs") || word(i + 1, "gmt") || word(i + 1, "utc") {
+                // 0800 hours, 1430 GMT: a clock time on the day in context, like "2:30 p.m."
+                hour = h / 100; minute = h % 100
+                e = word(i + 1, "gmt") || word(i + 1, "utc") ? i + 1 : i + 2
+                break
             }
+            guard let h = num(i), t(i).digits <= 2, h <= 24 else { return nil }
             hour = h; e = i + 1
             if adj(e), p(e, ":") || p(e, "."), adj(e + 1), t(e + 1).digits == 2, let m = num(e + 1), m < 60 {
                 // a dot needs am/pm after it ("7.30 pm") to be a time
