@@ -124,6 +124,9 @@ struct TaggerConstructionTests {
         c("The chairman blamed current market conditions.", "current", "DATE", "PRESENT_REF"),
         c("Troops moved at 0800 hours.", "0800 hours", "TIME", "2019-03-15T08:00"),
         c("The shot came at 1430 GMT.", "1430 GMT", "TIME", "2019-03-15T14:30"),
+        c("Lawyers will try to overturn Wednesday's ruling.", "Wednesday", "DATE", "2019-03-13"),
+        c("The offer had been due to expire Monday.", "Monday", "DATE", "2019-03-11"),
+        c("The offer is due to expire Monday.", "Monday", "DATE", "2019-03-18"),
     ]
 
     static let narrativeValueRulesCases: [Case] = [

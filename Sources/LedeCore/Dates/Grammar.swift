@@ -995,6 +995,8 @@ struct Grammar {
         var e = i + 1
         if adj(e), p(e, "."), l.isAbbrev { e += 1 }
         if lx(e).dayPart != 0, !lx(e).isPlural { s.dayPart = Int(lx(e).dayPart); s.type = .time; e += 1 }
+        // "Wednesday's ruling", "Friday night's debate": a report names a day whose event is known
+        if adj(e), p(e, "'"), adj(e + 1), isK(e + 1, .s) { s.possessive = true }
         // "Friday the 13th" is handled by parseExplicit.
         return Match(start: i, end: e, sem: s)
     }

@@ -256,6 +256,8 @@ public struct TemporalTagger: Sendable {
         let l = g.lx(j)
         if l.tense != 0 {
             if l.tense > 0, l.key == .next || l.key == .coming, j == i - 1 { return 0 }  // part of the expression
+            // The past perfect of a plan looks back: "it had been scheduled to expire Friday"
+            if l.tense > 0, g.word(j - 1, "had") || (g.word(j - 1, "been") && g.word(j - 2, "had")) { return -1 }
             return Int(l.tense)
         }
         if l.month == 5, !tk.isCapitalized { return 1 }  // the modal "may"
@@ -266,6 +268,7 @@ public struct TemporalTagger: Sendable {
         if tk.length == 2, g.word(j, "ll"), g.p(j - 1, "'") { return 1 }
         if g.isK(j + 1, .to), !g.isK(j + 2, .the),
            g.word(j, "going") || g.word(j, "is") || g.word(j, "are") || g.word(j, "due") || g.word(j, "set") {
+            if g.word(j - 1, "had") || (g.word(j - 1, "been") && g.word(j - 2, "had")) { return -1 }
             return 1
         }
         // Regular past tenses and participles: "reported", "closed".
@@ -724,7 +727,8 @@ public struct TemporalTagger: Sendable {
         } else {
             var dir = s.direction
             if dir == 0 {
-                dir = narrative && s.anchor != .last ? 1 : tense(g, m.start)
+                // News names a day by its event once the event has happened: "Wednesday's ruling".
+                dir = narrative && s.anchor != .last ? 1 : (s.possessive ? -1 : tense(g, m.start))
             }
             if dir <= 0 {
                 // News reports what happened: a weekday is the last one, unless the sentence looks ahead.
