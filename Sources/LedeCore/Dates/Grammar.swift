@@ -1404,6 +1404,17 @@ struct Grammar {
             }
             if u == .half { return nil }
             var e = j + 1
+            // "this year's third quarter", "last year's quarter": one expression (TimeML), a quarter of that year
+            if u == .year, key != .the, adj(e), p(e, "'"), adj(e + 1), isK(e + 1, .s) {
+                var q = e + 2
+                let ord = Int(lx(q).ordinal)
+                if (1...4).contains(ord) { q += 1; if p(q, "-"), adj(q) { q += 1 } }
+                if lx(q).unit == .quarter, !lx(q).isPlural {
+                    var s2 = s
+                    if (1...4).contains(ord) { s2.quarter = ord } else { s2.keepAnchorGrain = true; s2.grain = .quarter }
+                    return Match(start: i, end: q + 1, sem: s2)
+                }
+            }
             // "this week's", fine; "the following day" + "of" nothing
             // "last night"-style handled above. "next year or so"
             if isK(e, .or), isK(e + 1, .so) { e += 2 }
@@ -1574,6 +1585,8 @@ struct Grammar {
             // "a half", "two halves": no
             return nil
         }
+        // "the 1988 quarter", "1990 year": a year before a singular unit, not a count
+        if !hyphen, t(i).kind == .number, t(i).digits == 4, !t(i).grouped, !l.isPlural { return nil }
         // Plural agreement: "one years" is fine in bad text; "a days" is not a unit.
         if (isK(i, .a) || isK(i, .an)), l.isPlural { return nil }
         // "a second" as an ordinal ("a second time"), "a minute" is fine.
