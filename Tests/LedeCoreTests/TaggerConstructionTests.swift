@@ -131,6 +131,8 @@ struct TaggerConstructionTests {
         c("The deal may close in next year's first quarter.", "next year's first quarter", "DATE", "2020-Q1"),
         c("Profit fell in the fourth quarter. Sales in last year's quarter were higher.", "last year's quarter", "DATE", "2017-Q4"),
         c("Profit fell in the fourth quarter. It earned $1 million in the 2017 quarter.", "the 2017 quarter", "DATE", "2017-Q4"),
+        c("Rivals cut prices over the summer.", "the summer", "DATE", "2018-SU"),
+        c("The talks are set for April 24 and 25.", "25", "DATE", "2019-04-25"),
     ]
 
     static let narrativeValueRulesCases: [Case] = [
@@ -140,6 +142,11 @@ struct TaggerConstructionTests {
 
     @Test(arguments: valueRulesCases) func valueRule(_ t: Case) { check(t) }
     @Test(arguments: narrativeValueRulesCases) func narrativeValueRule(_ t: Case) { check(t, genre: .narrative) }
+
+    @Test func twoDaysJoinedByAndAreBothMarked() {
+        #expect(tagged("The talks are set for April 24 and 25.").map(\.text) == ["April 24", "25"])
+        #expect(tagged("On April 24 and 25 people were hurt.").map(\.text) == ["April 24"])
+    }
 
     @Test func recentAndCurrentAreNotAlwaysReferences() {
         #expect(tagged("The most recent figures came out.").isEmpty)

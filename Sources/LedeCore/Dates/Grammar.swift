@@ -1181,7 +1181,8 @@ struct Grammar {
         }
         if l1.season != 0, !l1.isPlural {
             if var m = parseSeason(j) { m.start = i; take(m) }
-            else if narrative || [K.in, .during, .by, .until, .since, .through, .throughout].contains(k(i - 1)),
+            else if narrative || [K.in, .during, .by, .until, .till, .since, .through, .throughout, .over, .for, .after, .before].contains(k(i - 1))
+                        || word(i - 1, "into"),
                     !l1.isAmbiguous || isK(j + 1, .of) == false {
                 var s = Sem(); s.season = Int(l1.season)
                 take(Match(start: i, end: j + 1, sem: s))

@@ -179,7 +179,9 @@ public struct TemporalTagger: Sendable {
             guard opener == .from || g.isK(m.start - 2, .from) || m.sem.day != nil else { return nil }
             j = e + 1
         } else if g.isK(e, .and) {
-            guard opener == .between || g.isK(m.start - 2, .between) else { return nil }
+            // "between May and July"; "on April 24 and 25" (two days of one month, both marked)
+            let dayPair = m.sem.day != nil && m.sem.month != nil && g.t(e + 1).kind == .number
+            guard opener == .between || g.isK(m.start - 2, .between) || dayPair else { return nil }
             j = e + 1
         } else {
             return nil
@@ -204,8 +206,11 @@ public struct TemporalTagger: Sendable {
             else if let yr = m.sem.year { s.year = yr; s.explicit = false }
             // Not "May 3-5 percent"
             if g.t(end).kind == .word, g.word(end, "percent") { return nil }
+            // "April 24 and 25 people": after "and" the day must end the phrase
+            if !dash, g.isK(e, .and), !(g.t(end).kind == .punct || end >= g.n || g.isK(end, .in) || g.isK(end, .at) || g.isK(end, .to)) { return nil }
             return (Match(start: j, end: end, sem: s), true)
         }
+        if !dash, g.isK(e, .and), !(opener == .between || g.isK(m.start - 2, .between)) { return nil }
         guard let y = g.match(at: j), y.sem.kind == .point || y.sem.kind == .weekday else { return nil }
         // Both ends the same kind of thing
         if m.sem.decade != nil || m.sem.century != nil { return (y, y.sem.decade != nil || y.sem.century != nil || y.sem.year != nil) }
