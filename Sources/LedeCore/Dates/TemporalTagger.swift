@@ -263,6 +263,10 @@ public struct TemporalTagger: Sendable {
             if l.tense > 0, l.key == .next || l.key == .coming, j == i - 1 { return 0 }  // part of the expression
             // The past perfect of a plan looks back: "it had been scheduled to expire Friday"
             if l.tense > 0, g.word(j - 1, "had") || (g.word(j - 1, "been") && g.word(j - 2, "had")) { return -1 }
+            // "the plan", "its plans": the noun
+            if l.tense > 0, g.word(j, "plan") || g.word(j, "plans"), determiner(g, j - 1) { return 0 }
+            // A participle after "be" is a passive, not a tense: "will be held", "will be paid"
+            if l.tense < 0, g.word(j - 1, "be") || g.word(j - 1, "been") || g.word(j - 1, "being") { return 0 }
             return Int(l.tense)
         }
         if l.month == 5, !tk.isCapitalized { return 1 }  // the modal "may"
@@ -282,9 +286,19 @@ public struct TemporalTagger: Sendable {
            l.flags & Lex.notPast == 0 {
             // "-ed" after "be" is a passive, not a tense: "will be held"
             if g.word(j - 1, "be") || g.word(j - 1, "been") { return 0 }
+            // after a determiner it is an adjective: "the reduced dividend", "a revised offer"
+            if determiner(g, j - 1) { return 0 }
+            // "unspecified", "undisclosed", "unexpected": adjectives, there is no verb to be past
+            if g.text[Int(tk.start)] == UInt8(ascii: "u"), g.text[Int(tk.start) + 1] == UInt8(ascii: "n") { return 0 }
             return -1
         }
         return 0
+    }
+
+    /// A determiner or possessive pronoun: what follows it is a noun phrase, not a verb.
+    func determiner(_ g: Grammar, _ j: Int) -> Bool {
+        g.isK(j, .the) || g.isK(j, .a) || g.isK(j, .an) || g.word(j, "its") || g.word(j, "his") || g.word(j, "her")
+            || g.word(j, "their") || g.word(j, "our") || g.word(j, "your") || g.word(j, "my")
     }
 
     /// A point's TIMEX3 value at its own precision.
