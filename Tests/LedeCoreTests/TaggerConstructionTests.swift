@@ -135,6 +135,8 @@ struct TaggerConstructionTests {
         c("The dividend will be paid in August.", "August", "DATE", "2019-08"),
         c("The revised plan takes effect in August.", "August", "DATE", "2019-08"),
         c("The unexpected bonus arrives in August.", "August", "DATE", "2019-08"),
+        c("It rained for a few days.", "a few days", "DURATION", "PXD"),
+        c("It took a couple of years.", "a couple of years", "DURATION", "P2Y"),
         c("The talks are set for April 24 and 25.", "25", "DATE", "2019-04-25"),
     ]
 

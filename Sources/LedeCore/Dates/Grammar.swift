@@ -1589,7 +1589,7 @@ struct Grammar {
         // "the 1988 quarter", "1990 year": a year before a singular unit, not a count
         if !hyphen, t(i).kind == .number, t(i).digits == 4, !t(i).grouped, !l.isPlural { return nil }
         // Plural agreement: "one years" is fine in bad text; "a days" is not a unit.
-        if (isK(i, .a) || isK(i, .an)), l.isPlural { return nil }
+        if (isK(i, .a) || isK(i, .an)), l.isPlural, amount == 1 { return nil }  // but "a few days", "a couple of years"
         // "a second" as an ordinal ("a second time"), "a minute" is fine.
         if u == .second, isK(i, .a) || isK(i, .an), !(isK(e + 1, .ago) || isK(e + 1, .later)) { return nil }
         // "the 1,000 days", "the 5 years": fine. "sq. year"? no.
