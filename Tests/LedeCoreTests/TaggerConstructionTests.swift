@@ -136,6 +136,8 @@ struct TaggerConstructionTests {
         c("The revised plan takes effect in August.", "August", "DATE", "2019-08"),
         c("The unexpected bonus arrives in August.", "August", "DATE", "2019-08"),
         c("It rained for a few days.", "a few days", "DURATION", "PXD"),
+        c("In the quarter ended July 31, 2018, sales rose.", "the quarter", "DATE", "2018-Q2"),
+        c("For the quarter ended Sept. 30, 2018, it lost money.", "the quarter", "DATE", "2018-Q3"),
         c("It took a couple of years.", "a couple of years", "DURATION", "P2Y"),
         c("The talks are set for April 24 and 25.", "25", "DATE", "2019-04-25"),
     ]

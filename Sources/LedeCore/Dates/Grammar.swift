@@ -1144,7 +1144,17 @@ struct Grammar {
                     // "the year ended Aug. 31": a fiscal year, a length of time ending on the date
                     s = Sem.duration(1, l1.unit)
                 }
-                take(Match(start: i, end: j + 1, sem: s))
+                if l1.unit == .quarter, word(j + 1, "ended") || word(j + 1, "ending"), let m = parseMonthFirst(j + 2) ?? parseDayFirst(j + 2),
+                   let mo = m.sem.month, let d = m.sem.day {
+                    // "the quarter ended July 31": the three months up to that day, named by the calendar
+                    // quarter they mostly fall in (the quarter of the day six weeks before)
+                    let mid = mo * 31 + d - 45
+                    var q = Sem(); q.quarter = (mid / 31 - 1 + 12) % 12 / 3 + 1
+                    q.year = m.sem.year.map { mid < 31 ? $0 - 1 : $0 }
+                    take(Match(start: i, end: j + 1, sem: q))
+                } else {
+                    take(Match(start: i, end: j + 1, sem: s))
+                }
             }
         }
         // "the 1990s", "the '80s", "the 4th of July", "the 20th century", "the 1988 period"
