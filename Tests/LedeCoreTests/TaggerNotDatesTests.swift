@@ -26,6 +26,8 @@ struct TaggerNotDatesTests {
         "Mr. Smith, 52 years old, will retire.",
         "The plan is open to staff 55 years old or older.",
         "They watched High Noon again; it was high noon for the party.",
+        "The quarter-to-quarter comparison improved.",
+        "A year-to-date gain and year-over-year growth.",
     ])
     func notADate(_ sentence: String) {
         #expect(tagged(sentence).isEmpty, "\(sentence.debugDescription): \(tagged(sentence))")

@@ -390,6 +390,11 @@ struct Grammar {
             }
         }
         take(matchCore(i))
+        // "quarter-to-quarter comparison", "year-over-year growth", "year-to-date": a compound adjective
+        if let m = best, lx(m.end - 1).unit != .none, adj(m.end), p(m.end, "-"), adj(m.end + 1),
+           word(m.end + 1, "to") || word(m.end + 1, "over"), adj(m.end + 2), p(m.end + 2, "-") {
+            return nil
+        }
         return best
     }
 
