@@ -145,6 +145,7 @@ struct TaggerConstructionTests {
     static let narrativeValueRulesCases: [Case] = [
         c("In 1917 the troops, cheered by recent victories, marched north.", "recent", "DATE", "PAST_REF"),
         c("In 1917 the current government fell.", "current", "DATE", "PRESENT_REF"),
+        c("In March 1944 the army attacked, and troops that had landed in late 1943 held on. By June the city fell.", "June", "DATE", "1944-06"),
     ]
 
     @Test(arguments: valueRulesCases) func valueRule(_ t: Case) { check(t) }

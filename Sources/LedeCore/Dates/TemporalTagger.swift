@@ -254,6 +254,18 @@ public struct TemporalTagger: Sendable {
         return best
     }
 
+    /// A date in a clause in the past perfect ("forces that had invaded Burma in late 1943") looks back
+    /// from the story's time: "had" a few words before it in the same clause.
+    func pastPerfect(_ g: Grammar, _ i: Int) -> Bool {
+        var j = i - 1
+        var steps = 0
+        while j >= 0, steps < 8, !g.boundaryBefore(j + 1), !g.p(j, ",") {
+            if g.word(j, "had") { return true }
+            j -= 1; steps += 1
+        }
+        return false
+    }
+
     /// +1 for a word that marks the future, -1 for one that marks the past.
     func marker(_ g: Grammar, _ j: Int, _ i: Int) -> Int {
         let tk = g.t(j)
@@ -368,7 +380,7 @@ public struct TemporalTagger: Sendable {
         let comparison = s.kind == .shift && s.offset < 0 && (s.amountWasCounted || s.keepAnchorGrain)
             && (s.unit == .year || g.narrative)
         // "since 513 BC" dates the start of a state of affairs, not the story's present.
-        let background = g.isK(m.start - 1, .since) || (g.narrative && s.explicit && tense(g, m.start) > 0)
+        let background = g.isK(m.start - 1, .since) || (g.narrative && s.explicit && (tense(g, m.start) > 0 || pastPerfect(g, m.start)))
         if let p = anchored, !comparison, !background {
             last = p
             if p.month != nil { lastFine = p }
