@@ -140,6 +140,7 @@ struct TaggerConstructionTests {
         c("For the quarter ended Sept. 30, 2018, it lost money.", "the quarter", "DATE", "2018-Q3"),
         c("It took a couple of years.", "a couple of years", "DURATION", "P2Y"),
         c("The talks are set for April 24 and 25.", "25", "DATE", "2019-04-25"),
+        c("They fought in August and September 1914.", "August", "DATE", "1914-08"),
     ]
 
     static let narrativeValueRulesCases: [Case] = [

@@ -181,7 +181,9 @@ public struct TemporalTagger: Sendable {
         } else if g.isK(e, .and) {
             // "between May and July"; "on April 24 and 25" (two days of one month, both marked)
             let dayPair = m.sem.day != nil && m.sem.month != nil && g.t(e + 1).kind == .number
-            guard opener == .between || g.isK(m.start - 2, .between) || dayPair else { return nil }
+            // "in August and September 1914": the first month shares the second's year
+            let monthPair = m.sem.month != nil && m.sem.day == nil && m.sem.year == nil && g.lx(e + 1).month != 0
+            guard opener == .between || g.isK(m.start - 2, .between) || dayPair || monthPair else { return nil }
             j = e + 1
         } else {
             return nil
@@ -210,7 +212,12 @@ public struct TemporalTagger: Sendable {
             if !dash, g.isK(e, .and), !(g.t(end).kind == .punct || end >= g.n || g.isK(end, .in) || g.isK(end, .at) || g.isK(end, .to)) { return nil }
             return (Match(start: j, end: end, sem: s), true)
         }
-        if !dash, g.isK(e, .and), !(opener == .between || g.isK(m.start - 2, .between)) { return nil }
+        if !dash, g.isK(e, .and), !(opener == .between || g.isK(m.start - 2, .between)) {
+            // only "May and July 2002": a month with its year
+            guard m.sem.month != nil, m.sem.day == nil, let y = g.match(at: j), y.start == j, y.sem.kind == .point,
+                  y.sem.month != nil, y.sem.day == nil, y.sem.year != nil, y.sem.explicit else { return nil }
+            return (y, true)
+        }
         guard let y = g.match(at: j), y.sem.kind == .point || y.sem.kind == .weekday else { return nil }
         // Both ends the same kind of thing
         if m.sem.decade != nil || m.sem.century != nil { return (y, y.sem.decade != nil || y.sem.century != nil || y.sem.year != nil) }
