@@ -160,6 +160,7 @@ struct TaggerConstructionTests {
     @Test func recentAndCurrentAreNotAlwaysReferences() {
         #expect(tagged("The most recent figures came out.").isEmpty)
         #expect(tagged("He sold shares at the then current price.").isEmpty)
+        #expect(tagged("The current account deficit widened.").isEmpty)
         #expect(tagged("The firm reported strong recent sales.").isEmpty)  // news: "recent" is left alone
     }
 

@@ -1072,6 +1072,10 @@ struct Grammar {
             guard t(i + 1).kind == .word, adj(i + 1) || t(i + 1).gap == 1, lx(i + 1).unit == .none,
                   !isK(i - 1, .most), !word(i - 1, "then"), !isK(i + 1, .past), !isK(i + 1, .and), !isK(i + 1, .or),
                   !(t(i).isCapitalized && !sentenceInitial(i)) else { return nil }
+            // Fixed terms: "the current account deficit", "current assets", "alternating current"
+            if k(i) == .current, word(i + 1, "account") || word(i + 1, "accounts") || word(i + 1, "assets")
+                || word(i + 1, "liabilities") || word(i + 1, "ratio") || word(i + 1, "affairs") { return nil }
+            if k(i) == .current, p(i + 1, "-") { return nil }
             // News annotation (TimeBank) marks "recent" in a minority of cases: only narratives take it.
             if k(i) == .recent, !narrative { return nil }
             return Match(start: i, end: i + 1, sem: .lit(k(i) == .current ? "PRESENT_REF" : "PAST_REF"))
