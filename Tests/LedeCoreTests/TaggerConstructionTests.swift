@@ -131,7 +131,7 @@ struct TaggerConstructionTests {
         c("The deal may close in next year's first quarter.", "next year's first quarter", "DATE", "2020-Q1"),
         c("Profit fell in the fourth quarter. Sales in last year's quarter were higher.", "last year's quarter", "DATE", "2017-Q4"),
         c("Profit fell in the fourth quarter. It earned $1 million in the 2017 quarter.", "the 2017 quarter", "DATE", "2017-Q4"),
-        c("Rivals cut prices over the summer.", "the summer", "DATE", "2018-SU"),
+        c("Rivals will cut prices over the summer.", "the summer", "DATE", "2019-SU"),
         c("The dividend will be paid in August.", "August", "DATE", "2019-08"),
         c("The revised plan takes effect in August.", "August", "DATE", "2019-08"),
         c("The unexpected bonus arrives in August.", "August", "DATE", "2019-08"),
