@@ -127,6 +127,7 @@ struct TaggerConstructionTests {
         c("Lawyers will try to overturn Wednesday's ruling.", "Wednesday", "DATE", "2019-03-13"),
         c("The offer had been due to expire Monday.", "Monday", "DATE", "2019-03-11"),
         c("The offer is due to expire Monday.", "Monday", "DATE", "2019-03-18"),
+        c("She will travel to Paris, she told reporters Monday.", "Monday", "DATE", "2019-03-11"),
         c("Sales for this year's third quarter rose.", "this year's third quarter", "DATE", "2019-Q3"),
         c("The deal may close in next year's first quarter.", "next year's first quarter", "DATE", "2020-Q1"),
         c("Profit fell in the fourth quarter. Sales in last year's quarter were higher.", "last year's quarter", "DATE", "2017-Q4"),
