@@ -142,6 +142,7 @@ struct TaggerConstructionTests {
         c("It took a couple of years.", "a couple of years", "DURATION", "P2Y"),
         c("The talks are set for April 24 and 25.", "25", "DATE", "2019-04-25"),
         c("They fought in August and September 1914.", "August", "DATE", "1914-08"),
+        c("The firm blamed the third-quarter loss on prices.", "third-quarter", "DATE", "2018-Q3"),
     ]
 
     static let narrativeValueRulesCases: [Case] = [

@@ -352,7 +352,14 @@ public struct TemporalTagger: Sendable {
     }
 
     private mutating func resolve(_ m: Match, _ g: Grammar) -> TemporalExpression? {
-        let start = Int(g.t(m.start).start)
+        var first = m.start
+        // "the third-quarter loss", "the late-November vote": the hyphenated date modifies the noun
+        // after it, and "the" belongs to that noun (TimeML leaves it out of the expression)
+        if g.isK(first, .the), m.end - first >= 4, g.p(m.end - 2, "-"), g.adj(m.end - 2), g.adj(m.end - 1),
+           g.t(m.end).kind == .word, g.t(m.end).gap == 1, !g.boundaryBefore(m.end), g.k(m.end) == .none {
+            first += 1
+        }
+        let start = Int(g.t(first).start)
         let end = Int(g.t(m.end - 1).end)
         let s = m.sem
         var value: String
