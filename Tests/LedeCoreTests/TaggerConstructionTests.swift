@@ -143,11 +143,13 @@ struct TaggerConstructionTests {
         c("The talks are set for April 24 and 25.", "25", "DATE", "2019-04-25"),
         c("They fought in August and September 1914.", "August", "DATE", "1914-08"),
         c("The firm blamed the third-quarter loss on prices.", "third-quarter", "DATE", "2018-Q3"),
+        c("The site went up in October 2018 and was shut that same day.", "that same day", "DATE", "2018-10-XX"),
     ]
 
     static let narrativeValueRulesCases: [Case] = [
         c("In 1917 the troops, cheered by recent victories, marched north.", "recent", "DATE", "PAST_REF"),
         c("In 1917 the current government fell.", "current", "DATE", "PRESENT_REF"),
+        c("The offensive began in October 1915; four days later the allies joined.", "four days later", "DATE", "1915-XX-XX"),
         c("In March 1944 the army attacked, and troops that had landed in late 1943 held on. By June the city fell.", "June", "DATE", "1944-06"),
     ]
 

@@ -608,7 +608,9 @@ public struct TemporalTagger: Sendable {
             return (unresolvedShift(s), nil)
         }
         // In news, "the next morning" after a mention of a year is still a day: count from the date of writing.
-        if !narrative, s.unit == .day || s.unit == .week, !a.hasDay, let ref = reference, ref.hasDay { a = ref }
+        // But "that same day" points back at the day of the event just mentioned, whatever its precision.
+        if !narrative, s.unit == .day || s.unit == .week, !a.hasDay, let ref = reference, ref.hasDay,
+           !(s.anchor == .last && s.offset == 0 && last != nil && !s.isClockOnly) { a = ref }
         if s.todayWord, s.shiftDayPart == nil, tense(g, m.start, present: true) == 2 {
             // "global politics today", "today's world": the present, not the date of writing
             return ("PRESENT_REF", nil)
@@ -635,9 +637,13 @@ public struct TemporalTagger: Sendable {
             if a.hasDay {
                 p = Self.shiftDay(a, s.offset)
             } else {
-                // The anchor is coarser than a day: keep its precision.
+                // The anchor is coarser than a day: still a day, with the parts that are not known written
+                // X (TIMEX3): "that day" in October 1998 is 1998-10-XX, "four days later" 1998-XX-XX.
                 if s.isClockOnly { return ("XXXX-XX-XX" + Self.timeSuffix(hour: s.shiftHour, minute: s.shiftMinute, dayPart: nil), nil) }
-                return (Self.value(of: a), nil)
+                if a.bc { return (Self.value(of: a), nil) }
+                let y = TimexFormat.year(a.year)
+                if let mo = a.month, s.offset == 0 { return (y + "-" + TimexFormat.pad(mo, 2) + "-XX", nil) }
+                return (y + "-XX-XX", nil)
             }
             var v = Self.value(of: p)
             v += Self.timeSuffix(hour: s.shiftHour, minute: s.shiftMinute, dayPart: s.shiftDayPart)
