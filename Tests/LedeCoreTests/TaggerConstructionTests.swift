@@ -119,6 +119,55 @@ struct TaggerConstructionTests {
         c("The festival is held in July.", "July", "DATE", "XXXX-07"),
     ]
 
+    /// Normalization rules from the TimeML guidelines and HeidelTime (news unless the name says narrative).
+    static let valueRulesCases: [Case] = [
+        c("The chairman blamed current market conditions.", "current", "DATE", "PRESENT_REF"),
+        c("Troops moved at 0800 hours.", "0800 hours", "TIME", "2019-03-15T08:00"),
+        c("The shot came at 1430 GMT.", "1430 GMT", "TIME", "2019-03-15T14:30"),
+        c("Lawyers will try to overturn Wednesday's ruling.", "Wednesday", "DATE", "2019-03-13"),
+        c("The offer had been due to expire Monday.", "Monday", "DATE", "2019-03-11"),
+        c("The offer is due to expire Monday.", "Monday", "DATE", "2019-03-18"),
+        c("She will travel to Paris, she told reporters Monday.", "Monday", "DATE", "2019-03-11"),
+        c("Sales for this year's third quarter rose.", "this year's third quarter", "DATE", "2019-Q3"),
+        c("The deal may close in next year's first quarter.", "next year's first quarter", "DATE", "2020-Q1"),
+        c("Profit fell in the fourth quarter. Sales in last year's quarter were higher.", "last year's quarter", "DATE", "2017-Q4"),
+        c("Profit fell in the fourth quarter. It earned $1 million in the 2017 quarter.", "the 2017 quarter", "DATE", "2017-Q4"),
+        c("Rivals will cut prices over the summer.", "the summer", "DATE", "2019-SU"),
+        c("The dividend will be paid in August.", "August", "DATE", "2019-08"),
+        c("The revised plan takes effect in August.", "August", "DATE", "2019-08"),
+        c("The unexpected bonus arrives in August.", "August", "DATE", "2019-08"),
+        c("It rained for a few days.", "a few days", "DURATION", "PXD"),
+        c("In the quarter ended July 31, 2018, sales rose.", "the quarter", "DATE", "2018-Q2"),
+        c("For the quarter ended Sept. 30, 2018, it lost money.", "the quarter", "DATE", "2018-Q3"),
+        c("It took a couple of years.", "a couple of years", "DURATION", "P2Y"),
+        c("The talks are set for April 24 and 25.", "25", "DATE", "2019-04-25"),
+        c("They fought in August and September 1914.", "August", "DATE", "1914-08"),
+        c("The firm blamed the third-quarter loss on prices.", "third-quarter", "DATE", "2018-Q3"),
+        c("The site went up in October 2018 and was shut that same day.", "that same day", "DATE", "2018-10-XX"),
+    ]
+
+    static let narrativeValueRulesCases: [Case] = [
+        c("In 1917 the troops, cheered by recent victories, marched north.", "recent", "DATE", "PAST_REF"),
+        c("In 1917 the current government fell.", "current", "DATE", "PRESENT_REF"),
+        c("The offensive began in October 1915; four days later the allies joined.", "four days later", "DATE", "1915-XX-XX"),
+        c("In March 1944 the army attacked, and troops that had landed in late 1943 held on. By June the city fell.", "June", "DATE", "1944-06"),
+    ]
+
+    @Test(arguments: valueRulesCases) func valueRule(_ t: Case) { check(t) }
+    @Test(arguments: narrativeValueRulesCases) func narrativeValueRule(_ t: Case) { check(t, genre: .narrative) }
+
+    @Test func twoDaysJoinedByAndAreBothMarked() {
+        #expect(tagged("The talks are set for April 24 and 25.").map(\.text) == ["April 24", "25"])
+        #expect(tagged("On April 24 and 25 people were hurt.").map(\.text) == ["April 24"])
+    }
+
+    @Test func recentAndCurrentAreNotAlwaysReferences() {
+        #expect(tagged("The most recent figures came out.").isEmpty)
+        #expect(tagged("He sold shares at the then current price.").isEmpty)
+        #expect(tagged("The current account deficit widened.").isEmpty)
+        #expect(tagged("The firm reported strong recent sales.").isEmpty)  // news: "recent" is left alone
+    }
+
     @Test(arguments: fullDatesCases) func fullDate(_ t: Case) { check(t) }
     @Test(arguments: partialDatesCases) func partialDate(_ t: Case) { check(t) }
     @Test(arguments: newsRelativeCases) func newsRelative(_ t: Case) { check(t) }

@@ -23,6 +23,11 @@ struct TaggerNotDatesTests {
         "The shop is on the 2nd and 3rd floors.",
         "The firm has 1998 employees in 2,000 offices.",
         "A 10-year-old boy was rescued.",
+        "Mr. Smith, 52 years old, will retire.",
+        "The plan is open to staff 55 years old or older.",
+        "They watched High Noon again; it was high noon for the party.",
+        "The quarter-to-quarter comparison improved.",
+        "A year-to-date gain and year-over-year growth.",
     ])
     func notADate(_ sentence: String) {
         #expect(tagged(sentence).isEmpty, "\(sentence.debugDescription): \(tagged(sentence))")

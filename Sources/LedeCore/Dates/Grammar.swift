@@ -390,6 +390,11 @@ struct Grammar {
             }
         }
         take(matchCore(i))
+        // "quarter-to-quarter comparison", "year-over-year growth", "year-to-date": a compound adjective
+        if let m = best, lx(m.end - 1).unit != .none, adj(m.end), p(m.end, "-"), adj(m.end + 1),
+           word(m.end + 1, "to") || word(m.end + 1, "over"), adj(m.end + 2), p(m.end + 2, "-") {
+            return nil
+        }
         return best
     }
 
@@ -473,6 +478,7 @@ struct Grammar {
         case .this, .last, .next, .past, .previous, .following, .coming, .upcoming, .current, .latest, .recent,
              .same, .that, .prior, .preceding, .subsequent, .ensuing, .final, .these, .those, .forthcoming:
             take(parseDeterminer(i))
+            if l.key == .current || l.key == .recent { take(parseRefWord(i)) }
         case .early, .late, .mid, .middle, .end, .beginning, .start:
             take(parsePositional(i))
         case .yesterday, .today, .tomorrow, .tonight:
@@ -994,6 +1000,8 @@ struct Grammar {
         var e = i + 1
         if adj(e), p(e, "."), l.isAbbrev { e += 1 }
         if lx(e).dayPart != 0, !lx(e).isPlural { s.dayPart = Int(lx(e).dayPart); s.type = .time; e += 1 }
+        // "Wednesday's ruling", "Friday night's debate": a report names a day whose event is known
+        if adj(e), p(e, "'"), adj(e + 1), isK(e + 1, .s) { s.possessive = true }
         // "Friday the 13th" is handled by parseExplicit.
         return Match(start: i, end: e, sem: s)
     }
@@ -1057,9 +1065,20 @@ struct Grammar {
             // History texts (TIMEX2 conventions) mark "future" and "recent" as references.
             if isK(i - 1, .the) || isK(i - 1, .near) || !narrative { return nil }
             return Match(start: i, end: i + 1, sem: .lit("FUTURE_REF"))
-        case .recent:
-            if !narrative || lx(i + 1).unit != .none || isK(i - 1, .the) || isK(i - 1, .most) { return nil }
-            return Match(start: i, end: i + 1, sem: .lit("PAST_REF"))
+        case .recent, .current:
+            // TimeML marks the adjectives: "the current market conditions" (PRESENT_REF), "a recent
+            // filing" (PAST_REF). Not "the most recent", "the then current", nor before a time unit
+            // ("recent years", "the current quarter"), which other rules read.
+            guard t(i + 1).kind == .word, adj(i + 1) || t(i + 1).gap == 1, lx(i + 1).unit == .none,
+                  !isK(i - 1, .most), !word(i - 1, "then"), !isK(i + 1, .past), !isK(i + 1, .and), !isK(i + 1, .or),
+                  !(t(i).isCapitalized && !sentenceInitial(i)) else { return nil }
+            // Fixed terms: "the current account deficit", "current assets", "alternating current"
+            if k(i) == .current, word(i + 1, "account") || word(i + 1, "accounts") || word(i + 1, "assets")
+                || word(i + 1, "liabilities") || word(i + 1, "ratio") || word(i + 1, "affairs") { return nil }
+            if k(i) == .current, p(i + 1, "-") { return nil }
+            // News annotation (TimeBank) marks "recent" in a minority of cases: only narratives take it.
+            if k(i) == .recent, !narrative { return nil }
+            return Match(start: i, end: i + 1, sem: .lit(k(i) == .current ? "PRESENT_REF" : "PAST_REF"))
         case .at:
             // "at present", "at the moment", "at this time", "at that time"
             if isK(i + 1, .present) { return Match(start: i + 1, end: i + 2, sem: .lit("PRESENT_REF")) }
@@ -1134,7 +1153,17 @@ struct Grammar {
                     // "the year ended Aug. 31": a fiscal year, a length of time ending on the date
                     s = Sem.duration(1, l1.unit)
                 }
-                take(Match(start: i, end: j + 1, sem: s))
+                if l1.unit == .quarter, word(j + 1, "ended") || word(j + 1, "ending"), let m = parseMonthFirst(j + 2) ?? parseDayFirst(j + 2),
+                   let mo = m.sem.month, let d = m.sem.day {
+                    // "the quarter ended July 31": the three months up to that day, named by the calendar
+                    // quarter they mostly fall in (the quarter of the day six weeks before)
+                    let mid = mo * 31 + d - 45
+                    var q = Sem(); q.quarter = (mid / 31 - 1 + 12) % 12 / 3 + 1
+                    q.year = m.sem.year.map { mid < 31 ? $0 - 1 : $0 }
+                    take(Match(start: i, end: j + 1, sem: q))
+                } else {
+                    take(Match(start: i, end: j + 1, sem: s))
+                }
             }
         }
         // "the 1990s", "the '80s", "the 4th of July", "the 20th century", "the 1988 period"
@@ -1171,7 +1200,8 @@ struct Grammar {
         }
         if l1.season != 0, !l1.isPlural {
             if var m = parseSeason(j) { m.start = i; take(m) }
-            else if narrative || [K.in, .during, .by, .until, .since, .through, .throughout].contains(k(i - 1)),
+            else if narrative || [K.in, .during, .by, .until, .till, .since, .through, .throughout, .over, .for, .after, .before].contains(k(i - 1))
+                        || word(i - 1, "into"),
                     !l1.isAmbiguous || isK(j + 1, .of) == false {
                 var s = Sem(); s.season = Int(l1.season)
                 take(Match(start: i, end: j + 1, sem: s))
@@ -1394,6 +1424,17 @@ struct Grammar {
             }
             if u == .half { return nil }
             var e = j + 1
+            // "this year's third quarter", "last year's quarter": one expression (TimeML), a quarter of that year
+            if u == .year, key != .the, adj(e), p(e, "'"), adj(e + 1), isK(e + 1, .s) {
+                var q = e + 2
+                let ord = Int(lx(q).ordinal)
+                if (1...4).contains(ord) { q += 1; if p(q, "-"), adj(q) { q += 1 } }
+                if lx(q).unit == .quarter, !lx(q).isPlural {
+                    var s2 = s
+                    if (1...4).contains(ord) { s2.quarter = ord } else { s2.keepAnchorGrain = true; s2.grain = .quarter }
+                    return Match(start: i, end: q + 1, sem: s2)
+                }
+            }
             // "this week's", fine; "the following day" + "of" nothing
             // "last night"-style handled above. "next year or so"
             if isK(e, .or), isK(e + 1, .so) { e += 2 }
@@ -1544,6 +1585,8 @@ struct Grammar {
         }
         // A four-digit number before a unit is a year only in "1990 years" — treat as count anyway.
         if t(i).kind == .number, t(i).grouped, t(i).num > 100000 { return nil }
+        // "0800 hours" is a clock time: a count is not written with a leading zero
+        if t(i).kind == .number, t(i).digits >= 3, text[Int(t(i).start)] == UInt8(ascii: "0") { return nil }
         var hyphen = false
         if p(e, "-"), adj(e), adj(e + 1) { hyphen = true; e += 1 }
         // "20 more years", "two full days", "two straight years", "three consecutive months"
@@ -1562,8 +1605,10 @@ struct Grammar {
             // "a half", "two halves": no
             return nil
         }
+        // "the 1988 quarter", "1990 year": a year before a singular unit, not a count
+        if !hyphen, t(i).kind == .number, t(i).digits == 4, !t(i).grouped, !l.isPlural { return nil }
         // Plural agreement: "one years" is fine in bad text; "a days" is not a unit.
-        if (isK(i, .a) || isK(i, .an)), l.isPlural { return nil }
+        if (isK(i, .a) || isK(i, .an)), l.isPlural, amount == 1 { return nil }  // but "a few days", "a couple of years"
         // "a second" as an ordinal ("a second time"), "a minute" is fine.
         if u == .second, isK(i, .a) || isK(i, .an), !(isK(e + 1, .ago) || isK(e + 1, .later)) { return nil }
         // "the 1,000 days", "the 5 years": fine. "sq. year"? no.
@@ -1621,6 +1666,8 @@ struct Grammar {
         // Bare plural units with an unknown amount ("several months") are durations; with no amount word
         // at all they go through parseUnitWord.
         if u == .weekend { return nil }
+        // "52 years old": TimeML (news) does not mark a person's age; TIMEX2 history texts do.
+        if !narrative, isK(end, .old), !isK(end + 1, .of) { return nil }
         s.explicit = false
         return Match(start: i, end: end, sem: s)
     }
@@ -1744,18 +1791,20 @@ struct Grammar {
         var e = i
         var hasMinutes = false
         switch k(i) {
-        case .noon, .midday: hour = 12; e = i + 1
+        case .noon, .midday:
+            // "high noon" is the idiom (and the film), not a clock time
+            if word(i - 1, "high") { return nil }
+            hour = 12; e = i + 1
         case .midnight: hour = 24; e = i + 1
         default:
-            guard let h = num(i), t(i).digits <= 2, h <= 24 else {
-                // 0800 hours, 1430 GMT
-                if let h = num(i), t(i).digits == 4, h % 100 < 60, h / 100 < 24,
-                   word(i + 1, "hours") || word(i + 1, "hrs") || word(i + 1, "gmt") || word(i + 1, "utc") || (adj(i + 1) && word(i + 1, "hrs")) {
-                    var s = Sem(); s.hour = h / 100; s.minute = h % 100; s.type = .time
-                    return Match(start: i, end: i + 2, sem: s)
-                }
-                return nil
+            if let h = num(i), t(i).digits == 4, h % 100 < 60, h / 100 < 24,
+               word(i + 1, "hours") || word(i + 1, "hrs") || word(i + 1, "gmt") || word(i + 1, "utc") {
+                // 0800 hours, 1430 GMT: a clock time on the day in context, like "2:30 p.m."
+                hour = h / 100; minute = h % 100
+                e = word(i + 1, "gmt") || word(i + 1, "utc") ? i + 1 : i + 2
+                break
             }
+            guard let h = num(i), t(i).digits <= 2, h <= 24 else { return nil }
             hour = h; e = i + 1
             if adj(e), p(e, ":") || p(e, "."), adj(e + 1), t(e + 1).digits == 2, let m = num(e + 1), m < 60 {
                 // a dot needs am/pm after it ("7.30 pm") to be a time

@@ -256,6 +256,14 @@ enum Lexicon {
                   "earlier", "yesterday", "since", "ended", "said"] {
             t.add(w) { $0.tense = -1 }
         }
+        // More irregular past tenses (only forms that are not also the present: not "cut", "set", "put")
+        for w in ["told", "thought", "knew", "kept", "stood", "sought", "drew", "drove", "flew", "threw", "chose", "spoke",
+                  "sat", "felt", "heard", "laid", "meant", "wore", "forgot", "understood", "taught", "caught", "withdrew",
+                  "arose", "rode", "shook", "swore", "tore", "froze", "stole", "hid", "swung", "hung", "dug", "sank",
+                  "sang", "rang", "slept", "swept", "dealt", "lent", "overcame", "forgave", "ate", "drank", "swam", "blew",
+                  "undertook", "overtook", "mistook", "sped", "clung", "sprang", "shrank", "strove", "woke"] {
+            t.add(w) { $0.tense = -1 }
+        }
         for w in ["was", "has", "is", "does", "says", "goes", "remains", "becomes", "means", "seems", "follows", "begins",
                   "ends", "comes", "makes", "takes", "gives", "shows", "brings", "sees", "looks", "lies", "stands", "holds",
                   "tells", "turns", "keeps", "marks", "saw", "brought", "needs", "appears", "proves", "sets", "puts", "gets",
@@ -268,7 +276,7 @@ enum Lexicon {
                   "greed", "creed", "embed"] {
             t.add(w) { $0.flags |= Lex.notPast }
         }
-        let alone: Set<K> = [.yesterday, .today, .tomorrow, .tonight, .now, .currently, .recently, .lately, .nowadays,
+        let alone: Set<K> = [.yesterday, .today, .tomorrow, .tonight, .now, .currently, .recently, .lately, .nowadays, .current,
                              .presently, .former, .future, .recent, .daily, .weekly, .monthly, .biweekly, .hourly, .nightly,
                              .semiannually, .noon, .midday, .midnight, .christmas, .easter, .thanksgiving, .halloween,
                              .fiscal, .calendar, .ad, .quarterly, .annually, .yearly]

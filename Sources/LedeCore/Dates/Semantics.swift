@@ -150,6 +150,8 @@ struct Sem {
     var isBareThe = false
     /// "this Friday": the one in the anchor's week.
     var thisWeek = false
+    /// "Wednesday's ruling": a weekday in the possessive, which news uses for a day already past.
+    var possessive = false
     /// "this March", "this summer": in the anchor's year.
     var sameYear = false
     var holiday: Holiday?

@@ -179,7 +179,11 @@ public struct TemporalTagger: Sendable {
             guard opener == .from || g.isK(m.start - 2, .from) || m.sem.day != nil else { return nil }
             j = e + 1
         } else if g.isK(e, .and) {
-            guard opener == .between || g.isK(m.start - 2, .between) else { return nil }
+            // "between May and July"; "on April 24 and 25" (two days of one month, both marked)
+            let dayPair = m.sem.day != nil && m.sem.month != nil && g.t(e + 1).kind == .number
+            // "in August and September 1914": the first month shares the second's year
+            let monthPair = m.sem.month != nil && m.sem.day == nil && m.sem.year == nil && g.lx(e + 1).month != 0
+            guard opener == .between || g.isK(m.start - 2, .between) || dayPair || monthPair else { return nil }
             j = e + 1
         } else {
             return nil
@@ -204,7 +208,15 @@ public struct TemporalTagger: Sendable {
             else if let yr = m.sem.year { s.year = yr; s.explicit = false }
             // Not "May 3-5 percent"
             if g.t(end).kind == .word, g.word(end, "percent") { return nil }
+            // "April 24 and 25 people": after "and" the day must end the phrase
+            if !dash, g.isK(e, .and), !(g.t(end).kind == .punct || end >= g.n || g.isK(end, .in) || g.isK(end, .at) || g.isK(end, .to)) { return nil }
             return (Match(start: j, end: end, sem: s), true)
+        }
+        if !dash, g.isK(e, .and), !(opener == .between || g.isK(m.start - 2, .between)) {
+            // only "May and July 2002": a month with its year
+            guard m.sem.month != nil, m.sem.day == nil, let y = g.match(at: j), y.start == j, y.sem.kind == .point,
+                  y.sem.month != nil, y.sem.day == nil, y.sem.year != nil, y.sem.explicit else { return nil }
+            return (y, true)
         }
         guard let y = g.match(at: j), y.sem.kind == .point || y.sem.kind == .weekday else { return nil }
         // Both ends the same kind of thing
@@ -249,6 +261,18 @@ public struct TemporalTagger: Sendable {
         return best
     }
 
+    /// A date in a clause in the past perfect ("forces that had invaded Burma in late 1943") looks back
+    /// from the story's time: "had" a few words before it in the same clause.
+    func pastPerfect(_ g: Grammar, _ i: Int) -> Bool {
+        var j = i - 1
+        var steps = 0
+        while j >= 0, steps < 8, !g.boundaryBefore(j + 1), !g.p(j, ",") {
+            if g.word(j, "had") { return true }
+            j -= 1; steps += 1
+        }
+        return false
+    }
+
     /// +1 for a word that marks the future, -1 for one that marks the past.
     func marker(_ g: Grammar, _ j: Int, _ i: Int) -> Int {
         let tk = g.t(j)
@@ -256,6 +280,12 @@ public struct TemporalTagger: Sendable {
         let l = g.lx(j)
         if l.tense != 0 {
             if l.tense > 0, l.key == .next || l.key == .coming, j == i - 1 { return 0 }  // part of the expression
+            // The past perfect of a plan looks back: "it had been scheduled to expire Friday"
+            if l.tense > 0, g.word(j - 1, "had") || (g.word(j - 1, "been") && g.word(j - 2, "had")) { return -1 }
+            // "the plan", "its plans": the noun
+            if l.tense > 0, g.word(j, "plan") || g.word(j, "plans"), determiner(g, j - 1) { return 0 }
+            // A participle after "be" is a passive, not a tense: "will be held", "will be paid"
+            if l.tense < 0, g.word(j - 1, "be") || g.word(j - 1, "been") || g.word(j - 1, "being") { return 0 }
             return Int(l.tense)
         }
         if l.month == 5, !tk.isCapitalized { return 1 }  // the modal "may"
@@ -266,6 +296,7 @@ public struct TemporalTagger: Sendable {
         if tk.length == 2, g.word(j, "ll"), g.p(j - 1, "'") { return 1 }
         if g.isK(j + 1, .to), !g.isK(j + 2, .the),
            g.word(j, "going") || g.word(j, "is") || g.word(j, "are") || g.word(j, "due") || g.word(j, "set") {
+            if g.word(j - 1, "had") || (g.word(j - 1, "been") && g.word(j - 2, "had")) { return -1 }
             return 1
         }
         // Regular past tenses and participles: "reported", "closed".
@@ -274,9 +305,19 @@ public struct TemporalTagger: Sendable {
            l.flags & Lex.notPast == 0 {
             // "-ed" after "be" is a passive, not a tense: "will be held"
             if g.word(j - 1, "be") || g.word(j - 1, "been") { return 0 }
+            // after a determiner it is an adjective: "the reduced dividend", "a revised offer"
+            if determiner(g, j - 1) { return 0 }
+            // "unspecified", "undisclosed", "unexpected": adjectives, there is no verb to be past
+            if g.text[Int(tk.start)] == UInt8(ascii: "u"), g.text[Int(tk.start) + 1] == UInt8(ascii: "n") { return 0 }
             return -1
         }
         return 0
+    }
+
+    /// A determiner or possessive pronoun: what follows it is a noun phrase, not a verb.
+    func determiner(_ g: Grammar, _ j: Int) -> Bool {
+        g.isK(j, .the) || g.isK(j, .a) || g.isK(j, .an) || g.word(j, "its") || g.word(j, "his") || g.word(j, "her")
+            || g.word(j, "their") || g.word(j, "our") || g.word(j, "your") || g.word(j, "my")
     }
 
     /// A point's TIMEX3 value at its own precision.
@@ -311,7 +352,14 @@ public struct TemporalTagger: Sendable {
     }
 
     private mutating func resolve(_ m: Match, _ g: Grammar) -> TemporalExpression? {
-        let start = Int(g.t(m.start).start)
+        var first = m.start
+        // "the third-quarter loss", "the late-November vote": the hyphenated date modifies the noun
+        // after it, and "the" belongs to that noun (TimeML leaves it out of the expression)
+        if g.isK(first, .the), m.end - first >= 4, g.p(m.end - 2, "-"), g.adj(m.end - 2), g.adj(m.end - 1),
+           g.t(m.end).kind == .word, g.t(m.end).gap == 1, !g.boundaryBefore(m.end), g.k(m.end) == .none {
+            first += 1
+        }
+        let start = Int(g.t(first).start)
         let end = Int(g.t(m.end - 1).end)
         let s = m.sem
         var value: String
@@ -346,7 +394,7 @@ public struct TemporalTagger: Sendable {
         let comparison = s.kind == .shift && s.offset < 0 && (s.amountWasCounted || s.keepAnchorGrain)
             && (s.unit == .year || g.narrative)
         // "since 513 BC" dates the start of a state of affairs, not the story's present.
-        let background = g.isK(m.start - 1, .since) || (g.narrative && s.explicit && tense(g, m.start) > 0)
+        let background = g.isK(m.start - 1, .since) || (g.narrative && s.explicit && (tense(g, m.start) > 0 || pastPerfect(g, m.start)))
         if let p = anchored, !comparison, !background {
             last = p
             if p.month != nil { lastFine = p }
@@ -560,7 +608,9 @@ public struct TemporalTagger: Sendable {
             return (unresolvedShift(s), nil)
         }
         // In news, "the next morning" after a mention of a year is still a day: count from the date of writing.
-        if !narrative, s.unit == .day || s.unit == .week, !a.hasDay, let ref = reference, ref.hasDay { a = ref }
+        // But "that same day" points back at the day of the event just mentioned, whatever its precision.
+        if !narrative, s.unit == .day || s.unit == .week, !a.hasDay, let ref = reference, ref.hasDay,
+           !(s.anchor == .last && s.offset == 0 && last != nil && !s.isClockOnly) { a = ref }
         if s.todayWord, s.shiftDayPart == nil, tense(g, m.start, present: true) == 2 {
             // "global politics today", "today's world": the present, not the date of writing
             return ("PRESENT_REF", nil)
@@ -587,9 +637,13 @@ public struct TemporalTagger: Sendable {
             if a.hasDay {
                 p = Self.shiftDay(a, s.offset)
             } else {
-                // The anchor is coarser than a day: keep its precision.
+                // The anchor is coarser than a day: still a day, with the parts that are not known written
+                // X (TIMEX3): "that day" in October 1998 is 1998-10-XX, "four days later" 1998-XX-XX.
                 if s.isClockOnly { return ("XXXX-XX-XX" + Self.timeSuffix(hour: s.shiftHour, minute: s.shiftMinute, dayPart: nil), nil) }
-                return (Self.value(of: a), nil)
+                if a.bc { return (Self.value(of: a), nil) }
+                let y = TimexFormat.year(a.year)
+                if let mo = a.month, s.offset == 0 { return (y + "-" + TimexFormat.pad(mo, 2) + "-XX", nil) }
+                return (y + "-XX-XX", nil)
             }
             var v = Self.value(of: p)
             v += Self.timeSuffix(hour: s.shiftHour, minute: s.shiftMinute, dayPart: s.shiftDayPart)
@@ -724,7 +778,8 @@ public struct TemporalTagger: Sendable {
         } else {
             var dir = s.direction
             if dir == 0 {
-                dir = narrative && s.anchor != .last ? 1 : tense(g, m.start)
+                // News names a day by its event once the event has happened: "Wednesday's ruling".
+                dir = narrative && s.anchor != .last ? 1 : (s.possessive ? -1 : tense(g, m.start))
             }
             if dir <= 0 {
                 // News reports what happened: a weekday is the last one, unless the sentence looks ahead.
