@@ -172,4 +172,22 @@ extension ArticleSummary {
         }
         self.init(article)
     }
+
+}
+
+extension TimelineJSONTests {
+    @Test func theCompactWriterWritesWhatTheJSONTreeWrites() throws {
+        func slide(_ value: String, end: String? = nil, id: String, group: String? = "g") throws -> TimelineJSON.Slide {
+            let start = try #require(TimexDate(value))
+            return TimelineJSON.Slide(start: start, end: end.flatMap { TimexDate($0) }, display: start.display,
+                                      headline: "“\(value)”", text: "<p>A \"quoted\" line\nand\u{2028}more</p>", group: group, id: id)
+        }
+        let slides = [try slide("1989-11-09", id: "a"), try slide("1939", end: "1945", id: "a"), try slide("2001-SU", id: "a", group: nil),
+                      try slide("1969-07-20T20:17", id: "b"), try slide("BC0044-03-15", id: "c")]
+        for count in [0, 1, slides.count] {
+            let part = Array(slides.prefix(count))
+            #expect(TimelineJSON.compact(headline: "T “x”", text: "<p>i</p>", slides: part)
+                    == TimelineJSON.document(headline: "T “x”", text: "<p>i</p>", slides: part).serialized())
+        }
+    }
 }

@@ -41,6 +41,67 @@ public enum TimelineJSON {
         return .object(top)
     }
 
+    /// The same document as `document(...).serialized()`, written straight
+    /// into one string: site and topic timelines hold many thousands of
+    /// slides, and building a `JSON` tree for each cost more than the rest of
+    /// their pages.
+    static func compact(headline: String, text: String, slides: [Slide]) -> String {
+        var out = ""
+        out.reserveCapacity(256 + slides.count * 400)
+        out += "{\"title\":{\"text\":{\"headline\":"
+        JSON.quote(headline, into: &out)
+        out += ",\"text\":"
+        JSON.quote(text, into: &out)
+        out += "}},\"events\":["
+        var usedIDs = Set<String>()
+        usedIDs.reserveCapacity(slides.count)
+        for (k, s) in slides.enumerated() {
+            var id = s.id, n = 1
+            while !usedIDs.insert(id).inserted { n += 1; id = "\(s.id)-\(n)" }
+            if k > 0 { out += "," }
+            out += "{\"start_date\":"
+            writeDate(s.start, display: s.display, into: &out)
+            if let end = s.end {
+                out += ",\"end_date\":"
+                writeDate(end, display: nil, into: &out)
+            }
+            out += ",\"display_date\":"
+            JSON.quote(s.display, into: &out)
+            out += ",\"text\":{\"headline\":"
+            JSON.quote(s.headline, into: &out)
+            out += ",\"text\":"
+            JSON.quote(s.text, into: &out)
+            out += "}"
+            if let g = s.group {
+                out += ",\"group\":"
+                JSON.quote(g, into: &out)
+            }
+            out += ",\"unique_id\":"
+            JSON.quote(id, into: &out)
+            out += "}"
+        }
+        out += "]"
+        if slides.contains(where: { $0.start.year < -271_820 || $0.start.year > 275_759 }) { out += ",\"scale\":\"cosmological\"" }
+        out += "}"
+        return out
+    }
+
+    static func writeDate(_ d: TimexDate, display: String?, into out: inout String) {
+        out += "{\"year\":"
+        out += String(d.year)
+        var month = d.month
+        if month == nil, let part = d.part {
+            month = ["SP": 3, "SU": 6, "FA": 9, "WI": 12, "Q1": 1, "Q2": 4, "Q3": 7, "Q4": 10, "H1": 1, "H2": 7][part]
+        }
+        if let m = month { out += ",\"month\":"; out += String(m) }
+        if let day = d.day { out += ",\"day\":"; out += String(day) }
+        if let h = d.hour { out += ",\"hour\":"; out += String(min(h, 23)) }
+        if let m = d.minute { out += ",\"minute\":"; out += String(m) }
+        out += ",\"display_date\":"
+        JSON.quote(display ?? d.display, into: &out)
+        out += "}"
+    }
+
     /// A TimelineJS date object. Years are astronomical (1 BC is 0), as
     /// JavaScript dates count them; `display_date` says how to show it.
     static func date(_ d: TimexDate, display: String?) -> JSON {
@@ -76,7 +137,7 @@ public enum TimelineJSON {
                          text: "<p>\(HTML.escape(e.text))</p><p>\(link(config, slug: a.slug, anchor: e.anchor, title: "Read in “\(a.title)”"))</p>",
                          group: a.title, id: id(a.slug, e.anchor, e.value))
         }
-        return document(headline: a.title, text: "<p>\(HTML.escape(a.summary))</p>", slides: slides).serialized(pretty: true) + "\n"
+        return compact(headline: a.title, text: "<p>\(HTML.escape(a.summary))</p>", slides: slides) + "\n"
     }
 
     /// The site's (or a tag's) timeline. `group` names each event's row: the
@@ -94,7 +155,7 @@ public enum TimelineJSON {
                          group: group, id: id(first.slug, first.anchor, e.value))
         }
         // Compact: site and topic timelines can be long.
-        return document(headline: headline, text: "<p>\(HTML.escape(intro))</p>", slides: slides).serialized() + "\n"
+        return compact(headline: headline, text: "<p>\(HTML.escape(intro))</p>", slides: slides) + "\n"
     }
 
     /// The index of a timeline split into pages: one slide per page (a decade
@@ -108,6 +169,6 @@ public enum TimelineJSON {
                              + "The timeline of \(HTML.escape(p.label))</a> (<a href=\"\(HTML.escape(url + "timeline.json"))\">JSON</a>)</p>",
                          group: nil, id: id(p.label))
         }
-        return document(headline: headline, text: "<p>\(HTML.escape(intro))</p>", slides: slides).serialized() + "\n"
+        return compact(headline: headline, text: "<p>\(HTML.escape(intro))</p>", slides: slides) + "\n"
     }
 }
