@@ -118,12 +118,23 @@ public enum RelatedExplainers {
                     termSum[j] = 0
                 }
                 touched.removeAll(keepingCapacity: true)
-                let best = scored.sorted { a, b in
+                // The best `count`, kept in order as the candidates go by
+                // (sorting them all cost more than scoring them).
+                func before(_ a: (Int, Double), _ b: (Int, Double)) -> Bool {
                     if a.1 != b.1 { return a.1 > b.1 }
                     if ArticleSummary.newestFirst(articles[a.0], articles[b.0]) { return true }
                     return !ArticleSummary.newestFirst(articles[b.0], articles[a.0]) && a.0 < b.0
                 }
-                results.set(k, best.prefix(count).map(\.0))
+                var best: [(Int, Double)] = []
+                best.reserveCapacity(count + 1)
+                for candidate in scored {
+                    if best.count == count, let last = best.last, !before(candidate, last) { continue }
+                    var at = best.count
+                    while at > 0 && before(candidate, best[at - 1]) { at -= 1 }
+                    best.insert(candidate, at: at)
+                    if best.count > count { best.removeLast() }
+                }
+                results.set(k, best.map(\.0))
             }
         }
         return results.all
