@@ -43,34 +43,40 @@ public enum SiteFeatures {
         let topics = eventCounts.compactMap { k, c in names[k].map { (tag: $0, count: c) } }
             .sorted { ($0.count, $1.tag) > ($1.count, $0.tag) }
 
-        var paths: [String] = []
         let site = SiteTimelinePages.Scope(
             path: "timeline/", heading: "Timeline",
             description: "Everything the explainers of \(renderer.config.title) date, in one chronology. Each event links to where it is told.",
             tag: nil)
-        var pages = try SiteTimelinePages.write(events, scope: site, articleCount: articles.count, topics: topics, renderer: renderer,
-                                                write: { path, text in try write(path, text); paths.append(path) })
-        // Topic timelines, in parallel.
+        // The site's timeline and the topic timelines, in parallel (the site's is the longest).
         let byTag = SiteTimeline.byTag(events)
-        let written = Slots<(paths: [String], pages: Int)?>(Array(repeating: nil, count: topics.count))
+        let written = Slots<(paths: [String], pages: Int)?>(Array(repeating: nil, count: topics.count + 1))
         let failures = FailureBox()
-        parallelFor(topics.count, workers: workers) { k in
-            let t = topics[k]
-            let scope = SiteTimelinePages.Scope(
-                path: PageRenderer.tagPath(t.tag) + "timeline/", heading: "Timeline: \(t.tag)",
-                description: "The events of the explainers on “\(t.tag)”, in one chronology.", tag: t.tag)
-            var mine: [String] = []
+        parallelFor(topics.count + 1, workers: workers) { k in
+            let scope: SiteTimelinePages.Scope
+            let mine: [SiteEvent]
+            if k == 0 {
+                scope = site
+                mine = events
+            } else {
+                let t = topics[k - 1]
+                scope = SiteTimelinePages.Scope(
+                    path: PageRenderer.tagPath(t.tag) + "timeline/", heading: "Timeline: \(t.tag)",
+                    description: "The events of the explainers on “\(t.tag)”, in one chronology.", tag: t.tag)
+                mine = byTag[Slug.make(t.tag)] ?? []
+            }
+            var paths: [String] = []
             do {
-                let n = try SiteTimelinePages.write(byTag[Slug.make(t.tag)] ?? [], scope: scope, articleCount: articles.count,
-                                                    topics: topics, renderer: renderer,
-                                                    write: { path, text in try write(path, text); mine.append(path) })
-                written.set(k, (mine, n))
+                let n = try SiteTimelinePages.write(mine, scope: scope, articleCount: articles.count, topics: topics, renderer: renderer,
+                                                    write: { path, text in try write(path, text); paths.append(path) })
+                written.set(k, (paths, n))
             } catch {
                 failures.set(error)
             }
         }
         if let error = failures.error { throw error }
-        for k in topics.indices {
+        var paths: [String] = []
+        var pages = 0
+        for k in 0...topics.count {
             paths += written[k]?.paths ?? []
             pages += written[k]?.pages ?? 0
         }

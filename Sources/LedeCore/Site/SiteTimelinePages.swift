@@ -160,16 +160,17 @@ extension PageRenderer {
     }
 
     func yearGroup(_ group: SiteTimeline.Group, _ events: [SiteEvent], level: Int, root: String) -> HTML {
+        let item = theme["parts/site-timeline-item.html"], source = theme["parts/timeline-source.html"]
         let items = events.map { e in
             let first = e.sources[0]
-            return theme["parts/site-timeline-item.html"].render([
+            return item.render([
                 "datetime": .text(e.date.htmlDatetime), "value": .text(e.value), "display": .text(e.display),
                 "end_datetime": .text(e.endValue.flatMap { TimexDate($0)?.htmlDatetime } ?? ""),
                 "title": .html(part("parts/timeline-title.html", e.title != nil, ["title": .text(e.title ?? "")])),
                 "text": .text(e.text), "url": .text(root + first.slug + "/#" + first.anchor),
                 "tags": .text(e.tagSlugs.joined(separator: " ")),
                 "sources": .html(HTML.joined(e.sources.map { s in
-                    theme["parts/timeline-source.html"].render([
+                    source.render([
                         "url": .text(root + s.slug + "/#" + s.anchor), "title": .text(s.title),
                     ])
                 }, separator: ", ")),
