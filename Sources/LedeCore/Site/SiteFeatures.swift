@@ -30,10 +30,42 @@ public enum SiteFeatures {
         a.timeline.isEmpty ? [] : [("\(a.slug)/timeline.json", TimelineJSON.article(a, config: config))]
     }
 
-    /// Writes the site timeline and the topic timelines through `write`;
-    /// returns the paths written and the number of pages.
-    static func writeTimelines(_ articles: [ArticleSummary], renderer: PageRenderer, workers: Int,
-                               write: @escaping @Sendable (String, String) throws -> Void) throws -> (paths: [String], pages: Int) {
+    /// One timeline as it was written: a hash of everything its pages show,
+    /// and its files.
+    struct WrittenTimeline: Sendable {
+        var inputs: UInt64
+        var paths: [String]
+        var pages: Int
+    }
+
+    /// A hash of everything the pages of one timeline show.
+    static func inputs(_ events: [SiteEvent], scope: SiteTimelinePages.Scope, articleCount: Int,
+                       topics: [(tag: String, count: Int)], siteKey: UInt64, year: Int) -> UInt64 {
+        var w = ByteWriter()
+        w.u64(siteKey); w.int(year); w.int(articleCount)
+        w.string(scope.path); w.string(scope.heading); w.string(scope.description); w.optionalString(scope.tag)
+        for t in topics { w.string(t.tag); w.int(t.count) }
+        w.int(events.count)
+        for e in events {
+            w.string(e.value); w.optionalString(e.endValue); w.string(e.display); w.string(e.text); w.optionalString(e.title)
+            w.int(e.sources.count)
+            for source in e.sources {
+                w.string(source.slug); w.string(source.title); w.string(source.anchor)
+                for t in source.tags { w.string(t) }
+                w.int(source.tags.count)
+            }
+        }
+        return Hash64.hash(w.bytes)
+    }
+
+    /// Writes the site timeline and the topic timelines through `write`,
+    /// but for those `known` says were written from the same inputs (and
+    /// whose files `isCurrent`); returns the paths and the number of pages of
+    /// them all, and what each was written from.
+    static func writeTimelines(_ articles: [ArticleSummary], renderer: PageRenderer, workers: Int, siteKey: UInt64 = 0,
+                               known: [String: WrittenTimeline] = [:], isCurrent: (String) -> Bool = { _ in false },
+                               write: @escaping @Sendable (String, String) throws -> Void)
+        throws -> (paths: [String], pages: Int, timelines: [String: WrittenTimeline]) {
         let events = SiteTimeline.merge(articles)
         // Tag names as first spelled, and how many events each tag's timeline has.
         var names: [String: String] = [:]
@@ -47,28 +79,41 @@ public enum SiteFeatures {
             path: "timeline/", heading: "Timeline",
             description: "Everything the explainers of \(renderer.config.title) date, in one chronology. Each event links to where it is told.",
             tag: nil)
-        // The site's timeline and the topic timelines, in parallel (the site's is the longest).
+        // The site's timeline and the topic timelines, in parallel (the site's
+        // is the longest); each only when what it shows changed.
         let byTag = SiteTimeline.byTag(events)
-        let written = Slots<(paths: [String], pages: Int)?>(Array(repeating: nil, count: topics.count + 1))
-        let failures = FailureBox()
-        parallelFor(topics.count + 1, workers: workers) { k in
-            let scope: SiteTimelinePages.Scope
-            let mine: [SiteEvent]
-            if k == 0 {
-                scope = site
-                mine = events
+        var allScopes: [(scope: SiteTimelinePages.Scope, events: [SiteEvent])] = [(site, events)]
+        for t in topics {
+            allScopes.append((SiteTimelinePages.Scope(
+                path: PageRenderer.tagPath(t.tag) + "timeline/", heading: "Timeline: \(t.tag)",
+                description: "The events of the explainers on “\(t.tag)”, in one chronology.", tag: t.tag),
+                byTag[Slug.make(t.tag)] ?? []))
+        }
+        let scopes = allScopes
+        let written = Slots<WrittenTimeline?>(Array(repeating: nil, count: scopes.count))
+        let hashes = Slots<UInt64>(Array(repeating: 0, count: scopes.count))
+        parallelFor(scopes.count, workers: workers) { k in
+            hashes.set(k, inputs(scopes[k].events, scope: scopes[k].scope, articleCount: articles.count, topics: topics,
+                                 siteKey: siteKey, year: renderer.year))
+        }
+        var toWrite: [Int] = []
+        for k in scopes.indices {
+            if let old = known[scopes[k].scope.path], old.inputs == hashes[k], old.paths.allSatisfy(isCurrent) {
+                written.set(k, old)
             } else {
-                let t = topics[k - 1]
-                scope = SiteTimelinePages.Scope(
-                    path: PageRenderer.tagPath(t.tag) + "timeline/", heading: "Timeline: \(t.tag)",
-                    description: "The events of the explainers on “\(t.tag)”, in one chronology.", tag: t.tag)
-                mine = byTag[Slug.make(t.tag)] ?? []
+                toWrite.append(k)
             }
+        }
+        let failures = FailureBox()
+        let plan = toWrite
+        parallelFor(plan.count, workers: workers) { j in
+            let k = plan[j]
             var paths: [String] = []
             do {
-                let n = try SiteTimelinePages.write(mine, scope: scope, articleCount: articles.count, topics: topics, renderer: renderer,
+                let n = try SiteTimelinePages.write(scopes[k].events, scope: scopes[k].scope, articleCount: articles.count,
+                                                    topics: topics, renderer: renderer,
                                                     write: { path, text in try write(path, text); paths.append(path) })
-                written.set(k, (paths, n))
+                written.set(k, WrittenTimeline(inputs: hashes[k], paths: paths, pages: n))
             } catch {
                 failures.set(error)
             }
@@ -76,11 +121,14 @@ public enum SiteFeatures {
         if let error = failures.error { throw error }
         var paths: [String] = []
         var pages = 0
-        for k in 0...topics.count {
-            paths += written[k]?.paths ?? []
-            pages += written[k]?.pages ?? 0
+        var timelines: [String: WrittenTimeline] = [:]
+        for k in scopes.indices {
+            guard let w = written[k] else { continue }
+            paths += w.paths
+            pages += w.pages
+            timelines[scopes[k].scope.path] = w
         }
-        return (paths, pages)
+        return (paths, pages, timelines)
     }
 }
 
@@ -201,7 +249,11 @@ extension SiteSession {
             pages = old.featurePages - (old.featurePaths.contains("search/index.html") ? 1 : 0)
         } else {
             let (articles, order) = try all()
-            (paths, pages) = try SiteFeatures.writeTimelines(order.map { articles[$0] }, renderer: site, workers: workers, write: emit)
+            let known = state.timelines
+            let written = try SiteFeatures.writeTimelines(order.map { articles[$0] }, renderer: site, workers: workers, siteKey: siteKey,
+                                                          known: known, isCurrent: current, write: emit)
+            (paths, pages) = (written.paths, written.pages)
+            state.timelines = written.timelines
         }
         state.cache.site.timelineInputs = timelineInputs
         clock.mark("  features: timelines")

@@ -111,6 +111,9 @@ struct SessionState {
     /// What the last successful build found across articles; lets a rebuild
     /// told what changed look at those files only.
     var index: SessionIndex?
+    /// What each timeline (the site's, each topic's) was last written from,
+    /// by its folder: a rebuild rewrites only the timelines whose events changed.
+    var timelines: [String: SiteFeatures.WrittenTimeline] = [:]
 }
 
 /// The published articles and what else a build finds across articles, kept
@@ -213,7 +216,7 @@ extension SiteSession {
         }
         let today = BuildClock.today
         var key = ByteWriter()
-        key.u32(BuildCache.formatVersion); key.string(LedeVersion.string); key.u64(state.themeHash); key.u64(state.configHash)
+        key.u32(BuildCache.formatVersion); key.string(LedeVersion.string); key.u64(LedeVersion.executableStamp); key.u64(state.themeHash); key.u64(state.configHash)
         key.optionalString(options.baseURL); key.int(today.year)
         key.bool(options.production); key.optionalString(pagefind)
         for (path, url) in theme.assetURLs.sorted(by: { $0.key < $1.key }) { key.string(path); key.string(url) }
@@ -545,10 +548,11 @@ extension SiteSession {
         }
         // What the site pages were made from, as the output folder holds them
         // until this build commits.
-        let siteBefore = state.cache.site
+        let siteBefore = state.cache.site, timelinesBefore = state.timelines
         func fail(_ all: [Diagnostic]) -> Diagnostics {
             output.discard()
             state.cache.site = siteBefore
+            state.timelines = timelinesBefore  // what they describe was not committed
             saveCache()  // the articles read are not read again
             return Diagnostics(all)
         }
