@@ -269,21 +269,7 @@ struct Work {
         normalized.reserveCapacity(slug.utf8.count + 2)
         for b in slug.utf8 { normalized.append(b == 0x2D ? 0x20 : b) }
         normalized.append(0x20)
-        return normalized.withUnsafeBufferPointer { hay in
-            takeawayHeadingNeedles.contains { needle in
-                guard needle.count <= hay.count else { return false }
-                var i = 0
-                while i + needle.count <= hay.count {
-                    if hay[i] == needle[0] {
-                        var k = 1
-                        while k < needle.count, hay[i + k] == needle[k] { k += 1 }
-                        if k == needle.count { return true }
-                    }
-                    i += 1
-                }
-                return false
-            }
-        }
+        return takeawayHeadingNeedles.contains { Timeline.contains(normalized, $0) }
     }
 
     /// For each heading: whether it heads a takeaways section, and its words

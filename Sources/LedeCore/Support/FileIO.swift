@@ -54,20 +54,7 @@ public enum FileIO {
 
     /// Writes bytes to a new file (or replaces one), creating nothing else.
     public static func write(_ bytes: UnsafeRawBufferPointer, to path: String, mode: mode_t = 0o644) throws {
-        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)
-        guard fd >= 0 else { throw Failure(path: path, operation: "create", code: errno) }
-        var offset = 0
-        while offset < bytes.count {
-            let r = Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset)
-            if r < 0 {
-                if errno == EINTR { continue }
-                let code = errno
-                close(fd)
-                throw Failure(path: path, operation: "write", code: code)
-            }
-            offset += r
-        }
-        if close(fd) != 0 { throw Failure(path: path, operation: "close", code: errno) }
+        try writeStamped(bytes, to: path, mode: mode)
     }
 
     public static func write(_ bytes: [UInt8], to path: String) throws {
