@@ -8,12 +8,13 @@ public enum KeyTerms {
     /// the title's words count three times more. A term must occur twice, or be
     /// in the title. Ties go alphabetically, so the result is deterministic.
     public static func of(title: String, blocks: [String]) -> [String] {
+        func isNumber(_ t: String) -> Bool { t.utf8.allSatisfy { $0 >= 0x30 && $0 <= 0x39 } }
         var frequency: [String: Int] = [:]
         for block in blocks {
-            for t in Terms.of(block) where !t.allSatisfy(\.isNumber) { frequency[t, default: 0] += 1 }
+            for t in Terms.of(block) where !isNumber(t) { frequency[t, default: 0] += 1 }
         }
-        for t in Set(Terms.of(title)) where !t.allSatisfy(\.isNumber) { frequency[t, default: 0] += 3 }
         let titleTerms = Set(Terms.of(title))
+        for t in titleTerms where !isNumber(t) { frequency[t, default: 0] += 3 }
         return frequency.filter { $0.value >= 2 || titleTerms.contains($0.key) }
             .sorted { ($0.value, $1.key) > ($1.value, $0.key) }
             .prefix(count).map(\.key)

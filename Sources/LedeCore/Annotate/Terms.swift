@@ -32,9 +32,12 @@ public enum Terms {
         func flush() {
             defer { word.removeAll(keepingCapacity: true) }
             guard word.count > 1 else { return }
-            let w = String(decoding: word, as: UTF8.self)
-            guard !stopwords.contains(w) else { return }
-            out.append(stem(w))
+            // Every stopword is short: longer words need no lookup.
+            if word.count <= longestStopword, stopwords.contains(String(decoding: word, as: UTF8.self)) { return }
+            let (keep, y) = stemmed(word)
+            var term = String(decoding: word[0..<keep], as: UTF8.self)
+            if y { term += "y" }
+            out.append(term)
         }
         // ASCII letters and digits make words (lowercased); bytes of other
         // scripts are kept as they are; everything else separates words.
@@ -64,24 +67,38 @@ public enum Terms {
         text.lowercased().split { !$0.isLetter && !$0.isNumber }
     }
 
+    static let longestStopword = stopwords.map(\.utf8.count).max() ?? 0
+
     /// A light suffix stripper (plural, -ing, -ed, -ly) so that "talks",
     /// "talked" and "talking" count as one term. Not a full Porter stemmer: it
     /// only needs to be consistent.
     static func stem(_ w: String) -> String {
         let u = Array(w.utf8)
+        let (keep, y) = stemmed(u)
+        return keep == u.count && !y ? w : String(decoding: u[0..<keep], as: UTF8.self) + (y ? "y" : "")
+    }
+
+    /// The stem of the lowercased word `u`: how many of its bytes to keep,
+    /// and whether a "y" follows them ("stories" → "story").
+    static func stemmed(_ u: [UInt8]) -> (keep: Int, y: Bool) {
         let n = u.count
-        guard n > 4, u.allSatisfy({ $0 < 0x80 }) else { return w }
-        func ends(_ s: String) -> Bool { w.hasSuffix(s) }
-        func cut(_ k: Int, _ add: String = "") -> String { String(decoding: u[0..<(n - k)], as: UTF8.self) + add }
-        if ends("ies"), n > 5 { return cut(3, "y") }
-        if ends("sses") { return cut(2) }
-        if ends("ss") || ends("us") || ends("is") { return w }
-        if ends("ing"), n > 6 { return cut(3) }
-        if ends("ed"), n > 5, !ends("eed") { return cut(2) }
-        if ends("ly"), n > 5 { return cut(2) }
-        if ends("es"), n > 5, ends("ches") || ends("shes") || ends("xes") || ends("zes") { return cut(2) }
-        if ends("s") { return cut(1) }
-        return w
+        guard n > 4, !u.contains(where: { $0 >= 0x80 }) else { return (n, false) }
+        func ends(_ suffix: StaticString) -> Bool {
+            let k = suffix.utf8CodeUnitCount
+            guard k <= n else { return false }
+            let p = suffix.utf8Start
+            for i in 0..<k where u[n - k + i] != p[i] { return false }
+            return true
+        }
+        if ends("ies"), n > 5 { return (n - 3, true) }
+        if ends("sses") { return (n - 2, false) }
+        if ends("ss") || ends("us") || ends("is") { return (n, false) }
+        if ends("ing"), n > 6 { return (n - 3, false) }
+        if ends("ed"), n > 5, !ends("eed") { return (n - 2, false) }
+        if ends("ly"), n > 5 { return (n - 2, false) }
+        if ends("es"), n > 5, ends("ches") || ends("shes") || ends("xes") || ends("zes") { return (n - 2, false) }
+        if ends("s") { return (n - 1, false) }
+        return (n, false)
     }
 }
 
