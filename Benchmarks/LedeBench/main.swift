@@ -101,7 +101,7 @@ func stages(_ site: String, limit: Int?) {
     line("front matter (split + YAML)", frontMatter)
     line("cmark alone (parse + render HTML)", cmark)
     line("annotate (front matter, cmark, lede's work)", annotate)
-    line("  of which temporal tagger (placeholder)", tagger.seconds)
+    line("  of which the temporal tagger", tagger.seconds)
     line("  of which the rest, minus cmark and YAML", annotate - tagger.seconds - cmark - frontMatter)
     line("article page (templates)", render)
     print(String(format: "output: %.1f MB of article pages, %.1f MB of cmark HTML", Double(pageBytes) / 1e6, Double(html) / 1e6))
