@@ -161,8 +161,13 @@ final class PageSpool: @unchecked Sendable {
             return name
         }
         guard let fileName else { return }
-        let mustMake = lock.withLock { () -> Bool in defer { made = true }; return !made }
-        if mustMake { try FileIO.makeDirectories(folder) }
+        // Made under the lock: a second worker must not write before the folder exists.
+        try lock.withLock {
+            if !made {
+                try FileIO.makeDirectories(folder)
+                made = true
+            }
+        }
         try FileIO.write(page, to: folder + "/" + fileName)
     }
 
