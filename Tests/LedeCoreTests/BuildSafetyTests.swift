@@ -209,11 +209,18 @@ import Testing
         }
     }
 
-    @Test(.enabled(if: canMountTmpfs())) func aReadOnlyOutputFolderIsAClearErrorAndTheSiteStays() throws {
-        let site = try TestSite(Self.files(articles: 5))
+    /// A 16 MB tmpfs at `disk/` in the site folder, for output that runs
+    /// into the limits of a real file system; the caller unmounts it.
+    static func mountSmallDisk(_ site: TestSite) throws -> String {
         let disk = site.root + "/disk"
         try FileManager.default.createDirectory(atPath: disk, withIntermediateDirectories: true)
         #expect(try run("/bin/mount", ["-t", "tmpfs", "-o", "size=16m", "tmpfs", disk]).status == 0)
+        return disk
+    }
+
+    @Test(.enabled(if: canMountTmpfs())) func aReadOnlyOutputFolderIsAClearErrorAndTheSiteStays() throws {
+        let site = try TestSite(Self.files(articles: 5))
+        let disk = try Self.mountSmallDisk(site)
         defer { unmount(disk) }
         let output = disk + "/www"
         try Self.build(site, into: output)
@@ -246,9 +253,7 @@ import Testing
 
     @Test(.enabled(if: canMountTmpfs())) func aFullDiskIsAClearErrorAndTheSiteStays() throws {
         let site = try TestSite(Self.files(articles: 5))
-        let disk = site.root + "/disk"
-        try FileManager.default.createDirectory(atPath: disk, withIntermediateDirectories: true)
-        #expect(try run("/bin/mount", ["-t", "tmpfs", "-o", "size=16m", "tmpfs", disk]).status == 0)
+        let disk = try Self.mountSmallDisk(site)
         defer { unmount(disk) }
         let output = disk + "/www"
         try Self.build(site, into: output)

@@ -17,21 +17,6 @@ import Glibc
         return kb / 1024
     }
 
-    /// A TCP connection to the server, as a plain socket.
-    static func connectTo(_ port: Int) -> Int32 {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var tv = timeval(tv_sec: 30, tv_usec: 0)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_port = in_port_t(UInt16(port).bigEndian)
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let rc = withUnsafePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        return rc == 0 ? fd : -1
-    }
-
     static func send(_ fd: Int32, _ text: String) -> Bool {
         Array(text.utf8).withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) } == text.utf8.count
     }
@@ -48,7 +33,7 @@ import Glibc
         // 200 slow clients: a request line, then a header they never finish.
         var slow: [Int32] = []
         for _ in 0..<200 {
-            let fd = Self.connectTo(port)
+            let fd = loopbackSocket(port: port)
             #expect(fd >= 0)
             if fd >= 0, Self.send(fd, "GET /alpha/ HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ") { slow.append(fd) }
         }

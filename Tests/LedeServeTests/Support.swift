@@ -258,12 +258,11 @@ final class EventStream: @unchecked Sendable {
 
 // MARK: Raw HTTP
 
-/// Sends `request` byte for byte over a TCP connection (so that no client
-/// library tidies the path) and returns the status code and the whole response.
-func rawHTTP(port: Int, _ request: String) throws -> (status: Int, response: String) {
+/// A TCP socket connected to `port` on 127.0.0.1, receiving with a 30 s
+/// timeout; -1 when it cannot connect.
+func loopbackSocket(port: Int) -> Int32 {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    guard fd >= 0 else { throw POSIXError(.EIO) }
-    defer { close(fd) }
+    guard fd >= 0 else { return -1 }
     var tv = timeval(tv_sec: 30, tv_usec: 0)
     setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
     var addr = sockaddr_in()
@@ -273,7 +272,19 @@ func rawHTTP(port: Int, _ request: String) throws -> (status: Int, response: Str
     let connected = withUnsafePointer(to: &addr) {
         $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
     }
-    guard connected == 0 else { throw POSIXError(.ECONNREFUSED) }
+    guard connected == 0 else {
+        close(fd)
+        return -1
+    }
+    return fd
+}
+
+/// Sends `request` byte for byte over a TCP connection (so that no client
+/// library tidies the path) and returns the status code and the whole response.
+func rawHTTP(port: Int, _ request: String) throws -> (status: Int, response: String) {
+    let fd = loopbackSocket(port: port)
+    guard fd >= 0 else { throw POSIXError(.ECONNREFUSED) }
+    defer { close(fd) }
     let bytes = Array(request.utf8)
     var sent = 0
     while sent < bytes.count {
