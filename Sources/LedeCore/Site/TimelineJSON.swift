@@ -17,35 +17,11 @@ public enum TimelineJSON {
         public var id: String
     }
 
-    /// The whole document; `text` of the title slide is HTML.
-    public static func document(headline: String, text: String, slides: [Slide]) -> JSON {
-        var usedIDs = Set<String>()
-        let events: [JSON] = slides.map { s in
-            var id = s.id, k = 1
-            while !usedIDs.insert(id).inserted { k += 1; id = "\(s.id)-\(k)" }
-            var fields: [(String, JSON)] = [("start_date", date(s.start, display: s.display))]
-            if let end = s.end { fields.append(("end_date", date(end, display: nil))) }
-            fields.append(("display_date", .string(s.display)))
-            fields.append(("text", .object([("headline", .string(s.headline)), ("text", .string(s.text))])))
-            if let g = s.group { fields.append(("group", .string(g))) }
-            fields.append(("unique_id", .string(id)))
-            return .object(fields)
-        }
-        // Years TimelineJS's human scale cannot place need the cosmological one.
-        let cosmological = slides.contains { $0.start.year < -271_820 || $0.start.year > 275_759 }
-        var top: [(String, JSON)] = [
-            ("title", .object([("text", .object([("headline", .string(headline)), ("text", .string(text))]))])),
-            ("events", .array(events)),
-        ]
-        if cosmological { top.append(("scale", "cosmological")) }
-        return .object(top)
-    }
-
-    /// The same document as `document(...).serialized()`, written straight
-    /// into one string: site and topic timelines hold many thousands of
-    /// slides, and building a `JSON` tree for each cost more than the rest of
-    /// their pages.
-    static func compact(headline: String, text: String, slides: [Slide]) -> String {
+    /// The whole document, compact; `text` of the title slide is HTML. Written
+    /// straight into one string: site and topic timelines hold many thousands
+    /// of slides, and building a `JSON` tree for each cost more than the rest
+    /// of their pages.
+    static func document(headline: String, text: String, slides: [Slide]) -> String {
         var out = ""
         out.reserveCapacity(256 + slides.count * 400)
         out += "{\"title\":{\"text\":{\"headline\":"
@@ -81,11 +57,14 @@ public enum TimelineJSON {
             out += "}"
         }
         out += "]"
+        // Years TimelineJS's human scale cannot place need the cosmological one.
         if slides.contains(where: { $0.start.year < -271_820 || $0.start.year > 275_759 }) { out += ",\"scale\":\"cosmological\"" }
         out += "}"
         return out
     }
 
+    /// A TimelineJS date object. Years are astronomical (1 BC is 0), as
+    /// JavaScript dates count them; `display_date` says how to show it.
     static func writeDate(_ d: TimexDate, display: String?, into out: inout String) {
         out += "{\"year\":"
         out += String(d.year)
@@ -100,22 +79,6 @@ public enum TimelineJSON {
         out += ",\"display_date\":"
         JSON.quote(display ?? d.display, into: &out)
         out += "}"
-    }
-
-    /// A TimelineJS date object. Years are astronomical (1 BC is 0), as
-    /// JavaScript dates count them; `display_date` says how to show it.
-    static func date(_ d: TimexDate, display: String?) -> JSON {
-        var fields: [(String, JSON)] = [("year", .int(d.year))]
-        var month = d.month
-        if month == nil, let part = d.part {
-            month = ["SP": 3, "SU": 6, "FA": 9, "WI": 12, "Q1": 1, "Q2": 4, "Q3": 7, "Q4": 10, "H1": 1, "H2": 7][part]
-        }
-        if let m = month { fields.append(("month", .int(m))) }
-        if let day = d.day { fields.append(("day", .int(day))) }
-        if let h = d.hour { fields.append(("hour", .int(min(h, 23)))) }
-        if let m = d.minute { fields.append(("minute", .int(m))) }
-        fields.append(("display_date", .string(display ?? d.display)))
-        return .object(fields)
     }
 
     /// An id TimelineJS can use in a URL hash: letters, digits and hyphens.
@@ -137,7 +100,7 @@ public enum TimelineJSON {
                          text: "<p>\(HTML.escape(e.text))</p><p>\(link(config, slug: a.slug, anchor: e.anchor, title: "Read in “\(a.title)”"))</p>",
                          group: a.title, id: id(a.slug, e.anchor, e.value))
         }
-        return compact(headline: a.title, text: "<p>\(HTML.escape(a.summary))</p>", slides: slides) + "\n"
+        return document(headline: a.title, text: "<p>\(HTML.escape(a.summary))</p>", slides: slides) + "\n"
     }
 
     /// The site's (or a tag's) timeline. `group` names each event's row: the
@@ -155,7 +118,7 @@ public enum TimelineJSON {
                          group: group, id: id(first.slug, first.anchor, e.value))
         }
         // Compact: site and topic timelines can be long.
-        return compact(headline: headline, text: "<p>\(HTML.escape(intro))</p>", slides: slides) + "\n"
+        return document(headline: headline, text: "<p>\(HTML.escape(intro))</p>", slides: slides) + "\n"
     }
 
     /// The index of a timeline split into pages: one slide per page (a decade
@@ -169,6 +132,6 @@ public enum TimelineJSON {
                              + "The timeline of \(HTML.escape(p.label))</a> (<a href=\"\(HTML.escape(url + "timeline.json"))\">JSON</a>)</p>",
                          group: nil, id: id(p.label))
         }
-        return compact(headline: headline, text: "<p>\(HTML.escape(intro))</p>", slides: slides) + "\n"
+        return document(headline: headline, text: "<p>\(HTML.escape(intro))</p>", slides: slides) + "\n"
     }
 }
