@@ -12,8 +12,8 @@ public struct Theme: Sendable {
             // The parts inside base.html's {{content}}.
             "article.html": ["root", "kicker", "title", "dek", "byline", "takeaways_summary", "toc", "body", "timeline",
                              "related", "url"],
-            "home.html": ["root", "site_title", "intro", "articles", "count", "timeline_link"],
-            "tag.html": ["root", "tag", "count", "articles", "timeline_link"],
+            "home.html": ["root", "site_title", "intro", "articles", "count", "timeline_link", "pagination"],
+            "tag.html": ["root", "tag", "count", "articles", "timeline_link", "pagination"],
             "tags.html": ["root", "tags", "count"],
             "404.html": ["root", "site_title"],
             // The site's and each tag's timeline page, and the search page.
@@ -40,6 +40,13 @@ public struct Theme: Sendable {
             "parts/takeaway.html": ["id", "label_id", "label", "number", "source", "content"],
             "parts/callout.html": ["id", "label_id", "label", "kind", "content"],
             "parts/related.html": ["items"],
+            // Navigation between the pages of a long list (home, a tag).
+            "parts/pagination.html": ["page", "pages", "prev", "next", "items"],
+            "parts/pagination-prev.html": ["url"],
+            "parts/pagination-next.html": ["url"],
+            "parts/pagination-item.html": ["url", "number"],
+            "parts/pagination-current.html": ["url", "number"],
+            "parts/pagination-gap.html": [],
             "parts/timeline-link.html": ["url", "label"],
             "parts/timeline-kicker.html": ["url", "label"],
             "parts/timeline-index-item.html": ["url", "label", "count"],

@@ -267,20 +267,27 @@ public struct PageRenderer: Sendable {
         homePage(count: articles.count, cards: cards)
     }
 
-    /// The home page around `cards`, built in one buffer (for long lists).
-    func homePage(count: Int, cards: [HTML]) -> HTML {
-        Self.splice(cards, separator: "\n") { homePage(count: count, cards: $0) }
+    /// One page of the home list around `cards`, built in one buffer (for long lists).
+    func homePage(count: Int, cards: [HTML], page: ListPage = .single("")) -> HTML {
+        Self.splice(cards, separator: "\n") { homePage(count: count, cards: $0, page: page) }
     }
 
-    func homePage(count: Int, cards: HTML) -> HTML {
+    /// The home page, or a later page of its list (`page/2/`): those show the
+    /// list only, not the introduction.
+    func homePage(count: Int, cards: HTML, page: ListPage = .single("")) -> HTML {
+        let root = Self.root(for: page.path)
+        let first = page.number == 1
         let content = theme["home.html"].render([
-            "root": "./", "site_title": .text(config.title), "intro": .html(config.intro),
+            "root": .text(root), "site_title": .text(config.title), "intro": .html(first ? config.intro : .empty),
             "articles": .html(cards), "count": .text(String(count)),
-            "timeline_link": .html(timelineLink("./timeline/", label: "Everything that happened, in one timeline")),
+            "timeline_link": .html(first ? timelineLink("./timeline/", label: "Everything that happened, in one timeline") : .empty),
+            "pagination": .html(pagination(page, root: root)),
         ])
         var head = "<meta property=\"og:type\" content=\"website\">\n"
-        head += "<link rel=\"alternate\" type=\"application/atom+xml\" title=\"\(HTML.escape(config.title))\" href=\"feed.xml\">\n"
-        return layout(PageInfo(path: "", title: config.title, description: config.description, bodyClass: "page-home",
+        head += "<link rel=\"alternate\" type=\"application/atom+xml\" title=\"\(HTML.escape(config.title))\" href=\"\(root == "./" ? "" : root)feed.xml\">\n"
+        head += pageLinks(page, root: root)
+        return layout(PageInfo(path: page.path, title: first ? config.title : "Page \(page.number) of \(page.count)",
+                               description: config.description, bodyClass: "page-home",
                                head: HTML(trusted: head)), content: content)
     }
 
@@ -289,23 +296,86 @@ public struct PageRenderer: Sendable {
                 cards: cards(articles, root: Self.root(for: Self.tagPath(tag))))
     }
 
-    /// A tag's page around `cards`, built in one buffer (for long lists).
+    /// One page of a tag's list around `cards`, built in one buffer (for long lists).
     /// `hasTimeline`: whether any of its articles has a timeline (the page
     /// then links to the tag's timeline).
-    func tagPage(_ tag: String, count: Int, hasTimeline: Bool, cards: [HTML]) -> HTML {
-        Self.splice(cards, separator: "\n") { tagPage(tag, count: count, hasTimeline: hasTimeline, cards: $0) }
+    func tagPage(_ tag: String, count: Int, hasTimeline: Bool, cards: [HTML], page: ListPage? = nil) -> HTML {
+        Self.splice(cards, separator: "\n") { tagPage(tag, count: count, hasTimeline: hasTimeline, cards: $0, page: page) }
     }
 
-    func tagPage(_ tag: String, count: Int, hasTimeline: Bool, cards: HTML) -> HTML {
-        let path = Self.tagPath(tag)
-        let root = Self.root(for: path)
+    func tagPage(_ tag: String, count: Int, hasTimeline: Bool, cards: HTML, page: ListPage? = nil) -> HTML {
+        let page = page ?? .single(Self.tagPath(tag))
+        let root = Self.root(for: page.path)
         let content = theme["tag.html"].render([
             "root": .text(root), "tag": .text(tag), "count": .text(String(count)), "articles": .html(cards),
-            "timeline_link": .html(hasTimeline ? timelineLink("timeline/", label: "The timeline of “\(tag)”") : .empty),
+            "timeline_link": .html(hasTimeline ? timelineLink(page.number == 1 ? "timeline/" : root + Self.tagPath(tag) + "timeline/", label: "The timeline of “\(tag)”") : .empty),
+            "pagination": .html(pagination(page, root: root)),
         ])
         let description = "\(count) explainer\(count == 1 ? "" : "s") tagged “\(tag)”."
-        return layout(PageInfo(path: path, title: "Tagged “\(tag)”", description: description, bodyClass: "page-tag"),
-                      content: content)
+        let title = page.number == 1 ? "Tagged “\(tag)”" : "Tagged “\(tag)”, page \(page.number) of \(page.count)"
+        return layout(PageInfo(path: page.path, title: title, description: description, bodyClass: "page-tag",
+                               head: HTML(trusted: pageLinks(page, root: root))), content: content)
+    }
+
+    // MARK: Pagination
+
+    /// One page of a list that is split into pages of `SiteConfig.paginate`
+    /// articles: the first at the list's folder, the others at `page/N/` in it.
+    struct ListPage: Sendable, Equatable {
+        /// 1-based.
+        var number: Int
+        /// How many pages the list has.
+        var count: Int
+        /// The folder of the list's first page: "" (home) or "tags/x/".
+        var folder: String
+
+        static func single(_ folder: String) -> ListPage { ListPage(number: 1, count: 1, folder: folder) }
+
+        /// The folder of page `n` of the same list.
+        func path(_ n: Int) -> String { n == 1 ? folder : folder + "page/\(n)/" }
+        var path: String { path(number) }
+
+        /// How many pages `items` articles make, `perPage` (0: all) to a page.
+        static func count(items: Int, perPage: Int) -> Int {
+            perPage <= 0 || items == 0 ? 1 : (items + perPage - 1) / perPage
+        }
+    }
+
+    /// Numbers of the pages the navigation links to: the first, the last and
+    /// two either side of the current one; nil marks a gap.
+    static func pageNumbers(current: Int, count: Int) -> [Int?] {
+        var out: [Int?] = []
+        for n in 1...max(count, 1) where n == 1 || n == count || abs(n - current) <= 2 {
+            if let last = out.last, let l = last, n > l + 1 { out.append(nil) }
+            out.append(n)
+        }
+        return out
+    }
+
+    /// The navigation between the pages of a list; nothing for a list of one page.
+    func pagination(_ page: ListPage, root: String) -> HTML {
+        guard page.count > 1 else { return .empty }
+        func url(_ n: Int) -> String { root + page.path(n) }
+        let items = Self.pageNumbers(current: page.number, count: page.count).map { n -> HTML in
+            guard let n else { return theme["parts/pagination-gap.html"].render([:]) }
+            return theme[n == page.number ? "parts/pagination-current.html" : "parts/pagination-item.html"].render([
+                "url": .text(url(n)), "number": .text(String(n)),
+            ])
+        }
+        return theme["parts/pagination.html"].render([
+            "page": .text(String(page.number)), "pages": .text(String(page.count)),
+            "prev": .html(part("parts/pagination-prev.html", page.number > 1, ["url": .text(url(page.number - 1))])),
+            "next": .html(part("parts/pagination-next.html", page.number < page.count, ["url": .text(url(page.number + 1))])),
+            "items": .html(HTML.joined(items, separator: "\n")),
+        ])
+    }
+
+    /// `<link rel=prev/next>` of a page of a list.
+    func pageLinks(_ page: ListPage, root: String) -> String {
+        var head = ""
+        if page.number > 1 { head += "<link rel=\"prev\" href=\"\(HTML.escape(root + page.path(page.number - 1)))\">\n" }
+        if page.number < page.count { head += "<link rel=\"next\" href=\"\(HTML.escape(root + page.path(page.number + 1)))\">\n" }
+        return head
     }
 
     /// A token no content can contain (it is made anew in each process).

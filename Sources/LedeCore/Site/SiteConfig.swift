@@ -15,6 +15,10 @@ public struct SiteConfig: Sendable {
     public var autoTakeaways = true
     /// `search: false` leaves search out even where Pagefind is installed.
     public var search = true
+    /// Articles per page of the home page and of each tag's page; 0 puts
+    /// every article on one page.
+    public var paginate = 20
+    public static let maxPaginate = 100_000
     /// The home page's introduction, rendered.
     public var intro: HTML = .empty
     /// Settings of `lede publish` (`publish: {to: ..., branch: ...}`), as strings.
@@ -23,7 +27,7 @@ public struct SiteConfig: Sendable {
     public init() {}
 
     public static let knownKeys: Set<String> = ["title", "description", "base_url", "baseURL", "language", "author",
-                                                "genre", "auto_takeaways", "publish", "search"]
+                                                "genre", "auto_takeaways", "publish", "search", "paginate"]
 
     /// The path part of the base URL: "/" or "/news/".
     public var basePath: String {
@@ -80,6 +84,12 @@ public struct SiteConfig: Sendable {
                             }
                         case "auto_takeaways": config.autoTakeaways = reader.bool(value, key: key) ?? true
                         case "search": config.search = reader.bool(value, key: key) ?? true
+                        case "paginate":
+                            if let s = reader.string(value, key: key) {
+                                if let n = Int(s.trimmingWhitespace), n >= 0, n <= maxPaginate { config.paginate = n } else {
+                                    reader.error(value, "`paginate` must be a whole number of articles per page (0 for one page), not \"\(s)\"")
+                                }
+                            }
                         case "publish":
                             if case .mapping(let m) = value {
                                 for (k, v) in m {

@@ -147,7 +147,7 @@ extension SiteSession {
     /// again within the same clock tick: it is read again next time.
     static let racyWindow: Int64 = 100_000_000
 
-    static let reservedSlugs: Set<String> = ["tags", "assets", "feed.xml", "sitemap.xml", "404.html", "index.html", "timeline", "search"]
+    static let reservedSlugs: Set<String> = ["tags", "assets", "feed.xml", "sitemap.xml", "404.html", "index.html", "timeline", "search", "page"]
 
     enum ArticleResult {
         /// Not looked at: the stamp says it is unchanged and its page is current.
@@ -761,8 +761,12 @@ final class Manifest: @unchecked Sendable {
 /// Rendered pieces of one article for list pages, kept by a session.
 struct ArticleCards {
     var cardHash: UInt64
+    /// For a page at the site's root (the home page), two folders down (a
+    /// tag's page, or a later page of the home list: `page/2/`) and four
+    /// down (a later page of a tag's list: `tags/x/page/2/`).
     var home: HTML
     var tag: HTML
+    var deep: HTML
     var sitemap: HTML
     var sitemapHash: UInt64
     /// The slugs of the article's tags.
@@ -894,6 +898,7 @@ extension SiteSession {
             let a = all[k]
             let sitemap = site.sitemapURL("\(a.slug)/", lastmod: a.updated ?? a.date)
             cards.set(k, ArticleCards(cardHash: a.cardHash, home: site.card(a, root: "./"), tag: site.card(a, root: "../../"),
+                                      deep: site.card(a, root: "../../../../"),
                                       sitemap: sitemap, sitemapHash: Hash64.hash(sitemap.raw),
                                       tagKeys: a.tags.map { Slug.make($0) }))
         }
@@ -908,8 +913,11 @@ extension SiteSession {
             pagePaths.append(path)
             count += 1
         }
-        pagePaths.append("index.html")
-        count += 1
+        // The home page and each tag's page, split into pages of
+        // `paginate` articles; a page is rendered when what it shows changed.
+        // `tagInputs` keeps a hash of each list page's inputs, by path.
+        let perPage = site.config.paginate
+        var lists: [(tag: String?, members: [Int])] = [(nil, order)]
 
         var tagIndex: [String: Int] = [:]  // slug → position in `tagList`
         var tagList: [(name: String, members: [Int])] = []  // first spelling seen, members newest first
@@ -927,37 +935,51 @@ extension SiteSession {
         var byName: [String: [Int]] = [:]
         for entry in tagList { byName[entry.name, default: []].append(contentsOf: entry.members) }
         let tags = byName.sorted { $0.key < $1.key }
+        lists += tags.map { (tag: $0.key, members: $0.value) }
+
         var tagInputs: [String: UInt64] = [:]
-        var renderTags: [Int] = []
         let hasTimeline = published.map { $0.record.info!.timelineCount > 0 }
-        for (t, (tag, members)) in tags.enumerated() {
-            var w = ByteWriter()
-            w.string(tag); w.int(site.year)
-            // A card hash covers the slug: it names the article. Whether any has
-            // a timeline decides the link to the tag's timeline.
-            for k in members { w.u64(card[k].cardHash); w.bool(hasTimeline[k]) }
-            let path = PageRenderer.tagPath(tag) + "index.html"
-            let hash = Hash64.hash(w.bytes)
-            tagInputs[path] = hash
-            pagePaths.append(path)
-            count += 1
-            if old.tagInputs[path] != hash || !current(path) { renderTags.append(t) }
+        var listPages: [(list: Int, page: PageRenderer.ListPage, members: ArraySlice<Int>)] = []
+        var listsToRender: [Int] = []  // into `listPages`
+        for (l, list) in lists.enumerated() {
+            let folder = list.tag.map(PageRenderer.tagPath) ?? ""
+            let pages = PageRenderer.ListPage.count(items: list.members.count, perPage: perPage)
+            let listHasTimeline = list.members.contains { hasTimeline[$0] }
+            for n in 1...pages {
+                let page = PageRenderer.ListPage(number: n, count: pages, folder: folder)
+                let members = perPage <= 0 ? list.members[...]
+                    : list.members[((n - 1) * perPage)..<min(n * perPage, list.members.count)]
+                var w = ByteWriter()
+                w.optionalString(list.tag); w.int(site.year); w.int(n); w.int(pages); w.int(list.members.count)
+                w.bool(listHasTimeline)
+                // A card hash covers the slug: it names the article.
+                for k in members { w.u64(card[k].cardHash) }
+                let path = page.path + "index.html"
+                let hash = Hash64.hash(w.bytes)
+                tagInputs[path] = hash
+                pagePaths.append(path)
+                count += 1
+                if old.tagInputs[path] != hash || !current(path) { listsToRender.append(listPages.count) }
+                listPages.append((l, page, members))
+            }
         }
         clock.mark("  site: tag inputs")
-        // The home page and the tag pages that changed, in parallel (the home
-        // page and a tag every article has are the two longest pages).
-        let failures = Slots<(any Error)?>(Array(repeating: nil, count: renderTags.count + 1))
-        let tagsToRender = renderTags
-        let sorted = order
-        parallelFor(tagsToRender.count + 1, workers: workers) { [site] r in
+        // The list pages that changed, in parallel (the home page and a tag
+        // every article has are the two longest lists).
+        let failures = Slots<(any Error)?>(Array(repeating: nil, count: listsToRender.count))
+        let plan = listsToRender, pagesToRender = listPages, allLists = lists
+        parallelFor(plan.count, workers: workers) { [site] r in
+            let (l, page, members) = pagesToRender[plan[r]]
+            let first = page.number == 1
             do {
-                if r == 0 {
-                    try emit("index.html", site.homePage(count: sorted.count, cards: sorted.map { card[$0].home }))
+                guard let tag = allLists[l].tag else {
+                    try emit(page.path + "index.html", site.homePage(
+                        count: allLists[l].members.count, cards: members.map { first ? card[$0].home : card[$0].tag }, page: page))
                     return
                 }
-                let (tag, members) = tags[tagsToRender[r - 1]]
-                try emit(PageRenderer.tagPath(tag) + "index.html", site.tagPage(tag, count: members.count, hasTimeline: members.contains { hasTimeline[$0] },
-                                                                  cards: members.map { card[$0].tag }))
+                try emit(page.path + "index.html", site.tagPage(
+                    tag, count: allLists[l].members.count, hasTimeline: allLists[l].members.contains { hasTimeline[$0] },
+                    cards: members.map { first ? card[$0].tag : card[$0].deep }, page: page))
             } catch {
                 failures.set(r, error)
             }
@@ -977,16 +999,19 @@ extension SiteSession {
         var sitemapInputs = ByteWriter()
         sitemapInputs.u64(siteKey)
         for k in order { sitemapInputs.u64(card[k].sitemapHash) }
-        for (tag, _) in tags { sitemapInputs.string(tag) }
+        for (_, page, _) in listPages { sitemapInputs.string(page.path) }
         for path in featurePages { sitemapInputs.string(path) }
         let lastmod = all.compactMap { $0.updated ?? $0.date }.max()
         sitemapInputs.dateTime(lastmod)
         let sitemapHash = Hash64.hash(sitemapInputs.bytes)
         if sitemapHash != old.sitemapInputs || !current("sitemap.xml") {
+            // The home page and its later pages, the articles, the tag index,
+            // then each tag's pages.
             var urls = [site.sitemapURL("", lastmod: lastmod)]
+            urls += listPages.filter { $0.list == 0 && $0.page.number > 1 }.map { site.sitemapURL($0.page.path, lastmod: nil) }
             urls += order.map { card[$0].sitemap }
             urls.append(site.sitemapURL("tags/", lastmod: nil))
-            urls += tags.map { site.sitemapURL(PageRenderer.tagPath($0.key), lastmod: nil) }
+            urls += listPages.filter { $0.list > 0 }.map { site.sitemapURL($0.page.path, lastmod: nil) }
             urls += featurePages.map { site.sitemapURL($0, lastmod: nil) }
             try emit("sitemap.xml", site.sitemap(urls: HTML.joined(urls, separator: "\n")))
         }
