@@ -1160,11 +1160,18 @@ struct Grammar {
                     let mid = mo * 31 + d - 45
                     var q = Sem(); q.quarter = (mid / 31 - 1 + 12) % 12 / 3 + 1
                     q.year = m.sem.year.map { mid < 31 ? $0 - 1 : $0 }
+                    q.quarterFromEndDate = true
                     take(Match(start: i, end: j + 1, sem: q))
                 } else {
                     take(Match(start: i, end: j + 1, sem: s))
                 }
             }
+        }
+        // "the quarter a year ago", "the period a year earlier": the quarter in view, a year before
+        if (l1.unit == .quarter && !l1.isPlural) || isK(j, .period), isK(j + 1, .a), lx(j + 2).unit == .year, !lx(j + 2).isPlural,
+           isK(j + 3, .ago) || isK(j + 3, .earlier) {
+            var s = Sem.shift(.year, -1, .last); s.grain = .quarter; s.keepAnchorGrain = true
+            take(Match(start: i, end: j + 4, sem: s))
         }
         // "the 1990s", "the '80s", "the 4th of July", "the 20th century", "the 1988 period"
         if t(j).kind == .number || p(j, "'") {
@@ -1641,6 +1648,13 @@ struct Grammar {
                 // "two days after the vote": the timex is "two days" (TimeML leaves the anchor out);
                 // "two years before," with nothing after it is a date before the story's date.
                 guard t(end + 1).kind == .punct, !p(end + 1, "'"), !p(end + 1, "\""), amount != nil else { break }
+            }
+            if after == .later, !narrative {
+                // TimeML (news): in "three days later" the expression is the length of time, and
+                // "later" a signal outside it (unlike "ago", which makes a date of it).
+                var d = Sem.duration(amount, u)
+                d.explicit = false
+                return Match(start: i, end: end, sem: d)
             }
             if amount == nil {
                 if after == .later || after == .hence { return Match(start: i, end: end + 1, sem: .lit("FUTURE_REF")) }

@@ -1,0 +1,53 @@
+import Testing
+@testable import LedeCore
+
+/// Rules for news reports that place an expression from the rest of the document: the quarter a
+/// report is about for its comparisons, and TimeML's signals.
+@Suite("Tagger report rules")
+struct TaggerReportTests {
+    func value(_ text: String, _ expression: String, reference: String, genre: DocumentGenre? = .news) -> Found? {
+        tagged(text, reference: reference, genre: genre).first { $0.text == expression }
+    }
+
+    // MARK: The quarter a report is about
+
+    @Test func comparisonsReferToTheReportedQuarterNotAnAside() {
+        let found = tagged("""
+            Net rose in the third quarter from a year ago. After a flat second quarter, margins improved. \
+            Charges were taken in the year-earlier period. In the 2019 period, taxes were lower than a year ago.
+            """, reference: "2019-11-01")
+        #expect(found.map(\.value) == ["2019-Q3", "2018-Q3", "2019-Q2", "2018-Q3", "2019-Q3", "2018-Q3"], "\(found)")
+    }
+
+    @Test func theClosingDayOfAQuarterKeepsTheQuarterInView() {
+        let found = tagged("Net rose in the fiscal first quarter ended Sept. 30. It lost money a year ago.", reference: "2019-10-26")
+        #expect(found.last == Found(text: "a year ago", type: "DATE", value: "2018-Q1"), "\(found)")
+    }
+
+    @Test func aComparisonAfterALongerPeriodIsAYear() {
+        let found = tagged("Net rose in the third quarter. For the nine months, net fell to $5 million from $8 million a year earlier.",
+                           reference: "2019-11-01")
+        #expect(found.last == Found(text: "a year earlier", type: "DATE", value: "2018"), "\(found)")
+        // In the quarter's own sentence the comparison stays the quarter.
+        let q = tagged("Net rose in the third quarter to $5 million from $4 million a year earlier.", reference: "2019-11-01")
+        #expect(q.last == Found(text: "a year earlier", type: "DATE", value: "2018-Q3"), "\(q)")
+    }
+
+    @Test func theQuarterAYearAgoIsOneExpression() {
+        let found = tagged("Columbia lost money in the third quarter. For the quarter a year ago, it earned $16 million.",
+                           reference: "2019-10-26")
+        #expect(found.last == Found(text: "the quarter a year ago", type: "DATE", value: "2018-Q3"), "\(found)")
+    }
+
+    // MARK: TimeML signals
+
+    @Test func laterIsASignalInNews() {
+        #expect(tagged("The index fell 6%. Three days later, it had recovered.", reference: "2019-10-30")
+            == [Found(text: "Three days", type: "DURATION", value: "P3D")])
+        #expect(tagged("A few days later, the firm reported a loss.", reference: "2019-10-30")
+            == [Found(text: "A few days", type: "DURATION", value: "PXD")])
+        // A history keeps the date (TIMEX2 conventions).
+        #expect(value("The siege began on 3 May 1808. Three days later the walls fell.", "Three days later",
+                      reference: "2019-10-30", genre: .narrative)?.value == "1808-05-06")
+    }
+}
