@@ -39,6 +39,13 @@ struct TaggerReportTests {
         #expect(found.last == Found(text: "the quarter a year ago", type: "DATE", value: "2018-Q3"), "\(found)")
     }
 
+    @Test func aPeriodEndedOnADayEndedBeforeTheDateOfWriting() {
+        // Jan. 31, 2020 is nearer to 31 October 2019, but a fiscal year that "ended" on it is over.
+        #expect(value("In the fiscal year ended Jan. 31, the company reported sales of $59.5 million.", "Jan. 31",
+                      reference: "2019-10-31")?.value == "2019-01-31")
+        #expect(value("Shares have risen 20% since Dec. 3.", "Dec. 3", reference: "2019-10-31")?.value == "2018-12-03")
+    }
+
     // MARK: TimeML signals
 
     @Test func laterIsASignalInNews() {

@@ -479,6 +479,10 @@ public struct TemporalTagger: Sendable {
             var y = base.year
             s.bc = base.bc
             let news = !narrative && s.anchor != .last && base == reference
+            if news, s.direction == 0, s.day != nil, g.word(m.start - 1, "ended") || g.isK(m.start - 1, .since) {
+                // "the fiscal year ended Jan. 31", "since Oct. 2": a day that is over, whatever the sentence's tense
+                s.direction = -1
+            }
             if news || (s.direction != 0 && base.month != nil && !base.bc) {
                 let ref = base
                 // News: the nearest such month (or season or quarter) to the date of writing,
