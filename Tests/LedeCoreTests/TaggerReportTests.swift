@@ -33,6 +33,21 @@ struct TaggerReportTests {
         #expect(q.last == Found(text: "a year earlier", type: "DATE", value: "2018-Q3"), "\(q)")
     }
 
+    @Test func aFiscalQuarterMayBearTheNameOfTheCurrentQuarter() {
+        // Reported on 2 November: the fiscal fourth quarter ended in September.
+        let found = tagged("""
+            Ralston reported a 47% decline in fourth-quarter earnings. It earned $45 million, compared with \
+            $85 million a year earlier. Sales in the latest period were $1.76 billion.
+            """, reference: "2019-11-02")
+        #expect(found.map(\.value) == ["2019-Q4", "2018-Q4", "2019-Q4"], "\(found)")
+        // A quarter still ahead is not what a report is about.
+        let ahead = tagged("""
+            Net rose in the third quarter. The storm will mean a fourth-quarter charge. Sales in the latest quarter rose \
+            from a year ago.
+            """, reference: "2019-11-02")
+        #expect(ahead.map(\.value) == ["2019-Q3", "2019-Q4", "2019-Q3", "2018-Q3"], "\(ahead)")
+    }
+
     @Test func theQuarterAYearAgoIsOneExpression() {
         let found = tagged("Columbia lost money in the third quarter. For the quarter a year ago, it earned $16 million.",
                            reference: "2019-10-26")

@@ -410,7 +410,12 @@ public struct TemporalTagger: Sendable {
             // is an aside ("after a flat second quarter").
             let t = p.year * 4 + q - 1
             let now = ref.year * 4 + (rm - 1) / 3
-            if t < now, t >= now - 4, reportQuarter.map({ !s.quarterFromEndDate && t >= $0.year * 4 + ($0.quarter ?? 1) - 1 }) ?? true {
+            let completed = t < now && t >= now - 4
+                && (reportQuarter.map({ !s.quarterFromEndDate && t >= $0.year * 4 + ($0.quarter ?? 1) - 1 }) ?? true)
+            // A fiscal quarter may bear the name of the calendar quarter still under way ("reported a decline
+            // in fourth-quarter earnings" on 2 November): only as the first one named, and not in the future tense.
+            let fiscal = t == now && reportQuarter == nil && tense(g, m.start) <= 0
+            if completed || fiscal {
                 reportQuarter = Point(year: p.year, quarter: q)
             }
         }
@@ -640,6 +645,10 @@ public struct TemporalTagger: Sendable {
                 let p = Point(year: l.year, quarter: q)
                 return (Self.value(of: p), p)
             }
+        }
+        if s.latestQuarter, let r = reportQuarter {
+            // "the latest quarter", "the latest period": the one the report is about
+            return (Self.value(of: r), r)
         }
         if s.latestQuarter || (s.isBareThe && s.unit == .quarter) {
             let a = reference ?? a
