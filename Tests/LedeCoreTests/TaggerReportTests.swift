@@ -61,6 +61,15 @@ struct TaggerReportTests {
         #expect(value("Shares have risen 20% since Dec. 3.", "Dec. 3", reference: "2019-10-31")?.value == "2018-12-03")
     }
 
+    // MARK: Sets
+
+    @Test func aWeekdayWithAPluralPartOfDayIsASet() {
+        #expect(only("Flights leave Bombay on Tuesday nights.", reference: "2019-10-30")
+            == Found(text: "Tuesday nights", type: "SET", value: "XXXX-WXX-2TNI"))
+        #expect(only("The market opens Sunday mornings.", reference: "2019-10-30")
+            == Found(text: "Sunday mornings", type: "SET", value: "XXXX-WXX-7TMO"))
+    }
+
     // MARK: TimeML signals
 
     @Test func laterIsASignalInNews() {

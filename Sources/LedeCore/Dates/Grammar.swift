@@ -999,6 +999,12 @@ struct Grammar {
         var s = Sem(); s.kind = .weekday; s.weekday = Int(l.weekday)
         var e = i + 1
         if adj(e), p(e, "."), l.isAbbrev { e += 1 }
+        if lx(e).dayPart != 0, lx(e).isPlural, !l.isAbbrev {
+            // "Tuesday nights", "Sunday mornings": every such part of that weekday
+            var set = Sem.lit("XXXX-WXX-\(l.weekday)T" + Lexicon.dayPartNames[Int(lx(e).dayPart)], .set)
+            set.explicit = false
+            return Match(start: i, end: e + 1, sem: set)
+        }
         if lx(e).dayPart != 0, !lx(e).isPlural { s.dayPart = Int(lx(e).dayPart); s.type = .time; e += 1 }
         // "Wednesday's ruling", "Friday night's debate": a report names a day whose event is known
         if adj(e), p(e, "'"), adj(e + 1), isK(e + 1, .s) { s.possessive = true }
