@@ -61,6 +61,16 @@ struct TaggerReportTests {
         #expect(value("Shares have risen 20% since Dec. 3.", "Dec. 3", reference: "2019-10-31")?.value == "2018-12-03")
     }
 
+    // MARK: Tense
+
+    @Test func couldDoesNotLookAhead() {
+        // "could" is the past (or the conditional) of "can", not a future like "will".
+        #expect(only("The boy's father could not be reached Wednesday.", reference: "2000-01-06")
+            == Found(text: "Wednesday", type: "DATE", value: "2000-01-05"))
+        #expect(only("The boy's father will be reached Wednesday.", reference: "2000-01-06")
+            == Found(text: "Wednesday", type: "DATE", value: "2000-01-12"))
+    }
+
     // MARK: Sets
 
     @Test func aWeekdayWithAPluralPartOfDayIsASet() {
