@@ -28,6 +28,9 @@ struct TaggerReportTests {
         let found = tagged("Net rose in the third quarter. For the nine months, net fell to $5 million from $8 million a year earlier.",
                            reference: "2019-11-01")
         #expect(found.last == Found(text: "a year earlier", type: "DATE", value: "2018"), "\(found)")
+        let cents = tagged("Net rose in the third quarter. For the nine months, net was $18.9 million, or 97 cents a share, " +
+                           "compared with a loss of $9.7 million a year earlier.", reference: "2019-11-01")
+        #expect(cents.last == Found(text: "a year earlier", type: "DATE", value: "2018"), "\(cents)")
         // In the quarter's own sentence the comparison stays the quarter.
         let q = tagged("Net rose in the third quarter to $5 million from $4 million a year earlier.", reference: "2019-11-01")
         #expect(q.last == Found(text: "a year earlier", type: "DATE", value: "2018-Q3"), "\(q)")

@@ -793,7 +793,8 @@ public struct TemporalTagger: Sendable {
     func comparesLongerPeriod(_ g: Grammar, _ i: Int) -> Bool {
         var j = i - 1
         var steps = 0
-        while j >= 0, steps < 80, !g.boundaryBefore(j + 1) {
+        // (a point inside a number, "$18.9 million", does not end the sentence)
+        while j >= 0, steps < 80, !g.boundaryBefore(j + 1) || (g.t(j + 1).kind == .number && g.t(j + 1).gap == 0) {
             let l = g.lx(j)
             if l.unit == .quarter { return false }
             if l.unit == .month, l.isPlural, g.t(j - 1).kind == .number || g.lx(j - 1).number >= 2 { return true }
