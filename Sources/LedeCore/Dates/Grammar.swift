@@ -1655,13 +1655,6 @@ struct Grammar {
                 // "two years before," with nothing after it is a date before the story's date.
                 guard t(end + 1).kind == .punct, !p(end + 1, "'"), !p(end + 1, "\""), amount != nil else { break }
             }
-            if after == .later, !narrative {
-                // TimeML (news): in "three days later" the expression is the length of time, and
-                // "later" a signal outside it (unlike "ago", which makes a date of it).
-                var d = Sem.duration(amount, u)
-                d.explicit = false
-                return Match(start: i, end: end, sem: d)
-            }
             if amount == nil {
                 if after == .later || after == .hence { return Match(start: i, end: end + 1, sem: .lit("FUTURE_REF")) }
                 return Match(start: i, end: end + 1, sem: .lit("PAST_REF"))
