@@ -999,6 +999,12 @@ struct Grammar {
         var s = Sem(); s.kind = .weekday; s.weekday = Int(l.weekday)
         var e = i + 1
         if adj(e), p(e, "."), l.isAbbrev { e += 1 }
+        if lx(e).dayPart != 0, lx(e).isPlural, !l.isAbbrev {
+            // "Tuesday nights", "Sunday mornings": every such part of that weekday
+            var set = Sem.lit("XXXX-WXX-\(l.weekday)T" + Lexicon.dayPartNames[Int(lx(e).dayPart)], .set)
+            set.explicit = false
+            return Match(start: i, end: e + 1, sem: set)
+        }
         if lx(e).dayPart != 0, !lx(e).isPlural { s.dayPart = Int(lx(e).dayPart); s.type = .time; e += 1 }
         // "Wednesday's ruling", "Friday night's debate": a report names a day whose event is known
         if adj(e), p(e, "'"), adj(e + 1), isK(e + 1, .s) { s.possessive = true }
@@ -1160,11 +1166,18 @@ struct Grammar {
                     let mid = mo * 31 + d - 45
                     var q = Sem(); q.quarter = (mid / 31 - 1 + 12) % 12 / 3 + 1
                     q.year = m.sem.year.map { mid < 31 ? $0 - 1 : $0 }
+                    q.quarterFromEndDate = true
                     take(Match(start: i, end: j + 1, sem: q))
                 } else {
                     take(Match(start: i, end: j + 1, sem: s))
                 }
             }
+        }
+        // "the quarter a year ago", "the period a year earlier": the quarter in view, a year before
+        if (l1.unit == .quarter && !l1.isPlural) || isK(j, .period), isK(j + 1, .a), lx(j + 2).unit == .year, !lx(j + 2).isPlural,
+           isK(j + 3, .ago) || isK(j + 3, .earlier) {
+            var s = Sem.shift(.year, -1, .last); s.grain = .quarter; s.keepAnchorGrain = true
+            take(Match(start: i, end: j + 4, sem: s))
         }
         // "the 1990s", "the '80s", "the 4th of July", "the 20th century", "the 1988 period"
         if t(j).kind == .number || p(j, "'") {

@@ -247,7 +247,7 @@ enum Lexicon {
         t.add("thousand") { $0.number = 1000 }
         t.add("dozen") { $0.number = 12 }
         for w in ["will", "shall", "would", "scheduled", "upcoming", "expects", "plans", "planned", "planning", "plan",
-                  "could", "might", "should", "hopes", "intends", "postponed", "tomorrow", "next", "coming"] {
+                  "might", "should", "hopes", "intends", "postponed", "tomorrow", "next", "coming"] {
             t.add(w) { $0.tense = 1 }
         }
         for w in ["was", "were", "had", "did", "ago", "rose", "fell", "began", "came", "went", "took", "made", "gave", "got",

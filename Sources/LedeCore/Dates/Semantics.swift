@@ -164,6 +164,9 @@ struct Sem {
     var relYearAnchor: Anchor = .auto
     /// "the 1988 period": the quarter of the last date mentioned, in the year named.
     var quarterFromContext = false
+    /// "the quarter ended July 31": a calendar quarter worked out from the closing day, which does
+    /// not override the fiscal quarter a report has named.
+    var quarterFromEndDate = false
     /// A clock time with no day of its own ("at 3 p.m.").
     var isClockOnly = false
 

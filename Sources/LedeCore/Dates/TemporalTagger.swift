@@ -28,6 +28,10 @@ public struct TemporalTagger: Sendable {
     /// The last date mentioned with a month or a day: the story's calendar, which an aside
     /// about a distant year ("a report declassified in 2005") does not move.
     var lastFine: Point?
+    /// In a report, the first quarter it names: the period reported on. Comparisons ("a year ago",
+    /// "the year-earlier period", "the 1988 period") refer to it, not to a quarter named in passing
+    /// ("after a flat second quarter") or to the closing day of the quarter ("ended Sept. 30").
+    var reportQuarter: Point?
     /// Counts that decide news or narrative when the genre is not forced.
     var oldYears = 0
     var recentYears = 0
@@ -399,6 +403,22 @@ public struct TemporalTagger: Sendable {
             last = p
             if p.month != nil { lastFine = p }
         }
+        if !g.narrative, s.kind == .point, s.quarter != nil, !s.quarterFromContext, let p = anchored, let q = p.quarter,
+           p.month == nil, !p.bc, let ref = reference, let rm = ref.month {
+            // A report is about a quarter that is over, and not long ago; a later one named after it starts
+            // another report ("Separately, America West reported third-quarter profit"), an earlier one
+            // is an aside ("after a flat second quarter").
+            let t = p.year * 4 + q - 1
+            let now = ref.year * 4 + (rm - 1) / 3
+            let completed = t < now && t >= now - 4
+                && (reportQuarter.map({ !s.quarterFromEndDate && t >= $0.year * 4 + ($0.quarter ?? 1) - 1 }) ?? true)
+            // A fiscal quarter may bear the name of the calendar quarter still under way ("reported a decline
+            // in fourth-quarter earnings" on 2 November): only as the first one named, and not in the future tense.
+            let fiscal = t == now && reportQuarter == nil && tense(g, m.start) <= 0
+            if completed || fiscal {
+                reportQuarter = Point(year: p.year, quarter: q)
+            }
+        }
         return TemporalExpression(start: start, end: end, type: type, value: value, mod: s.mod, isExplicit: explicit)
     }
 
@@ -464,6 +484,10 @@ public struct TemporalTagger: Sendable {
             var y = base.year
             s.bc = base.bc
             let news = !narrative && s.anchor != .last && base == reference
+            if news, s.direction == 0, s.day != nil, g.word(m.start - 1, "ended") || g.isK(m.start - 1, .since) {
+                // "the fiscal year ended Jan. 31", "since Oct. 2": a day that is over, whatever the sentence's tense
+                s.direction = -1
+            }
             if news || (s.direction != 0 && base.month != nil && !base.bc) {
                 let ref = base
                 // News: the nearest such month (or season or quarter) to the date of writing,
@@ -513,7 +537,7 @@ public struct TemporalTagger: Sendable {
             let (mo, d) = Self.holidayDate(h, y)
             s.month = mo; s.day = d
         }
-        if s.quarterFromContext, let l = last, let q = l.quarter, !l.bc { s.quarter = q }
+        if s.quarterFromContext, let q = quarterInView?.quarter, !comparesLongerPeriod(g, m.start) { s.quarter = q }
         var p = Point(year: s.year!, bc: s.bc)
         p.month = s.month
         p.day = s.month != nil ? s.day : nil
@@ -617,10 +641,14 @@ public struct TemporalTagger: Sendable {
         }
         if s.isBareThe, s.unit == .quarter {
             // "the quarter": the quarter being discussed, else the last one reported on.
-            if let l = last, let q = l.quarter {
+            if let l = quarterInView, let q = l.quarter {
                 let p = Point(year: l.year, quarter: q)
                 return (Self.value(of: p), p)
             }
+        }
+        if s.latestQuarter, let r = reportQuarter {
+            // "the latest quarter", "the latest period": the one the report is about
+            return (Self.value(of: r), r)
         }
         if s.latestQuarter || (s.isBareThe && s.unit == .quarter) {
             let a = reference ?? a
@@ -698,18 +726,19 @@ public struct TemporalTagger: Sendable {
             return (Self.value(of: p), p)
         case .year:
             // "a year ago", "a year earlier" in a report on a quarter: the same quarter a year before.
-            if s.amountWasCounted || s.keepAnchorGrain, abs(s.offset) == 1, let l = last, let q = l.quarter, !l.bc {
+            if s.amountWasCounted || s.keepAnchorGrain, abs(s.offset) == 1, let l = quarterInView, let q = l.quarter,
+               !(s.grain != .quarter && comparesLongerPeriod(g, m.start)) {
                 let p = Point(year: l.year + s.offset, quarter: q)
                 return (Self.value(of: p), p)
             }
-            if s.keepAnchorGrain, s.grain == .quarter, last?.quarter == nil, let ref = reference, let rm = ref.month {
+            if s.keepAnchorGrain, s.grain == .quarter, quarterInView == nil, let ref = reference, let rm = ref.month {
                 // "the year-ago quarter" with no quarter in view: the last full quarter, a year before
                 var q = (rm - 1) / 3, y = ref.year - 1
                 if q == 0 { q = 4; y -= 1 }
                 let p = Point(year: y, quarter: q)
                 return (Self.value(of: p), p)
             }
-            if s.keepAnchorGrain, s.quarter == nil, !g.narrative, let ref = reference, (last?.quarter == nil) {
+            if s.keepAnchorGrain, s.quarter == nil, !g.narrative, let ref = reference, quarterInView == nil || comparesLongerPeriod(g, m.start) {
                 // "year-earlier results" in news: the year before the date of writing
                 let p = Point(year: ref.year - 1)
                 return (Self.value(of: p), p)
@@ -749,6 +778,30 @@ public struct TemporalTagger: Sendable {
         default:
             return nil
         }
+    }
+
+    /// The quarter a comparison refers to: the quarter the report is about, else the last one named.
+    var quarterInView: Point? {
+        if let r = reportQuarter { return r }
+        if let l = last, l.quarter != nil, !l.bc { return l }
+        return nil
+    }
+
+    /// True when the sentence before token i is about a period longer than a quarter ("For the nine
+    /// months, net fell ... from $5 million a year earlier", "in the fiscal year"): a comparison with
+    /// a year before is then a year, not the quarter in view. The nearest period named decides.
+    func comparesLongerPeriod(_ g: Grammar, _ i: Int) -> Bool {
+        var j = i - 1
+        var steps = 0
+        // (a point inside a number, "$18.9 million", does not end the sentence)
+        while j >= 0, steps < 80, !g.boundaryBefore(j + 1) || (g.t(j + 1).kind == .number && g.t(j + 1).gap == 0) {
+            let l = g.lx(j)
+            if l.unit == .quarter { return false }
+            if l.unit == .month, l.isPlural, g.t(j - 1).kind == .number || g.lx(j - 1).number >= 2 { return true }
+            if l.unit == .year, !l.isPlural, g.isK(j - 1, .the) || g.isK(j - 1, .fiscal) || g.word(j - 1, "full") { return true }
+            j -= 1; steps += 1
+        }
+        return false
     }
 
     func unresolvedShift(_ s: Sem) -> String {

@@ -1,0 +1,97 @@
+import Testing
+@testable import LedeCore
+
+/// Rules for news reports that place an expression from the rest of the document: the quarter a
+/// report is about for its comparisons, and TimeML's signals.
+@Suite("Tagger report rules")
+struct TaggerReportTests {
+    func value(_ text: String, _ expression: String, reference: String, genre: DocumentGenre? = .news) -> Found? {
+        tagged(text, reference: reference, genre: genre).first { $0.text == expression }
+    }
+
+    // MARK: The quarter a report is about
+
+    @Test func comparisonsReferToTheReportedQuarterNotAnAside() {
+        let found = tagged("""
+            Net rose in the third quarter from a year ago. After a flat second quarter, margins improved. \
+            Charges were taken in the year-earlier period. In the 2019 period, taxes were lower than a year ago.
+            """, reference: "2019-11-01")
+        #expect(found.map(\.value) == ["2019-Q3", "2018-Q3", "2019-Q2", "2018-Q3", "2019-Q3", "2018-Q3"], "\(found)")
+    }
+
+    @Test func theClosingDayOfAQuarterKeepsTheQuarterInView() {
+        let found = tagged("Net rose in the fiscal first quarter ended Sept. 30. It lost money a year ago.", reference: "2019-10-26")
+        #expect(found.last == Found(text: "a year ago", type: "DATE", value: "2018-Q1"), "\(found)")
+    }
+
+    @Test func aComparisonAfterALongerPeriodIsAYear() {
+        let found = tagged("Net rose in the third quarter. For the nine months, net fell to $5 million from $8 million a year earlier.",
+                           reference: "2019-11-01")
+        #expect(found.last == Found(text: "a year earlier", type: "DATE", value: "2018"), "\(found)")
+        let cents = tagged("Net rose in the third quarter. For the nine months, net was $18.9 million, or 97 cents a share, " +
+                           "compared with a loss of $9.7 million a year earlier.", reference: "2019-11-01")
+        #expect(cents.last == Found(text: "a year earlier", type: "DATE", value: "2018"), "\(cents)")
+        // In the quarter's own sentence the comparison stays the quarter.
+        let q = tagged("Net rose in the third quarter to $5 million from $4 million a year earlier.", reference: "2019-11-01")
+        #expect(q.last == Found(text: "a year earlier", type: "DATE", value: "2018-Q3"), "\(q)")
+    }
+
+    @Test func aFiscalQuarterMayBearTheNameOfTheCurrentQuarter() {
+        // Reported on 2 November: the fiscal fourth quarter ended in September.
+        let found = tagged("""
+            Ralston reported a 47% decline in fourth-quarter earnings. It earned $45 million, compared with \
+            $85 million a year earlier. Sales in the latest period were $1.76 billion.
+            """, reference: "2019-11-02")
+        #expect(found.map(\.value) == ["2019-Q4", "2018-Q4", "2019-Q4"], "\(found)")
+        // A quarter still ahead is not what a report is about.
+        let ahead = tagged("""
+            Net rose in the third quarter. The storm will mean a fourth-quarter charge. Sales in the latest quarter rose \
+            from a year ago.
+            """, reference: "2019-11-02")
+        #expect(ahead.map(\.value) == ["2019-Q3", "2019-Q4", "2019-Q3", "2018-Q3"], "\(ahead)")
+    }
+
+    @Test func theQuarterAYearAgoIsOneExpression() {
+        let found = tagged("Columbia lost money in the third quarter. For the quarter a year ago, it earned $16 million.",
+                           reference: "2019-10-26")
+        #expect(found.last == Found(text: "the quarter a year ago", type: "DATE", value: "2018-Q3"), "\(found)")
+    }
+
+    @Test func aPeriodEndedOnADayEndedBeforeTheDateOfWriting() {
+        // Jan. 31, 2020 is nearer to 31 October 2019, but a fiscal year that "ended" on it is over.
+        #expect(value("In the fiscal year ended Jan. 31, the company reported sales of $59.5 million.", "Jan. 31",
+                      reference: "2019-10-31")?.value == "2019-01-31")
+        #expect(value("Shares have risen 20% since Dec. 3.", "Dec. 3", reference: "2019-10-31")?.value == "2018-12-03")
+    }
+
+    // MARK: Tense
+
+    @Test func couldDoesNotLookAhead() {
+        // "could" is the past (or the conditional) of "can", not a future like "will".
+        #expect(only("The boy's father could not be reached Wednesday.", reference: "2000-01-06")
+            == Found(text: "Wednesday", type: "DATE", value: "2000-01-05"))
+        #expect(only("The boy's father will be reached Wednesday.", reference: "2000-01-06")
+            == Found(text: "Wednesday", type: "DATE", value: "2000-01-12"))
+    }
+
+    // MARK: Sets
+
+    @Test func aWeekdayWithAPluralPartOfDayIsASet() {
+        #expect(only("Flights leave Bombay on Tuesday nights.", reference: "2019-10-30")
+            == Found(text: "Tuesday nights", type: "SET", value: "XXXX-WXX-2TNI"))
+        #expect(only("The market opens Sunday mornings.", reference: "2019-10-30")
+            == Found(text: "Sunday mornings", type: "SET", value: "XXXX-WXX-7TMO"))
+    }
+
+    // MARK: TimeML signals
+
+    /// TimeML's news convention makes "three days later" a duration, with
+    /// "later" a signal outside it; lede keeps it a date in news too, since
+    /// an explainer's timeline needs the event it dates (2 TE3 value errors).
+    @Test func laterKeepsTheDate() {
+        #expect(value("The vote was held on May 3, 2019. Three days later, the premier resigned.", "Three days later",
+                      reference: "2019-10-30")?.value == "2019-05-06")
+        #expect(value("The siege began on 3 May 1808. Three days later the walls fell.", "Three days later",
+                      reference: "2019-10-30", genre: .narrative)?.value == "1808-05-06")
+    }
+}
