@@ -134,7 +134,7 @@ struct Work {
         if takeaways.isEmpty, frontMatter.takeaways != .off, annotator.settings.autoTakeaways {
             addAutoTakeaways(prose, anchors: &anchors)
         }
-        let keyTerms = KeyTerms.of(title: title, blocks: prose.filter(\.tellsEvents).map(\.prose.string))
+        let keyTerms = KeyTerms.of(title: title, utf8: prose.filter(\.tellsEvents).map(\.prose.bytes))
         renderParagraphIDs(prose, anchors)
         renderHeadingIDs()
         let summary = frontMatter.summary?.trimmingWhitespace ?? Clause.trim(firstParagraph, maxWords: 40)
