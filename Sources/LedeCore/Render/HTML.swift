@@ -73,29 +73,6 @@ public struct HTML: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
-    /// `escape(text, into:)` for a byte buffer.
-    static func escape(_ text: String, into out: inout [UInt8]) {
-        var text = text
-        text.withUTF8 { p in
-            var start = 0
-            for i in 0..<p.count {
-                let replacement: StaticString
-                switch p[i] {
-                case 0x26: replacement = "&amp;"
-                case 0x3C: replacement = "&lt;"
-                case 0x3E: replacement = "&gt;"
-                case 0x22: replacement = "&quot;"
-                case 0x27: replacement = "&#39;"
-                default: continue
-                }
-                out.append(contentsOf: UnsafeBufferPointer(rebasing: p[start..<i]))
-                out.append(contentsOf: UnsafeBufferPointer(start: replacement.utf8Start, count: replacement.utf8CodeUnitCount))
-                start = i + 1
-            }
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: p[start..<p.count]))
-        }
-    }
-
     /// Text that can go inside a `<script type="application/ld+json">`: JSON
     /// string escaping, with `<` written as `\u003c` so that no `</script>` or
     /// `<!--` can appear.

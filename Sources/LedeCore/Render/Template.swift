@@ -144,28 +144,20 @@ public struct Template: Sendable {
             case .html(let h): size += h.raw.utf8.count
             }
         }
-        // Bytes first, one String at the end: appending to a String costs
-        // more than copying the bytes.
-        var out: [UInt8] = []
+        var out = ""
         out.reserveCapacity(size + size / 16)
         for segment in segments {
             switch segment {
-            case .literal(let s): Self.append(s, to: &out)
+            case .literal(let s): out += s
             case .slot(let name):
                 switch values[name] {
                 case .text(let s)?: HTML.escape(s, into: &out)
-                case .html(let h)?: Self.append(h.raw, to: &out)
+                case .html(let h)?: out += h.raw
                 case nil: break
                 }
             }
         }
-        return HTML(trusted: String(decoding: out, as: UTF8.self))
-    }
-
-    @inline(__always)
-    static func append(_ s: String, to out: inout [UInt8]) {
-        var s = s
-        s.withUTF8 { out.append(contentsOf: $0) }
+        return HTML(trusted: out)
     }
 
     /// Fills the slots and cuts the result where `slot` stands: the markup
