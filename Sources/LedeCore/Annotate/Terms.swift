@@ -41,7 +41,7 @@ public enum Terms {
     }
 
     /// The terms of valid UTF-8 text, as `of` finds them, without making
-    /// Strings: `body` gets each word's lowercased bytes, how many of them the
+    /// Strings: `sink` gets each word’s lowercased bytes, how many of them the
     /// stem keeps, and whether a "y" follows the kept bytes.
     ///
     /// ASCII letters and digits make words (lowercased); bytes of other
@@ -49,64 +49,59 @@ public enum Terms {
     /// do the characters that start with E2 (punctuation: ’ “ — …), which are
     /// skipped whole. "Putin's" → "putin" (the "s" is too short to count).
     /// So a word is always one run of the text's bytes.
-    @inline(__always)
     static func scan<Sink: TermSink>(_ t: UnsafeBufferPointer<UInt8>, into sink: inout Sink) {
         let keys = stopwordKeys
         let longest = longestStopword
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 64) { scratch in
-            let n = t.count
-            var i = 0
+        let n = t.count
+        // Words with capitals are lowercased here (a word is never longer than the text).
+        let scratch = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: max(n, 1))
+        defer { scratch.deallocate() }
+        var i = 0
+        while i < n {
+            let b = t[i]
+            if b == 0xE2 {
+                i += 1
+                while i < n, t[i] & 0xC0 == 0x80 { i += 1 }
+                continue
+            }
+            guard isWordByte(b) else { i += 1; continue }
+            let start = i
+            var upper = false, nonASCII = false
             while i < n {
-                let b = t[i]
-                if b == 0xE2 {
-                    i += 1
-                    while i < n, t[i] & 0xC0 == 0x80 { i += 1 }
+                let c = t[i]
+                if c >= 0x80 {
+                    if c == 0xE2 { break }
+                    nonASCII = true
+                } else if c >= 0x61 && c <= 0x7A || c >= 0x30 && c <= 0x39 {
+                } else if c >= 0x41 && c <= 0x5A {
+                    upper = true
+                } else {
+                    break
+                }
+                i += 1
+            }
+            let count = i - start
+            guard count > 1 else { continue }
+            let word: UnsafeBufferPointer<UInt8>
+            if upper {
+                for k in 0..<count {
+                    let c = t[start + k]
+                    scratch[k] = c >= 0x41 && c <= 0x5A ? c + 32 : c
+                }
+                word = UnsafeBufferPointer(rebasing: scratch[0..<count])
+            } else {
+                word = UnsafeBufferPointer(rebasing: t[start..<i])
+            }
+            // Every stopword is short: longer words need no lookup.
+            if count <= longest {
+                if !nonASCII {
+                    if keys.contains(word) { continue }
+                } else if stopwords.contains(String(decoding: word, as: UTF8.self)) {
                     continue
                 }
-                guard isWordByte(b) else { i += 1; continue }
-                let start = i
-                var upper = false, nonASCII = false
-                while i < n {
-                    let c = t[i]
-                    if c >= 0x80 {
-                        if c == 0xE2 { break }
-                        nonASCII = true
-                    } else if c >= 0x61 && c <= 0x7A || c >= 0x30 && c <= 0x39 {
-                    } else if c >= 0x41 && c <= 0x5A {
-                        upper = true
-                    } else {
-                        break
-                    }
-                    i += 1
-                }
-                let count = i - start
-                guard count > 1 else { continue }
-                func emit(_ word: UnsafeBufferPointer<UInt8>) {
-                    // Every stopword is short: longer words need no lookup.
-                    if count <= longest {
-                        if !nonASCII {
-                            if keys.contains(word) { return }
-                        } else if stopwords.contains(String(decoding: word, as: UTF8.self)) {
-                            return
-                        }
-                    }
-                    let (keep, y) = nonASCII ? (count, false) : stemmed(word)
-                    sink.term(word, keep: keep, y: y)
-                }
-                let run = UnsafeBufferPointer(rebasing: t[start..<i])
-                if !upper {
-                    emit(run)
-                } else if count <= scratch.count {
-                    for k in 0..<count {
-                        let c = run[k]
-                        scratch[k] = c >= 0x41 && c <= 0x5A ? c + 32 : c
-                    }
-                    emit(UnsafeBufferPointer(rebasing: scratch[0..<count]))
-                } else {
-                    let lowered = run.map { $0 >= 0x41 && $0 <= 0x5A ? $0 + 32 : $0 }
-                    lowered.withUnsafeBufferPointer { emit($0) }
-                }
             }
+            let (keep, y) = nonASCII ? (count, false) : stemmed(word)
+            sink.term(word, keep: keep, y: y)
         }
     }
 
