@@ -26,4 +26,60 @@ import Testing
         #expect(!terms.contains("1948"))  // numbers are not key terms
         #expect(!terms.contains("daily"))  // once, and not in the title
     }
+
+    /// The byte-level counting gives what the String definition gives, for
+    /// ASCII text, other scripts, canonically equal spellings ("é" and
+    /// "e" + U+0301 are one term), long words, numbers and invalid UTF-8.
+    @Test func keyTermsOnBytesMatchTheDefinition() {
+        let samples: [(String, [String])] = [
+            ("The Berlin airlift", ["Planes flew to Berlin in 1948.", "The planes flew daily; 1948 was hard."]),
+            ("Café society", ["The café opened. The cafe\u{301} closed; café, café!", "Stories, stories and more stories."]),
+            ("Tromsø", ["Tromsø talks: Tromsø talked; Tromsø’s 2018 summit. Élites élites ÉLITES."]),
+            ("", [String(repeating: "supercalifragilistic", count: 5) + " " + String(repeating: "supercalifragilistic", count: 5),
+                  "a b c dd dd ee ee 12 12 1a 1a studies study studys"]),
+            ("Ties", ["zeta alpha beta zeta alpha beta gamma gamma", "Alpha alphas ALPHA"]),
+            ("Numbers 2020 and 1990s", ["1990s 1990s 2020 2020 y2k y2k"]),
+        ]
+        for (title, blocks) in samples {
+            #expect(KeyTerms.of(title: title, utf8: blocks.map { Array($0.utf8) }) == KeyTerms.reference(title: title, blocks: blocks))
+            #expect(KeyTerms.of(title: title, blocks: blocks) == KeyTerms.reference(title: title, blocks: blocks))
+        }
+        // Many distinct terms (the table grows) and many ties.
+        var many: [String] = []
+        for k in 0..<3000 { many.append("word\(k % 1500)x term\(k % 7)y alpha\(k)") }
+        #expect(KeyTerms.of(title: "Word words", utf8: many.map { Array($0.utf8) }) == KeyTerms.reference(title: "Word words", blocks: many))
+        // Invalid UTF-8 is read as its repaired String.
+        let invalid: [UInt8] = Array("bad bad".utf8) + [0xFF, 0xC3] + Array("x bad".utf8)
+        #expect(KeyTerms.of(title: "Bad", utf8: [invalid]) == KeyTerms.reference(title: "Bad", blocks: [String(decoding: invalid, as: UTF8.self)]))
+    }
+
+    @Test func stemsOnBytesMatchTheRules() {
+        // Every suffix rule, at and around its length limits.
+        let words = ["ties", "flies", "tries", "classes", "class", "bus", "basis", "sing", "bring", "singing", "fed", "freed",
+                     "agreed", "walked", "ended", "fly", "only", "quickly", "churches", "wishes", "boxes", "buzzes", "gases",
+                     "cats", "news", "status", "analysis", "meeting", "cities", "abcdes"]
+        for w in words {
+            let u = Array(w.utf8)
+            let (keep, y) = Terms.stemmed(u)
+            #expect(String(decoding: u[0..<keep], as: UTF8.self) + (y ? "y" : "") == referenceStem(w), "\(w)")
+        }
+    }
+
+    /// The suffix rules as first written, one test after another.
+    func referenceStem(_ w: String) -> String {
+        let u = Array(w.utf8)
+        let n = u.count
+        guard n > 4, !u.contains(where: { $0 >= 0x80 }) else { return w }
+        func ends(_ s: String) -> Bool { w.hasSuffix(s) }
+        func cut(_ k: Int, _ y: Bool = false) -> String { String(decoding: u[0..<(n - k)], as: UTF8.self) + (y ? "y" : "") }
+        if ends("ies"), n > 5 { return cut(3, true) }
+        if ends("sses") { return cut(2) }
+        if ends("ss") || ends("us") || ends("is") { return w }
+        if ends("ing"), n > 6 { return cut(3) }
+        if ends("ed"), n > 5, !ends("eed") { return cut(2) }
+        if ends("ly"), n > 5 { return cut(2) }
+        if ends("es"), n > 5, ends("ches") || ends("shes") || ends("xes") || ends("zes") { return cut(2) }
+        if ends("s") { return cut(1) }
+        return w
+    }
 }

@@ -134,7 +134,7 @@ struct Work {
         if takeaways.isEmpty, frontMatter.takeaways != .off, annotator.settings.autoTakeaways {
             addAutoTakeaways(prose, anchors: &anchors)
         }
-        let keyTerms = KeyTerms.of(title: title, blocks: prose.filter(\.tellsEvents).map(\.prose.string))
+        let keyTerms = KeyTerms.of(title: title, utf8: prose.filter(\.tellsEvents).map(\.prose.bytes))
         renderParagraphIDs(prose, anchors)
         renderHeadingIDs()
         let summary = frontMatter.summary?.trimmingWhitespace ?? Clause.trim(firstParagraph, maxWords: 40)
@@ -547,7 +547,9 @@ struct Work {
             let list = block.node.parent.flatMap { $0.kind == .item ? $0.parent : nil }
             let earlierItems = list.flatMap { listYears[$0] } ?? []
             if let list {
-                listYears[list, default: []].formUnion(found.filter(\.isExplicit).compactMap { TimexDate($0.value)?.year })
+                var years: [Int] = []
+                for e in found where e.isExplicit { if let y = timex(e.value)?.year { years.append(y) } }
+                listYears[list, default: []].formUnion(years)
             }
             // Headings and summaries set the tagger's context; events come from telling prose.
             if block.isHeading || !block.tellsEvents { continue }
@@ -557,15 +559,15 @@ struct Work {
             // Where each year is first stated outright in this block (found is in text order).
             var firstStated: [Int: Int] = [:]
             for (k, e) in found.enumerated() where e.isExplicit {
-                if let y = TimexDate(e.value)?.year, firstStated[y] == nil { firstStated[y] = k }
+                if let y = timex(e.value)?.year, firstStated[y] == nil { firstStated[y] = k }
             }
             for (k, e) in found.enumerated() where !consumedAsEnd.contains(k) {
-                guard e.type == .date || e.type == .time, let date = TimexDate(e.value), date.precision >= .year else { continue }
+                guard e.type == .date || e.type == .time, let date = timex(e.value), date.precision >= .year else { continue }
                 guard e.isExplicit || earlierItems.contains(date.year) || (firstStated[date.year] ?? k) < k else { continue }
                 var endValue: String?
                 var display = date.display
                 var span = e.start..<e.end
-                if let r = e.rangeEnd, r < found.count, let end = TimexDate(found[r].value), end.precision >= .year {
+                if let r = e.rangeEnd, r < found.count, let end = timex(found[r].value), end.precision >= .year {
                     consumedAsEnd.insert(r)
                     endValue = found[r].value
                     display = date.rangeDisplay(to: end)
@@ -627,6 +629,17 @@ struct Work {
             }
         }
         return events
+    }
+
+    /// The TimexDate of each value met in the article, parsed once: the same
+    /// values come back again and again.
+    var timexCache: [String: TimexDate?] = [:]
+
+    mutating func timex(_ value: String) -> TimexDate? {
+        if let known = timexCache[value] { return known }
+        let date = TimexCache.date(value)
+        timexCache[value] = date
+        return date
     }
 
     /// Sort keys of the timeline's values, from the dates parsed while extracting.

@@ -1,3 +1,8 @@
+import CCmark
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// The text a reader sees in one block (a paragraph or heading), as UTF-8 bytes,
 /// with a map from text offsets back to the block's inline nodes.
 ///
@@ -21,26 +26,36 @@ struct ProseText {
     }
 
     /// Walks the inline's subtree with cmark's iterator rather than recursion:
-    /// emphasis can nest tens of thousands deep.
+    /// emphasis can nest tens of thousands deep. (On cmark's nodes directly,
+    /// as `MarkdownNode.walk` would visit them, without a handle per node.)
     private mutating func append(_ node: MarkdownNode) {
-        node.walk { n, event in
-            guard event == .enter else { return .continue }
-            switch n.kind {
-            case .text:
-                n.withLiteralBytes { bytes.append(contentsOf: $0); prose.append(contentsOf: $0) }
-            case .softBreak, .lineBreak:
-                bytes.append(0x20); prose.append(0x20)
-            case .code:
-                n.withLiteralBytes {
-                    bytes.append(contentsOf: $0)
-                    prose.append(contentsOf: repeatElement(0x20, count: $0.count))
+        let iter = cmark_iter_new(node.pointer)
+        defer { cmark_iter_free(iter) }
+        while true {
+            let ev = cmark_iter_next(iter)
+            if ev == CMARK_EVENT_DONE { return }
+            guard ev == CMARK_EVENT_ENTER, let n = cmark_iter_get_node(iter) else { continue }
+            switch cmark_node_get_type(n) {
+            case CMARK_NODE_TEXT:
+                if let p = cmark_node_get_literal(n) {
+                    let literal = UnsafeRawBufferPointer(start: p, count: strlen(p))
+                    bytes.append(contentsOf: literal)
+                    prose.append(contentsOf: literal)
                 }
-            case .htmlInline, .image:
-                return .skipChildren
+            case CMARK_NODE_SOFTBREAK, CMARK_NODE_LINEBREAK:
+                bytes.append(0x20); prose.append(0x20)
+            case CMARK_NODE_CODE:
+                if let p = cmark_node_get_literal(n) {
+                    let count = strlen(p)
+                    bytes.append(contentsOf: UnsafeRawBufferPointer(start: p, count: count))
+                    prose.append(contentsOf: repeatElement(0x20, count: count))
+                }
+            case CMARK_NODE_IMAGE:
+                // Skip its children (alt text), as the walk's .skipChildren does.
+                cmark_iter_reset(iter, n, CMARK_EVENT_EXIT)
             default:
                 break
             }
-            return .continue
         }
     }
 

@@ -26,41 +26,95 @@ public enum Terms {
     /// Lowercased ASCII words (letters and digits; apostrophes dropped) of a
     /// text, with stopwords and one-letter words left out, lightly stemmed.
     public static func of(_ text: String) -> [String] {
-        var out: [String] = []
-        var word: [UInt8] = []
-        word.reserveCapacity(32)
-        func flush() {
-            defer { word.removeAll(keepingCapacity: true) }
-            guard word.count > 1 else { return }
-            // Every stopword is short: longer words need no lookup.
-            if word.count <= longestStopword, stopwords.contains(String(decoding: word, as: UTF8.self)) { return }
-            let (keep, y) = stemmed(word)
-            var term = String(decoding: word[0..<keep], as: UTF8.self)
-            if y { term += "y" }
-            out.append(term)
-        }
-        // ASCII letters and digits make words (lowercased); bytes of other
-        // scripts are kept as they are; everything else separates words.
-        // "Putin's" → "putin" (the "s" is too short to count).
-        var utf8 = text.utf8.makeIterator()
-        var pendingNonASCII = false
-        while let b = utf8.next() {
-            switch b {
-            case 0x41...0x5A: word.append(b + 32); pendingNonASCII = false
-            case 0x61...0x7A, 0x30...0x39: word.append(b); pendingNonASCII = false
-            case 0xC0...0xFF:
-                // A multi-byte character: punctuation (’ “ — …, all E2 80 xx) separates, letters stay.
-                if b == 0xE2 { pendingNonASCII = true; flush(); continue }
-                word.append(b); pendingNonASCII = false
-            case 0x80...0xBF:
-                if pendingNonASCII { continue }
-                word.append(b)
-            default: flush(); pendingNonASCII = false
+        struct Collect: TermSink {
+            var out: [String] = []
+            mutating func term(_ word: UnsafeBufferPointer<UInt8>, keep: Int, y: Bool) {
+                var term = String(decoding: UnsafeBufferPointer(rebasing: word[0..<keep]), as: UTF8.self)
+                if y { term += "y" }
+                out.append(term)
             }
         }
-        flush()
-        return out
+        var sink = Collect()
+        var text = text
+        text.withUTF8 { scan($0, into: &sink) }
+        return sink.out
     }
+
+    /// The terms of valid UTF-8 text, as `of` finds them, without making
+    /// Strings: `sink` gets each word’s lowercased bytes, how many of them the
+    /// stem keeps, and whether a "y" follows the kept bytes.
+    ///
+    /// ASCII letters and digits make words (lowercased); bytes of other
+    /// scripts are kept as they are; everything else separates words, and so
+    /// do the characters that start with E2 (punctuation: ’ “ — …), which are
+    /// skipped whole. "Putin's" → "putin" (the "s" is too short to count).
+    /// So a word is always one run of the text's bytes.
+    static func scan<Sink: TermSink>(_ t: UnsafeBufferPointer<UInt8>, into sink: inout Sink) {
+        let keys = stopwordKeys
+        let longest = longestStopword
+        let n = t.count
+        // Words with capitals are lowercased here (a word is never longer than the text).
+        let scratch = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: max(n, 1))
+        defer { scratch.deallocate() }
+        var i = 0
+        while i < n {
+            let b = t[i]
+            if b == 0xE2 {
+                i += 1
+                while i < n, t[i] & 0xC0 == 0x80 { i += 1 }
+                continue
+            }
+            guard isWordByte(b) else { i += 1; continue }
+            let start = i
+            var upper = false, nonASCII = false
+            while i < n {
+                let c = t[i]
+                if c >= 0x80 {
+                    if c == 0xE2 { break }
+                    nonASCII = true
+                } else if c >= 0x61 && c <= 0x7A || c >= 0x30 && c <= 0x39 {
+                } else if c >= 0x41 && c <= 0x5A {
+                    upper = true
+                } else {
+                    break
+                }
+                i += 1
+            }
+            let count = i - start
+            guard count > 1 else { continue }
+            let word: UnsafeBufferPointer<UInt8>
+            if upper {
+                for k in 0..<count {
+                    let c = t[start + k]
+                    scratch[k] = c >= 0x41 && c <= 0x5A ? c + 32 : c
+                }
+                word = UnsafeBufferPointer(rebasing: scratch[0..<count])
+            } else {
+                word = UnsafeBufferPointer(rebasing: t[start..<i])
+            }
+            // Every stopword is short: longer words need no lookup.
+            if count <= longest {
+                if !nonASCII {
+                    if keys.contains(word) { continue }
+                } else if stopwords.contains(String(decoding: word, as: UTF8.self)) {
+                    continue
+                }
+            }
+            let (keep, y) = nonASCII ? (count, false) : stemmed(word)
+            sink.term(word, keep: keep, y: y)
+        }
+    }
+
+    /// Bytes that start or continue a word: ASCII letters and digits, and all
+    /// bytes of characters outside ASCII except those that start with E2.
+    @inline(__always)
+    static func isWordByte(_ b: UInt8) -> Bool {
+        if b >= 0x80 { return b != 0xE2 }
+        return b >= 0x61 && b <= 0x7A || b >= 0x30 && b <= 0x39 || b >= 0x41 && b <= 0x5A
+    }
+
+    /// The stopwords as packed keys, for looking up ASCII words without Strings.
+    static let stopwordKeys = PackedWordSet(stopwords)
 
     /// Lowercased words, nothing dropped.
     static func words(_ text: String) -> [Substring] {
@@ -81,8 +135,16 @@ public enum Terms {
     /// The stem of the lowercased word `u`: how many of its bytes to keep,
     /// and whether a "y" follows them ("stories" → "story").
     static func stemmed(_ u: [UInt8]) -> (keep: Int, y: Bool) {
+        guard !u.contains(where: { $0 >= 0x80 }) else { return (u.count, false) }
+        return u.withUnsafeBufferPointer { stemmed($0) }
+    }
+
+    /// `stemmed` of an ASCII word.
+    @inline(__always)
+    static func stemmed(_ u: UnsafeBufferPointer<UInt8>) -> (keep: Int, y: Bool) {
         let n = u.count
-        guard n > 4, !u.contains(where: { $0 >= 0x80 }) else { return (n, false) }
+        guard n > 4 else { return (n, false) }
+        let last = u[n - 1], second = u[n - 2]
         func ends(_ suffix: StaticString) -> Bool {
             let k = suffix.utf8CodeUnitCount
             guard k <= n else { return false }
@@ -90,16 +152,83 @@ public enum Terms {
             for i in 0..<k where u[n - k + i] != p[i] { return false }
             return true
         }
-        if ends("ies"), n > 5 { return (n - 3, true) }
-        if ends("sses") { return (n - 2, false) }
-        if ends("ss") || ends("us") || ends("is") { return (n, false) }
-        if ends("ing"), n > 6 { return (n - 3, false) }
-        if ends("ed"), n > 5, !ends("eed") { return (n - 2, false) }
-        if ends("ly"), n > 5 { return (n - 2, false) }
-        if ends("es"), n > 5, ends("ches") || ends("shes") || ends("xes") || ends("zes") { return (n - 2, false) }
-        if ends("s") { return (n - 1, false) }
+        // Every suffix tested ends in "s", "g", "d" or "y".
+        switch last {
+        case 0x73:  // s
+            if ends("ies"), n > 5 { return (n - 3, true) }
+            if ends("sses") { return (n - 2, false) }
+            if second == 0x73 || second == 0x75 || second == 0x69 { return (n, false) }  // ss, us, is
+            if ends("es"), n > 5, ends("ches") || ends("shes") || ends("xes") || ends("zes") { return (n - 2, false) }
+            return (n - 1, false)
+        case 0x67:  // g
+            if ends("ing"), n > 6 { return (n - 3, false) }
+        case 0x64:  // d
+            if second == 0x65, n > 5, u[n - 3] != 0x65 { return (n - 2, false) }  // ed, not eed
+        case 0x79:  // y
+            if second == 0x6C, n > 5 { return (n - 2, false) }  // ly
+        default: break
+        }
         return (n, false)
     }
+}
+
+/// What `Terms.scan` gives each term to: the word's lowercased bytes, how
+/// many of them the stem keeps, and whether a "y" follows the kept bytes.
+protocol TermSink {
+    mutating func term(_ word: UnsafeBufferPointer<UInt8>, keep: Int, y: Bool)
+}
+
+/// A set of short words (up to 15 bytes), looked up by their bytes without
+/// making Strings or hashing with SipHash: each word packs into one integer,
+/// its bytes and its length.
+struct PackedWordSet: Sendable {
+    private var keys: [UInt128]
+    private let mask: Int
+
+    init<S: Sequence>(_ words: S) where S.Element == String {
+        let list = words.map { Array($0.utf8) }.filter { $0.count <= 15 }
+        var size = 16
+        while size < list.count * 4 { size *= 2 }
+        mask = size - 1
+        keys = Array(repeating: 0, count: size)
+        for w in list {
+            let key = w.withUnsafeBufferPointer { Self.pack($0) }
+            var i = Self.slot(key) & mask
+            while keys[i] != 0, keys[i] != key { i = (i + 1) & mask }
+            keys[i] = key
+        }
+    }
+
+    /// The bytes (at most 15) and, in the top byte, the length: never 0.
+    @inline(__always)
+    static func pack(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt128 {
+        var key = UInt128(bytes.count) << 120 | 1 << 127
+        for i in 0..<bytes.count { key |= UInt128(bytes[i]) << (8 * i) }
+        return key
+    }
+
+    @inline(__always)
+    static func slot(_ key: UInt128) -> Int {
+        let lo = UInt64(truncatingIfNeeded: key), hi = UInt64(truncatingIfNeeded: key >> 64)
+        let h = (lo &* 0x9E37_79B9_7F4A_7C15) ^ (hi &* 0xC2B2_AE3D_27D4_EB4F)
+        return Int(truncatingIfNeeded: h >> 40)
+    }
+
+    /// Whether the bytes are one of the words.
+    @inline(__always)
+    func contains(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard bytes.count <= 15 else { return false }
+        let key = Self.pack(bytes)
+        var i = Self.slot(key) & mask
+        while true {
+            let k = keys[i]
+            if k == key { return true }
+            if k == 0 { return false }
+            i = (i + 1) & mask
+        }
+    }
+
+    func contains(_ bytes: [UInt8]) -> Bool { bytes.withUnsafeBufferPointer { contains($0) } }
 }
 
 /// A sparse term vector with unit length.

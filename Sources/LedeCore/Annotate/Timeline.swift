@@ -13,6 +13,8 @@ enum Timeline {
         "december", "spring", "summer", "autumn", "fall", "winter", "moment", "defining",
     ]
 
+    static let stopwordKeys = PackedWordSet(stopwords)
+
     /// Lowercased words of a text, without stopwords and numbers.
     static func contentWords(_ text: String) -> [String] {
         var text = text
@@ -56,11 +58,15 @@ enum Timeline {
         var characters = 0
         var allNumbers = true
         var failed = false
+        let keys = stopwordKeys
+        var wordASCII = true
         func flush() {
-            defer { word.removeAll(keepingCapacity: true); characters = 0; allNumbers = true }
+            defer { word.removeAll(keepingCapacity: true); characters = 0; allNumbers = true; wordASCII = true }
             guard characters > 1, !allNumbers else { return }
+            // Stopwords are ASCII: an ASCII word is looked up by its bytes.
+            if wordASCII, keys.contains(word) { return }
             let w = String(decoding: word, as: UTF8.self)
-            if !stopwords.contains(w) { out.append(w) }
+            if wordASCII || !stopwords.contains(w) { out.append(w) }
         }
         var i = 0
         let n = p.count
@@ -85,6 +91,7 @@ enum Timeline {
             let properties = scalar.properties
             let isNumber = properties.numericType != nil
             if properties.isAlphabetic || isNumber {
+                wordASCII = false
                 word.append(contentsOf: properties.lowercaseMapping.utf8)
                 characters += 1
                 if !isNumber { allNumbers = false }

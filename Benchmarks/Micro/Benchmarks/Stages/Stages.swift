@@ -77,6 +77,18 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
+    // The annotator's own stages, on the bodies' raw text (Markdown syntax
+    // and all: close enough to the prose for timing).
+    let bodyTexts = zip(s.sources, s.bodies).map { String(decoding: $0.bytes[$1], as: UTF8.self) }
+
+    Benchmark("key terms (byte-level term counting)") { benchmark in
+        for text in bodyTexts { blackHole(KeyTerms.of(title: "A title of some words", blocks: [text])) }
+    }
+
+    Benchmark("sentence splitting") { benchmark in
+        for text in bodyTexts { blackHole(Sentences.split(Array(text.utf8))) }
+    }
+
     Benchmark("article page (templates)") { benchmark in
         for article in s.articles { blackHole(s.renderer.articlePage(article)) }
     }
