@@ -83,3 +83,17 @@ import Testing
         return w
     }
 }
+
+extension KeyTerms {
+    /// The definition, on Strings (the reference the byte version is tested against).
+    static func reference(title: String, blocks: [String]) -> [String] {
+        func isNumber(_ t: String) -> Bool { t.utf8.allSatisfy { $0 >= 0x30 && $0 <= 0x39 } }
+        var frequency: [String: Int] = [:]
+        for block in blocks {
+            for t in Terms.of(block) where !isNumber(t) { frequency[t, default: 0] += 1 }
+        }
+        let titleTerms = Set(Terms.of(title))
+        for t in titleTerms where !isNumber(t) { frequency[t, default: 0] += 3 }
+        return rank(frequency, titleTerms: titleTerms)
+    }
+}

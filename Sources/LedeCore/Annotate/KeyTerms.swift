@@ -46,18 +46,6 @@ public enum KeyTerms {
         return UTF8Check.firstInvalidByte(UnsafeBufferPointer(rebasing: p[i...])) == nil
     }
 
-    /// The definition, on Strings (the reference the byte version is tested against).
-    static func reference(title: String, blocks: [String]) -> [String] {
-        func isNumber(_ t: String) -> Bool { t.utf8.allSatisfy { $0 >= 0x30 && $0 <= 0x39 } }
-        var frequency: [String: Int] = [:]
-        for block in blocks {
-            for t in Terms.of(block) where !isNumber(t) { frequency[t, default: 0] += 1 }
-        }
-        let titleTerms = Set(Terms.of(title))
-        for t in titleTerms where !isNumber(t) { frequency[t, default: 0] += 3 }
-        return rank(frequency, titleTerms: titleTerms)
-    }
-
     static func rank(_ frequency: [String: Int], titleTerms: Set<String>) -> [String] {
         frequency.filter { $0.value >= 2 || titleTerms.contains($0.key) }
             .sorted { ($0.value, $1.key) > ($1.value, $0.key) }
