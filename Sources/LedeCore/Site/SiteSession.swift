@@ -114,6 +114,8 @@ struct SessionState {
     /// What each timeline (the site's, each topic's) was last written from,
     /// by its folder: a rebuild rewrites only the timelines whose events changed.
     var timelines: [String: SiteFeatures.WrittenTimeline] = [:]
+    /// The timeline files the last build wrote (rendered again), for tests.
+    var timelinePagesWritten: [String] = []
 }
 
 /// The published articles and what else a build finds across articles, kept
