@@ -104,7 +104,9 @@ public enum SiteTimeline {
                 let source = SiteEvent.Source(slug: a.slug, title: a.title, anchor: e.anchor, tags: a.tags, tagKeys: tagKeys)
                 let key = e.value + "|" + (e.endValue ?? "")
                 let w = Set(Timeline.contentWords(e.text + " " + (e.title ?? "")))
-                var bucket = buckets[key] ?? Bucket()
+                // Taken out while it changes: changed in the dictionary, the
+                // bucket's lists would be copied whole for every event.
+                var bucket = buckets.removeValue(forKey: key) ?? Bucket()
                 var candidates = Set<Int>()
                 // Words that many events of one date share ("president") cannot tell
                 // events apart; they are not used to find candidates.
