@@ -139,12 +139,12 @@ public enum SiteFeatures {
         byTag = [:]
         let scopes = scopeList
         let pageLists = scopes.map { SiteTimelinePages.pages($0.events, events, scope: $0.scope) }
-
-        // What each page shows, hashed; the pages to write are those whose
-        // hash (or files) are not what was written.
         let eventHashes = Slots<UInt64>(Array(repeating: 0, count: events.count))
         parallelFor(events.count, workers: workers) { k in eventHashes.set(k, eventHash(events[k])) }
         let hashList = (0..<events.count).map { eventHashes[$0] }
+
+        // What each page shows, hashed; the pages to write are those whose
+        // hash (or files) are not what was written.
         var jobs: [(scope: Int, page: Int)] = []
         for (s, pages) in pageLists.enumerated() { for p in pages.indices { jobs.append((s, p)) } }
         let pageHashes = Slots<UInt64>(Array(repeating: 0, count: jobs.count))
@@ -335,6 +335,7 @@ extension SiteSession {
         var paths: [String]
         var pages: Int
         let oldTimelinePaths = old.featurePaths.filter { $0 != "search/index.html" }
+        state.timelinePagesWritten = []
         if timelineInputs == old.timelineInputs, !oldTimelinePaths.isEmpty, oldTimelinePaths.allSatisfy(current) {
             paths = oldTimelinePaths
             pages = old.featurePages - (old.featurePaths.contains("search/index.html") ? 1 : 0)
@@ -379,10 +380,28 @@ extension SiteSession {
             }
         }
         if lists.count != published.count {
-            let (articles, order) = try all()
-            let chosen = RelatedExplainers.choose(order.map { articles[$0] })
-            lists = Array(repeating: [], count: published.count)
-            for (j, k) in order.enumerated() { lists[k] = chosen[j].map { order[$0] } }
+            // Chosen again: incrementally when the session's index is of the
+            // same articles and few changed, else all.
+            var index: RelatedExplainers.Index?
+            let hashes = published.map { $0.record.info!.profileHash }
+            if var known = state.related, known.paths.count == published.count,
+               zip(known.paths, published).allSatisfy({ $0 == $1.path }) {
+                state.related = nil  // while it changes
+                let changed = hashes.indices.filter { hashes[$0] != known.hashes[$0] }
+                let summaries = changed.compactMap { published[$0].record.info!.decodedSummary() }
+                if summaries.count == changed.count, let again = known.index.update(changed, summaries) {
+                    index = known.index
+                    state.relatedChosenAgain = again
+                }
+            }
+            if index == nil {
+                state.relatedChosenAgain = nil
+                var fresh = RelatedExplainers.Index(try all().articles)
+                fresh.chooseAll()
+                index = fresh
+            }
+            lists = index!.chosen.map { $0.map(\.article) }
+            state.related = (published.map(\.path), hashes, index!)
         }
         state.cache.site.relatedInputs = relatedInputs
         clock.mark("  features: related chosen")
