@@ -88,10 +88,13 @@ public enum SiteFeatures {
     /// them all, and what each was written from. Each event's item and slide
     /// are rendered once, for every page that shows it.
     static func writeTimelines(_ articles: [ArticleSummary], renderer: PageRenderer, workers: Int, siteKey: UInt64 = 0,
-                               known: [String: WrittenTimeline] = [:], isCurrent: (String) -> Bool = { _ in false },
+                               known: [String: WrittenTimeline] = [:], merged: inout MergedTimeline?,
+                               isCurrent: (String) -> Bool = { _ in false },
                                write: @escaping @Sendable (String, String) throws -> Void)
         throws -> (paths: [String], pages: Int, timelines: [String: WrittenTimeline], written: [String]) {
-        let events = SiteTimeline.merge(articles)
+        let m = MergedTimeline.update(merged, articles, workers: workers)
+        merged = m
+        let events = m.events, hashList = m.hashes
         // Tag names as first spelled, and how many events each tag's timeline has.
         var names: [String: String] = [:]
         for a in articles { for t in a.tags { let k = Slug.make(t); if !k.isEmpty, names[k] == nil { names[k] = t } } }
@@ -139,9 +142,6 @@ public enum SiteFeatures {
         byTag = [:]
         let scopes = scopeList
         let pageLists = scopes.map { SiteTimelinePages.pages($0.events, events, scope: $0.scope) }
-        let eventHashes = Slots<UInt64>(Array(repeating: 0, count: events.count))
-        parallelFor(events.count, workers: workers) { k in eventHashes.set(k, eventHash(events[k])) }
-        let hashList = (0..<events.count).map { eventHashes[$0] }
 
         // What each page shows, hashed; the pages to write are those whose
         // hash (or files) are not what was written.
@@ -215,6 +215,66 @@ public enum SiteFeatures {
             if !list.isEmpty { timelines[scopes[s].scope.path] = w }
         }
         return (paths, pages, timelines, plan.flatMap { files(pageLists[allJobs[$0].scope][allJobs[$0].page]) })
+    }
+}
+
+/// The merged site timeline as a session keeps it: an edit that changes only
+/// articles' titles or tags (which merging does not read) updates the
+/// sources that name them instead of merging every article's events again.
+struct MergedTimeline: Sendable {
+    /// The articles, by slug, and a hash of what merging reads of each.
+    var slugs: [String]
+    var keys: [UInt64]
+    var titles: [String]
+    var tags: [[String]]
+    var events: [SiteEvent]
+    /// `SiteFeatures.eventHash` of each event.
+    var hashes: [UInt64]
+    /// Where each article is a source: (event, source) indices.
+    var positions: [[(event: Int32, source: Int32)]]
+
+    /// What merging reads of an article: its slug and timeline, not its title or tags.
+    static func key(_ a: ArticleSummary) -> UInt64 {
+        var w = ByteWriter()
+        w.string(a.slug)
+        w.int(a.timeline.count)
+        for e in a.timeline {
+            w.string(e.value); w.optionalString(e.endValue); w.string(e.display); w.string(e.text); w.optionalString(e.title)
+            w.string(e.anchor); w.u8(e.source == .text ? 0 : 1); w.int(e.order)
+        }
+        return Hash64.hash(w.bytes)
+    }
+
+    static func update(_ known: MergedTimeline?, _ articles: [ArticleSummary], workers: Int) -> MergedTimeline {
+        let sorted = articles.sorted { $0.slug < $1.slug }
+        let keys = Slots<UInt64>(Array(repeating: 0, count: sorted.count))
+        parallelFor(sorted.count, workers: workers) { k in keys.set(k, key(sorted[k])) }
+        let keyList = (0..<sorted.count).map { keys[$0] }
+        if var m = known, m.keys == keyList, m.slugs.elementsEqual(sorted.map(\.slug)) {
+            for (k, a) in sorted.enumerated() where m.titles[k] != a.title || m.tags[k] != a.tags {
+                let tagKeys = a.tags.map { Slug.make($0) }.filter { !$0.isEmpty }
+                for (e, s) in m.positions[k] {
+                    m.events[Int(e)].sources[Int(s)].title = a.title
+                    m.events[Int(e)].sources[Int(s)].tags = a.tags
+                    m.events[Int(e)].sources[Int(s)].tagKeys = tagKeys
+                }
+                for (e, _) in m.positions[k] { m.hashes[Int(e)] = SiteFeatures.eventHash(m.events[Int(e)]) }
+                m.titles[k] = a.title
+                m.tags[k] = a.tags
+            }
+            return m
+        }
+        let events = SiteTimeline.merge(sorted)
+        let hashes = Slots<UInt64>(Array(repeating: 0, count: events.count))
+        parallelFor(events.count, workers: workers) { k in hashes.set(k, SiteFeatures.eventHash(events[k])) }
+        var index: [String: Int] = [:]
+        for (k, a) in sorted.enumerated() { index[a.slug] = k }
+        var positions = Array(repeating: [(event: Int32, source: Int32)](), count: sorted.count)
+        for (i, e) in events.enumerated() {
+            for (j, s) in e.sources.enumerated() { positions[index[s.slug]!].append((Int32(i), Int32(j))) }
+        }
+        return MergedTimeline(slugs: sorted.map(\.slug), keys: keyList, titles: sorted.map(\.title), tags: sorted.map(\.tags),
+                              events: events, hashes: (0..<events.count).map { hashes[$0] }, positions: positions)
     }
 }
 
@@ -342,8 +402,11 @@ extension SiteSession {
         } else {
             let (articles, order) = try all()
             let known = state.timelines
+            var merged = state.merged
+            state.merged = nil  // while it changes
             let written = try SiteFeatures.writeTimelines(order.map { articles[$0] }, renderer: site, workers: workers, siteKey: siteKey,
-                                                          known: known, isCurrent: current, write: emit)
+                                                          known: known, merged: &merged, isCurrent: current, write: emit)
+            state.merged = merged
             (paths, pages) = (written.paths, written.pages)
             state.timelines = written.timelines
             state.timelinePagesWritten = written.written

@@ -119,6 +119,8 @@ struct SessionState {
     /// What related explainers were last chosen from: the published articles
     /// (by path) and their `profileHash`es, and the index (see `RelatedExplainers.Index`).
     var related: (paths: [String], hashes: [UInt64], index: RelatedExplainers.Index)?
+    /// The site timeline as last merged.
+    var merged: MergedTimeline?
     /// The articles whose related explainers the last choice chose again; nil when all.
     var relatedChosenAgain: [Int]?
 }
