@@ -119,6 +119,68 @@ import Testing
         #expect(!changed.contains("tags/germany/index.html"))
     }
 
+    /// A timeline long enough to be split into decade pages: a title edit
+    /// renders again only the pages that show the article's events.
+    @Test func aTitleEditRewritesOnlyTheTimelinePagesThatShowTheArticle() throws {
+        // 32 articles of 50 events each, one decade apiece: 1600 events on the
+        // site's timeline and on the "history" tag's, more than one page holds.
+        let months = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
+        var files: [String: String] = ["content/_index.md": "---\ntitle: Mills\nbase_url: https://example.org/\n---\nHello.\n"]
+        func mill(_ i: Int, title: String) -> String {
+            let body = (0..<50).map { e in "In \(months[e % 12]) \(1700 + 10 * i + e / 12) the mill of town \(i) opened gate \(e)." }
+            return article(title, date: "2020-01-\(10 + i % 18)", tags: ["history", i % 2 == 0 ? "even" : "odd"],
+                           body: body.joined(separator: "\n\n"))
+        }
+        for i in 0..<32 { files["content/mill\(i).md"] = mill(i, title: "Mill \(i)") }
+        let site = try TestSite(files)
+        let live = session(site)
+        _ = try live.build()
+        #expect(site.exists("public/timeline/1750s/index.html"))
+        #expect(site.exists("public/tags/history/timeline/1750s/timeline.json"))
+        #expect(live.state.timelinePagesWritten.count > 60)
+        let before = try site.read("public/timeline/1760s/index.html")
+        let report = try expectRebuild(site, live, changed: ["content/mill5.md"]) {
+            try site.write("content/mill5.md", mill(5, title: "The old mill"))
+        }
+        #expect(live.state.timelinePagesWritten.sorted() == [
+            "tags/history/timeline/1750s/index.html", "tags/history/timeline/1750s/timeline.json",
+            "tags/odd/timeline/index.html", "tags/odd/timeline/timeline.json",
+            "timeline/1750s/index.html", "timeline/1750s/timeline.json",
+        ])
+        #expect(Set(report.changedOutputs ?? []).isSuperset(of: ["timeline/1750s/index.html", "tags/odd/timeline/timeline.json"]))
+        #expect(try site.read("public/timeline/1750s/index.html").contains("The old mill"))
+        #expect(try site.read("public/timeline/1760s/index.html") == before)
+        // An edit that changes no event renders no timeline page.
+        try expectRebuild(site, live, changed: ["content/mill7.md"]) {
+            try site.write("content/mill7.md", mill(7, title: "Mill 7") + "\nNo dates here.\n")
+        }
+        #expect(live.state.timelinePagesWritten.isEmpty)
+    }
+
+    /// Related explainers chosen again in a running session, after edits of
+    /// titles, tags and words, are what a full build chooses.
+    @Test func relatedExplainersAfterEditsAreWhatAFullBuildChooses() throws {
+        let site = try TestSite(RelatedTests.files)
+        let live = session(site)
+        _ = try live.build()
+        let count = live.state.related?.paths.count ?? 0
+        #expect(count == 5)
+        try expectRebuild(site, live, changed: ["content/wall.md"]) {
+            try site.write("content/wall.md", article("A wall through Berlin", date: "2020-01-04", tags: ["cold-war", "germany"],
+                                                      body: "In August 1961 East Germany sealed the border through Berlin with a wall."))
+        }
+        #expect(live.state.relatedChosenAgain?.isEmpty == false, "chosen again for all after a title edit")
+        try expectRebuild(site, live, changed: ["content/cuba.md"]) {
+            try site.write("content/cuba.md", article("The Cuban Missile Crisis", date: "2020-01-02", tags: ["cold-war", "space"],
+                                                      body: "In October 1962 American planes found Soviet missiles in Cuba. Rockets and the Moon."))
+        }
+        try expectRebuild(site, live, changed: ["content/apollo.md"]) {
+            try site.write("content/apollo.md", article("Apollo 11", date: "2020-01-01", tags: ["space", "germany"],
+                                                        body: "In July 1969 two astronauts walked on the Moon. Berlin watched the wall of screens."))
+        }
+        #expect(live.state.related?.paths.count == count)
+    }
+
     @Test func addingDeletingAndRenamingArticles() throws {
         let site = try TestSite(Self.site)
         let live = session(site)

@@ -105,4 +105,55 @@ import Testing
         // Ties go to the newest, then by title: all undated here, so by title.
         #expect(chosen[0] == [1, 2, 3])
     }
+
+    /// After edits of one article (its title, tags, key terms, timeline), an
+    /// index updated in place chooses exactly what a new index chooses, with
+    /// the same scores, and chooses again only for a few articles.
+    @Test func updatingTheIndexChoosesAsANewOne() throws {
+        var seed: UInt64 = 42
+        func next(_ n: Int) -> Int {
+            seed = seed &* 6364136223846793005 &+ 1442695040888963407
+            return Int((seed >> 33) % UInt64(n))
+        }
+        func make(_ k: Int, title: String) -> ArticleSummary {
+            let tags = Set((0..<(1 + next(3))).map { _ in "tag\(next(40))" }).sorted()
+            let terms = (0..<(2 + next(5))).map { _ in "term\(next(60))" }
+            let year = 1900 + next(80)
+            return ArticleSummary(testSlug: "a\(k)", title: title, tags: tags, keyTerms: Array(NSOrderedSet(array: terms)) as! [String],
+                                  timeline: [(String(year), nil), (String(year + next(5)), nil)])
+        }
+        var summaries = (0..<120).map { make($0, title: "A\(next(10))") }
+        var index = RelatedExplainers.Index(summaries)
+        index.chooseAll()
+        var incremental = 0, chosenAgain = 0
+        for step in 0..<60 {
+            let k = next(summaries.count)
+            switch step % 4 {
+            case 0: summaries[k].title = "A\(next(10))"  // ties are broken by title
+            case 1: summaries[k].tags = make(k, title: "").tags
+            case 2: summaries[k].keyTerms = make(k, title: "").keyTerms
+            default: summaries[k] = make(k, title: summaries[k].title)
+            }
+            var fresh = RelatedExplainers.Index(summaries)
+            fresh.chooseAll()
+            let update = index.update([k], [summaries[k]])
+            // A title decides only ties: never more than the article's neighbours are chosen again.
+            if step % 4 == 0 { #expect(update != nil, "step \(step)") }
+            if let again = update {
+                incremental += 1
+                chosenAgain += again.count
+                #expect(again.contains(k))
+            } else {
+                index = fresh
+            }
+            for j in summaries.indices {
+                #expect(index.chosen[j].map(\.article) == fresh.chosen[j].map(\.article), "step \(step), article \(j)")
+                #expect(index.chosen[j].map(\.score) == fresh.chosen[j].map(\.score), "step \(step), article \(j)")
+            }
+        }
+        #expect(incremental >= 15)
+        #expect(chosenAgain < incremental * summaries.count / 4)
+        // And the index is what `choose` gives.
+        #expect(RelatedExplainers.choose(summaries) == index.chosen.map { $0.map(\.article) })
+    }
 }

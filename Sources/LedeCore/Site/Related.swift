@@ -45,99 +45,234 @@ public enum RelatedExplainers {
     /// not make two articles related (the Moon landing and Woodstock are both
     /// 1969): they must share a tag or a key term.
     public static func choose(_ articles: [ArticleSummary]) -> [[Int]] {
-        let n = articles.count
-        guard n > 1 else { return Array(repeating: [], count: n) }
-        // Document frequencies of tags and terms, for inverse weights.
-        var tagDF: [String: Int] = [:], termDF: [String: Int] = [:]
-        let tagSets = articles.map { Set($0.tags.map { Slug.make($0) }.filter { !$0.isEmpty }) }
-        for s in tagSets { for t in s { tagDF[t, default: 0] += 1 } }
-        for a in articles { for t in Set(a.keyTerms) { termDF[t, default: 0] += 1 } }
-        func idf(_ df: Int) -> Double { log(Double(n + 1) / Double(df)) }
+        var index = Index(articles)
+        index.chooseAll()
+        return index.chosen.map { $0.map(\.article) }
+    }
 
+    /// What choosing works from, kept by a session so that after an edit only
+    /// the articles whose choice can change are chosen again (`update`).
+    ///
+    /// Scores are accumulated over inverted lists (as a search engine does):
+    /// the cost is the summed length of the lists an article's tags and terms
+    /// touch, not the number of article pairs. Very common tags and terms
+    /// weigh little and are skipped (see `commonTagShare`). The result does
+    /// not depend on the order of the articles: sums are taken in key order,
+    /// and ties are broken by `ArticleSummary.newestFirst`, a total order.
+    struct Index: Sendable {
+        var articles: [ArticleSummary]
+        var tagDF: [String: Int] = [:], termDF: [String: Int] = [:]
+        /// Articles by tag slug and by key term, ascending.
+        var byTag: [String: [Int]] = [:], byTerm: [String: [Int]] = [:]
+        var tagSets: [Set<String>] = []
         var profiles: [Profile] = []
-        profiles.reserveCapacity(n)
-        for (k, a) in articles.enumerated() {
+        /// For each article, its related ones and their scores, best first.
+        var chosen: [[(article: Int, score: Double)]] = []
+        let tagLimit: Int, termLimit: Int
+
+        init(_ articles: [ArticleSummary]) {
+            self.articles = articles
+            let n = articles.count
+            tagLimit = max(1000, Int(Double(n) * commonTagShare))
+            termLimit = max(200, Int(Double(n) * commonTermShare))
+            tagSets = articles.map { Self.tags($0) }
+            for (k, s) in tagSets.enumerated() { for t in s { tagDF[t, default: 0] += 1; byTag[t, default: []].append(k) } }
+            for (k, a) in articles.enumerated() { for t in Set(a.keyTerms) { termDF[t, default: 0] += 1; byTerm[t, default: []].append(k) } }
+            profiles = articles.indices.map { profile($0) }
+            chosen = Array(repeating: [], count: n)
+        }
+
+        static func tags(_ a: ArticleSummary) -> Set<String> { Set(a.tags.map { Slug.make($0) }.filter { !$0.isEmpty }) }
+
+        func idf(_ df: Int) -> Double { log(Double(articles.count + 1) / Double(df)) }
+
+        func profile(_ k: Int) -> Profile {
             var p = Profile()
             for t in tagSets[k] { p.tags[t] = idf(tagDF[t] ?? 1) }
             // Key terms come most telling first: weight by rank and rarity.
-            for (rank, t) in a.keyTerms.enumerated() where (termDF[t] ?? 0) >= 2 {
+            for (rank, t) in articles[k].keyTerms.enumerated() where (termDF[t] ?? 0) >= 2 {
                 p.terms[t] = idf(termDF[t] ?? 1) / (1 + Double(rank) / 8)
             }
             p.tagList = p.tags.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
             p.termList = p.terms.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
             p.tagNorm = p.tagList.reduce(0) { $0 + $1.1 * $1.1 }.squareRoot()
             p.termNorm = p.termList.reduce(0) { $0 + $1.1 * $1.1 }.squareRoot()
-            p.span = coreSpan(a.timeline)
-            profiles.append(p)
+            p.span = coreSpan(articles[k].timeline)
+            return p
         }
 
-        // Scores by accumulation over inverted lists (as a search engine does):
-        // the cost is the summed length of the lists an article's tags and
-        // terms touch, not the number of article pairs. Very common tags and
-        // terms weigh little and are skipped (see `commonTagShare`).
-        let tagLimit = max(1000, Int(Double(n) * commonTagShare)), termLimit = max(200, Int(Double(n) * commonTermShare))
-        var byTag: [String: [Int]] = [:], byTerm: [String: [Int]] = [:]
-        for (k, p) in profiles.enumerated() {
-            for (t, _) in p.tagList { byTag[t, default: []].append(k) }
-            for (t, _) in p.termList { byTerm[t, default: []].append(k) }
+        /// The articles a tag's or term's list relates (nil when it is too common to count).
+        func tagList(_ t: String) -> [Int]? { byTag[t].flatMap { $0.count <= tagLimit ? $0 : nil } }
+        func termList(_ t: String) -> [Int]? {
+            // A term on one article only is in no profile.
+            byTerm[t].flatMap { $0.count <= termLimit && $0.count >= 2 ? $0 : nil }
         }
-        let (allProfiles, tagLists, termLists) = (profiles, byTag, byTerm)  // immutable copies for the workers
-        let results = ResultSlots<[Int]>(count: n)
-        let next = AtomicCounter()
-        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, (n + 255) / 256))
-        DispatchQueue.concurrentPerform(iterations: workers) { _ in
-            var tagSum = [Double](repeating: 0, count: n), termSum = [Double](repeating: 0, count: n)
-            var touched: [Int] = []
-            while true {
-                let k = next.increment()
-                guard k < n else { break }
-                let p = allProfiles[k]
-                for (t, w) in p.tagList {
-                    guard let list = tagLists[t], list.count <= tagLimit else { continue }
-                    for j in list where j != k {
-                        if tagSum[j] == 0 && termSum[j] == 0 { touched.append(j) }
-                        tagSum[j] += w * (allProfiles[j].tags[t] ?? 0)
-                    }
-                }
-                for (t, w) in p.termList {
-                    guard let list = termLists[t], list.count <= termLimit else { continue }
-                    for j in list where j != k {
-                        if tagSum[j] == 0 && termSum[j] == 0 { touched.append(j) }
-                        termSum[j] += w * (allProfiles[j].terms[t] ?? 0)
-                    }
-                }
-                var scored: [(Int, Double)] = []
-                for j in touched {
-                    let q = allProfiles[j]
-                    let tags = p.tagNorm > 0 && q.tagNorm > 0 ? tagSum[j] / (p.tagNorm * q.tagNorm) : 0
-                    let terms = p.termNorm > 0 && q.termNorm > 0 ? termSum[j] / (p.termNorm * q.termNorm) : 0
-                    // Rounded, so that sums equal but for rounding tie, and the tie rule decides.
-                    let score = ((tagWeight * tags + termWeight * terms + periodWeight * overlap(p.span, q.span)) * 1e9).rounded() / 1e9
-                    if score >= minimumScore, tags + terms > 0 { scored.append((j, score)) }
-                    tagSum[j] = 0
-                    termSum[j] = 0
-                }
-                touched.removeAll(keepingCapacity: true)
-                // The best `count`, kept in order as the candidates go by
-                // (sorting them all cost more than scoring them).
-                func before(_ a: (Int, Double), _ b: (Int, Double)) -> Bool {
-                    if a.1 != b.1 { return a.1 > b.1 }
-                    if ArticleSummary.newestFirst(articles[a.0], articles[b.0]) { return true }
-                    return !ArticleSummary.newestFirst(articles[b.0], articles[a.0]) && a.0 < b.0
-                }
-                var best: [(Int, Double)] = []
-                best.reserveCapacity(count + 1)
-                for candidate in scored {
-                    if best.count == count, let last = best.last, !before(candidate, last) { continue }
-                    var at = best.count
-                    while at > 0 && before(candidate, best[at - 1]) { at -= 1 }
-                    best.insert(candidate, at: at)
-                    if best.count > count { best.removeLast() }
-                }
-                results.set(k, best.map(\.0))
+
+        /// Whether candidate `a` ranks before `b`.
+        func before(_ a: (article: Int, score: Double), _ b: (article: Int, score: Double)) -> Bool {
+            if a.score != b.score { return a.score > b.score }
+            if ArticleSummary.newestFirst(articles[a.article], articles[b.article]) { return true }
+            return !ArticleSummary.newestFirst(articles[b.article], articles[a.article]) && a.article < b.article
+        }
+
+        /// The score of `j` as a candidate of `k` (from their sums), or nil when it cannot be chosen.
+        func score(_ k: Int, _ j: Int, tagSum: Double, termSum: Double) -> Double? {
+            let p = profiles[k], q = profiles[j]
+            let tags = p.tagNorm > 0 && q.tagNorm > 0 ? tagSum / (p.tagNorm * q.tagNorm) : 0
+            let terms = p.termNorm > 0 && q.termNorm > 0 ? termSum / (p.termNorm * q.termNorm) : 0
+            // Rounded, so that sums equal but for rounding tie, and the tie rule decides.
+            let score = ((tagWeight * tags + termWeight * terms + periodWeight * overlap(p.span, q.span)) * 1e9).rounded() / 1e9
+            return score >= minimumScore && tags + terms > 0 ? score : nil
+        }
+
+        /// The score of `j` as a candidate of `k`, summed alone, as `choose(_:into:)` sums it.
+        func pairScore(_ k: Int, _ j: Int) -> Double? {
+            guard k != j else { return nil }
+            let p = profiles[k], q = profiles[j]
+            var tagSum = 0.0, termSum = 0.0, touched = false
+            for (t, w) in p.tagList {
+                guard let qw = q.tags[t], tagList(t) != nil else { continue }
+                touched = true
+                tagSum += w * qw
             }
+            for (t, w) in p.termList {
+                guard let qw = q.terms[t], termList(t) != nil else { continue }
+                touched = true
+                termSum += w * qw
+            }
+            return touched ? score(k, j, tagSum: tagSum, termSum: termSum) : nil
         }
-        return results.all
+
+        /// Scratch space of one worker.
+        struct Sums {
+            var tag: [Double], term: [Double], touched: [Int] = []
+            init(_ n: Int) { tag = Array(repeating: 0, count: n); term = Array(repeating: 0, count: n) }
+        }
+
+        /// The best `count` candidates of article `k`.
+        func choose(_ k: Int, into sums: inout Sums) -> [(article: Int, score: Double)] {
+            let p = profiles[k]
+            for (t, w) in p.tagList {
+                guard let list = tagList(t) else { continue }
+                for j in list where j != k {
+                    if sums.tag[j] == 0 && sums.term[j] == 0 { sums.touched.append(j) }
+                    sums.tag[j] += w * (profiles[j].tags[t] ?? 0)
+                }
+            }
+            for (t, w) in p.termList {
+                guard let list = termList(t) else { continue }
+                for j in list where j != k {
+                    if sums.tag[j] == 0 && sums.term[j] == 0 { sums.touched.append(j) }
+                    sums.term[j] += w * (profiles[j].terms[t] ?? 0)
+                }
+            }
+            // The best `count`, kept in order as the candidates go by
+            // (sorting them all cost more than scoring them).
+            var best: [(article: Int, score: Double)] = []
+            best.reserveCapacity(count + 1)
+            for j in sums.touched {
+                let s = score(k, j, tagSum: sums.tag[j], termSum: sums.term[j])
+                sums.tag[j] = 0
+                sums.term[j] = 0
+                guard let s else { continue }
+                let candidate = (article: j, score: s)
+                if best.count == count, let last = best.last, !before(candidate, last) { continue }
+                var at = best.count
+                while at > 0 && before(candidate, best[at - 1]) { at -= 1 }
+                best.insert(candidate, at: at)
+                if best.count > count { best.removeLast() }
+            }
+            sums.touched.removeAll(keepingCapacity: true)
+            return best
+        }
+
+        /// Chooses again for the articles `which` (all when nil), in parallel.
+        mutating func chooseAll(_ which: [Int]? = nil) {
+            let n = articles.count
+            guard n > 1 else { chosen = Array(repeating: [], count: n); return }
+            let list = which ?? Array(0..<n)
+            let results = ResultSlots<[(article: Int, score: Double)]>(count: list.count)
+            let next = AtomicCounter()
+            let me = self
+            let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, (list.count + 255) / 256))
+            DispatchQueue.concurrentPerform(iterations: workers) { _ in
+                var sums = Sums(n)
+                while true {
+                    let m = next.increment()
+                    guard m < list.count else { break }
+                    results.set(m, me.choose(list[m], into: &sums))
+                }
+            }
+            for (m, result) in results.all.enumerated() { chosen[list[m]] = result }
+        }
+
+        /// After the articles at `changed` became `summaries` (the same
+        /// articles, edited), chooses again for those whose choice can change;
+        /// returns them, or nil when too much changed (build a new index).
+        mutating func update(_ changed: [Int], _ summaries: [ArticleSummary]) -> [Int]? {
+            let n = articles.count
+            var changedTags = Set<String>(), changedTerms = Set<String>()
+            for (k, a) in zip(changed, summaries) {
+                changedTags.formUnion(tagSets[k].symmetricDifference(Self.tags(a)))
+                changedTerms.formUnion(Set(articles[k].keyTerms).symmetricDifference(Set(a.keyTerms)))
+            }
+            let oldTagCounts = changedTags.map { byTag[$0]?.count ?? 0 }, oldTermCounts = changedTerms.map { byTerm[$0]?.count ?? 0 }
+            for (k, a) in zip(changed, summaries) {
+                let oldTags = tagSets[k], newTags = Self.tags(a)
+                let oldTerms = Set(articles[k].keyTerms), newTerms = Set(a.keyTerms)
+                for t in oldTags.subtracting(newTags) { tagDF[t]! -= 1; byTag[t]!.removeAll { $0 == k } }
+                for t in newTags.subtracting(oldTags) { tagDF[t, default: 0] += 1; Self.insert(k, into: &byTag[t, default: []]) }
+                for t in oldTerms.subtracting(newTerms) { termDF[t]! -= 1; byTerm[t]!.removeAll { $0 == k } }
+                for t in newTerms.subtracting(oldTerms) { termDF[t, default: 0] += 1; Self.insert(k, into: &byTerm[t, default: []]) }
+                articles[k] = a
+                tagSets[k] = newTags
+            }
+            // A list that crossed a limit changes who is a candidate of whom: start again.
+            for (t, old) in zip(changedTags, oldTagCounts) where (old <= tagLimit) != ((byTag[t]?.count ?? 0) <= tagLimit) { return nil }
+            for (t, old) in zip(changedTerms, oldTermCounts) where (old <= termLimit) != ((byTerm[t]?.count ?? 0) <= termLimit) { return nil }
+            // Whose profile changed: the edited articles, and those holding a
+            // tag or term whose frequency (so weight) changed.
+            var profiled = Set(changed)
+            for t in changedTags { profiled.formUnion(byTag[t] ?? []) }
+            for t in changedTerms { profiled.formUnion(byTerm[t] ?? []) }
+            for t in changedTags where byTag[t]?.isEmpty == true { byTag[t] = nil; tagDF[t] = nil }
+            for t in changedTerms where byTerm[t]?.isEmpty == true { byTerm[t] = nil; termDF[t] = nil }
+            guard profiled.count <= max(16, n / 50) else { return nil }
+            var oldProfiles: [Int: Profile] = [:]
+            for k in profiled {
+                oldProfiles[k] = profiles[k]
+                profiles[k] = profile(k)
+            }
+            // Chosen again: every article whose profile changed, and any
+            // other whose choice one of them could enter or leave. For an
+            // other, only its scores against those changed: its choice holds
+            // unless one of them was chosen, or now ranks before its last.
+            var again = profiled
+            var neighbours = Set<Int>()
+            for k in profiled {
+                for p in [profiles[k], oldProfiles[k]!] {
+                    for (t, _) in p.tagList { if let l = byTag[t], l.count <= tagLimit { neighbours.formUnion(l) } }
+                    for (t, _) in p.termList { if let l = byTerm[t], l.count <= termLimit { neighbours.formUnion(l) } }
+                }
+            }
+            for k in neighbours where !profiled.contains(k) {
+                let mine = chosen[k]
+                for c in profiled {
+                    if mine.contains(where: { $0.article == c }) { again.insert(k); break }
+                    guard let s = pairScore(k, c) else { continue }
+                    if mine.count < count || before((c, s), mine[mine.count - 1]) { again.insert(k); break }
+                }
+            }
+            let list = again.sorted()
+            chooseAll(list)
+            return list
+        }
+
+        static func insert(_ k: Int, into list: inout [Int]) {
+            var lo = 0, hi = list.count
+            while lo < hi { let mid = (lo + hi) / 2; if list[mid] < k { lo = mid + 1 } else { hi = mid } }
+            list.insert(k, at: lo)
+        }
     }
 
     /// How much two periods (in years) overlap: the years in common over the

@@ -31,47 +31,81 @@ public enum SiteFeatures {
     }
 
     /// One timeline as it was written: a hash of everything its pages show,
-    /// and its files.
+    /// its files, and for each page (by folder) a hash of what it shows.
     struct WrittenTimeline: Sendable {
         var inputs: UInt64
         var paths: [String]
         var pages: Int
+        var pageInputs: [String: UInt64] = [:]
     }
 
-    /// A hash of everything the pages of one timeline show.
-    static func inputs(_ events: [SiteEvent], scope: SiteTimelinePages.Scope, articleCount: Int,
-                       topics: [(tag: String, count: Int)], siteKey: UInt64, year: Int) -> UInt64 {
+    /// A hash of what a timeline page shows of one event.
+    static func eventHash(_ e: SiteEvent) -> UInt64 {
         var w = ByteWriter()
-        w.u64(siteKey); w.int(year); w.int(articleCount)
+        w.string(e.value); w.optionalString(e.endValue); w.string(e.display); w.string(e.text); w.optionalString(e.title)
+        w.int(e.sources.count)
+        for source in e.sources {
+            w.string(source.slug); w.string(source.title); w.string(source.anchor)
+            for t in source.tags { w.string(t) }
+            w.int(source.tags.count)
+        }
+        return Hash64.hash(w.bytes)
+    }
+
+    /// A hash of everything one page of a timeline (its HTML and JSON) shows.
+    static func pageInputs(_ page: SiteTimelinePages.Page, of pages: [SiteTimelinePages.Page], events: SiteTimelinePages.ScopeEvents,
+                           all: [SiteEvent], hashes: [UInt64], scope: SiteTimelinePages.Scope,
+                           topics: [(tag: String, count: Int)], siteKey: UInt64, year: Int) -> UInt64 {
+        var w = ByteWriter()
+        w.u64(siteKey); w.int(year)
         w.string(scope.path); w.string(scope.heading); w.string(scope.description); w.optionalString(scope.tag)
         for t in topics { w.string(t.tag); w.int(t.count) }
-        w.int(events.count)
-        for e in events {
-            w.string(e.value); w.optionalString(e.endValue); w.string(e.display); w.string(e.text); w.optionalString(e.title)
-            w.int(e.sources.count)
-            for source in e.sources {
-                w.string(source.slug); w.string(source.title); w.string(source.anchor)
-                for t in source.tags { w.string(t) }
-                w.int(source.tags.count)
+        w.string(page.folder); w.string(page.label)
+        switch page.kind {
+        case .whole, .part:
+            w.u8(page.kind == .whole ? 0 : 1)
+            w.int(page.range.count)
+            for k in page.range {
+                let r = events.refs[k]
+                w.u64(r.restricted >= 0 ? eventHash(events.restricted[Int(r.restricted)]) : hashes[Int(r.index)])
+            }
+        case .index:
+            w.u8(2)
+            let totals = SiteTimelinePages.totals(events, all)
+            w.int(totals.count); w.int(totals.articles); w.int(totals.first?.year ?? 0); w.int(totals.last?.year ?? 0)
+            for p in pages where p.kind == .part {
+                w.string(p.folder); w.string(p.label); w.int(p.range.count)
+                w.string(all[Int(events.refs[p.range.first!].index)].value)
+                w.string(all[Int(events.refs[p.range.last!].index)].value)
             }
         }
         return Hash64.hash(w.bytes)
     }
 
     /// Writes the site timeline and the topic timelines through `write`,
-    /// but for those `known` says were written from the same inputs (and
+    /// but for the pages `known` says were written from the same inputs (and
     /// whose files `isCurrent`); returns the paths and the number of pages of
-    /// them all, and what each was written from.
+    /// them all, and what each was written from. Each event's item and slide
+    /// are rendered once, for every page that shows it.
     static func writeTimelines(_ articles: [ArticleSummary], renderer: PageRenderer, workers: Int, siteKey: UInt64 = 0,
-                               known: [String: WrittenTimeline] = [:], isCurrent: (String) -> Bool = { _ in false },
+                               known: [String: WrittenTimeline] = [:], merged: inout MergedTimeline?,
+                               isCurrent: (String) -> Bool = { _ in false },
                                write: @escaping @Sendable (String, String) throws -> Void)
-        throws -> (paths: [String], pages: Int, timelines: [String: WrittenTimeline]) {
-        let events = SiteTimeline.merge(articles)
+        throws -> (paths: [String], pages: Int, timelines: [String: WrittenTimeline], written: [String]) {
+        let m = MergedTimeline.update(merged, articles, workers: workers)
+        merged = m
+        let events = m.events, hashList = m.hashes
         // Tag names as first spelled, and how many events each tag's timeline has.
         var names: [String: String] = [:]
         for a in articles { for t in a.tags { let k = Slug.make(t); if !k.isEmpty, names[k] == nil { names[k] = t } } }
+        var tagSlugs: [[String]] = []
+        tagSlugs.reserveCapacity(events.count)
         var eventCounts: [String: Int] = [:]
-        for e in events { for k in e.tagSlugs { eventCounts[k, default: 0] += 1 } }
+        for e in events {
+            let slugs = e.tagSlugs
+            for k in slugs { eventCounts[k, default: 0] += 1 }
+            tagSlugs.append(slugs)
+        }
         let topics = eventCounts.compactMap { k, c in names[k].map { (tag: $0, count: c) } }
             .sorted { ($0.count, $1.tag) > ($1.count, $0.tag) }
 
@@ -79,41 +113,82 @@ public enum SiteFeatures {
             path: "timeline/", heading: "Timeline",
             description: "Everything the explainers of \(renderer.config.title) date, in one chronology. Each event links to where it is told.",
             tag: nil)
-        // The site's timeline and the topic timelines, in parallel (the site's
-        // is the longest); each only when what it shows changed.
-        let byTag = SiteTimeline.byTag(events)
-        var allScopes: [(scope: SiteTimelinePages.Scope, events: [SiteEvent])] = [(site, events)]
-        for t in topics {
-            allScopes.append((SiteTimelinePages.Scope(
-                path: PageRenderer.tagPath(t.tag) + "timeline/", heading: "Timeline: \(t.tag)",
-                description: "The events of the explainers on “\(t.tag)”, in one chronology.", tag: t.tag),
-                byTag[Slug.make(t.tag)] ?? []))
-        }
-        let scopes = allScopes
-        let written = Slots<WrittenTimeline?>(Array(repeating: nil, count: scopes.count))
-        let hashes = Slots<UInt64>(Array(repeating: 0, count: scopes.count))
-        parallelFor(scopes.count, workers: workers) { k in
-            hashes.set(k, inputs(scopes[k].events, scope: scopes[k].scope, articleCount: articles.count, topics: topics,
-                                 siteKey: siteKey, year: renderer.year))
-        }
-        var toWrite: [Int] = []
-        for k in scopes.indices {
-            if let old = known[scopes[k].scope.path], old.inputs == hashes[k], old.paths.allSatisfy(isCurrent) {
-                written.set(k, old)
-            } else {
-                toWrite.append(k)
+        // The site's timeline and the topic timelines: the events each shows,
+        // by index into the merged events (a copy only where a tag's timeline
+        // names fewer articles than the event has).
+        var byTag: [String: SiteTimelinePages.ScopeEvents] = [:]
+        for (i, e) in events.enumerated() {
+            for key in tagSlugs[i] {
+                var s = byTag[key] ?? SiteTimelinePages.ScopeEvents()
+                byTag[key] = nil
+                if e.sources.allSatisfy({ $0.tagKeys.contains(key) }) {
+                    s.refs.append(.init(index: Int32(i)))
+                } else if let r = SiteTimeline.restricted(e, to: key) {
+                    s.refs.append(.init(index: Int32(i), restricted: Int32(s.restricted.count)))
+                    s.restricted.append(r)
+                }
+                byTag[key] = s
             }
         }
+        var all = SiteTimelinePages.ScopeEvents()
+        all.refs = events.indices.map { .init(index: Int32($0)) }
+        var scopeList: [(scope: SiteTimelinePages.Scope, events: SiteTimelinePages.ScopeEvents)] = [(site, all)]
+        for t in topics {
+            scopeList.append((SiteTimelinePages.Scope(
+                path: PageRenderer.tagPath(t.tag) + "timeline/", heading: "Timeline: \(t.tag)",
+                description: "The events of the explainers on “\(t.tag)”, in one chronology.", tag: t.tag),
+                byTag[Slug.make(t.tag)] ?? SiteTimelinePages.ScopeEvents()))
+        }
+        byTag = [:]
+        let scopes = scopeList
+        let pageLists = scopes.map { SiteTimelinePages.pages($0.events, events, scope: $0.scope) }
+
+        // What each page shows, hashed; the pages to write are those whose
+        // hash (or files) are not what was written.
+        var jobs: [(scope: Int, page: Int)] = []
+        for (s, pages) in pageLists.enumerated() { for p in pages.indices { jobs.append((s, p)) } }
+        let pageHashes = Slots<UInt64>(Array(repeating: 0, count: jobs.count))
+        let allJobs = jobs
+        parallelFor(allJobs.count, workers: workers) { j in
+            let (s, p) = allJobs[j]
+            pageHashes.set(j, pageInputs(pageLists[s][p], of: pageLists[s], events: scopes[s].events, all: events, hashes: hashList,
+                                         scope: scopes[s].scope, topics: topics, siteKey: siteKey, year: renderer.year))
+        }
+        func files(_ page: SiteTimelinePages.Page) -> [String] { [page.folder + "index.html", page.folder + "timeline.json"] }
+        var toWrite: [Int] = []
+        for (j, (s, p)) in allJobs.enumerated() {
+            let page = pageLists[s][p]
+            if let old = known[scopes[s].scope.path]?.pageInputs[page.folder], old == pageHashes[j], files(page).allSatisfy(isCurrent) {
+                continue
+            }
+            toWrite.append(j)
+        }
+
+        // The merged events those pages show, rendered once.
+        var needed = [Bool](repeating: false, count: events.count)
+        for j in toWrite {
+            let (s, p) = allJobs[j]
+            let page = pageLists[s][p]
+            guard page.kind != .index else { continue }
+            for k in page.range { needed[Int(scopes[s].events.refs[k].index)] = true }
+        }
+        let neededList = needed.indices.filter { needed[$0] }
+        needed = []
+        let rendered = Slots<RenderedEvent?>(Array(repeating: nil, count: events.count))
+        parallelFor(neededList.count, workers: workers) { n in
+            let k = neededList[n]
+            rendered.set(k, RenderedEvent(events[k], renderer: renderer))
+        }
+
         let failures = FailureBox()
         let plan = toWrite
-        parallelFor(plan.count, workers: workers) { j in
-            let k = plan[j]
-            var paths: [String] = []
+        // The longest pages first, so that workers end together.
+        let ordered = plan.sorted { pageLists[allJobs[$0].scope][allJobs[$0].page].range.count > pageLists[allJobs[$1].scope][allJobs[$1].page].range.count }
+        parallelFor(ordered.count, workers: workers) { n in
+            let (s, p) = allJobs[ordered[n]]
             do {
-                let n = try SiteTimelinePages.write(scopes[k].events, scope: scopes[k].scope, articleCount: articles.count,
-                                                    topics: topics, renderer: renderer,
-                                                    write: { path, text in try write(path, text); paths.append(path) })
-                written.set(k, WrittenTimeline(inputs: hashes[k], paths: paths, pages: n))
+                try SiteTimelinePages.write(pageLists[s][p], of: pageLists[s], events: scopes[s].events, all: events, rendered: rendered,
+                                            scope: scopes[s].scope, topics: topics, renderer: renderer, write: write)
             } catch {
                 failures.set(error)
             }
@@ -122,13 +197,84 @@ public enum SiteFeatures {
         var paths: [String] = []
         var pages = 0
         var timelines: [String: WrittenTimeline] = [:]
-        for k in scopes.indices {
-            guard let w = written[k] else { continue }
+        var j = 0
+        for (s, list) in pageLists.enumerated() {
+            var w = WrittenTimeline(inputs: 0, paths: [], pages: list.count)
+            var h = ByteWriter()
+            for page in list {
+                // In the order pages were always written: a long timeline's index page first.
+                w.paths += page.kind == .whole || page.kind == .part
+                    ? [page.folder + "timeline.json", page.folder + "index.html"] : [page.folder + "index.html", page.folder + "timeline.json"]
+                w.pageInputs[page.folder] = pageHashes[j]
+                h.u64(pageHashes[j])
+                j += 1
+            }
+            w.inputs = Hash64.hash(h.bytes)
             paths += w.paths
             pages += w.pages
-            timelines[scopes[k].scope.path] = w
+            if !list.isEmpty { timelines[scopes[s].scope.path] = w }
         }
-        return (paths, pages, timelines)
+        return (paths, pages, timelines, plan.flatMap { files(pageLists[allJobs[$0].scope][allJobs[$0].page]) })
+    }
+}
+
+/// The merged site timeline as a session keeps it: an edit that changes only
+/// articles' titles or tags (which merging does not read) updates the
+/// sources that name them instead of merging every article's events again.
+struct MergedTimeline: Sendable {
+    /// The articles, by slug, and a hash of what merging reads of each.
+    var slugs: [String]
+    var keys: [UInt64]
+    var titles: [String]
+    var tags: [[String]]
+    var events: [SiteEvent]
+    /// `SiteFeatures.eventHash` of each event.
+    var hashes: [UInt64]
+    /// Where each article is a source: (event, source) indices.
+    var positions: [[(event: Int32, source: Int32)]]
+
+    /// What merging reads of an article: its slug and timeline, not its title or tags.
+    static func key(_ a: ArticleSummary) -> UInt64 {
+        var w = ByteWriter()
+        w.string(a.slug)
+        w.int(a.timeline.count)
+        for e in a.timeline {
+            w.string(e.value); w.optionalString(e.endValue); w.string(e.display); w.string(e.text); w.optionalString(e.title)
+            w.string(e.anchor); w.u8(e.source == .text ? 0 : 1); w.int(e.order)
+        }
+        return Hash64.hash(w.bytes)
+    }
+
+    static func update(_ known: MergedTimeline?, _ articles: [ArticleSummary], workers: Int) -> MergedTimeline {
+        let sorted = articles.sorted { $0.slug < $1.slug }
+        let keys = Slots<UInt64>(Array(repeating: 0, count: sorted.count))
+        parallelFor(sorted.count, workers: workers) { k in keys.set(k, key(sorted[k])) }
+        let keyList = (0..<sorted.count).map { keys[$0] }
+        if var m = known, m.keys == keyList, m.slugs.elementsEqual(sorted.map(\.slug)) {
+            for (k, a) in sorted.enumerated() where m.titles[k] != a.title || m.tags[k] != a.tags {
+                let tagKeys = a.tags.map { Slug.make($0) }.filter { !$0.isEmpty }
+                for (e, s) in m.positions[k] {
+                    m.events[Int(e)].sources[Int(s)].title = a.title
+                    m.events[Int(e)].sources[Int(s)].tags = a.tags
+                    m.events[Int(e)].sources[Int(s)].tagKeys = tagKeys
+                }
+                for (e, _) in m.positions[k] { m.hashes[Int(e)] = SiteFeatures.eventHash(m.events[Int(e)]) }
+                m.titles[k] = a.title
+                m.tags[k] = a.tags
+            }
+            return m
+        }
+        let events = SiteTimeline.merge(sorted)
+        let hashes = Slots<UInt64>(Array(repeating: 0, count: events.count))
+        parallelFor(events.count, workers: workers) { k in hashes.set(k, SiteFeatures.eventHash(events[k])) }
+        var index: [String: Int] = [:]
+        for (k, a) in sorted.enumerated() { index[a.slug] = k }
+        var positions = Array(repeating: [(event: Int32, source: Int32)](), count: sorted.count)
+        for (i, e) in events.enumerated() {
+            for (j, s) in e.sources.enumerated() { positions[index[s.slug]!].append((Int32(i), Int32(j))) }
+        }
+        return MergedTimeline(slugs: sorted.map(\.slug), keys: keyList, titles: sorted.map(\.title), tags: sorted.map(\.tags),
+                              events: events, hashes: (0..<events.count).map { hashes[$0] }, positions: positions)
     }
 }
 
@@ -249,16 +395,21 @@ extension SiteSession {
         var paths: [String]
         var pages: Int
         let oldTimelinePaths = old.featurePaths.filter { $0 != "search/index.html" }
+        state.timelinePagesWritten = []
         if timelineInputs == old.timelineInputs, !oldTimelinePaths.isEmpty, oldTimelinePaths.allSatisfy(current) {
             paths = oldTimelinePaths
             pages = old.featurePages - (old.featurePaths.contains("search/index.html") ? 1 : 0)
         } else {
             let (articles, order) = try all()
             let known = state.timelines
+            var merged = state.merged
+            state.merged = nil  // while it changes
             let written = try SiteFeatures.writeTimelines(order.map { articles[$0] }, renderer: site, workers: workers, siteKey: siteKey,
-                                                          known: known, isCurrent: current, write: emit)
+                                                          known: known, merged: &merged, isCurrent: current, write: emit)
+            state.merged = merged
             (paths, pages) = (written.paths, written.pages)
             state.timelines = written.timelines
+            state.timelinePagesWritten = written.written
         }
         state.cache.site.timelineInputs = timelineInputs
         clock.mark("  features: timelines")
@@ -292,10 +443,28 @@ extension SiteSession {
             }
         }
         if lists.count != published.count {
-            let (articles, order) = try all()
-            let chosen = RelatedExplainers.choose(order.map { articles[$0] })
-            lists = Array(repeating: [], count: published.count)
-            for (j, k) in order.enumerated() { lists[k] = chosen[j].map { order[$0] } }
+            // Chosen again: incrementally when the session's index is of the
+            // same articles and few changed, else all.
+            var index: RelatedExplainers.Index?
+            let hashes = published.map { $0.record.info!.profileHash }
+            if var known = state.related, known.paths.count == published.count,
+               zip(known.paths, published).allSatisfy({ $0 == $1.path }) {
+                state.related = nil  // while it changes
+                let changed = hashes.indices.filter { hashes[$0] != known.hashes[$0] }
+                let summaries = changed.compactMap { published[$0].record.info!.decodedSummary() }
+                if summaries.count == changed.count, let again = known.index.update(changed, summaries) {
+                    index = known.index
+                    state.relatedChosenAgain = again
+                }
+            }
+            if index == nil {
+                state.relatedChosenAgain = nil
+                var fresh = RelatedExplainers.Index(try all().articles)
+                fresh.chooseAll()
+                index = fresh
+            }
+            lists = index!.chosen.map { $0.map(\.article) }
+            state.related = (published.map(\.path), hashes, index!)
         }
         state.cache.site.relatedInputs = relatedInputs
         clock.mark("  features: related chosen")

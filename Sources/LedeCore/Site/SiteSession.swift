@@ -114,6 +114,15 @@ struct SessionState {
     /// What each timeline (the site's, each topic's) was last written from,
     /// by its folder: a rebuild rewrites only the timelines whose events changed.
     var timelines: [String: SiteFeatures.WrittenTimeline] = [:]
+    /// The timeline files the last build wrote (rendered again), for tests.
+    var timelinePagesWritten: [String] = []
+    /// What related explainers were last chosen from: the published articles
+    /// (by path) and their `profileHash`es, and the index (see `RelatedExplainers.Index`).
+    var related: (paths: [String], hashes: [UInt64], index: RelatedExplainers.Index)?
+    /// The site timeline as last merged.
+    var merged: MergedTimeline?
+    /// The articles whose related explainers the last choice chose again; nil when all.
+    var relatedChosenAgain: [Int]?
 }
 
 /// The published articles and what else a build finds across articles, kept

@@ -97,25 +97,31 @@ public enum SiteTimeline {
         var buckets: [String: Bucket] = [:]
         var words: [Set<String>] = []
         var order = 0
-        for a in articles.sorted(by: { $0.slug < $1.slug }) {
+        var lastArticle: [Int] = []
+        for (articleNumber, a) in articles.sorted(by: { $0.slug < $1.slug }).enumerated() {
             let tagKeys = a.tags.map { Slug.make($0) }.filter { !$0.isEmpty }
             for e in a.timeline {
                 guard let date = TimexDate(e.value) else { continue }
                 let source = SiteEvent.Source(slug: a.slug, title: a.title, anchor: e.anchor, tags: a.tags, tagKeys: tagKeys)
                 let key = e.value + "|" + (e.endValue ?? "")
                 let w = Set(Timeline.contentWords(e.text + " " + (e.title ?? "")))
-                var bucket = buckets[key] ?? Bucket()
+                // Taken out while it changes: changed in the dictionary, the
+                // bucket's lists would be copied whole for every event.
+                var bucket = buckets.removeValue(forKey: key) ?? Bucket()
                 var candidates = Set<Int>()
                 // Words that many events of one date share ("president") cannot tell
                 // events apart; they are not used to find candidates.
                 if w.isEmpty { candidates = Set(bucket.members.suffix(maxCandidates)) } else {
                     for t in w { if let l = bucket.byWord[t], l.count <= maxCandidates { candidates.formUnion(l) } }
                 }
+                // Articles come in slug order, so an event this article already
+                // tells has it as its last source.
                 let match = candidates.sorted().first { k in
-                    !events[k].sources.contains { $0.slug == a.slug } && sameEvent(words[k], w, precision: date.precision)
+                    lastArticle[k] != articleNumber && sameEvent(words[k], w, precision: date.precision)
                 }
                 if let k = match {
                     events[k].sources.append(source)
+                    lastArticle[k] = articleNumber
                     // A hand-written entry tells it best.
                     if e.source == .frontMatter, !e.text.isEmpty { events[k].text = e.text }
                     if events[k].title == nil { events[k].title = e.title }
@@ -125,6 +131,7 @@ public enum SiteTimeline {
                     events.append(SiteEvent(value: e.value, endValue: e.endValue, display: e.display, text: e.text,
                                             title: e.title, sources: [source], date: date, order: order))
                     words.append(w)
+                    lastArticle.append(articleNumber)
                     bucket.members.append(k)
                     for t in w { bucket.byWord[t, default: []].append(k) }
                 }
@@ -142,8 +149,14 @@ public enum SiteTimeline {
     /// a year, at least half of the shorter text's words.
     static func sameEvent(_ a: Set<String>, _ b: Set<String>, precision: TimexDate.Precision) -> Bool {
         if a.isEmpty || b.isEmpty { return a.isEmpty && b.isEmpty }
-        let shared = a.intersection(b).count
-        if precision >= .day { return shared >= 1 }
+        // Counted, not intersected: no set is made for each comparison.
+        let (small, large) = a.count <= b.count ? (a, b) : (b, a)
+        var shared = 0
+        for word in small where large.contains(word) {
+            if precision >= .day { return true }
+            shared += 1
+        }
+        if precision >= .day { return false }
         return Double(shared) / Double(min(a.count, b.count)) >= 0.5
     }
 

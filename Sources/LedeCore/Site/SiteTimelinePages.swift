@@ -20,57 +20,134 @@ public enum SiteTimelinePages {
         public var tag: String?
     }
 
-    /// Writes the pages and JSON of one timeline; returns the number of pages.
-    static func write(_ events: [SiteEvent], scope: Scope, articleCount: Int, topics: [(tag: String, count: Int)],
-                      renderer: PageRenderer, write: (String, String) throws -> Void) throws -> Int {
-        // A tag's timeline exists when it has events; the site's always (the header links to it).
-        guard !events.isEmpty || scope.tag == nil else { return 0 }
-        let groupByArticle = scope.tag != nil
-        guard events.count > eventsPerPage else {
-            try write(scope.path + "timeline.json", TimelineJSON.site(events, headline: scope.heading, intro: scope.description,
-                                                                        config: renderer.config, groupByArticle: groupByArticle))
-            try write(scope.path + "index.html", renderer.timelinePage(events, scope: scope, articleCount: articleCount,
-                                                                       topics: topics, decadePages: nil).raw)
-            return 1
+    /// An event as one timeline shows it: the merged event `index`, or on a
+    /// tag's timeline, when only some of the articles that tell it have the
+    /// tag, the copy `restricted` of the scope that names only those.
+    struct ScopedEvent: Sendable {
+        var index: Int32
+        var restricted: Int32 = -1
+    }
+
+    /// The events of one timeline, by index into the merged events.
+    struct ScopeEvents: Sendable {
+        var refs: [ScopedEvent] = []
+        var restricted: [SiteEvent] = []
+
+        func event(_ r: ScopedEvent, _ all: [SiteEvent]) -> SiteEvent {
+            r.restricted >= 0 ? restricted[Int(r.restricted)] : all[Int(r.index)]
         }
+    }
+
+    /// One page of a timeline (its HTML and its JSON).
+    struct Page: Sendable {
+        enum Kind: Sendable { case whole, index, part }
+        var kind: Kind
+        /// The page's folder: the scope's, or its decade's or year's under it.
+        var folder: String
+        var label: String
+        /// Where its events are in the scope's (all of them for an index).
+        var range: Range<Int>
+    }
+
+    /// The pages of one timeline: none for a tag without events, one when it
+    /// is short, else an index and one page per decade (or per year in a
+    /// decade that is itself too long).
+    static func pages(_ events: ScopeEvents, _ all: [SiteEvent], scope: Scope) -> [Page] {
+        let refs = events.refs
+        // A tag's timeline exists when it has events; the site's always (the header links to it).
+        guard !refs.isEmpty || scope.tag == nil else { return [] }
+        guard refs.count > eventsPerPage else { return [Page(kind: .whole, folder: scope.path, label: "", range: 0..<refs.count)] }
         // Long: an index of pages, one per decade, or per year in a decade
         // that is itself too long.
-        var decades: [(decade: Int, events: [SiteEvent])] = []
-        for e in events {
-            let d = e.group.decade
-            if decades.last?.decade == d { decades[decades.count - 1].events.append(e) } else { decades.append((d, [e])) }
+        func group(_ k: Int) -> SiteTimeline.Group { all[Int(refs[k].index)].group }
+        var decades: [(decade: Int, range: Range<Int>)] = []
+        for k in refs.indices {
+            let d = group(k).decade
+            if decades.last?.decade == d { decades[decades.count - 1].range = decades[decades.count - 1].range.lowerBound..<(k + 1) } else {
+                decades.append((d, k..<(k + 1)))
+            }
         }
-        var pages: [(label: String, folder: String, events: [SiteEvent])] = []
-        for (d, list) in decades {
-            if list.count <= eventsPerPage {
-                pages.append((SiteTimeline.Group.decade(d).label, decadeFolder(d), list))
+        var out = [Page(kind: .index, folder: scope.path, label: "", range: 0..<refs.count)]
+        for (d, range) in decades {
+            if range.count <= eventsPerPage {
+                out.append(Page(kind: .part, folder: scope.path + decadeFolder(d), label: SiteTimeline.Group.decade(d).label, range: range))
                 continue
             }
-            for e in list {
-                let g = e.group
-                if let last = pages.last, last.events.last?.group == g { pages[pages.count - 1].events.append(e) } else {
-                    pages.append((g.label, Slug.make(g.label) + "/", [e]))
+            var last: SiteTimeline.Group?
+            for k in range {
+                let g = group(k)
+                if out.count > 1, let l = last, l == g { out[out.count - 1].range = out[out.count - 1].range.lowerBound..<(k + 1) } else {
+                    out.append(Page(kind: .part, folder: scope.path + Slug.make(g.label) + "/", label: g.label, range: k..<(k + 1)))
                 }
+                last = g
             }
         }
-        try write(scope.path + "index.html", renderer.timelinePage(
-            events, scope: scope, articleCount: articleCount, topics: topics,
-            decadePages: pages.map { ($0.label, $0.folder, $0.events.count) }).raw)
-        // The index's JSON, like the page, has one slide per page, not every
-        // event again: the events are in the pages' JSON.
-        try write(scope.path + "timeline.json", TimelineJSON.index(
-            pages.map { (label: $0.label, path: scope.path + $0.folder, first: $0.events.first!.date, last: $0.events.last!.date,
-                         count: $0.events.count) },
-            headline: scope.heading, intro: scope.description, config: renderer.config))
-        for page in pages {
-            let sub = Scope(path: scope.path + page.folder, heading: "\(scope.heading): \(page.label)",
-                            description: scope.description, tag: scope.tag)
-            try write(sub.path + "timeline.json", TimelineJSON.site(page.events, headline: sub.heading, intro: sub.description,
-                                                                      config: renderer.config, groupByArticle: groupByArticle))
-            try write(sub.path + "index.html", renderer.timelinePage(page.events, scope: sub, articleCount: articleCount,
-                                                                     topics: topics, decadePages: nil, parent: scope).raw)
+        return out
+    }
+
+    /// Writes one page of a timeline, its HTML and its JSON, in the order
+    /// `write` has always seen them. `rendered` holds the items and slides
+    /// of the merged events that `pages` shows (see `RenderedEvent`).
+    static func write(_ page: Page, of pages: [Page], events: ScopeEvents, all: [SiteEvent], rendered: Slots<RenderedEvent?>,
+                      scope: Scope, topics: [(tag: String, count: Int)], renderer: PageRenderer,
+                      write: (String, String) throws -> Void) throws {
+        let groupByArticle = scope.tag != nil
+        let refs = events.refs
+        func list(_ range: Range<Int>) -> (events: [SiteEvent], items: [RenderedEvent?]) {
+            var es: [SiteEvent] = [], items: [RenderedEvent?] = []
+            es.reserveCapacity(range.count)
+            items.reserveCapacity(range.count)
+            for k in range {
+                let r = refs[k]
+                es.append(events.event(r, all))
+                items.append(r.restricted >= 0 ? nil : rendered[Int(r.index)])
+            }
+            return (es, items)
         }
-        return 1 + pages.count
+        func json(_ es: [SiteEvent], _ items: [RenderedEvent?], heading: String) -> String {
+            TimelineJSON.document(headline: heading, text: "<p>\(HTML.escape(scope.description))</p>", count: es.count) { k, out in
+                if let r = items[k] { out += r.slide } else { out += TimelineJSON.siteHead(es[k], config: renderer.config) }
+                return (TimelineJSON.siteGroup(es[k], groupByArticle: groupByArticle), items[k]?.id ?? TimelineJSON.siteID(es[k]), es[k].date.year)
+            } + "\n"
+        }
+        switch page.kind {
+        case .whole:
+            let (es, items) = list(page.range)
+            try write(scope.path + "timeline.json", json(es, items, heading: scope.heading))
+            try write(scope.path + "index.html", renderer.timelinePage(es, items: items, scope: scope, topics: topics, decadePages: nil).raw)
+        case .index:
+            let parts = pages.filter { $0.kind == .part }
+            try write(scope.path + "index.html", renderer.timelinePage(
+                [], items: [], totals: totals(events, all), scope: scope, topics: topics,
+                decadePages: parts.map { ($0.label, String($0.folder.dropFirst(scope.path.count)), $0.range.count) }).raw)
+            // The index's JSON, like the page, has one slide per page, not every
+            // event again: the events are in the pages' JSON.
+            try write(scope.path + "timeline.json", TimelineJSON.index(
+                parts.map { (label: $0.label, path: $0.folder, first: all[Int(refs[$0.range.first!].index)].date,
+                             last: all[Int(refs[$0.range.last!].index)].date, count: $0.range.count) },
+                headline: scope.heading, intro: scope.description, config: renderer.config))
+        case .part:
+            let sub = Scope(path: page.folder, heading: "\(scope.heading): \(page.label)", description: scope.description, tag: scope.tag)
+            let (es, items) = list(page.range)
+            try write(sub.path + "timeline.json", json(es, items, heading: sub.heading))
+            try write(sub.path + "index.html", renderer.timelinePage(es, items: items, scope: sub, topics: topics,
+                                                                     decadePages: nil, parent: scope).raw)
+        }
+    }
+
+    /// What the index of a long timeline says of all its events.
+    struct Totals: Sendable {
+        var count: Int
+        var articles: Int
+        var first: SiteTimeline.Group?
+        var last: SiteTimeline.Group?
+    }
+
+    static func totals(_ events: ScopeEvents, _ all: [SiteEvent]) -> Totals {
+        var slugs = Set<String>()
+        for r in events.refs { for s in events.event(r, all).sources { slugs.insert(s.slug) } }
+        return Totals(count: events.refs.count, articles: slugs.count,
+                      first: events.refs.first.map { all[Int($0.index)].group }, last: events.refs.last.map { all[Int($0.index)].group })
     }
 
     /// Topic links a timeline page shows at most (the tag index lists them all).
@@ -81,16 +158,24 @@ public enum SiteTimelinePages {
 
 extension PageRenderer {
     /// One timeline page. With `decadePages`, the page is an index of them.
-    func timelinePage(_ events: [SiteEvent], scope: SiteTimelinePages.Scope, articleCount: Int,
+    /// `items` holds each event's rendered item where it has one (see
+    /// `RenderedEvent`); `totals`, for an index, what it says of all events.
+    func timelinePage(_ events: [SiteEvent], items: [RenderedEvent?], totals: SiteTimelinePages.Totals? = nil,
+                      scope: SiteTimelinePages.Scope,
                       topics: [(tag: String, count: Int)], decadePages: [(label: String, path: String, count: Int)]?,
                       parent: SiteTimelinePages.Scope? = nil) -> HTML {
         let root = Self.root(for: scope.path)
         // Group by year (or decade, century), in order.
-        var groups: [(group: SiteTimeline.Group, events: [SiteEvent])] = []
-        for e in events {
-            if groups.last?.group == e.group { groups[groups.count - 1].events.append(e) } else { groups.append((e.group, [e])) }
+        var groups: [(group: SiteTimeline.Group, events: [SiteEvent], items: [RenderedEvent?])] = []
+        for (e, item) in zip(events, items) {
+            if groups.last?.group == e.group {
+                groups[groups.count - 1].events.append(e)
+                groups[groups.count - 1].items.append(item)
+            } else {
+                groups.append((e.group, [e], [item]))
+            }
         }
-        let first = groups.first?.group.year ?? 0, last = groups.last?.group.year ?? 0
+        let first = (totals?.first ?? groups.first?.group)?.year ?? 0, last = (totals?.last ?? groups.last?.group)?.year ?? 0
         let byDecade = last - first > SiteTimelinePages.decadeSpan
 
         let index: HTML
@@ -103,7 +188,7 @@ extension PageRenderer {
             }, separator: "\n")
             body = .empty
         } else if byDecade {
-            var decades: [(decade: Int, groups: [(group: SiteTimeline.Group, events: [SiteEvent])])] = []
+            var decades: [(decade: Int, groups: [(group: SiteTimeline.Group, events: [SiteEvent], items: [RenderedEvent?])])] = []
             for g in groups {
                 if decades.last?.decade == g.group.decade { decades[decades.count - 1].groups.append(g) } else { decades.append((g.group.decade, [g])) }
             }
@@ -119,7 +204,7 @@ extension PageRenderer {
                 return theme["parts/timeline-decade.html"].render([
                     "id": .text(group.id + "s"), "label": .text(group.label),
                     "count": .text(String(d.groups.reduce(0) { $0 + $1.events.count })),
-                    "years": .html(HTML.joined(d.groups.map { yearGroup($0.group, $0.events, level: 3, root: root) }, separator: "\n")),
+                    "years": .html(HTML.joined(d.groups.map { yearGroup($0.group, $0.events, $0.items, level: 3, root: root) }, separator: "\n")),
                 ])
             }, separator: "\n")
         } else {
@@ -128,7 +213,7 @@ extension PageRenderer {
                     "url": .text("#" + g.group.id), "label": .text(g.group.label), "count": .text(String(g.events.count)),
                 ])
             }, separator: "\n")
-            body = HTML.joined(groups.map { yearGroup($0.group, $0.events, level: 2, root: root) }, separator: "\n")
+            body = HTML.joined(groups.map { yearGroup($0.group, $0.events, $0.items, level: 2, root: root) }, separator: "\n")
         }
 
         // Topic timelines: links without JavaScript, an in-page filter with it.
@@ -147,43 +232,99 @@ extension PageRenderer {
         } else if let tag = scope.tag {
             kicker = theme["parts/timeline-kicker.html"].render(["url": .text(root + Self.tagPath(tag)), "label": .text(tag)])
         }
-        let span = groups.isEmpty ? "no dates yet" : first == last ? SiteTimeline.Group.year(first).label
+        let span = totals == nil && groups.isEmpty || totals?.count == 0 ? "no dates yet" : first == last ? SiteTimeline.Group.year(first).label
             : "\(SiteTimeline.Group.year(first).label)–\(SiteTimeline.Group.year(last).label)"
         let content = theme["timeline.html"].render([
             "root": .text(root), "title": .text(scope.heading), "kicker": .html(kicker),
-            "intro": .text(scope.description), "count": .text(String(events.count)),
-            "articles": .text(String(Set(events.flatMap { $0.sources.map(\.slug) }).count)), "span": .text(span),
+            "intro": .text(scope.description), "count": .text(String(totals?.count ?? events.count)),
+            "articles": .text(String(totals?.articles ?? Set(events.flatMap { $0.sources.map(\.slug) }).count)), "span": .text(span),
             "index": .html(index), "filter": .html(filter), "groups": .html(body), "json_url": .text("timeline.json"),
         ])
         return layout(PageInfo(path: scope.path, title: scope.heading, description: scope.description,
                                bodyClass: "page-timeline"), content: content)
     }
 
-    func yearGroup(_ group: SiteTimeline.Group, _ events: [SiteEvent], level: Int, root: String) -> HTML {
-        let item = theme["parts/site-timeline-item.html"], source = theme["parts/timeline-source.html"]
-        let items = events.map { e in
-            let first = e.sources[0]
-            return item.render([
-                "datetime": .text(e.date.htmlDatetime), "value": .text(e.value), "display": .text(e.display),
-                "end_datetime": .text(e.endValue.flatMap { TimexDate($0)?.htmlDatetime } ?? ""),
-                "title": .html(part("parts/timeline-title.html", e.title != nil, ["title": .text(e.title ?? "")])),
-                "text": .text(e.text), "url": .text(root + first.slug + "/#" + first.anchor),
-                "tags": .text(e.tagSlugs.joined(separator: " ")),
-                "sources": .html(HTML.joined(e.sources.map { s in
-                    source.render([
-                        "url": .text(root + s.slug + "/#" + s.anchor), "title": .text(s.title),
-                    ])
-                }, separator: ", ")),
-            ])
+    func yearGroup(_ group: SiteTimeline.Group, _ events: [SiteEvent], _ rendered: [RenderedEvent?], level: Int, root: String) -> HTML {
+        // The items rendered once, with the page's root put in.
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(rendered.reduce(0) { $0 + ($1?.item.count ?? 600) + 8 * 8 })
+        let rootBytes = Array(root.utf8)
+        for (k, e) in events.enumerated() {
+            if k > 0 { bytes.append(0x0A) }
+            if let r = rendered[k] {
+                RenderedEvent.append(r.item, root: rootBytes, to: &bytes)
+            } else {
+                bytes.append(contentsOf: siteTimelineItem(e, root: root).raw.utf8)
+            }
         }
         return theme["parts/timeline-year.html"].render([
             "id": .text(group.id), "label": .text(group.label), "count": .text(String(events.count)),
-            "level": .text(String(level)), "items": .html(HTML.joined(items, separator: "\n")),
+            "level": .text(String(level)), "items": .html(HTML(trusted: String(decoding: bytes, as: UTF8.self))),
+        ])
+    }
+
+    /// One event's item on a timeline page.
+    func siteTimelineItem(_ e: SiteEvent, root: String) -> HTML {
+        let item = theme["parts/site-timeline-item.html"], source = theme["parts/timeline-source.html"]
+        let first = e.sources[0]
+        return item.render([
+            "datetime": .text(e.date.htmlDatetime), "value": .text(e.value), "display": .text(e.display),
+            "end_datetime": .text(e.endValue.flatMap { TimexDate($0)?.htmlDatetime } ?? ""),
+            "title": .html(part("parts/timeline-title.html", e.title != nil, ["title": .text(e.title ?? "")])),
+            "text": .text(e.text), "url": .text(root + first.slug + "/#" + first.anchor),
+            "tags": .text(e.tagSlugs.joined(separator: " ")),
+            "sources": .html(HTML.joined(e.sources.map { s in
+                source.render([
+                    "url": .text(root + s.slug + "/#" + s.anchor), "title": .text(s.title),
+                ])
+            }, separator: ", ")),
         ])
     }
 
     /// The link from the home page or a tag page to its timeline.
     func timelineLink(_ url: String, label: String) -> HTML {
         theme["parts/timeline-link.html"].render(["url": .text(url), "label": .text(label)])
+    }
+}
+
+/// One merged event rendered once for every timeline page that shows it:
+/// its item, with a mark where the page's root goes (`root`, "../" or
+/// "../../../" by the page's depth), put in by a byte pass as the page is
+/// put together; and its slide's head and id for the pages' JSON.
+struct RenderedEvent: Sendable {
+    /// UTF-8, with `mark` for the root.
+    var item: [UInt8]
+    var slide: String
+    var id: String
+
+    static let mark: UInt8 = 0x01
+
+    /// Nil when the event's own text holds the mark, so that an item with
+    /// the mark put in would not be the item rendered with the root: such an
+    /// event is rendered for each page.
+    init?(_ e: SiteEvent, renderer: PageRenderer) {
+        var html = renderer.siteTimelineItem(e, root: "\u{1}").raw
+        let marks = html.withUTF8 { p in p.reduce(0) { $0 + ($1 == Self.mark ? 1 : 0) } }
+        guard marks == 1 + e.sources.count else { return nil }
+        item = Array(html.utf8)
+        slide = TimelineJSON.siteHead(e, config: renderer.config)
+        id = TimelineJSON.siteID(e)
+    }
+
+    /// Appends `item` with `root` in place of each mark.
+    static func append(_ item: [UInt8], root: [UInt8], to out: inout [UInt8]) {
+        var start = 0
+        item.withUnsafeBufferPointer { p in
+            var i = 0
+            while i < p.count {
+                if p[i] == mark {
+                    out.append(contentsOf: UnsafeBufferPointer(rebasing: p[start..<i]))
+                    out.append(contentsOf: root)
+                    start = i + 1
+                }
+                i += 1
+            }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: p[start...]))
+        }
     }
 }

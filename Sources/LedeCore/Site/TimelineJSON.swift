@@ -22,45 +22,65 @@ public enum TimelineJSON {
     /// of slides, and building a `JSON` tree for each cost more than the rest
     /// of their pages.
     static func document(headline: String, text: String, slides: [Slide]) -> String {
+        document(headline: headline, text: text, count: slides.count) { k, out in
+            writeHead(slides[k], into: &out)
+            return (slides[k].group, slides[k].id, slides[k].start.year)
+        }
+    }
+
+    /// The document, each slide written by `slide`: its head (`writeHead`)
+    /// into the string, returning its group, id and year. Site and topic
+    /// timelines write heads rendered once for all the timelines that show
+    /// an event (`siteHead`).
+    static func document(headline: String, text: String, count: Int, capacity: Int = 400,
+                         slide: (Int, inout String) -> (group: String?, id: String, year: Int)) -> String {
         var out = ""
-        out.reserveCapacity(256 + slides.count * 400)
+        out.reserveCapacity(256 + count * capacity)
         out += "{\"title\":{\"text\":{\"headline\":"
         JSON.quote(headline, into: &out)
         out += ",\"text\":"
         JSON.quote(text, into: &out)
         out += "}},\"events\":["
         var usedIDs = Set<String>()
-        usedIDs.reserveCapacity(slides.count)
-        for (k, s) in slides.enumerated() {
-            var id = s.id, n = 1
-            while !usedIDs.insert(id).inserted { n += 1; id = "\(s.id)-\(n)" }
+        usedIDs.reserveCapacity(count)
+        var cosmological = false
+        for k in 0..<count {
             if k > 0 { out += "," }
-            out += "{\"start_date\":"
-            writeDate(s.start, display: s.display, into: &out)
-            if let end = s.end {
-                out += ",\"end_date\":"
-                writeDate(end, display: nil, into: &out)
-            }
-            out += ",\"display_date\":"
-            JSON.quote(s.display, into: &out)
-            out += ",\"text\":{\"headline\":"
-            JSON.quote(s.headline, into: &out)
-            out += ",\"text\":"
-            JSON.quote(s.text, into: &out)
-            out += "}"
-            if let g = s.group {
+            let (group, base, year) = slide(k, &out)
+            var id = base, n = 1
+            while !usedIDs.insert(id).inserted { n += 1; id = "\(base)-\(n)" }
+            if let g = group {
                 out += ",\"group\":"
                 JSON.quote(g, into: &out)
             }
             out += ",\"unique_id\":"
             JSON.quote(id, into: &out)
             out += "}"
+            // Years TimelineJS's human scale cannot place need the cosmological one.
+            if year < -271_820 || year > 275_759 { cosmological = true }
         }
         out += "]"
-        // Years TimelineJS's human scale cannot place need the cosmological one.
-        if slides.contains(where: { $0.start.year < -271_820 || $0.start.year > 275_759 }) { out += ",\"scale\":\"cosmological\"" }
+        if cosmological { out += ",\"scale\":\"cosmological\"" }
         out += "}"
         return out
+    }
+
+    /// A slide but for its group and id: `{"start_date": …, "text": {…}}`
+    /// without the closing brace.
+    static func writeHead(_ s: Slide, into out: inout String) {
+        out += "{\"start_date\":"
+        writeDate(s.start, display: s.display, into: &out)
+        if let end = s.end {
+            out += ",\"end_date\":"
+            writeDate(end, display: nil, into: &out)
+        }
+        out += ",\"display_date\":"
+        JSON.quote(s.display, into: &out)
+        out += ",\"text\":{\"headline\":"
+        JSON.quote(s.headline, into: &out)
+        out += ",\"text\":"
+        JSON.quote(s.text, into: &out)
+        out += "}"
     }
 
     /// A TimelineJS date object. Years are astronomical (1 BC is 0), as
@@ -108,18 +128,31 @@ public enum TimelineJSON {
     /// article on a tag's.
     public static func site(_ events: [SiteEvent], headline: String, intro: String, config: SiteConfig,
                             groupByArticle: Bool) -> String {
-        let slides = events.map { e -> Slide in
-            let links = e.sources.map { link(config, slug: $0.slug, anchor: $0.anchor, title: $0.title) }.joined(separator: ", ")
-            let first = e.sources[0]
-            let group = groupByArticle ? first.title : (first.tags.first ?? first.title)
-            return Slide(start: e.date, end: e.endValue.flatMap { TimexDate($0) }, display: e.display,
-                         headline: e.title ?? e.display,
-                         text: "<p>\(HTML.escape(e.text))</p><p>From \(links)</p>",
-                         group: group, id: id(first.slug, first.anchor, e.value))
-        }
         // Compact: site and topic timelines can be long.
-        return document(headline: headline, text: "<p>\(HTML.escape(intro))</p>", slides: slides) + "\n"
+        document(headline: headline, text: "<p>\(HTML.escape(intro))</p>", count: events.count) { k, out in
+            out += siteHead(events[k], config: config)
+            return (siteGroup(events[k], groupByArticle: groupByArticle), siteID(events[k]), events[k].date.year)
+        } + "\n"
     }
+
+    /// The head of an event's slide on the site's and topic timelines (see `writeHead`).
+    static func siteHead(_ e: SiteEvent, config: SiteConfig) -> String {
+        let links = e.sources.map { link(config, slug: $0.slug, anchor: $0.anchor, title: $0.title) }.joined(separator: ", ")
+        var out = ""
+        writeHead(Slide(start: e.date, end: e.endValue.flatMap { TimexDate($0) }, display: e.display,
+                        headline: e.title ?? e.display, text: "<p>\(HTML.escape(e.text))</p><p>From \(links)</p>",
+                        group: nil, id: ""), into: &out)
+        return out
+    }
+
+    /// The row of an event: the first tag of the first article that tells it
+    /// on the site timeline, the article on a tag's.
+    static func siteGroup(_ e: SiteEvent, groupByArticle: Bool) -> String {
+        let first = e.sources[0]
+        return groupByArticle ? first.title : (first.tags.first ?? first.title)
+    }
+
+    static func siteID(_ e: SiteEvent) -> String { id(e.sources[0].slug, e.sources[0].anchor, e.value) }
 
     /// The index of a timeline split into pages: one slide per page (a decade
     /// or a year), spanning its events, linking to the page and its JSON.
