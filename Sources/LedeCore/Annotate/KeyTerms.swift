@@ -23,7 +23,7 @@ public enum KeyTerms {
         var counter = TermCounter()
         for block in blocks {
             block.withUnsafeBufferPointer { p in
-                if isValidUTF8(p) {
+                if UTF8Check.firstInvalidByte(p) == nil {
                     counter.add(text: p)
                 } else {
                     var repaired = String(decoding: p, as: UTF8.self)
@@ -32,18 +32,6 @@ public enum KeyTerms {
             }
         }
         return counter.keyTerms(title: title)
-    }
-
-    /// Whether the bytes are valid UTF-8: words of ASCII are skipped 8 bytes
-    /// at a time, the rest is checked from the first byte outside ASCII.
-    static func isValidUTF8(_ p: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard let base = p.baseAddress else { return true }
-        var i = 0
-        let raw = UnsafeRawPointer(base)
-        while i + 8 <= p.count, raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 { i += 8 }
-        while i < p.count, p[i] < 0x80 { i += 1 }
-        if i == p.count { return true }
-        return UTF8Check.firstInvalidByte(UnsafeBufferPointer(rebasing: p[i...])) == nil
     }
 
     static func rank(_ frequency: [String: Int], titleTerms: Set<String>) -> [String] {

@@ -97,8 +97,13 @@ public enum UTF8Check {
 
     public static func firstInvalidByte(_ p: UnsafeBufferPointer<UInt8>) -> Int? {
         let n = p.count
+        guard let base = p.baseAddress else { return nil }
+        let raw = UnsafeRawPointer(base)
         var i = 0
         while i < n {
+            // Runs of ASCII (most text) are skipped 8 bytes at a time.
+            while i + 8 <= n, raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 { i += 8 }
+            guard i < n else { break }
             let b0 = p[i]
             if b0 < 0x80 { i += 1; continue }
             let need: Int
