@@ -84,6 +84,21 @@ import Testing
     }
 }
 
+extension Terms {
+    /// The stem of a word as a String (what `scan` hands on as bytes).
+    static func stem(_ w: String) -> String {
+        let u = Array(w.utf8)
+        let (keep, y) = stemmed(u)
+        return keep == u.count && !y ? w : String(decoding: u[0..<keep], as: UTF8.self) + (y ? "y" : "")
+    }
+
+    /// `stemmed` of any lowercased word: words outside ASCII are kept whole.
+    static func stemmed(_ u: [UInt8]) -> (keep: Int, y: Bool) {
+        guard !u.contains(where: { $0 >= 0x80 }) else { return (u.count, false) }
+        return u.withUnsafeBufferPointer { stemmed($0) }
+    }
+}
+
 extension KeyTerms {
     /// The definition, on Strings (the reference the byte version is tested against).
     static func reference(title: String, blocks: [String]) -> [String] {

@@ -113,25 +113,12 @@ public enum Sentences {
         if word.count == 1, isUpper(word.first!) { return isUpper(nextByte) && startsWithSentenceWord(t, nextStart) }
         // Lowercase what follows the last opening punctuation.
         // The key is made from bytes (ASCII only, lowercased), not scalar by scalar.
-        // (Every abbreviation is shorter than 16 bytes: a longer word is none.)
-        var key: (UInt64, UInt64) = (0, 0)
-        var keyCount = 0
-        withUnsafeMutableBytes(of: &key) { k in
-            for c in word where c < 0x80 {
-                if keyCount < 16 { k[keyCount] = isUpper(c) ? c + 32 : c }
-                keyCount += 1
-            }
-        }
-        let isAbbreviation = keyCount <= 15 && withUnsafeBytes(of: &key) {
-            abbreviationKeys.contains(UnsafeBufferPointer(start: $0.bindMemory(to: UInt8.self).baseAddress, count: keyCount))
-        }
-        if isAbbreviation {
-            let isFinal = withUnsafeBytes(of: &key) {
-                sentenceFinalKeys.contains(UnsafeBufferPointer(start: $0.bindMemory(to: UInt8.self).baseAddress, count: keyCount))
-            }
+        var key = PackedWordSet.Key()
+        for c in word where c < 0x80 { key.append(isUpper(c) ? c + 32 : c) }
+        if abbreviationKeys.contains(key) {
             // "in the U.S. The next day": a capitalized common word after a
             // sentence-final abbreviation starts a new sentence.
-            if isFinal, isUpper(nextByte) {
+            if sentenceFinalKeys.contains(key), isUpper(nextByte) {
                 return startsWithSentenceWord(t, nextStart)
             }
             return false
@@ -156,20 +143,13 @@ public enum Sentences {
 
     static func startsWithSentenceWord(_ t: UnsafeBufferPointer<UInt8>, _ i: Int) -> Bool {
         var j = i
-        var key: (UInt64, UInt64) = (0, 0)
-        var count = 0
-        withUnsafeMutableBytes(of: &key) { k in
-            while j < t.count, isLetter(t[j]), t[j] < 0x80 {
-                let c = t[j]
-                if count < 16 { k[count] = isUpper(c) ? c + 32 : c }
-                count += 1
-                j += 1
-            }
+        var key = PackedWordSet.Key()
+        while j < t.count, isLetter(t[j]), t[j] < 0x80 {
+            let c = t[j]
+            key.append(isUpper(c) ? c + 32 : c)
+            j += 1
         }
-        guard count <= 15 else { return false }  // every starter is shorter
-        return withUnsafeBytes(of: &key) {
-            sentenceStarterKeys.contains(UnsafeBufferPointer(start: $0.bindMemory(to: UInt8.self).baseAddress, count: count))
-        }
+        return sentenceStarterKeys.contains(key)  // every starter is shorter than 16 bytes
     }
 
     static let abbreviationKeys = PackedWordSet(abbreviations)

@@ -125,21 +125,9 @@ public enum Terms {
 
     /// A light suffix stripper (plural, -ing, -ed, -ly) so that "talks",
     /// "talked" and "talking" count as one term. Not a full Porter stemmer: it
-    /// only needs to be consistent.
-    static func stem(_ w: String) -> String {
-        let u = Array(w.utf8)
-        let (keep, y) = stemmed(u)
-        return keep == u.count && !y ? w : String(decoding: u[0..<keep], as: UTF8.self) + (y ? "y" : "")
-    }
-
-    /// The stem of the lowercased word `u`: how many of its bytes to keep,
-    /// and whether a "y" follows them ("stories" → "story").
-    static func stemmed(_ u: [UInt8]) -> (keep: Int, y: Bool) {
-        guard !u.contains(where: { $0 >= 0x80 }) else { return (u.count, false) }
-        return u.withUnsafeBufferPointer { stemmed($0) }
-    }
-
-    /// `stemmed` of an ASCII word.
+    /// only needs to be consistent. The stem of the lowercased ASCII word `u`:
+    /// how many of its bytes to keep, and whether a "y" follows them
+    /// ("stories" → "story").
     @inline(__always)
     static func stemmed(_ u: UnsafeBufferPointer<UInt8>) -> (keep: Int, y: Bool) {
         let n = u.count
@@ -192,19 +180,35 @@ struct PackedWordSet: Sendable {
         mask = size - 1
         keys = Array(repeating: 0, count: size)
         for w in list {
-            let key = w.withUnsafeBufferPointer { Self.pack($0) }
+            let key = w.withUnsafeBufferPointer { Key($0).packed }
             var i = Self.slot(key) & mask
             while keys[i] != 0, keys[i] != key { i = (i + 1) & mask }
             keys[i] = key
         }
     }
 
-    /// The bytes (at most 15) and, in the top byte, the length: never 0.
-    @inline(__always)
-    static func pack(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt128 {
-        var key = UInt128(bytes.count) << 120 | 1 << 127
-        for i in 0..<bytes.count { key |= UInt128(bytes[i]) << (8 * i) }
-        return key
+    /// A word's key, built a byte at a time (for a word read out of a longer
+    /// text and lowercased on the way). A word of more than 15 bytes is in
+    /// no set.
+    struct Key {
+        fileprivate var bits: UInt128 = 0
+        private(set) var count = 0
+
+        init() {}
+
+        init(_ bytes: UnsafeBufferPointer<UInt8>) {
+            for b in bytes { append(b) }
+        }
+
+        @inline(__always)
+        mutating func append(_ b: UInt8) {
+            if count < 15 { bits |= UInt128(b) << (8 * count) }
+            count += 1
+        }
+
+        /// The bytes and, in the top byte, the length: never 0 (only for count <= 15).
+        @inline(__always)
+        fileprivate var packed: UInt128 { bits | UInt128(count) << 120 | 1 << 127 }
     }
 
     @inline(__always)
@@ -218,7 +222,14 @@ struct PackedWordSet: Sendable {
     @inline(__always)
     func contains(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         guard bytes.count <= 15 else { return false }
-        let key = Self.pack(bytes)
+        return contains(Key(bytes))
+    }
+
+    /// Whether the word `key` was built from is one of the words.
+    @inline(__always)
+    func contains(_ word: Key) -> Bool {
+        guard word.count <= 15 else { return false }
+        let key = word.packed
         var i = Self.slot(key) & mask
         while true {
             let k = keys[i]
