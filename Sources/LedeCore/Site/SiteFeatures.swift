@@ -30,10 +30,9 @@ public enum SiteFeatures {
         a.timeline.isEmpty ? [] : [("\(a.slug)/timeline.json", TimelineJSON.article(a, config: config))]
     }
 
-    /// One timeline as it was written: a hash of everything its pages show,
-    /// its files, and for each page (by folder) a hash of what it shows.
+    /// One timeline as it was written: its files, and for each page (by
+    /// folder) a hash of what it shows.
     struct WrittenTimeline: Sendable {
-        var inputs: UInt64
         var paths: [String]
         var pages: Int
         var pageInputs: [String: UInt64] = [:]
@@ -199,17 +198,14 @@ public enum SiteFeatures {
         var timelines: [String: WrittenTimeline] = [:]
         var j = 0
         for (s, list) in pageLists.enumerated() {
-            var w = WrittenTimeline(inputs: 0, paths: [], pages: list.count)
-            var h = ByteWriter()
+            var w = WrittenTimeline(paths: [], pages: list.count)
             for page in list {
                 // In the order pages were always written: a long timeline's index page first.
                 w.paths += page.kind == .whole || page.kind == .part
                     ? [page.folder + "timeline.json", page.folder + "index.html"] : [page.folder + "index.html", page.folder + "timeline.json"]
                 w.pageInputs[page.folder] = pageHashes[j]
-                h.u64(pageHashes[j])
                 j += 1
             }
-            w.inputs = Hash64.hash(h.bytes)
             paths += w.paths
             pages += w.pages
             if !list.isEmpty { timelines[scopes[s].scope.path] = w }
