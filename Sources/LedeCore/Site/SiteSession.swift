@@ -948,7 +948,8 @@ extension SiteSession {
 
         var tagInputs: [String: UInt64] = [:]
         let hasTimeline = published.map { $0.record.info!.timelineCount > 0 }
-        var listPages: [(list: Int, page: PageRenderer.ListPage, members: ArraySlice<Int>)] = []
+        // Each page of each list: its articles, and whether any article of the whole list has a timeline.
+        var listPages: [(list: Int, page: PageRenderer.ListPage, members: ArraySlice<Int>, hasTimeline: Bool)] = []
         var listsToRender: [Int] = []  // into `listPages`
         for (l, list) in lists.enumerated() {
             let folder = list.tag.map(PageRenderer.tagPath) ?? ""
@@ -969,7 +970,7 @@ extension SiteSession {
                 pagePaths.append(path)
                 count += 1
                 if old.tagInputs[path] != hash || !current(path) { listsToRender.append(listPages.count) }
-                listPages.append((l, page, members))
+                listPages.append((l, page, members, listHasTimeline))
             }
         }
         clock.mark("  site: tag inputs")
@@ -978,7 +979,7 @@ extension SiteSession {
         let failures = Slots<(any Error)?>(Array(repeating: nil, count: listsToRender.count))
         let plan = listsToRender, pagesToRender = listPages, allLists = lists
         parallelFor(plan.count, workers: workers) { [site] r in
-            let (l, page, members) = pagesToRender[plan[r]]
+            let (l, page, members, listHasTimeline) = pagesToRender[plan[r]]
             let first = page.number == 1
             do {
                 guard let tag = allLists[l].tag else {
@@ -987,7 +988,7 @@ extension SiteSession {
                     return
                 }
                 try emit(page.path + "index.html", site.tagPage(
-                    tag, count: allLists[l].members.count, hasTimeline: allLists[l].members.contains { hasTimeline[$0] },
+                    tag, count: allLists[l].members.count, hasTimeline: listHasTimeline,
                     cards: members.map { first ? card[$0].tag : card[$0].deep }, page: page))
             } catch {
                 failures.set(r, error)
@@ -1008,7 +1009,7 @@ extension SiteSession {
         var sitemapInputs = ByteWriter()
         sitemapInputs.u64(siteKey)
         for k in order { sitemapInputs.u64(card[k].sitemapHash) }
-        for (_, page, _) in listPages { sitemapInputs.string(page.path) }
+        for entry in listPages { sitemapInputs.string(entry.page.path) }
         for path in featurePages { sitemapInputs.string(path) }
         let lastmod = all.compactMap { $0.updated ?? $0.date }.max()
         sitemapInputs.dateTime(lastmod)
