@@ -251,8 +251,8 @@ public enum RelatedExplainers {
             var neighbours = Set<Int>()
             for k in profiled {
                 for p in [profiles[k], oldProfiles[k]!] {
-                    for (t, _) in p.tagList { if let l = byTag[t], l.count <= tagLimit { neighbours.formUnion(l) } }
-                    for (t, _) in p.termList { if let l = byTerm[t], l.count <= termLimit { neighbours.formUnion(l) } }
+                    for (t, _) in p.tagList { if let l = tagList(t) { neighbours.formUnion(l) } }
+                    for (t, _) in p.termList { if let l = termList(t) { neighbours.formUnion(l) } }
                 }
             }
             for k in neighbours where !profiled.contains(k) {
