@@ -157,6 +157,41 @@ import Testing
         #expect(live.state.timelinePagesWritten.isEmpty)
     }
 
+    /// An event told by two articles of different topics shows on each topic's
+    /// timeline naming only that topic's article (a restricted copy). A title
+    /// edit updates the copies in the session's kept layout, without laying
+    /// the timelines out again; a tag edit lays them out anew.
+    @Test func aTitleEditUpdatesEventsSharedAcrossTopics() throws {
+        let wall = "On November 9, 1989 the Berlin Wall opened after weeks of protest."
+        var files = Self.site
+        files["content/fall.md"] = article("The fall", date: "2019-11-09", tags: ["germany"], body: wall + "\n\nIn 1990 Germany was one again.")
+        files["content/europe.md"] = article("Europe's year", date: "2019-11-10", tags: ["europe"], body: wall + "\n\nIn 1991 the Soviet Union ended.")
+        let site = try TestSite(files)
+        let live = session(site)
+        _ = try live.build()
+        func item(_ page: String) throws -> String {
+            let html = try site.read(page)
+            let start = try #require(html.range(of: "datetime=\"1989-11-09\""))
+            return String(html[start.lowerBound...].prefix(1500))
+        }
+        // One merged event naming both; on germany's timeline, a copy naming one.
+        #expect(try item("public/timeline/index.html").contains("The fall") && item("public/timeline/index.html").contains("Europe"))
+        #expect(try item("public/tags/germany/timeline/index.html").contains("The fall"))
+        #expect(try !item("public/tags/germany/timeline/index.html").contains("Europe&#39;s year") && !item("public/tags/germany/timeline/index.html").contains("Europe's year"))
+        try expectRebuild(site, live, changed: ["content/fall.md"]) {
+            try site.write("content/fall.md", article("When the Wall fell", date: "2019-11-09", tags: ["germany"],
+                                                      body: wall + "\n\nIn 1990 Germany was one again."))
+        }
+        #expect(live.state.merged?.changedEvents?.isEmpty == false, "the title edit did not take the kept layout")
+        #expect(try item("public/tags/germany/timeline/index.html").contains("When the Wall fell"))
+        #expect(try item("public/timeline/index.html").contains("When the Wall fell"))
+        try expectRebuild(site, live, changed: ["content/europe.md"]) {
+            try site.write("content/europe.md", article("Europe's year", date: "2019-11-10", tags: ["europe", "germany"],
+                                                        body: wall + "\n\nIn 1991 the Soviet Union ended."))
+        }
+        #expect(live.state.merged?.changedEvents == nil, "a tag edit must lay the timelines out anew")
+    }
+
     /// Related explainers chosen again in a running session, after edits of
     /// titles, tags and words, are what a full build chooses.
     @Test func relatedExplainersAfterEditsAreWhatAFullBuildChooses() throws {

@@ -52,8 +52,10 @@ public enum SiteFeatures {
     }
 
     /// A hash of everything one page of a timeline (its HTML and JSON) shows.
+    /// `hashes` are `eventHash` of the merged events, `restrictedHashes` of
+    /// the scope's restricted copies.
     static func pageInputs(_ page: SiteTimelinePages.Page, of pages: [SiteTimelinePages.Page], events: SiteTimelinePages.ScopeEvents,
-                           all: [SiteEvent], hashes: [UInt64], scope: SiteTimelinePages.Scope,
+                           all: [SiteEvent], hashes: [UInt64], restrictedHashes: [UInt64], scope: SiteTimelinePages.Scope,
                            topics: [(tag: String, count: Int)], siteKey: UInt64, year: Int) -> UInt64 {
         var w = ByteWriter()
         w.u64(siteKey); w.int(year)
@@ -66,7 +68,7 @@ public enum SiteFeatures {
             w.int(page.range.count)
             for k in page.range {
                 let r = events.refs[k]
-                w.u64(r.restricted >= 0 ? eventHash(events.restricted[Int(r.restricted)]) : hashes[Int(r.index)])
+                w.u64(r.restricted >= 0 ? restrictedHashes[Int(r.restricted)] : hashes[Int(r.index)])
             }
         case .index:
             w.u8(2)
@@ -86,73 +88,29 @@ public enum SiteFeatures {
     /// whose files `isCurrent`); returns the paths and the number of pages of
     /// them all, and what each was written from. Each event's item and slide
     /// are rendered once, for every page that shows it.
-    static func writeTimelines(_ articles: [ArticleSummary], renderer: PageRenderer, workers: Int, siteKey: UInt64 = 0,
-                               known: [String: WrittenTimeline] = [:], merged: inout MergedTimeline?,
-                               isCurrent: (String) -> Bool = { _ in false },
+    static func writeTimelines(_ articles: [ArticleSummary], timelineHashes: [UInt64]? = nil, renderer: PageRenderer, workers: Int,
+                               siteKey: UInt64 = 0, known: [String: WrittenTimeline] = [:], merged: inout MergedTimeline?,
+                               isCurrent: (String) -> Bool = { _ in false }, clock: PhaseClock? = nil,
                                write: @escaping @Sendable (String, String) throws -> Void)
         throws -> (paths: [String], pages: Int, timelines: [String: WrittenTimeline], written: [String]) {
-        let m = MergedTimeline.update(merged, articles, workers: workers)
-        merged = m
-        let events = m.events, hashList = m.hashes
-        // Tag names as first spelled, and how many events each tag's timeline has.
-        var names: [String: String] = [:]
-        for a in articles { for t in a.tags { let k = Slug.make(t); if !k.isEmpty, names[k] == nil { names[k] = t } } }
-        var tagSlugs: [[String]] = []
-        tagSlugs.reserveCapacity(events.count)
-        var eventCounts: [String: Int] = [:]
-        for e in events {
-            let slugs = e.tagSlugs
-            for k in slugs { eventCounts[k, default: 0] += 1 }
-            tagSlugs.append(slugs)
+        var m = MergedTimeline.update(merged.take(), articles, timelineHashes: timelineHashes, workers: workers)
+        clock?.mark("    timelines: merge")
+        // How the events are laid out in pages, and what each page shows:
+        // after an edit of titles only, the layout of the last build with the
+        // pages showing the changed events hashed again; else made anew.
+        let layoutKey = TimelineLayout.key(siteKey: siteKey, renderer: renderer)
+        var layout: TimelineLayout
+        if m.layout?.key == layoutKey, let changed = m.changedEvents, var kept = m.layout.take() {  // taken: no copy made as it changes
+            kept.update(changed, events: m.events, hashes: m.hashes, renderer: renderer, siteKey: siteKey, workers: workers)
+            layout = kept
+        } else {
+            m.layout = nil
+            layout = TimelineLayout(articles, events: m.events, hashes: m.hashes, renderer: renderer, siteKey: siteKey, workers: workers)
         }
-        let topics = eventCounts.compactMap { k, c in names[k].map { (tag: $0, count: c) } }
-            .sorted { ($0.count, $1.tag) > ($1.count, $0.tag) }
-
-        let site = SiteTimelinePages.Scope(
-            path: "timeline/", heading: "Timeline",
-            description: "Everything the explainers of \(renderer.config.title) date, in one chronology. Each event links to where it is told.",
-            tag: nil)
-        // The site's timeline and the topic timelines: the events each shows,
-        // by index into the merged events (a copy only where a tag's timeline
-        // names fewer articles than the event has).
-        var byTag: [String: SiteTimelinePages.ScopeEvents] = [:]
-        for (i, e) in events.enumerated() {
-            for key in tagSlugs[i] {
-                var s = byTag[key] ?? SiteTimelinePages.ScopeEvents()
-                byTag[key] = nil
-                if e.sources.allSatisfy({ $0.tagKeys.contains(key) }) {
-                    s.refs.append(.init(index: Int32(i)))
-                } else if let r = SiteTimeline.restricted(e, to: key) {
-                    s.refs.append(.init(index: Int32(i), restricted: Int32(s.restricted.count)))
-                    s.restricted.append(r)
-                }
-                byTag[key] = s
-            }
-        }
-        var all = SiteTimelinePages.ScopeEvents()
-        all.refs = events.indices.map { .init(index: Int32($0)) }
-        var scopeList: [(scope: SiteTimelinePages.Scope, events: SiteTimelinePages.ScopeEvents)] = [(site, all)]
-        for t in topics {
-            scopeList.append((SiteTimelinePages.Scope(
-                path: PageRenderer.tagPath(t.tag) + "timeline/", heading: "Timeline: \(t.tag)",
-                description: "The events of the explainers on “\(t.tag)”, in one chronology.", tag: t.tag),
-                byTag[Slug.make(t.tag)] ?? SiteTimelinePages.ScopeEvents()))
-        }
-        byTag = [:]
-        let scopes = scopeList
-        let pageLists = scopes.map { SiteTimelinePages.pages($0.events, events, scope: $0.scope) }
-
-        // What each page shows, hashed; the pages to write are those whose
-        // hash (or files) are not what was written.
-        var jobs: [(scope: Int, page: Int)] = []
-        for (s, pages) in pageLists.enumerated() { for p in pages.indices { jobs.append((s, p)) } }
-        let pageHashes = Slots<UInt64>(Array(repeating: 0, count: jobs.count))
-        let allJobs = jobs
-        parallelFor(allJobs.count, workers: workers) { j in
-            let (s, p) = allJobs[j]
-            pageHashes.set(j, pageInputs(pageLists[s][p], of: pageLists[s], events: scopes[s].events, all: events, hashes: hashList,
-                                         scope: scopes[s].scope, topics: topics, siteKey: siteKey, year: renderer.year))
-        }
+        clock?.mark("    timelines: layout")
+        let events = m.events
+        let scopes = layout.scopes, pageLists = layout.pageLists, allJobs = layout.jobs, topics = layout.topics
+        let pageHashes = layout.pageHashes
         func files(_ page: SiteTimelinePages.Page) -> [String] { [page.folder + "index.html", page.folder + "timeline.json"] }
         var toWrite: [Int] = []
         for (j, (s, p)) in allJobs.enumerated() {
@@ -179,6 +137,7 @@ public enum SiteFeatures {
             rendered.set(k, RenderedEvent(events[k], renderer: renderer))
         }
 
+        clock?.mark("    timelines: render events")
         let failures = FailureBox()
         let plan = toWrite
         // The longest pages first, so that workers end together.
@@ -193,6 +152,7 @@ public enum SiteFeatures {
             }
         }
         if let error = failures.error { throw error }
+        clock?.mark("    timelines: pages")
         var paths: [String] = []
         var pages = 0
         var timelines: [String: WrittenTimeline] = [:]
@@ -210,6 +170,8 @@ public enum SiteFeatures {
             pages += w.pages
             if !list.isEmpty { timelines[scopes[s].scope.path] = w }
         }
+        m.layout = layout
+        merged = m
         return (paths, pages, timelines, plan.flatMap { files(pageLists[allJobs[$0].scope][allJobs[$0].page]) })
     }
 }
@@ -221,6 +183,8 @@ struct MergedTimeline: Sendable {
     /// The articles, by slug, and a hash of what merging reads of each.
     var slugs: [String]
     var keys: [UInt64]
+    /// Their `timelineHash`es when the caller gave them, else empty.
+    var infoHashes: [UInt64]
     var titles: [String]
     var tags: [[String]]
     var events: [SiteEvent]
@@ -228,6 +192,12 @@ struct MergedTimeline: Sendable {
     var hashes: [UInt64]
     /// Where each article is a source: (event, source) indices.
     var positions: [[(event: Int32, source: Int32)]]
+    /// The events the last `update` changed, when it changed only titles of
+    /// sources (so the timelines' pages and who shows what stay); nil when
+    /// more may have changed.
+    var changedEvents: [Int]? = nil
+    /// How the timelines' pages were laid out from these events (kept by `writeTimelines`).
+    var layout: TimelineLayout? = nil
 
     /// What merging reads of an article: its slug and timeline, not its title or tags.
     static func key(_ a: ArticleSummary) -> UInt64 {
@@ -241,13 +211,34 @@ struct MergedTimeline: Sendable {
         return Hash64.hash(w.bytes)
     }
 
-    static func update(_ known: MergedTimeline?, _ articles: [ArticleSummary], workers: Int) -> MergedTimeline {
-        let sorted = articles.sorted { $0.slug < $1.slug }
+    /// `timelineHashes`, when given, are the articles' `timelineHash`es:
+    /// an article whose hash is the one of the last update keeps its key
+    /// (the hash covers everything the key does), so that an edit does not
+    /// hash every article's timeline again.
+    ///
+    /// `known` is consumed: the caller's copy must be the only one, so that
+    /// changing a few sources does not copy all the events.
+    static func update(_ known: consuming MergedTimeline?, _ articles: [ArticleSummary], timelineHashes: [UInt64]? = nil,
+                       workers: Int) -> MergedTimeline {
+        let order = articles.indices.sorted { articles[$0].slug < articles[$1].slug }
+        let sorted = order.map { articles[$0] }
+        let infoHashes = timelineHashes.map { h in order.map { h[$0] } } ?? []
         let keys = Slots<UInt64>(Array(repeating: 0, count: sorted.count))
-        parallelFor(sorted.count, workers: workers) { k in keys.set(k, key(sorted[k])) }
+        let priorSlugs = known?.slugs ?? [], priorKeys = known?.keys ?? [], priorHashes = known?.infoHashes ?? []
+        parallelFor(sorted.count, workers: workers) { k in
+            if !infoHashes.isEmpty, priorHashes.count == priorSlugs.count, k < priorSlugs.count,
+               priorSlugs[k] == sorted[k].slug, priorHashes[k] == infoHashes[k] {
+                keys.set(k, priorKeys[k])
+            } else {
+                keys.set(k, key(sorted[k]))
+            }
+        }
         let keyList = (0..<sorted.count).map { keys[$0] }
-        if var m = known, m.keys == keyList, m.slugs.elementsEqual(sorted.map(\.slug)) {
+        if known?.keys == keyList, known?.slugs.elementsEqual(sorted.map(\.slug)) == true, var m = known.take() {
+            var changed = Set<Int>(), tagsChanged = false
             for (k, a) in sorted.enumerated() where m.titles[k] != a.title || m.tags[k] != a.tags {
+                tagsChanged = tagsChanged || m.tags[k] != a.tags
+                for (e, _) in m.positions[k] { changed.insert(Int(e)) }
                 let tagKeys = a.tags.map { Slug.make($0) }.filter { !$0.isEmpty }
                 for (e, s) in m.positions[k] {
                     m.events[Int(e)].sources[Int(s)].title = a.title
@@ -258,6 +249,8 @@ struct MergedTimeline: Sendable {
                 m.titles[k] = a.title
                 m.tags[k] = a.tags
             }
+            m.changedEvents = tagsChanged ? nil : changed.sorted()
+            m.infoHashes = infoHashes
             return m
         }
         let events = SiteTimeline.merge(sorted)
@@ -269,7 +262,7 @@ struct MergedTimeline: Sendable {
         for (i, e) in events.enumerated() {
             for (j, s) in e.sources.enumerated() { positions[index[s.slug]!].append((Int32(i), Int32(j))) }
         }
-        return MergedTimeline(slugs: sorted.map(\.slug), keys: keyList, titles: sorted.map(\.title), tags: sorted.map(\.tags),
+        return MergedTimeline(slugs: sorted.map(\.slug), keys: keyList, infoHashes: infoHashes, titles: sorted.map(\.title), tags: sorted.map(\.tags),
                               events: events, hashes: (0..<events.count).map { hashes[$0] }, positions: positions)
     }
 }
@@ -397,11 +390,13 @@ extension SiteSession {
             pages = old.featurePages - (old.featurePaths.contains("search/index.html") ? 1 : 0)
         } else {
             let (articles, order) = try all()
+            clock.mark("    timelines: summaries")
             let known = state.timelines
             var merged = state.merged
             state.merged = nil  // while it changes
-            let written = try SiteFeatures.writeTimelines(order.map { articles[$0] }, renderer: site, workers: workers, siteKey: siteKey,
-                                                          known: known, merged: &merged, isCurrent: current, write: emit)
+            let written = try SiteFeatures.writeTimelines(order.map { articles[$0] }, timelineHashes: order.map { published[$0].record.info!.timelineHash },
+                                                          renderer: site, workers: workers, siteKey: siteKey,
+                                                          known: known, merged: &merged, isCurrent: current, clock: clock, write: emit)
             state.merged = merged
             (paths, pages) = (written.paths, written.pages)
             state.timelines = written.timelines
