@@ -121,6 +121,9 @@ struct TaggerConstructionTests {
 
     /// Normalization rules from the TimeML guidelines and HeidelTime (news unless the name says narrative).
     static let valueRulesCases: [Case] = [
+        // A year said in words after a month or a season (broadcast transcripts) belongs to it.
+        c("Crude last traded this low in March nineteen ninety-nine, a broker said.", "March nineteen ninety-nine", "DATE", "1999-03"),
+        c("Prices peaked in the summer of nineteen eighty-two.", "the summer of nineteen eighty-two", "DATE", "1982-SU"),
         c("The chairman blamed current market conditions.", "current", "DATE", "PRESENT_REF"),
         c("Troops moved at 0800 hours.", "0800 hours", "TIME", "2019-03-15T08:00"),
         c("The shot came at 1430 GMT.", "1430 GMT", "TIME", "2019-03-15T14:30"),

@@ -694,6 +694,8 @@ struct Grammar {
         if p(y, "'"), adj(y + 1), let v = num(y + 1), t(y + 1).digits == 2, !(adj(y + 2) && t(y + 2).kind == .word) {
             return (twoDigitYear(v), false, y + 2)
         }
+        // Spoken: "January nineteen ninety-seven", "the winter of nineteen ninety-four"
+        if t(y).kind == .word, let m = parseSpokenYear(y), let yr = m.sem.year { return (yr, false, m.end) }
         return nil
     }
 
