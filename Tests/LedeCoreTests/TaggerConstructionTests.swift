@@ -121,6 +121,8 @@ struct TaggerConstructionTests {
 
     /// Normalization rules from the TimeML guidelines and HeidelTime (news unless the name says narrative).
     static let valueRulesCases: [Case] = [
+        // "the week of" a day is the ISO week that holds it.
+        c("Hearings are planned for the week of June 3.", "the week of June 3", "DATE", "2019-W23"),
         // A year said in words after a month or a season (broadcast transcripts) belongs to it.
         c("Crude last traded this low in March nineteen ninety-nine, a broker said.", "March nineteen ninety-nine", "DATE", "1999-03"),
         c("Prices peaked in the summer of nineteen eighty-two.", "the summer of nineteen eighty-two", "DATE", "1982-SU"),

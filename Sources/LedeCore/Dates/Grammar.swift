@@ -1153,6 +1153,11 @@ struct Grammar {
             if let (yr, bc, ye) = yearAfter(y) { s.year = yr; s.bc = bc; s.explicit = true; e = ye }
             if s.weekOfMonth! <= 5 { take(Match(start: i, end: e, sem: s)) }
         }
+        // "the week of March 6": the week that holds the day
+        if word(j, "week"), isK(j + 1, .of), let m = parseMonthFirst(j + 2) ?? parseDayFirst(j + 2), m.start == j + 2, m.sem.day != nil {
+            var s = m.sem; s.weekOfDay = true
+            take(Match(start: i, end: m.end, sem: s))
+        }
         // "the weekend", "the year", "the month", "the quarter", "the day"
         if l1.unit != .none, !(adj(j + 1) && p(j + 1, "-") && (isK(j + 2, .ago) || isK(j + 2, .earlier))) {
             if var m = parseUnitWord(j) { m.start = i; take(m) }
