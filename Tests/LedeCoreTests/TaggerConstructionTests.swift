@@ -121,6 +121,8 @@ struct TaggerConstructionTests {
 
     /// Normalization rules from the TimeML guidelines and HeidelTime (news unless the name says narrative).
     static let valueRulesCases: [Case] = [
+        // "or so" inside a count keeps the count and its "ago" one expression.
+        c("The council approved the budget a month or so ago.", "a month or so ago", "DATE", "2019-02"),
         // "the week of" a day is the ISO week that holds it.
         c("Hearings are planned for the week of June 3.", "the week of June 3", "DATE", "2019-W23"),
         // A year said in words after a month or a season (broadcast transcripts) belongs to it.

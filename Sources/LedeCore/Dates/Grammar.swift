@@ -1644,6 +1644,8 @@ struct Grammar {
             s.explicit = false
             return Match(start: i, end: end, sem: s)
         }
+        // "a week or so ago", "ten years or so later": the approximation belongs to the expression
+        if isK(end, .or), isK(end + 1, .so), [K.ago, .later, .earlier].contains(k(end + 2)) { end += 2 }
         // Anchored forms
         let after = k(end)
         var s = Sem.duration(amount, u)
