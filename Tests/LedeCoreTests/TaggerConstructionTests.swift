@@ -121,6 +121,8 @@ struct TaggerConstructionTests {
 
     /// Normalization rules from the TimeML guidelines and HeidelTime (news unless the name says narrative).
     static let valueRulesCases: [Case] = [
+        // "since year-end": the last year-end, which is over.
+        c("The index has risen 12% since year-end.", "year-end", "DATE", "2018-12-31"),
         // "or so" inside a count keeps the count and its "ago" one expression.
         c("The council approved the budget a month or so ago.", "a month or so ago", "DATE", "2019-02"),
         // "the week of" a day is the ISO week that holds it.

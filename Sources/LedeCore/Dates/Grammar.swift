@@ -459,6 +459,8 @@ struct Grammar {
             let hyphen = p(i + 1, "-")
             var s = Sem.shift(.year, 0, .auto); s.mod = "END"
             if hyphen { s.yearEndDay = true }
+            // "since year-end": the year-end that is over, the last one before the anchor
+            if isK(i - 1, .since) { s.offset = -1 }
             take(Match(start: i, end: hyphen ? i + 3 : i + 2, sem: s))
         }
         if l.unit == .year, !l.isPlural, p(i + 1, "'"), adj(i + 1), isK(i + 2, .s), isK(i + 3, .end) {
