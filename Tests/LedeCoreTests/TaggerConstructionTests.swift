@@ -121,6 +121,9 @@ struct TaggerConstructionTests {
 
     /// Normalization rules from the TimeML guidelines and HeidelTime (news unless the name says narrative).
     static let valueRulesCases: [Case] = [
+        // "one day" before a verb is some day ahead; "for one day" stays a duration.
+        c("Engineers say the line will one day be extended to the coast.", "one day", "DATE", "FUTURE_REF"),
+        c("The strike lasted for one day only.", "one day", "DURATION", "P1D"),
         // "since year-end": the last year-end, which is over.
         c("The index has risen 12% since year-end.", "year-end", "DATE", "2018-12-31"),
         // "or so" inside a count keeps the count and its "ago" one expression.

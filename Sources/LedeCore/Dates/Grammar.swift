@@ -1646,6 +1646,13 @@ struct Grammar {
             s.explicit = false
             return Match(start: i, end: end, sem: s)
         }
+        // "Islam will one day be", "he hopes he one day follows": "one day" between a modal or a subject
+        // and its verb is some day ahead, not a length of time
+        if u == .day, !l.isPlural, end == i + 2, word(i, "one"), t(end).kind == .word, k(end) == .none || k(end) == .be,
+           lx(i - 1).tense > 0 || word(i - 1, "can") || word(i - 1, "could") || word(i - 1, "may")
+            || word(i - 1, "he") || word(i - 1, "she") || word(i - 1, "they") || word(i - 1, "we") || word(i - 1, "you") {
+            return Match(start: i, end: end, sem: .lit("FUTURE_REF"))
+        }
         // "a week or so ago", "ten years or so later": the approximation belongs to the expression
         if isK(end, .or), isK(end + 1, .so), [K.ago, .later, .earlier].contains(k(end + 2)) { end += 2 }
         // Anchored forms
