@@ -121,6 +121,18 @@ struct TaggerConstructionTests {
 
     /// Normalization rules from the TimeML guidelines and HeidelTime (news unless the name says narrative).
     static let valueRulesCases: [Case] = [
+        // "one day" before a verb is some day ahead; "for one day" stays a duration.
+        c("Engineers say the line will one day be extended to the coast.", "one day", "DATE", "FUTURE_REF"),
+        c("The strike lasted for one day only.", "one day", "DURATION", "P1D"),
+        // "since year-end": the last year-end, which is over.
+        c("The index has risen 12% since year-end.", "year-end", "DATE", "2018-12-31"),
+        // "or so" inside a count keeps the count and its "ago" one expression.
+        c("The council approved the budget a month or so ago.", "a month or so ago", "DATE", "2019-02"),
+        // "the week of" a day is the ISO week that holds it.
+        c("Hearings are planned for the week of June 3.", "the week of June 3", "DATE", "2019-W23"),
+        // A year said in words after a month or a season (broadcast transcripts) belongs to it.
+        c("Crude last traded this low in March nineteen ninety-nine, a broker said.", "March nineteen ninety-nine", "DATE", "1999-03"),
+        c("Prices peaked in the summer of nineteen eighty-two.", "the summer of nineteen eighty-two", "DATE", "1982-SU"),
         c("The chairman blamed current market conditions.", "current", "DATE", "PRESENT_REF"),
         c("Troops moved at 0800 hours.", "0800 hours", "TIME", "2019-03-15T08:00"),
         c("The shot came at 1430 GMT.", "1430 GMT", "TIME", "2019-03-15T14:30"),

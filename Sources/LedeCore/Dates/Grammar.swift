@@ -459,6 +459,8 @@ struct Grammar {
             let hyphen = p(i + 1, "-")
             var s = Sem.shift(.year, 0, .auto); s.mod = "END"
             if hyphen { s.yearEndDay = true }
+            // "since year-end": the year-end that is over, the last one before the anchor
+            if isK(i - 1, .since) { s.offset = -1 }
             take(Match(start: i, end: hyphen ? i + 3 : i + 2, sem: s))
         }
         if l.unit == .year, !l.isPlural, p(i + 1, "'"), adj(i + 1), isK(i + 2, .s), isK(i + 3, .end) {
@@ -694,6 +696,8 @@ struct Grammar {
         if p(y, "'"), adj(y + 1), let v = num(y + 1), t(y + 1).digits == 2, !(adj(y + 2) && t(y + 2).kind == .word) {
             return (twoDigitYear(v), false, y + 2)
         }
+        // Spoken: "January nineteen ninety-seven", "the winter of nineteen ninety-four"
+        if t(y).kind == .word, let m = parseSpokenYear(y), let yr = m.sem.year { return (yr, false, m.end) }
         return nil
     }
 
@@ -1150,6 +1154,11 @@ struct Grammar {
             if p(y, ",") { y += 1 }
             if let (yr, bc, ye) = yearAfter(y) { s.year = yr; s.bc = bc; s.explicit = true; e = ye }
             if s.weekOfMonth! <= 5 { take(Match(start: i, end: e, sem: s)) }
+        }
+        // "the week of March 6": the week that holds the day
+        if word(j, "week"), isK(j + 1, .of), let m = parseMonthFirst(j + 2) ?? parseDayFirst(j + 2), m.start == j + 2, m.sem.day != nil {
+            var s = m.sem; s.weekOfDay = true
+            take(Match(start: i, end: m.end, sem: s))
         }
         // "the weekend", "the year", "the month", "the quarter", "the day"
         if l1.unit != .none, !(adj(j + 1) && p(j + 1, "-") && (isK(j + 2, .ago) || isK(j + 2, .earlier))) {
@@ -1637,6 +1646,15 @@ struct Grammar {
             s.explicit = false
             return Match(start: i, end: end, sem: s)
         }
+        // "Islam will one day be", "he hopes he one day follows": "one day" between a modal or a subject
+        // and its verb is some day ahead, not a length of time
+        if u == .day, !l.isPlural, end == i + 2, word(i, "one"), t(end).kind == .word, k(end) == .none || k(end) == .be,
+           lx(i - 1).tense > 0 || word(i - 1, "can") || word(i - 1, "could") || word(i - 1, "may")
+            || word(i - 1, "he") || word(i - 1, "she") || word(i - 1, "they") || word(i - 1, "we") || word(i - 1, "you") {
+            return Match(start: i, end: end, sem: .lit("FUTURE_REF"))
+        }
+        // "a week or so ago", "ten years or so later": the approximation belongs to the expression
+        if isK(end, .or), isK(end + 1, .so), [K.ago, .later, .earlier].contains(k(end + 2)) { end += 2 }
         // Anchored forms
         let after = k(end)
         var s = Sem.duration(amount, u)

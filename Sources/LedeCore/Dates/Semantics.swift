@@ -177,6 +177,8 @@ struct Sem {
         set { _weekOfMonth = newValue.map { Int8(clamping: $0) } ?? .min }
     }
     private var _weekOfMonth: Int8 = .min
+    /// "the week of March 6": the (ISO) week that holds the day.
+    var weekOfDay = false
     /// "today": the day of writing in a report, the present in a general statement.
     var todayWord = false
     /// "year-end": the last day of the year.

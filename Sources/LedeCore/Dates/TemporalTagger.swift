@@ -545,6 +545,10 @@ public struct TemporalTagger: Sendable {
             p.quarter = s.quarter; p.half = s.half; p.season = s.season
         }
         if let d = p.day, let mo = p.month, d > Cal.daysIn(mo, p.year) { return nil }
+        if s.weekOfDay, let mo = p.month, let d = p.day, !p.bc {
+            let iw = Cal.isoWeek(p.year, mo, d)
+            return (TimexFormat.year(iw.year) + "-W" + TimexFormat.pad(iw.week, 2), p)
+        }
         if let w = s.weekOfMonth, let mo = p.month, !p.bc {
             // The ISO week holding the first (or last) days of the month
             let day = w < 0 ? Cal.daysIn(mo, p.year) : min(1 + (w - 1) * 7, Cal.daysIn(mo, p.year))
