@@ -108,7 +108,14 @@ import Testing
         var files = Self.site(2)
         files["content/p.md"] = article("Pages", extra: "slug: page\n")
         let site = try TestSite(files)
-        #expect(site.buildErrors().contains { $0.path == "content/p.md" && $0.message.contains("reserved") })
+        let errors = site.buildErrors()
+        // At the `slug:` line of the front matter.
+        #expect(errors.contains { $0.path == "content/p.md" && $0.line == 4 && $0.column == 1 && $0.message.contains("reserved") }, "\(errors)")
+        // A slug from the file's name: the message says so.
+        var named = Self.site(2)
+        named["content/page.md"] = article("Pages")
+        let fromName = try TestSite(named).buildErrors()
+        #expect(fromName.contains { $0.path == "content/page.md" && $0.line == 1 && $0.message.contains("rename the file") }, "\(fromName)")
     }
 
     /// A running session rewrites only the list pages whose articles changed,

@@ -186,7 +186,7 @@ import Testing
 
     @Test func duplicateSlugFails() throws {
         try expectFailureKeepsOutput(Self.small, change: { try $0.write("content/copy.md", article("Copy", extra: "slug: moon\n")); try $0.write("content/moon2.md", article("Moon", extra: "slug: moon\n")) }) { errors in
-            #expect(errors.contains { $0.message.contains("/moon/") && $0.message.contains("also used by") })
+            #expect(errors.contains { $0.message.contains("/moon/") && $0.message.contains("also used by") && $0.line == 4 }, "\(errors)")
         }
     }
 

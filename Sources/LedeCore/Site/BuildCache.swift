@@ -48,6 +48,9 @@ final class ArticleRecord: @unchecked Sendable {
 
     struct Info: Sendable {
         var slug: String
+        /// The line of the front matter's `slug:`, or 0 when the slug comes
+        /// from the file's name (for messages about the slug).
+        var slugLine: Int = 0
         var isDraft: Bool
         var date: DateTime?
         var timelineCount: Int
@@ -147,7 +150,7 @@ struct CacheState: Sendable {
 
 /// The log file of one output folder's build cache.
 final class BuildCache {
-    static let formatVersion: UInt32 = 3
+    static let formatVersion: UInt32 = 4
     static let magic: [UInt8] = Array("LEDECACHE\n".utf8)
 
     let path: String
@@ -558,7 +561,7 @@ extension ByteWriter {
         for d in r.diagnostics { diagnostic(d) }
         guard let info = r.info else { bool(false); return }
         bool(true)
-        string(info.slug); bool(info.isDraft); dateTime(info.date)
+        string(info.slug); int(info.slugLine); bool(info.isDraft); dateTime(info.date)
         int(info.timelineCount); int(info.takeawayCount); u64(info.pageHash); u64(info.cardHash)
         u64(info.profileHash); u64(info.timelineHash); int(info.relatedSlot)
         var inner = ByteWriter()
@@ -624,10 +627,10 @@ extension ByteReader {
         for _ in 0..<(try count()) { diagnostics.append(try diagnostic()) }
         let record = ArticleRecord(stamp: stamp, readAt: readAt, contentHash: hash, diagnostics: diagnostics, info: nil)
         if try bool() {
-            let slug = try string(), isDraft = try bool(), date = try dateTime()
+            let slug = try string(), slugLine = try int(), isDraft = try bool(), date = try dateTime()
             let timelineCount = try int(), takeawayCount = try int(), pageHash = try u64(), cardHash = try u64()
             let profileHash = try u64(), timelineHash = try u64(), relatedSlot = try int()
-            record.info = ArticleRecord.Info(slug: slug, isDraft: isDraft, date: date, timelineCount: timelineCount,
+            record.info = ArticleRecord.Info(slug: slug, slugLine: slugLine, isDraft: isDraft, date: date, timelineCount: timelineCount,
                                              takeawayCount: takeawayCount, pageHash: pageHash, cardHash: cardHash,
                                              profileHash: profileHash, timelineHash: timelineHash, relatedSlot: relatedSlot,
                                              summary: nil, encodedSummary: try bytes())

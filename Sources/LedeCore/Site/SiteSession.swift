@@ -376,7 +376,8 @@ extension SiteSession {
             let record = ArticleRecord(stamp: file.stamp, readAt: readAt, contentHash: hash, diagnostics: diagnostics, info: nil)
             if let article {
                 let summary = ArticleSummary(article)
-                var info = ArticleRecord.Info(slug: article.slug, isDraft: article.isDraft, date: article.date,
+                var info = ArticleRecord.Info(slug: article.slug, slugLine: article.frontMatter.slug == nil ? 0 : article.frontMatter.lines["slug"] ?? 0,
+                                              isDraft: article.isDraft, date: article.date,
                                               timelineCount: article.timeline.count, takeawayCount: article.takeaways.count,
                                               pageHash: 0, cardHash: summary.cardHash, profileHash: summary.relatedProfileHash,
                                               timelineHash: summary.timelineHash, relatedSlot: -1, summary: summary, encodedSummary: nil)
@@ -524,13 +525,15 @@ extension SiteSession {
                 if let date = info.date, date > today, !future { index!.future += 1; index!.futureDates[file.path] = date; continue }
                 let displayPath = "content/" + file.path
                 if let other = index!.slugOwner[info.slug] {
-                    diagnostics.append(.error(displayPath, 1, 1, "the URL /\(info.slug)/ is also used by content/\(other); give one of them a different `slug:` in its front matter or rename the file"))
+                    diagnostics.append(.error(displayPath, max(1, info.slugLine), 1, "the URL /\(info.slug)/ is also used by content/\(other); give one of them a different `slug:` in its front matter or rename the file"))
                 } else {
                     index!.slugOwner[info.slug] = file.path
                     index!.published.append((file.path, record))
                 }
                 if Self.reservedSlugs.contains(info.slug) {
-                    diagnostics.append(.error(displayPath, 1, 1, "the slug \"\(info.slug)\" is reserved for a site page; choose another `slug:`"))
+                    diagnostics.append(.error(displayPath, max(1, info.slugLine), 1, info.slugLine > 0
+                        ? "the slug \"\(info.slug)\" is reserved for a site page; choose another `slug:`"
+                        : "the file name gives the slug \"\(info.slug)\", which is reserved for a site page; rename the file or set a `slug:` in its front matter"))
                 }
             }
             report.drafts = index!.drafts
