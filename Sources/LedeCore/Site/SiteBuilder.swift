@@ -77,6 +77,8 @@ public struct BuildReport: Sendable {
     /// With `BuildOptions.measurePhases`: wall time of each phase, in order, and
     /// `tagger (CPU)`: time spent in the temporal tagger, summed over threads.
     public var phases: [(name: String, seconds: Double)] = []
+    /// Resident memory at the end of each phase, in bytes (0 where not measured).
+    public var phaseResident: [Int] = []
 
     /// One line for the terminal.
     public var summary: String {

@@ -121,36 +121,56 @@ public enum SiteFeatures {
             toWrite.append(j)
         }
 
-        // The merged events those pages show, rendered once.
-        var needed = [Bool](repeating: false, count: events.count)
-        for j in toWrite {
+        // The merged events those pages show, each rendered once, in batches
+        // of pages in date order: a batch's events are rendered, its pages
+        // written, and an event's rendering let go once the last page that
+        // shows it is written. So the renderings held at once are those of
+        // a stretch of time, not of every event (116 MB at 10,000 articles).
+        let plan = toWrite
+        func firstEvent(_ j: Int) -> Int32 {
             let (s, p) = allJobs[j]
             let page = pageLists[s][p]
-            guard page.kind != .index else { continue }
-            for k in page.range { needed[Int(scopes[s].events.refs[k].index)] = true }
+            return page.kind == .index || page.range.isEmpty ? -1 : scopes[s].events.refs[page.range.lowerBound].index
         }
-        let neededList = needed.indices.filter { needed[$0] }
-        needed = []
+        let byDate = plan.sorted { (firstEvent($0), $0) < (firstEvent($1), $1) }
+        var showing = [Int32](repeating: 0, count: events.count)  // pages still to write that show each event
+        func eachEvent(_ j: Int, _ body: (Int) -> Void) {
+            let (s, p) = allJobs[j]
+            let page = pageLists[s][p]
+            guard page.kind != .index else { return }
+            for k in page.range { body(Int(scopes[s].events.refs[k].index)) }
+        }
+        for j in plan { eachEvent(j) { showing[$0] += 1 } }
         let rendered = Slots<RenderedEvent?>(Array(repeating: nil, count: events.count))
-        parallelFor(neededList.count, workers: workers) { n in
-            let k = neededList[n]
-            rendered.set(k, RenderedEvent(events[k], renderer: renderer))
-        }
-
-        clock?.mark("    timelines: render events")
+        var isRendered = [Bool](repeating: false, count: events.count)
         let failures = FailureBox()
-        let plan = toWrite
-        // The longest pages first, so that workers end together.
-        let ordered = plan.sorted { pageLists[allJobs[$0].scope][allJobs[$0].page].range.count > pageLists[allJobs[$1].scope][allJobs[$1].page].range.count }
-        parallelFor(ordered.count, workers: workers) { n in
-            let (s, p) = allJobs[ordered[n]]
-            do {
-                try SiteTimelinePages.write(pageLists[s][p], of: pageLists[s], events: scopes[s].events, all: events, rendered: rendered,
-                                            scope: scopes[s].scope, topics: topics, renderer: renderer, write: write)
-            } catch {
-                failures.set(error)
+        let batch = max(8, 4 * workers)
+        var renderSeconds = 0.0
+        for start in stride(from: 0, to: byDate.count, by: batch) {
+            let pages = Array(byDate[start..<min(start + batch, byDate.count)])
+            var toRender: [Int] = []
+            for j in pages { eachEvent(j) { k in if !isRendered[k] { isRendered[k] = true; toRender.append(k) } } }
+            let began = DispatchTime.now().uptimeNanoseconds, list = toRender
+            parallelFor(list.count, workers: workers) { n in
+                let k = list[n]
+                rendered.set(k, RenderedEvent(events[k], renderer: renderer))
             }
+            renderSeconds += Double(DispatchTime.now().uptimeNanoseconds - began) / 1e9
+            // The longest pages first, so that workers end together.
+            let ordered = pages.sorted { pageLists[allJobs[$0].scope][allJobs[$0].page].range.count > pageLists[allJobs[$1].scope][allJobs[$1].page].range.count }
+            parallelFor(ordered.count, workers: workers) { n in
+                let (s, p) = allJobs[ordered[n]]
+                do {
+                    try SiteTimelinePages.write(pageLists[s][p], of: pageLists[s], events: scopes[s].events, all: events, rendered: rendered,
+                                                scope: scopes[s].scope, topics: topics, renderer: renderer, write: write)
+                } catch {
+                    failures.set(error)
+                }
+            }
+            if failures.error != nil { break }
+            for j in pages { eachEvent(j) { k in showing[k] -= 1; if showing[k] == 0 { rendered.set(k, nil) } } }
         }
+        clock?.note("      of which rendering events", seconds: renderSeconds)
         if let error = failures.error { throw error }
         clock?.mark("    timelines: pages")
         var paths: [String] = []

@@ -754,6 +754,7 @@ extension SiteSession {
         report.stylesOnly = (changes?.stylesOnly ?? false) && (report.changedOutputs?.allSatisfy { $0.hasSuffix(".css") } ?? false)
         report.seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
         report.phases = clock.phases
+        report.phaseResident = clock.resident
         return report
     }
 }
@@ -1225,11 +1226,32 @@ final class PhaseClock: @unchecked Sendable {
         last = DispatchTime.now().uptimeNanoseconds
     }
 
+    /// Resident memory at the end of each phase, in bytes (0 where unknown).
+    private(set) var resident: [Int] = []
+
     func mark(_ name: String) {
         guard enabled else { return }
         let now = DispatchTime.now().uptimeNanoseconds
         phases.append((name, Double(now - last) / 1e9))
+        resident.append(Self.residentBytes())
         last = now
-        if name == "articles", let tagger { phases.append(("tagger (CPU, all threads)", tagger.seconds)) }
+        if name == "articles", let tagger {
+            phases.append(("tagger (CPU, all threads)", tagger.seconds))
+            resident.append(0)
+        }
+    }
+
+    /// A share of the phase under way, measured by the caller; listed before it.
+    func note(_ name: String, seconds: Double) {
+        guard enabled else { return }
+        phases.append((name, seconds))
+        resident.append(0)
+    }
+
+    /// The process's resident memory now (VmRSS), from /proc.
+    static func residentBytes() -> Int {
+        guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+              let line = text.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }) else { return 0 }
+        return (Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0) * 1024
     }
 }
