@@ -17,9 +17,9 @@ public enum KeyTerms {
     }
 
     /// `of(title:blocks:)` for blocks given as UTF-8 bytes (as `ProseText`
-    /// keeps them). Bytes that are not valid UTF-8 are read as the String
-    /// made from them would be.
-    static func of(title: String, utf8 blocks: [[UInt8]]) -> [String] {
+    /// keeps them); the annotator's entry point. Bytes that are not valid
+    /// UTF-8 are read as the String made from them would be.
+    public static func of(title: String, utf8 blocks: [[UInt8]]) -> [String] {
         var counter = TermCounter()
         for block in blocks {
             block.withUnsafeBufferPointer { p in
