@@ -106,39 +106,84 @@ import Testing
         #expect(chosen[0] == [1, 2, 3])
     }
 
-    /// After edits of one article (its title, tags, key terms, timeline), an
-    /// index updated in place chooses exactly what a new index chooses, with
-    /// the same scores, and chooses again only for a few articles.
-    @Test func updatingTheIndexChoosesAsANewOne() throws {
+    /// On a long list only a window around the article in date order counts:
+    /// the related articles are among the nearest in date, whatever the order
+    /// of the articles; and the windows of two articles hold each other or not.
+    @Test func aLongListCountsOnlyNearTheArticleInDate() {
+        var summaries: [ArticleSummary] = []
+        for k in 0..<40 {
+            var a = ArticleSummary(testSlug: "a\(k)", title: "A\(k)", tags: ["same"], keyTerms: [], timeline: [])
+            a.date = DateTime(year: 2000 + (k * 7) % 40, month: 1, day: 1)  // k ↦ year is a permutation
+            summaries.append(a)
+        }
+        let index = RelatedExplainers.Index(summaries, tagWindow: 6, termWindow: 6)
+        var all = index
+        all.chooseAll()
+        let year = summaries.map { $0.date!.year }
+        for k in summaries.indices {
+            // Three on each side (fewer at the ends), the newest first on ties.
+            let near = all.chosen[k].map(\.article)
+            #expect(near.count == 3)
+            #expect(near.allSatisfy { abs(year[$0] - year[k]) <= 3 }, "article \(k)")
+            #expect(near.allSatisfy { index.pairScore($0, k) != nil && index.pairScore(k, $0) != nil })
+        }
+        // Without windows, every article shares the one tag with all: the newest three win everywhere.
+        let newest = summaries.indices.sorted { year[$0] > year[$1] }
+        #expect(RelatedExplainers.choose(summaries)[newest[10]] == Array(newest.prefix(3)))
+        // And the order of the articles does not matter.
+        let reversed = RelatedExplainers.Index(Array(summaries.reversed()), tagWindow: 6, termWindow: 6)
+        var again = reversed
+        again.chooseAll()
+        for k in summaries.indices {
+            #expect(again.chosen[summaries.count - 1 - k].map { summaries.count - 1 - $0.article } == all.chosen[k].map(\.article))
+        }
+    }
+
+    /// After edits of one article (its title, date, tags, key terms,
+    /// timeline), an index updated in place chooses exactly what a new index
+    /// chooses, with the same scores, and chooses again only for a few
+    /// articles; with windows so small that most lists are walked in part,
+    /// and with the real ones (every list walked whole here).
+    @Test(arguments: [(tag: 4, term: 5), (tag: RelatedExplainers.tagWindow, term: RelatedExplainers.termWindow)])
+    func updatingTheIndexChoosesAsANewOne(windows: (tag: Int, term: Int)) throws {
         var seed: UInt64 = 42
         func next(_ n: Int) -> Int {
             seed = seed &* 6364136223846793005 &+ 1442695040888963407
             return Int((seed >> 33) % UInt64(n))
         }
+        func date() -> DateTime { DateTime(year: 2000 + next(20), month: 1 + next(12), day: 1 + next(3)) }
         func make(_ k: Int, title: String) -> ArticleSummary {
             let tags = Set((0..<(1 + next(3))).map { _ in "tag\(next(40))" }).sorted()
             let terms = (0..<(2 + next(5))).map { _ in "term\(next(60))" }
             let year = 1900 + next(80)
-            return ArticleSummary(testSlug: "a\(k)", title: title, tags: tags, keyTerms: Array(NSOrderedSet(array: terms)) as! [String],
-                                  timeline: [(String(year), nil), (String(year + next(5)), nil)])
+            var a = ArticleSummary(testSlug: "a\(k)", title: title, tags: tags, keyTerms: Array(NSOrderedSet(array: terms)) as! [String],
+                                   timeline: [(String(year), nil), (String(year + next(5)), nil)])
+            // Some undated, and many on the same day: the slug orders those.
+            a.date = next(10) == 0 ? nil : date()
+            return a
+        }
+        func makeIndex(_ summaries: [ArticleSummary]) -> RelatedExplainers.Index {
+            RelatedExplainers.Index(summaries, tagWindow: windows.tag, termWindow: windows.term)
         }
         var summaries = (0..<120).map { make($0, title: "A\(next(10))") }
-        var index = RelatedExplainers.Index(summaries)
+        var index = makeIndex(summaries)
         index.chooseAll()
         var incremental = 0, chosenAgain = 0
-        for step in 0..<60 {
+        for step in 0..<75 {
             let k = next(summaries.count)
-            switch step % 4 {
+            switch step % 5 {
             case 0: summaries[k].title = "A\(next(10))"  // ties are broken by title
             case 1: summaries[k].tags = make(k, title: "").tags
             case 2: summaries[k].keyTerms = make(k, title: "").keyTerms
+            case 3: summaries[k].date = next(10) == 0 ? nil : date()  // moves it in its lists
             default: summaries[k] = make(k, title: summaries[k].title)
             }
-            var fresh = RelatedExplainers.Index(summaries)
+            var fresh = makeIndex(summaries)
             fresh.chooseAll()
             let update = index.update([k], [summaries[k]])
-            // A title decides only ties: never more than the article's neighbours are chosen again.
-            if step % 4 == 0 { #expect(update != nil, "step \(step)") }
+            // A title decides only ties, a date only windows: never more than
+            // the article's neighbours are chosen again.
+            if step % 5 == 0 || step % 5 == 3 { #expect(update != nil, "step \(step)") }
             if let again = update {
                 incremental += 1
                 chosenAgain += again.count
@@ -150,10 +195,13 @@ import Testing
                 #expect(index.chosen[j].map(\.article) == fresh.chosen[j].map(\.article), "step \(step), article \(j)")
                 #expect(index.chosen[j].map(\.score) == fresh.chosen[j].map(\.score), "step \(step), article \(j)")
             }
+            #expect(index.byTag == fresh.byTag && index.byTerm == fresh.byTerm && index.order == fresh.order, "step \(step)")
         }
-        #expect(incremental >= 15)
+        #expect(incremental >= 30)
         #expect(chosenAgain < incremental * summaries.count / 4)
-        // And the index is what `choose` gives.
-        #expect(RelatedExplainers.choose(summaries) == index.chosen.map { $0.map(\.article) })
+        // And the index is what `choose` gives (with the same windows).
+        if windows.tag == RelatedExplainers.tagWindow {
+            #expect(RelatedExplainers.choose(summaries) == index.chosen.map { $0.map(\.article) })
+        }
     }
 }

@@ -19,8 +19,21 @@ public enum RelatedExplainers {
     /// Below this score two articles are not related enough to show.
     static let minimumScore = 0.2
     /// On a big site, tags on more than a quarter of the articles and terms on
-    /// more than a twentieth say little, and are skipped to bound the work.
+    /// more than a twentieth say little, and are skipped.
     static let commonTagShare = 0.25, commonTermShare = 0.05
+    /// How many articles of one tag's (term's) list an article is compared
+    /// with at most. A longer list (one not common enough to skip: that grows
+    /// with the site) is walked only over its `tagWindow / 2` (`termWindow /
+    /// 2`) articles just before and just after the article in date order, so
+    /// that the work per article does not grow with the site: walking whole
+    /// lists of up to a quarter of the articles made choosing quadratic
+    /// (37 s at 50,000 articles). Of the many articles sharing a common tag,
+    /// those nearest in date are the likeliest to tell the same story, and
+    /// the rare tags and terms, whose lists are short, are still walked
+    /// whole. Below these sizes nothing changes; the term window is the
+    /// smallest term limit, so a site of up to 4,000 articles (where longer
+    /// term lists are skipped) chooses as if there were no windows.
+    static let tagWindow = 600, termWindow = 200
 
     /// What the template's `{{related}}` slot holds until the site pass fills it.
     public static let placeholder = "<!--lede:related-explainers-->"
@@ -56,33 +69,60 @@ public enum RelatedExplainers {
     /// Scores are accumulated over inverted lists (as a search engine does):
     /// the cost is the summed length of the lists an article's tags and terms
     /// touch, not the number of article pairs. Very common tags and terms
-    /// weigh little and are skipped (see `commonTagShare`). The result does
-    /// not depend on the order of the articles: sums are taken in key order,
+    /// weigh little and are skipped (see `commonTagShare`); of a long list
+    /// only a window around the article in date order counts (see
+    /// `tagWindow`), so the cost per article is bounded whatever the size of
+    /// the site. Whether an article is in another's window is symmetric: their
+    /// places in the list are at most half a window apart. The result does
+    /// not depend on the order of the articles: lists are in date order
+    /// (`dateOrder`, which ends with the slug), sums are taken in key order,
     /// and ties are broken by `ArticleSummary.newestFirst`, a total order.
     struct Index: Sendable {
         var articles: [ArticleSummary]
         var tagDF: [String: Int] = [:], termDF: [String: Int] = [:]
-        /// Articles by tag slug and by key term, ascending.
+        /// Articles by tag slug and by key term, in date order (by `rank`).
         var byTag: [String: [Int]] = [:], byTerm: [String: [Int]] = [:]
+        /// The articles in date order, and each article's place in it.
+        var order: [Int] = [], rank: [Int] = []
         var tagSets: [Set<String>] = []
         var profiles: [Profile] = []
         /// For each article, its related ones and their scores, best first.
         var chosen: [[(article: Int, score: Double)]] = []
         let tagLimit: Int, termLimit: Int
+        /// Lists longer than these are walked over a window (see `RelatedExplainers.tagWindow`).
+        let tagWindow: Int, termWindow: Int
 
-        init(_ articles: [ArticleSummary]) {
+        init(_ articles: [ArticleSummary], tagWindow: Int = RelatedExplainers.tagWindow, termWindow: Int = RelatedExplainers.termWindow) {
             self.articles = articles
+            self.tagWindow = tagWindow
+            self.termWindow = termWindow
             let n = articles.count
             tagLimit = max(1000, Int(Double(n) * commonTagShare))
             termLimit = max(200, Int(Double(n) * commonTermShare))
+            order = articles.indices.sorted { Self.dateOrder(articles[$0], $0, articles[$1], $1) }
+            rank = Array(repeating: 0, count: n)
+            for (r, k) in order.enumerated() { rank[k] = r }
             tagSets = articles.map { Self.tags($0) }
-            for (k, s) in tagSets.enumerated() { for t in s { tagDF[t, default: 0] += 1; byTag[t, default: []].append(k) } }
-            for (k, a) in articles.enumerated() { for t in Set(a.keyTerms) { termDF[t, default: 0] += 1; byTerm[t, default: []].append(k) } }
+            // Filled in date order, so each list is in date order.
+            for k in order { for t in tagSets[k] { tagDF[t, default: 0] += 1; byTag[t, default: []].append(k) } }
+            for k in order { for t in Set(articles[k].keyTerms) { termDF[t, default: 0] += 1; byTerm[t, default: []].append(k) } }
             profiles = articles.indices.map { profile($0) }
             chosen = Array(repeating: [], count: n)
         }
 
         static func tags(_ a: ArticleSummary) -> Set<String> { Set(a.tags.map { Slug.make($0) }.filter { !$0.isEmpty }) }
+
+        /// The order windows are taken in: newest first, undated last, then
+        /// by slug (not by title, so that retitling an article moves no
+        /// window); by index only for equal slugs, which a site does not have.
+        static func dateOrder(_ a: ArticleSummary, _ i: Int, _ b: ArticleSummary, _ j: Int) -> Bool {
+            switch (a.date, b.date) {
+            case let (x?, y?) where x != y: return x > y
+            case (nil, _?): return false
+            case (_?, nil): return true
+            default: return a.slug != b.slug ? a.slug < b.slug : i < j
+            }
+        }
 
         func idf(_ df: Int) -> Double { log(Double(articles.count + 1) / Double(df)) }
 
@@ -108,6 +148,28 @@ public enum RelatedExplainers {
             byTerm[t].flatMap { $0.count <= termLimit && $0.count >= 2 ? $0 : nil }
         }
 
+        /// Where article `k` is, or would be, in a list in date order.
+        func position(of k: Int, in list: [Int]) -> Int {
+            let r = rank[k]
+            var lo = 0, hi = list.count
+            while lo < hi { let mid = (lo + hi) / 2; if rank[list[mid]] < r { lo = mid + 1 } else { hi = mid } }
+            return lo
+        }
+
+        /// The part of `list` (holding `k`) that `k` is compared with: all
+        /// of it, or when it is longer than `window`, the articles at most
+        /// `window / 2` places before or after `k`.
+        func reach(of k: Int, in list: [Int], window: Int) -> ArraySlice<Int> {
+            guard list.count > window else { return list[...] }
+            let at = position(of: k, in: list), half = window / 2
+            return list[max(0, at - half)..<min(list.count, at + half + 1)]
+        }
+
+        /// Whether `j` is within `k`'s reach on `list` (which holds both).
+        func reaches(_ k: Int, _ j: Int, in list: [Int], window: Int) -> Bool {
+            list.count <= window || abs(position(of: k, in: list) - position(of: j, in: list)) <= window / 2
+        }
+
         /// Whether candidate `a` ranks before `b`.
         func before(_ a: (article: Int, score: Double), _ b: (article: Int, score: Double)) -> Bool {
             if a.score != b.score { return a.score > b.score }
@@ -117,11 +179,14 @@ public enum RelatedExplainers {
 
         /// The score of `j` as a candidate of `k` (from their sums), or nil when it cannot be chosen.
         func score(_ k: Int, _ j: Int, tagSum: Double, termSum: Double) -> Double? {
-            let p = profiles[k], q = profiles[j]
-            let tags = p.tagNorm > 0 && q.tagNorm > 0 ? tagSum / (p.tagNorm * q.tagNorm) : 0
-            let terms = p.termNorm > 0 && q.termNorm > 0 ? termSum / (p.termNorm * q.termNorm) : 0
+            // Field by field: copying the profiles would retain their lists and
+            // tables, for every candidate, at a cost that grows with the site.
+            let pTags = profiles[k].tagNorm, qTags = profiles[j].tagNorm
+            let pTerms = profiles[k].termNorm, qTerms = profiles[j].termNorm
+            let tags = pTags > 0 && qTags > 0 ? tagSum / (pTags * qTags) : 0
+            let terms = pTerms > 0 && qTerms > 0 ? termSum / (pTerms * qTerms) : 0
             // Rounded, so that sums equal but for rounding tie, and the tie rule decides.
-            let score = ((tagWeight * tags + termWeight * terms + periodWeight * overlap(p.span, q.span)) * 1e9).rounded() / 1e9
+            let score = ((tagWeight * tags + termWeight * terms + periodWeight * overlap(profiles[k].span, profiles[j].span)) * 1e9).rounded() / 1e9
             return score >= minimumScore && tags + terms > 0 ? score : nil
         }
 
@@ -131,12 +196,12 @@ public enum RelatedExplainers {
             let p = profiles[k], q = profiles[j]
             var tagSum = 0.0, termSum = 0.0, touched = false
             for (t, w) in p.tagList {
-                guard let qw = q.tags[t], tagList(t) != nil else { continue }
+                guard let qw = q.tags[t], let list = tagList(t), reaches(k, j, in: list, window: tagWindow) else { continue }
                 touched = true
                 tagSum += w * qw
             }
             for (t, w) in p.termList {
-                guard let qw = q.terms[t], termList(t) != nil else { continue }
+                guard let qw = q.terms[t], let list = termList(t), reaches(k, j, in: list, window: termWindow) else { continue }
                 touched = true
                 termSum += w * qw
             }
@@ -154,14 +219,17 @@ public enum RelatedExplainers {
             let p = profiles[k]
             for (t, w) in p.tagList {
                 guard let list = tagList(t) else { continue }
-                for j in list where j != k {
+                // Every article with the tag weighs it alike (`profile`): the
+                // product is that of each, without looking up each one's table.
+                let tw = w * idf(tagDF[t]!)
+                for j in reach(of: k, in: list, window: tagWindow) where j != k {
                     if sums.tag[j] == 0 && sums.term[j] == 0 { sums.touched.append(j) }
-                    sums.tag[j] += w * (profiles[j].tags[t] ?? 0)
+                    sums.tag[j] += tw
                 }
             }
             for (t, w) in p.termList {
                 guard let list = termList(t) else { continue }
-                for j in list where j != k {
+                for j in reach(of: k, in: list, window: termWindow) where j != k {
                     if sums.tag[j] == 0 && sums.term[j] == 0 { sums.touched.append(j) }
                     sums.term[j] += w * (profiles[j].terms[t] ?? 0)
                 }
@@ -206,32 +274,70 @@ public enum RelatedExplainers {
             for (m, result) in results.all.enumerated() { chosen[list[m]] = result }
         }
 
+        /// The articles whose window on a list of `k`'s can change when `k`
+        /// moves in date order or leaves: those within half a window of it.
+        func nearby(_ k: Int, tags: Set<String>, terms: Set<String>) -> Set<Int> {
+            var near = Set<Int>()
+            for t in tags { if let l = byTag[t], l.count > tagWindow { near.formUnion(reach(of: k, in: l, window: tagWindow)) } }
+            for t in terms { if let l = byTerm[t], l.count > termWindow { near.formUnion(reach(of: k, in: l, window: termWindow)) } }
+            return near
+        }
+
         /// After the articles at `changed` became `summaries` (the same
         /// articles, edited), chooses again for those whose choice can change;
         /// returns them, or nil when too much changed (build a new index).
         mutating func update(_ changed: [Int], _ summaries: [ArticleSummary]) -> [Int]? {
             let n = articles.count
             var changedTags = Set<String>(), changedTerms = Set<String>()
+            var edits: [(k: Int, oldTags: Set<String>, newTags: Set<String>, oldTerms: Set<String>, newTerms: Set<String>, moved: Bool)] = []
             for (k, a) in zip(changed, summaries) {
-                changedTags.formUnion(tagSets[k].symmetricDifference(Self.tags(a)))
-                changedTerms.formUnion(Set(articles[k].keyTerms).symmetricDifference(Set(a.keyTerms)))
+                let edit = (k: k, oldTags: tagSets[k], newTags: Self.tags(a), oldTerms: Set(articles[k].keyTerms), newTerms: Set(a.keyTerms),
+                            moved: a.date != articles[k].date || a.slug != articles[k].slug)
+                changedTags.formUnion(edit.oldTags.symmetricDifference(edit.newTags))
+                changedTerms.formUnion(edit.oldTerms.symmetricDifference(edit.newTerms))
+                edits.append(edit)
             }
             let oldTagCounts = changedTags.map { byTag[$0]?.count ?? 0 }, oldTermCounts = changedTerms.map { byTerm[$0]?.count ?? 0 }
-            for (k, a) in zip(changed, summaries) {
-                let oldTags = tagSets[k], newTags = Self.tags(a)
-                let oldTerms = Set(articles[k].keyTerms), newTerms = Set(a.keyTerms)
-                for t in oldTags.subtracting(newTags) { tagDF[t]! -= 1; byTag[t]!.removeAll { $0 == k } }
-                for t in newTags.subtracting(oldTags) { tagDF[t, default: 0] += 1; Self.insert(k, into: &byTag[t, default: []]) }
-                for t in oldTerms.subtracting(newTerms) { termDF[t]! -= 1; byTerm[t]!.removeAll { $0 == k } }
-                for t in newTerms.subtracting(oldTerms) { termDF[t, default: 0] += 1; Self.insert(k, into: &byTerm[t, default: []]) }
-                articles[k] = a
-                tagSets[k] = newTags
+            // An article that moves in date order changes the windows of the
+            // articles near where it was and near where it goes (and only
+            // theirs: further away, a window holds the same articles).
+            var shifted = Set<Int>()
+            for e in edits where e.moved { shifted.formUnion(nearby(e.k, tags: e.oldTags, terms: e.oldTerms)) }
+            // Out of the lists first, then into them, by their new place in date order.
+            for (e, a) in zip(edits, summaries) {
+                let gone = (tags: e.moved ? e.oldTags : e.oldTags.subtracting(e.newTags), terms: e.moved ? e.oldTerms : e.oldTerms.subtracting(e.newTerms))
+                for t in gone.tags { byTag[t]!.removeAll { $0 == e.k } }
+                for t in gone.terms { byTerm[t]!.removeAll { $0 == e.k } }
+                for t in e.oldTags.subtracting(e.newTags) { tagDF[t]! -= 1 }
+                for t in e.oldTerms.subtracting(e.newTerms) { termDF[t]! -= 1 }
+                articles[e.k] = a
+                tagSets[e.k] = e.newTags
+                if e.moved {
+                    order.remove(at: rank[e.k])
+                    var lo = 0, hi = order.count
+                    while lo < hi {
+                        let mid = (lo + hi) / 2
+                        if Self.dateOrder(articles[order[mid]], order[mid], articles[e.k], e.k) { lo = mid + 1 } else { hi = mid }
+                    }
+                    order.insert(e.k, at: lo)
+                    for (r, k) in order.enumerated() { rank[k] = r }
+                }
             }
+            for e in edits {
+                let added = (tags: e.moved ? e.newTags : e.newTags.subtracting(e.oldTags), terms: e.moved ? e.newTerms : e.newTerms.subtracting(e.oldTerms))
+                for t in added.tags { var l = byTag[t, default: []]; l.insert(e.k, at: position(of: e.k, in: l)); byTag[t] = l }
+                for t in added.terms { var l = byTerm[t, default: []]; l.insert(e.k, at: position(of: e.k, in: l)); byTerm[t] = l }
+                for t in e.newTags.subtracting(e.oldTags) { tagDF[t, default: 0] += 1 }
+                for t in e.newTerms.subtracting(e.oldTerms) { termDF[t, default: 0] += 1 }
+            }
+            for e in edits where e.moved { shifted.formUnion(nearby(e.k, tags: e.newTags, terms: e.newTerms)) }
             // A list that crossed a limit changes who is a candidate of whom: start again.
             for (t, old) in zip(changedTags, oldTagCounts) where (old <= tagLimit) != ((byTag[t]?.count ?? 0) <= tagLimit) { return nil }
             for (t, old) in zip(changedTerms, oldTermCounts) where (old <= termLimit) != ((byTerm[t]?.count ?? 0) <= termLimit) { return nil }
             // Whose profile changed: the edited articles, and those holding a
-            // tag or term whose frequency (so weight) changed.
+            // tag or term whose frequency (so weight) changed. (A list that
+            // gained or lost an article changed the windows of its articles
+            // only: they are among these.)
             var profiled = Set(changed)
             for t in changedTags { profiled.formUnion(byTag[t] ?? []) }
             for t in changedTerms { profiled.formUnion(byTerm[t] ?? []) }
@@ -243,19 +349,29 @@ public enum RelatedExplainers {
                 oldProfiles[k] = profiles[k]
                 profiles[k] = profile(k)
             }
-            // Chosen again: every article whose profile changed, and any
-            // other whose choice one of them could enter or leave. For an
-            // other, only its scores against those changed: its choice holds
-            // unless one of them was chosen, or now ranks before its last.
-            var again = profiled
+            // Chosen again: every article whose profile or windows changed,
+            // and any other whose choice one of them could enter or leave.
+            // For an other, only its scores against those changed: its choice
+            // holds unless one of them was chosen, or now ranks before its
+            // last. The others are those within reach of one changed (reach
+            // is symmetric; one that moved had all its old reach shifted).
+            var again = profiled.union(shifted)
             var neighbours = Set<Int>()
             for k in profiled {
                 for p in [profiles[k], oldProfiles[k]!] {
-                    for (t, _) in p.tagList { if let l = tagList(t) { neighbours.formUnion(l) } }
-                    for (t, _) in p.termList { if let l = termList(t) { neighbours.formUnion(l) } }
+                    for (t, _) in p.tagList {
+                        guard let l = tagList(t) else { continue }
+                        let at = position(of: k, in: l)
+                        neighbours.formUnion(at < l.count && l[at] == k ? reach(of: k, in: l, window: tagWindow) : l[...])
+                    }
+                    for (t, _) in p.termList {
+                        guard let l = termList(t) else { continue }
+                        let at = position(of: k, in: l)
+                        neighbours.formUnion(at < l.count && l[at] == k ? reach(of: k, in: l, window: termWindow) : l[...])
+                    }
                 }
             }
-            for k in neighbours where !profiled.contains(k) {
+            for k in neighbours where !again.contains(k) {
                 let mine = chosen[k]
                 for c in profiled {
                     if mine.contains(where: { $0.article == c }) { again.insert(k); break }
@@ -266,12 +382,6 @@ public enum RelatedExplainers {
             let list = again.sorted()
             chooseAll(list)
             return list
-        }
-
-        static func insert(_ k: Int, into list: inout [Int]) {
-            var lo = 0, hi = list.count
-            while lo < hi { let mid = (lo + hi) / 2; if list[mid] < k { lo = mid + 1 } else { hi = mid } }
-            list.insert(k, at: lo)
         }
     }
 
