@@ -400,28 +400,49 @@ final class BuildCache {
     /// Whether the log has no records yet (the next save rewrites it whole).
     var isEmpty: Bool { fileSize == 0 }
 
-    /// Writes the whole state as a new log.
+    /// Writes the whole state as a new log, streamed to a temporary file a
+    /// megabyte at a time (the encoded summaries of a big site are tens of
+    /// megabytes, which a build should not hold a second time), then renamed
+    /// into place.
     func rewrite(_ state: CacheState) {
+        let folder = String(path[..<(path.lastIndex(of: "/") ?? path.endIndex)])
+        let temporary = path + ".tmp-\(getpid())"
+        try? FileIO.makeDirectories(folder)
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { return }
+        var ok = true, written = 0
         var w = ByteWriter()
         Self.writeHeader(&w)
         var batch = Batch(writer: w, count: 0, enabled: true)
+        func flush(_ atLeast: Int) {
+            guard ok, batch.writer.bytes.count >= atLeast else { return }
+            ok = batch.writer.bytes.withUnsafeBytes { p -> Bool in
+                var off = 0
+                while off < p.count {
+                    let r = write(fd, p.baseAddress! + off, p.count - off)
+                    if r < 0 { if errno == EINTR { continue }; return false }
+                    off += r
+                }
+                return true
+            }
+            written += batch.writer.bytes.count
+            batch.writer.bytes.removeAll(keepingCapacity: true)
+        }
+        let chunk = 1 << 20
         batch.siteKey(state.siteKey)
-        for (path, record) in state.articles.sorted(by: { $0.key < $1.key }) { batch.article(path, record) }
-        for (path, entry) in state.outputs.sorted(by: { $0.key < $1.key }) { batch.output(path, entry) }
-        for (path, source) in state.sources.sorted(by: { $0.key < $1.key }) { batch.source(path, source) }
+        for (path, record) in state.articles.sorted(by: { $0.key < $1.key }) { batch.article(path, record); flush(chunk) }
+        for (path, entry) in state.outputs.sorted(by: { $0.key < $1.key }) { batch.output(path, entry); flush(chunk) }
+        for (path, source) in state.sources.sorted(by: { $0.key < $1.key }) { batch.source(path, source); flush(chunk) }
         batch.site(state.site)
-        for (path, fill) in state.fills.sorted(by: { $0.key < $1.key }) { batch.fill(path, fill) }
+        for (path, fill) in state.fills.sorted(by: { $0.key < $1.key }) { batch.fill(path, fill); flush(chunk) }
         batch.owner(state.owner)
-        let folder = String(path[..<(path.lastIndex(of: "/") ?? path.endIndex)])
-        let temporary = path + ".tmp-\(getpid())"
-        do {
-            try FileIO.makeDirectories(folder)
-            try FileIO.write(batch.writer.bytes, to: temporary)
-            try FileIO.rename(temporary, to: path)
-            fileSize = batch.writer.bytes.count
+        flush(0)
+        close(fd)
+        if ok, (try? FileIO.rename(temporary, to: path)) != nil {
+            fileSize = written
             liveEstimate = fileSize
             seen = FileIO.stamp(path)
-        } catch {
+        } else {
             try? FileIO.removeFile(temporary)
         }
     }
