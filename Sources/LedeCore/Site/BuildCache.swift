@@ -384,7 +384,14 @@ final class BuildCache {
         let fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC)
         guard fd >= 0 else { rewrite(state()); return }
         defer { close(fd) }
-        let ok = batch.writer.bytes.withUnsafeBytes { p -> Bool in
+        let ok = Self.writeAll(fd, batch.writer.bytes)
+        if ok { fileSize += batch.writer.bytes.count } else { ftruncate(fd, off_t(fileSize)) }
+        seen = FileIO.stamp(path)
+    }
+
+    /// Writes all of `bytes` to `fd`; false on a failure (the caller undoes).
+    static func writeAll(_ fd: Int32, _ bytes: [UInt8]) -> Bool {
+        bytes.withUnsafeBytes { p -> Bool in
             var off = 0
             while off < p.count {
                 let r = write(fd, p.baseAddress! + off, p.count - off)
@@ -393,8 +400,6 @@ final class BuildCache {
             }
             return true
         }
-        if ok { fileSize += batch.writer.bytes.count } else { ftruncate(fd, off_t(fileSize)) }
-        seen = FileIO.stamp(path)
     }
 
     /// Whether the log has no records yet (the next save rewrites it whole).
@@ -416,15 +421,7 @@ final class BuildCache {
         var batch = Batch(writer: w, count: 0, enabled: true)
         func flush(_ atLeast: Int) {
             guard ok, batch.writer.bytes.count >= atLeast else { return }
-            ok = batch.writer.bytes.withUnsafeBytes { p -> Bool in
-                var off = 0
-                while off < p.count {
-                    let r = write(fd, p.baseAddress! + off, p.count - off)
-                    if r < 0 { if errno == EINTR { continue }; return false }
-                    off += r
-                }
-                return true
-            }
+            ok = Self.writeAll(fd, batch.writer.bytes)
             written += batch.writer.bytes.count
             batch.writer.bytes.removeAll(keepingCapacity: true)
         }
