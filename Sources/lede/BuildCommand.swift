@@ -52,8 +52,7 @@ struct Build: ParsableCommand {
         do {
             let result = try SiteBuilder.build(options)
             if timings {
-                for (k, (name, seconds)) in result.phases.enumerated() {
-                    let resident = k < result.phaseResident.count ? result.phaseResident[k] : 0
+                for (name, seconds, resident) in result.phases {
                     let label = name.count < 36 ? name + String(repeating: " ", count: 36 - name.count) : name
                     printError(label + String(format: " %8.3f s", seconds) + (resident > 0 ? String(format: "  %6d MB resident", resident >> 20) : ""))
                 }

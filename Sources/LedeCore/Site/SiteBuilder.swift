@@ -74,11 +74,10 @@ public struct BuildReport: Sendable {
     public var stylesOnly = false
     /// Articles annotated and rendered by this build (the others were unchanged).
     public var articlesRebuilt = 0
-    /// With `BuildOptions.measurePhases`: wall time of each phase, in order, and
+    /// With `BuildOptions.measurePhases`: wall time of each phase, in order,
+    /// and the resident memory at its end in bytes (0 where not measured); and
     /// `tagger (CPU)`: time spent in the temporal tagger, summed over threads.
-    public var phases: [(name: String, seconds: Double)] = []
-    /// Resident memory at the end of each phase, in bytes (0 where not measured).
-    public var phaseResident: [Int] = []
+    public var phases: [(name: String, seconds: Double, resident: Int)] = []
 
     /// One line for the terminal.
     public var summary: String {

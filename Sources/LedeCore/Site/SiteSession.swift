@@ -754,7 +754,6 @@ extension SiteSession {
         report.stylesOnly = (changes?.stylesOnly ?? false) && (report.changedOutputs?.allSatisfy { $0.hasSuffix(".css") } ?? false)
         report.seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
         report.phases = clock.phases
-        report.phaseResident = clock.resident
         return report
     }
 }
@@ -1213,12 +1212,13 @@ final class FeedCandidates: @unchecked Sendable {
     }
 }
 
-/// Wall time of the phases of a build, and CPU time in the temporal tagger.
+/// Wall time of the phases of a build and resident memory at their end, and
+/// CPU time in the temporal tagger.
 final class PhaseClock: @unchecked Sendable {
     let enabled: Bool
     let tagger: CPUTimeCounter?
     private var last: UInt64
-    private(set) var phases: [(name: String, seconds: Double)] = []
+    private(set) var phases: [(name: String, seconds: Double, resident: Int)] = []
 
     init(enabled: Bool) {
         self.enabled = enabled
@@ -1226,26 +1226,18 @@ final class PhaseClock: @unchecked Sendable {
         last = DispatchTime.now().uptimeNanoseconds
     }
 
-    /// Resident memory at the end of each phase, in bytes (0 where unknown).
-    private(set) var resident: [Int] = []
-
     func mark(_ name: String) {
         guard enabled else { return }
         let now = DispatchTime.now().uptimeNanoseconds
-        phases.append((name, Double(now - last) / 1e9))
-        resident.append(Self.residentBytes())
+        phases.append((name, Double(now - last) / 1e9, Self.residentBytes()))
         last = now
-        if name == "articles", let tagger {
-            phases.append(("tagger (CPU, all threads)", tagger.seconds))
-            resident.append(0)
-        }
+        if name == "articles", let tagger { phases.append(("tagger (CPU, all threads)", tagger.seconds, 0)) }
     }
 
     /// A share of the phase under way, measured by the caller; listed before it.
     func note(_ name: String, seconds: Double) {
         guard enabled else { return }
-        phases.append((name, seconds))
-        resident.append(0)
+        phases.append((name, seconds, 0))
     }
 
     /// The process's resident memory now (VmRSS), from /proc.
