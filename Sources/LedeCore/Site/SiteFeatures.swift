@@ -273,7 +273,7 @@ struct MergedTimeline: Sendable {
             m.infoHashes = infoHashes
             return m
         }
-        let events = SiteTimeline.merge(sorted)
+        let events = SiteTimeline.merge(sorted, workers: workers)
         let hashes = Slots<UInt64>(Array(repeating: 0, count: events.count))
         parallelFor(events.count, workers: workers) { k in hashes.set(k, SiteFeatures.eventHash(events[k])) }
         var index: [String: Int] = [:]

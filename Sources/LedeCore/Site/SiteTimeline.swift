@@ -90,35 +90,86 @@ public enum SiteTimeline {
 
     /// Merges the timelines of `articles` (in any order) into one chronology:
     /// sorted by date, then by article (slug) and place in the article.
-    public static func merge(_ articles: [ArticleSummary]) -> [SiteEvent] {
-        var events: [SiteEvent] = []
-        // Clusters of mentions with the same value and end: index by content word.
-        struct Bucket { var members: [Int] = []; var byWord: [String: [Int]] = [:] }
-        var buckets: [String: Bucket] = [:]
-        var words: [Set<String>] = []
-        var order = 0
-        var lastArticle: [Int] = []
-        for (articleNumber, a) in articles.sorted(by: { $0.slug < $1.slug }).enumerated() {
-            let tagKeys = a.tags.map { Slug.make($0) }.filter { !$0.isEmpty }
-            for e in a.timeline {
+    ///
+    /// Only mentions of the same value and end can be one event, so the
+    /// mentions are grouped by value and each group merged on its own, in
+    /// parallel over `workers`; a group sees its mentions in the order of the
+    /// articles (by slug) and of their events, as a single pass would.
+    public static func merge(_ articles: [ArticleSummary], workers: Int = 1) -> [SiteEvent] {
+        let sorted = articles.sorted { $0.slug < $1.slug }
+        // What merging reads of each mention, worked out article by article.
+        struct Mention {
+            var key: UInt64
+            var event: Int32
+            var date: TimexDate
+            /// Hashes of the content words of its text and title, sorted, each once.
+            var words: [UInt64]
+        }
+        let mentions = Slots<[Mention]>(Array(repeating: [], count: sorted.count))
+        let tagKeys = Slots<[String]>(Array(repeating: [], count: sorted.count))
+        parallelFor(sorted.count, workers: workers) { k in
+            let a = sorted[k]
+            tagKeys.set(k, a.tags.map { Slug.make($0) }.filter { !$0.isEmpty })
+            var list: [Mention] = []
+            list.reserveCapacity(a.timeline.count)
+            for (n, e) in a.timeline.enumerated() {
                 guard let date = TimexDate(e.value) else { continue }
-                let source = SiteEvent.Source(slug: a.slug, title: a.title, anchor: e.anchor, tags: a.tags, tagKeys: tagKeys)
-                let key = e.value + "|" + (e.endValue ?? "")
-                let w = Set(Timeline.contentWords(e.text + " " + (e.title ?? "")))
-                // Taken out while it changes: changed in the dictionary, the
-                // bucket's lists would be copied whole for every event.
-                var bucket = buckets.removeValue(forKey: key) ?? Bucket()
-                var candidates = Set<Int>()
+                var words = Timeline.contentWords(e.text + " " + (e.title ?? "")).map { Hash64.hash($0) }
+                words.sort()
+                var unique = 0
+                for w in words where unique == 0 || words[unique - 1] != w { words[unique] = w; unique += 1 }
+                words.removeLast(words.count - unique)
+                list.append(Mention(key: Hash64.hash(e.value + "|" + (e.endValue ?? "")), event: Int32(n), date: date, words: words))
+            }
+            mentions.set(k, list)
+        }
+        // Every mention in reading order (its place there is its `order`),
+        // then grouped by key, each group still in reading order.
+        var reading: [(key: UInt64, article: Int32, mention: Int32)] = []
+        for k in 0..<sorted.count {
+            for m in mentions[k].indices { reading.append((mentions[k][m].key, Int32(k), Int32(m))) }
+        }
+        let all = reading
+        let seq = all.indices.map { $0 }  // reading order of `all`
+        let grouped = seq.sorted { all[$0].key != all[$1].key ? all[$0].key < all[$1].key : $0 < $1 }
+        var ranges: [Range<Int>] = []
+        var g = 0
+        while g < grouped.count {
+            var end = g + 1
+            while end < grouped.count, all[grouped[end]].key == all[grouped[g]].key { end += 1 }
+            ranges.append(g..<end)
+            g = end
+        }
+        let groups = ranges
+        let merged = Slots<[SiteEvent]>(Array(repeating: [], count: groups.count))
+        parallelFor(groups.count, workers: workers) { n in
+            // One bucket per value and end (a hash shared by two would be told apart here).
+            struct Bucket { var value: String; var endValue: String?; var members: [Int] = []; var byWord: [UInt64: [Int]] = [:] }
+            var buckets: [Bucket] = []
+            var events: [SiteEvent] = [], words: [[UInt64]] = [], lastArticle: [Int32] = []
+            for i in groups[n] {
+                let place = grouped[i], (_, articleNumber, m) = all[place]
+                let a = sorted[Int(articleNumber)], mention = mentions[Int(articleNumber)][Int(m)]
+                let e = a.timeline[Int(mention.event)], w = mention.words
+                let b: Int
+                if let found = buckets.firstIndex(where: { $0.value == e.value && $0.endValue == e.endValue }) { b = found } else {
+                    buckets.append(Bucket(value: e.value, endValue: e.endValue))
+                    b = buckets.count - 1
+                }
                 // Words that many events of one date share ("president") cannot tell
                 // events apart; they are not used to find candidates.
-                if w.isEmpty { candidates = Set(bucket.members.suffix(maxCandidates)) } else {
-                    for t in w { if let l = bucket.byWord[t], l.count <= maxCandidates { candidates.formUnion(l) } }
+                var candidates: [Int]
+                if w.isEmpty { candidates = Array(buckets[b].members.suffix(maxCandidates)) } else {
+                    candidates = []
+                    for t in w { if let l = buckets[b].byWord[t], l.count <= maxCandidates { candidates += l } }
+                    candidates.sort()
                 }
                 // Articles come in slug order, so an event this article already
                 // tells has it as its last source.
-                let match = candidates.sorted().first { k in
-                    lastArticle[k] != articleNumber && sameEvent(words[k], w, precision: date.precision)
+                let match = candidates.first { k in
+                    lastArticle[k] != articleNumber && sameEvent(words[k], w, precision: mention.date.precision)
                 }
+                let source = SiteEvent.Source(slug: a.slug, title: a.title, anchor: e.anchor, tags: a.tags, tagKeys: tagKeys[Int(articleNumber)])
                 if let k = match {
                     events[k].sources.append(source)
                     lastArticle[k] = articleNumber
@@ -127,18 +178,23 @@ public enum SiteTimeline {
                     if events[k].title == nil { events[k].title = e.title }
                 } else {
                     let k = events.count
-                    order += 1
                     events.append(SiteEvent(value: e.value, endValue: e.endValue, display: e.display, text: e.text,
-                                            title: e.title, sources: [source], date: date, order: order))
+                                            title: e.title, sources: [source], date: mention.date, order: place))
                     words.append(w)
                     lastArticle.append(articleNumber)
-                    bucket.members.append(k)
-                    for t in w { bucket.byWord[t, default: []].append(k) }
+                    buckets[b].members.append(k)
+                    for t in w { buckets[b].byWord[t, default: []].append(k) }
                 }
-                buckets[key] = bucket
             }
+            merged.set(n, events)
         }
-        return events.sorted { ($0.date.sortKey, $0.order) < ($1.date.sortKey, $1.order) }
+        // By date, then reading order; the sort keys worked out once.
+        var order: [(sortKey: Int, order: Int, group: Int32, event: Int32)] = []
+        for n in groups.indices {
+            for (k, e) in merged[n].enumerated() { order.append((e.date.sortKey, e.order, Int32(n), Int32(k))) }
+        }
+        order.sort { ($0.sortKey, $0.order) < ($1.sortKey, $1.order) }
+        return order.map { merged[Int($0.group)][Int($0.event)] }
     }
 
     /// Bounds the comparisons when many articles mention one date.
@@ -147,14 +203,15 @@ public enum SiteTimeline {
     /// Two articles' mentions of one date are one event when the words around
     /// them agree: for an exact day, one shared word is enough; for a month or
     /// a year, at least half of the shorter text's words.
-    static func sameEvent(_ a: Set<String>, _ b: Set<String>, precision: TimexDate.Precision) -> Bool {
+    static func sameEvent(_ a: [UInt64], _ b: [UInt64], precision: TimexDate.Precision) -> Bool {
         if a.isEmpty || b.isEmpty { return a.isEmpty && b.isEmpty }
-        // Counted, not intersected: no set is made for each comparison.
-        let (small, large) = a.count <= b.count ? (a, b) : (b, a)
-        var shared = 0
-        for word in small where large.contains(word) {
-            if precision >= .day { return true }
-            shared += 1
+        // Both sorted: counted in one walk, no set made for each comparison.
+        var i = 0, j = 0, shared = 0
+        while i < a.count, j < b.count {
+            if a[i] < b[j] { i += 1 } else if a[i] > b[j] { j += 1 } else {
+                if precision >= .day { return true }
+                shared += 1; i += 1; j += 1
+            }
         }
         if precision >= .day { return false }
         return Double(shared) / Double(min(a.count, b.count)) >= 0.5
