@@ -13,14 +13,67 @@ public struct SiteEvent: Sendable {
         public var tagKeys: [String]
     }
 
-    public var value: String
-    public var endValue: String?
-    public var display: String
-    public var text: String
-    public var title: String?
-    public var sources: [Source]
-    let date: TimexDate
-    let order: Int
+    /// The fields live in one shared box, copied only when a copy is changed:
+    /// an event is copied into every page and topic that shows it (hundreds
+    /// of thousands of times at 10,000 articles), and a copy of seven
+    /// references cost seven retains and releases where the box costs one.
+    private final class Storage: @unchecked Sendable {
+        var value: String
+        var endValue: String?
+        var display: String
+        var text: String
+        var title: String?
+        var sources: [Source]
+        let date: TimexDate
+        let order: Int
+
+        init(value: String, endValue: String?, display: String, text: String, title: String?, sources: [Source], date: TimexDate, order: Int) {
+            self.value = value; self.endValue = endValue; self.display = display; self.text = text
+            self.title = title; self.sources = sources; self.date = date; self.order = order
+        }
+
+        func copy() -> Storage {
+            Storage(value: value, endValue: endValue, display: display, text: text, title: title, sources: sources, date: date, order: order)
+        }
+    }
+
+    // Changed only through `unique()`, so no two events ever see one change.
+    private var storage: Storage
+
+    init(value: String, endValue: String?, display: String, text: String, title: String?, sources: [Source], date: TimexDate, order: Int) {
+        storage = Storage(value: value, endValue: endValue, display: display, text: text, title: title, sources: sources, date: date, order: order)
+    }
+
+    private mutating func unique() {
+        if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
+    }
+
+    public var value: String {
+        get { storage.value }
+        set { unique(); storage.value = newValue }
+    }
+    public var endValue: String? {
+        get { storage.endValue }
+        set { unique(); storage.endValue = newValue }
+    }
+    public var display: String {
+        get { storage.display }
+        set { unique(); storage.display = newValue }
+    }
+    public var text: String {
+        get { storage.text }
+        set { unique(); storage.text = newValue }
+    }
+    public var title: String? {
+        get { storage.title }
+        set { unique(); storage.title = newValue }
+    }
+    public var sources: [Source] {
+        get { storage.sources }
+        _modify { unique(); yield &storage.sources }
+    }
+    var date: TimexDate { storage.date }
+    var order: Int { storage.order }
 
     /// Where the event is grouped: its year, or its decade or century when it
     /// is no more precise than that.
