@@ -127,18 +127,20 @@ public enum SiteFeatures {
         // shows it is written. So the renderings held at once are those of
         // a stretch of time, not of every event (116 MB at 10,000 articles).
         let plan = toWrite
-        func firstEvent(_ j: Int) -> Int32 {
-            let (s, p) = allJobs[j]
+        // What the batches read of each page, looked up once: the events it
+        // shows (empty for an index) and its first.
+        let shows: [(refs: [SiteTimelinePages.ScopedEvent], range: Range<Int>)] = allJobs.map { s, p in
             let page = pageLists[s][p]
-            return page.kind == .index || page.range.isEmpty ? -1 : scopes[s].events.refs[page.range.lowerBound].index
+            return (scopes[s].events.refs, page.kind == .index ? 0..<0 : page.range)
         }
-        let byDate = plan.sorted { (firstEvent($0), $0) < (firstEvent($1), $1) }
+        func firstEvent(_ j: Int) -> Int32 { shows[j].range.isEmpty ? -1 : shows[j].refs[shows[j].range.lowerBound].index }
+        let byDate = plan.map { (firstEvent($0), $0) }.sorted { $0 < $1 }.map(\.1)
         var showing = [Int32](repeating: 0, count: events.count)  // pages still to write that show each event
         func eachEvent(_ j: Int, _ body: (Int) -> Void) {
-            let (s, p) = allJobs[j]
-            let page = pageLists[s][p]
-            guard page.kind != .index else { return }
-            for k in page.range { body(Int(scopes[s].events.refs[k].index)) }
+            let refs = shows[j].refs
+            refs.withUnsafeBufferPointer { refs in
+                for k in shows[j].range { body(Int(refs[k].index)) }
+            }
         }
         for j in plan { eachEvent(j) { showing[$0] += 1 } }
         let rendered = Slots<RenderedEvent?>(Array(repeating: nil, count: events.count))
@@ -157,7 +159,7 @@ public enum SiteFeatures {
             }
             renderSeconds += Double(DispatchTime.now().uptimeNanoseconds - began) / 1e9
             // The longest pages first, so that workers end together.
-            let ordered = pages.sorted { pageLists[allJobs[$0].scope][allJobs[$0].page].range.count > pageLists[allJobs[$1].scope][allJobs[$1].page].range.count }
+            let ordered = pages.map { (shows[$0].range.count, $0) }.sorted { $0.0 > $1.0 }.map(\.1)
             parallelFor(ordered.count, workers: workers) { n in
                 let (s, p) = allJobs[ordered[n]]
                 do {

@@ -32,6 +32,8 @@ public enum SiteTimelinePages {
     struct ScopeEvents: Sendable {
         var refs: [ScopedEvent] = []
         var restricted: [SiteEvent] = []
+        /// `SiteTimelinePages.totals` of these events, once worked out.
+        var totals: Totals? = nil
 
         func event(_ r: ScopedEvent, _ all: [SiteEvent]) -> SiteEvent {
             r.restricted >= 0 ? restricted[Int(r.restricted)] : all[Int(r.index)]
@@ -144,6 +146,7 @@ public enum SiteTimelinePages {
     }
 
     static func totals(_ events: ScopeEvents, _ all: [SiteEvent]) -> Totals {
+        if let known = events.totals { return known }
         var slugs = Set<String>()
         for r in events.refs { for s in events.event(r, all).sources { slugs.insert(s.slug) } }
         return Totals(count: events.refs.count, articles: slugs.count,

@@ -85,6 +85,13 @@ struct TimelineLayout: Sendable {
                 byTag[Slug.make(t.tag)] ?? SiteTimelinePages.ScopeEvents()))
         }
         byTag = [:]
+        // What an index page says of all its timeline's events (a set of the
+        // slugs of 166,000 events for the site's), worked out once: a title
+        // edit changes none of it.
+        let totals = Slots<SiteTimelinePages.Totals?>(Array(repeating: nil, count: scopes.count))
+        let made = scopes
+        parallelFor(made.count, workers: workers) { s in totals.set(s, SiteTimelinePages.totals(made[s].events, events)) }
+        for s in scopes.indices { scopes[s].events.totals = totals[s] }
         restrictedHashes = scopes.map { $0.events.restricted.map(SiteFeatures.eventHash) }
         pageLists = scopes.map { SiteTimelinePages.pages($0.events, events, scope: $0.scope) }
         jobs = []
