@@ -314,6 +314,14 @@ public final class DevServer: Service, @unchecked Sendable {
         let what = Self.describe(batch)
         do throws(Diagnostics) {
             let report = try session.rebuild(changed: batch)
+            // An editor's temporary files are not named; a batch of nothing
+            // but such files rebuilt nothing and says nothing.
+            let sources = report.changedSources
+            if sources.isEmpty, report.changedOutputs?.isEmpty == true, lock.withLock({ errors.isEmpty }) {
+                lock.withLock { rebuilds += 1 }
+                return
+            }
+            let what = sources.isEmpty ? what : Self.describe(sources)
             let stylesOnly = report.stylesOnly || Self.onlyStylesheets(batch)
             let wasBroken: Bool = lock.withLock {
                 defer { siteExists = true; errors = []; rebuilds += 1 }
@@ -329,7 +337,8 @@ public final class DevServer: Service, @unchecked Sendable {
             }
             // The terminal line first (microseconds), so that whoever gets the
             // event finds the line already there.
-            hub.rebuilt(changed: report.changedOutputs, stylesOnly: stylesOnly && !wasBroken, sources: batch, milliseconds: elapsed)
+            hub.rebuilt(changed: report.changedOutputs, stylesOnly: stylesOnly && !wasBroken, sources: sources.isEmpty ? batch : sources,
+                        milliseconds: elapsed)
         } catch {
             lock.withLock {
                 errors = error.all

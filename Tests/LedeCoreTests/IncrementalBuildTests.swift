@@ -105,6 +105,36 @@ import Testing
         #expect(Set(undated.changedOutputs ?? []) == ["cuba/index.html", "feed.xml"])
     }
 
+    /// Editors save through temporary files ("sed -i" makes content/sedAB12,
+    /// vim probes with content/4913): such a file is not named as a change
+    /// and does not make the session look at the whole content folder again,
+    /// but a folder that comes or goes does.
+    @Test func anEditorsTemporaryFileIsNotAChangeButAFolderIs() throws {
+        let site = try TestSite(Self.site)
+        let live = session(site)
+        _ = try live.build()
+        let edit = try expectRebuild(site, live, changed: ["content/sedAB12", "content/cuba.md", "content/4913"]) {
+            try site.write("content/sedAB12", article("Cuba", date: "2012-10-16", tags: ["cold-war"], body: "In October 1962 the crisis began. Edited."))
+            #expect(rename(site.root + "/content/sedAB12", site.root + "/content/cuba.md") == 0)
+            try site.write("content/4913", "")
+        }
+        #expect(edit.changedSources == ["content/cuba.md"])
+        #expect(edit.ignoredSources == ["content/sedAB12", "content/4913"])
+        #expect(edit.articlesRebuilt == 1)
+        try site.remove("content/4913")
+
+        // A folder of articles arrives: named by the folder alone, it is looked into.
+        let added = try expectRebuild(site, live, changed: ["content/later"]) {
+            try site.write("content/later/berlin-airlift.md", article("Berlin airlift ends", date: "2013-05-12", body: "In May 1949 the blockade ended."))
+        }
+        #expect(added.ignoredSources.isEmpty)
+        #expect(try site.read("public/berlin-airlift/index.html").contains("blockade ended"))
+        // A folder that held articles goes: its articles go with it.
+        let removed = try expectRebuild(site, live, changed: ["content/sub"]) { try site.remove("content/sub") }
+        #expect(removed.ignoredSources.isEmpty)
+        #expect(!FileManager.default.fileExists(atPath: site.root + "/public/airlift/index.html"))
+    }
+
     @Test func editingATitleUpdatesListPages() throws {
         let site = try TestSite(Self.site)
         let live = session(site)

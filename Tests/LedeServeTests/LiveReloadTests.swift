@@ -22,6 +22,15 @@ import Testing
         #expect(e.stylesOnly == false)
         #expect(try await s.fetch("/beta/").body.contains("second version"))
 
+        // Saved through a visible temporary file, as `sed -i` does: only the article is named.
+        try site.write("content/sedAB12", article("Beta", date: "2024-01-03", body: "Beta text, second version, saved again."))
+        #expect(rename(site.root + "/content/sedAB12", site.root + "/content/beta.md") == 0)
+        e = try await events.next("rebuilt")
+        #expect(e.sources == ["content/beta.md"])
+        #expect(try await s.fetch("/beta/").body.contains("saved again"))
+        #expect(s.lines.all.last { $0.contains("rebuilt") }?.hasPrefix("content/beta.md changed: rebuilt ") == true)
+        #expect(!s.lines.all.contains { $0.contains("sedAB12") })
+
         // Add.
         try site.write("content/gamma.md", article("Gamma", body: "A new one."))
         e = try await events.next("rebuilt")
@@ -76,7 +85,7 @@ import Testing
 
         // Every rebuild printed one line saying what changed and how long it took.
         let lines = s.lines.all.filter { $0.contains("changed") }
-        #expect(lines.count == 9, "\(lines)")
+        #expect(lines.count == 10, "\(lines)")
         #expect(lines.first?.hasPrefix("content/beta.md changed: rebuilt ") == true)
         #expect(lines.allSatisfy { $0.hasSuffix(" ms") })
         try await s.stop()

@@ -66,6 +66,9 @@ public struct BuildReport: Sendable {
     public var notes: [String] = []
     /// For rebuilds: the source files that changed (relative to the site folder).
     public var changedSources: [String] = []
+    /// Files a rebuild was told of that build nothing (an editor's temporary
+    /// file under content/), relative to the site folder.
+    public var ignoredSources: [String] = []
     /// The output files written or removed (relative to the output folder), or
     /// nil when the whole output folder was replaced.
     public var changedOutputs: [String]?

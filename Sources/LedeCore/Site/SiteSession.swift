@@ -51,7 +51,10 @@ public final class SiteSession: @unchecked Sendable {
         defer { lock.unlock() }
         let root = URL(fileURLWithPath: options.siteRoot).standardizedFileURL.path
         var report = try run(changes: ChangeSet(changed, root: root))
-        report.changedSources = changed
+        let ignored = Set(report.ignoredSources)
+        report.changedSources = changed.filter { path in
+            !ignored.contains(path.hasPrefix(root + "/") ? String(path.dropFirst(root.count + 1)) : path)
+        }
         return report
     }
 }
@@ -62,9 +65,12 @@ struct ChangeSet {
     var config = false
     /// Article paths relative to content/.
     var content: [String] = []
-    /// Something under content/ that is not an article file (a folder, say):
-    /// look at the whole folder again.
+    /// Look at the whole content folder again (a folder came or went).
     var rescan = false
+    /// Paths under content/ (relative to it) whose names are not articles':
+    /// a folder, which may hold articles, or a file that builds nothing (an
+    /// editor's temporary file); `SiteSession.run` tells them apart.
+    var others: [String] = []
     /// Only stylesheets changed.
     var stylesOnly = true
 
@@ -84,7 +90,7 @@ struct ChangeSet {
                 let relative = String(path.dropFirst("content/".count))
                 let name = relative.split(separator: "/").last.map(String.init) ?? relative
                 if relative.split(separator: "/").contains(where: { $0.hasPrefix(".") }) { continue }
-                if ContentScanner.isArticleName(name) { content.append(relative) } else { rescan = true }
+                if ContentScanner.isArticleName(name) { content.append(relative) } else { others.append(relative) }
             } else if path == "content" || path == "templates" {
                 rescan = true
                 theme = true
@@ -168,12 +174,29 @@ extension SiteSession {
         case unreadable(Diagnostic)
     }
 
-    private func run(changes: ChangeSet?) throws(Diagnostics) -> BuildReport {
+    private func run(changes given: ChangeSet?) throws(Diagnostics) -> BuildReport {
         let started = DispatchTime.now().uptimeNanoseconds
         let clock = PhaseClock(enabled: options.measurePhases)
         let root = URL(fileURLWithPath: options.siteRoot).standardizedFileURL.path
         let templatesDir = root + "/templates"
         let contentDir = root + "/content"
+        // A path under content/ that is not an article's matters when it is
+        // a folder now, or was one that held articles; else (a temporary
+        // file an editor saved through) it changes nothing, and the content
+        // folder is not scanned again for it.
+        var changes = given
+        var ignoredSources: [String] = []
+        if var c = changes, !c.rescan, !c.others.isEmpty {
+            for other in c.others {
+                let prefix = other + "/"
+                if FileIO.isDirectory(contentDir + "/" + other) || (state.files?.contains { $0.path.hasPrefix(prefix) } ?? true) {
+                    c.rescan = true
+                } else {
+                    ignoredSources.append("content/" + other)
+                }
+            }
+            changes = c
+        }
         let outputPath = URL(fileURLWithPath: options.outputPath).standardizedFileURL.path
         let workers = max(1, options.workers)
 
@@ -409,6 +432,7 @@ extension SiteSession {
         // 3. Across articles: what is published, unique slugs.
         var diagnostics = state.configProblems + writeProblems.all
         var report = BuildReport()
+        report.ignoredSources = ignoredSources
         var oldPagePaths: [String] = []  // pages of changed articles that may be gone now
         var fastPath = false
         // Whether list pages can be told unchanged without looking (the changed
