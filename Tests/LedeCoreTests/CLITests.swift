@@ -16,6 +16,34 @@ import Testing
         #expect(site.exists("public/a/index.html"))
     }
 
+    /// `--timings`: one line per phase on stderr, in build order, each with
+    /// seconds and (for phases, not notes) resident memory; stdout unchanged.
+    @Test func timingsListEveryPhaseWithSecondsAndMemory() throws {
+        let site = try TestSite(["content/a.md": article("Alpha", tags: ["x"], body: "In 1990 it happened.\n\nIn 1991 it ended.")])
+        let r = try run(ledeExecutable, ["build", "--source", site.root, "--timings"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.split(separator: "\n").count == 1)
+        let lines = r.stderr.split(separator: "\n").map(String.init)
+        func line(_ name: String) -> String? { lines.first { $0.trimmingCharacters(in: .whitespaces).hasPrefix(name + " ") } }
+        let phases = ["inputs", "cache", "articles", "checks", "timelines: merge", "timelines: layout", "timelines: pages",
+                      "features", "site pages", "commit", "cache write"]
+        var last = -1
+        for name in phases {
+            let found = try #require(line(name), "no line for \(name) in \(lines)")
+            let at = try #require(lines.firstIndex(of: found))
+            #expect(at > last, "\(name) is out of order")
+            last = at
+            // "<name>   0.012 s     35 MB resident"
+            let fields = found.dropFirst(36).split(separator: " ")
+            #expect(fields.count == 5 && Double(fields[0]) != nil && fields[1] == "s" && Int(fields[2]) ?? 0 > 0
+                        && fields[3] == "MB" && fields[4] == "resident", "\(found)")
+        }
+        // The tagger's CPU time, a share of the articles' phase, has no memory column.
+        let tagger = try #require(line("tagger (CPU, all threads)"))
+        #expect(tagger.dropFirst(36).split(separator: " ").count == 2)
+        #expect(lines.contains("articles rebuilt: 1"))
+    }
+
     @Test func buildExitsOneWithPositionedErrorsOnBadContent() throws {
         let site = try TestSite(["content/a.md": "---\ntitle: A\ndate: 2020-31-01\n---\n"])
         let r = try run(ledeExecutable, ["build", "--source", site.root])
