@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+@testable import LedeCore
 @testable import LedeServe
 #if canImport(Glibc)
 import Glibc
@@ -11,10 +12,8 @@ import Glibc
 @Suite(.serialized) struct LoadTests {
     /// Resident memory of a process, in MiB.
     static func residentMiB(_ pid: pid_t) -> Int? {
-        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
-              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
-              let kb = Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "") else { return nil }
-        return kb / 1024
+        let bytes = PhaseClock.residentBytes(pid: pid)
+        return bytes > 0 ? bytes >> 20 : nil
     }
 
     static func send(_ fd: Int32, _ text: String) -> Bool {

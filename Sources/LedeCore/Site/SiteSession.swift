@@ -1264,9 +1264,10 @@ final class PhaseClock: @unchecked Sendable {
         phases.append((name, seconds, 0))
     }
 
-    /// The process's resident memory now (VmRSS), from /proc.
-    static func residentBytes() -> Int {
-        guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+    /// A process's resident memory now (VmRSS, from /proc; 0 when unknown):
+    /// this one's, or the one `pid` names.
+    static func residentBytes(pid: Int32? = nil) -> Int {
+        guard let text = try? String(contentsOfFile: "/proc/\(pid.map(String.init) ?? "self")/status", encoding: .utf8),
               let line = text.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }) else { return 0 }
         return (Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0) * 1024
     }
