@@ -13,10 +13,10 @@ import Glibc
 ///    where `{{related}}` is and put in the build's `PageSpool` (not yet
 ///    written), and `articleFiles` gives the article's other outputs (its
 ///    `timeline.json`);
-/// 2. after the list pages: `writeFeatures` merges the timelines and writes
-///    the timeline pages and JSON, chooses every article's related explainers
-///    and writes each page with them filled in, and writes the search page
-///    when Pagefind is there;
+/// 2. after the list pages: `writeFeatures` chooses every article's related
+///    explainers and writes each page with them filled in (emptying the
+///    spool), then merges the timelines and writes the timeline pages and
+///    JSON, and writes the search page when Pagefind is there;
 /// 3. last, before the swap: `Search.index` runs Pagefind over the whole new site.
 ///
 /// Each part is redone only when what it reads changed (hashes kept in the
@@ -398,44 +398,6 @@ extension SiteSession {
         var site = renderer
         site.year = published.compactMap { $0.record.info!.date?.year }.max() ?? BuildClock.today.year
 
-        // Timelines: the site's and every topic's, with their JSON.
-        var inputs = ByteWriter()
-        inputs.u64(siteKey); inputs.int(site.year); inputs.int(published.count)
-        for (path, record) in published { inputs.string(path); inputs.u64(record.info!.timelineHash) }
-        let timelineInputs = Hash64.hash(inputs.bytes)
-        var paths: [String]
-        var pages: Int
-        let oldTimelinePaths = old.featurePaths.filter { $0 != "search/index.html" }
-        state.timelinePagesWritten = []
-        if timelineInputs == old.timelineInputs, !oldTimelinePaths.isEmpty, oldTimelinePaths.allSatisfy(current) {
-            paths = oldTimelinePaths
-            pages = old.featurePages - (old.featurePaths.contains("search/index.html") ? 1 : 0)
-        } else {
-            let (articles, order) = try all()
-            clock.mark("    timelines: summaries")
-            let known = state.timelines
-            var merged = state.merged
-            state.merged = nil  // while it changes
-            let written = try SiteFeatures.writeTimelines(order.map { articles[$0] }, timelineHashes: order.map { published[$0].record.info!.timelineHash },
-                                                          renderer: site, workers: workers, siteKey: siteKey,
-                                                          known: known, merged: &merged, isCurrent: current, clock: clock, write: emit)
-            state.merged = merged
-            (paths, pages) = (written.paths, written.pages)
-            state.timelines = written.timelines
-            state.timelinePagesWritten = written.written
-        }
-        state.cache.site.timelineInputs = timelineInputs
-        clock.mark("  features: timelines")
-
-        // The search page.
-        if site.search {
-            try emit("search/index.html", site.searchPage().raw)
-            paths.append("search/index.html")
-            pages += 1
-        }
-        state.cache.site.featurePaths = paths
-        state.cache.site.featurePages = pages
-
         // Related explainers: which, for every article (chosen again only when
         // something they are chosen by changed) ...
         var profile = ByteWriter()
@@ -564,6 +526,48 @@ extension SiteSession {
         var changed: [String: RelatedFill] = [:]
         for k in plan { changed[published[k].path] = written[k]! }
         clock.mark("  features: article pages")
+
+        // After the article pages, whose spooled copies (up to 64 MB) are
+        // then let go: merging and laying out the timelines is where a
+        // build's memory peaks.
+        // Timelines: the site's and every topic's, with their JSON.
+        var inputs = ByteWriter()
+        inputs.u64(siteKey); inputs.int(site.year); inputs.int(published.count)
+        for (path, record) in published { inputs.string(path); inputs.u64(record.info!.timelineHash) }
+        let timelineInputs = Hash64.hash(inputs.bytes)
+        var paths: [String]
+        var pages: Int
+        let oldTimelinePaths = old.featurePaths.filter { $0 != "search/index.html" }
+        state.timelinePagesWritten = []
+        if timelineInputs == old.timelineInputs, !oldTimelinePaths.isEmpty, oldTimelinePaths.allSatisfy(current) {
+            paths = oldTimelinePaths
+            pages = old.featurePages - (old.featurePaths.contains("search/index.html") ? 1 : 0)
+        } else {
+            let (articles, order) = try all()
+            clock.mark("    timelines: summaries")
+            let known = state.timelines
+            var merged = state.merged
+            state.merged = nil  // while it changes
+            let written = try SiteFeatures.writeTimelines(order.map { articles[$0] }, timelineHashes: order.map { published[$0].record.info!.timelineHash },
+                                                          renderer: site, workers: workers, siteKey: siteKey,
+                                                          known: known, merged: &merged, isCurrent: current, clock: clock, write: emit)
+            state.merged = merged
+            (paths, pages) = (written.paths, written.pages)
+            state.timelines = written.timelines
+            state.timelinePagesWritten = written.written
+        }
+        state.cache.site.timelineInputs = timelineInputs
+        clock.mark("  features: timelines")
+
+        // The search page.
+        if site.search {
+            try emit("search/index.html", site.searchPage().raw)
+            paths.append("search/index.html")
+            pages += 1
+        }
+        state.cache.site.featurePaths = paths
+        state.cache.site.featurePages = pages
+
         return changed
     }
 
