@@ -39,15 +39,18 @@ public enum SiteFeatures {
     }
 
     /// A hash of what a timeline page shows of one event.
-    static func eventHash(_ e: SiteEvent) -> UInt64 {
+    /// With `keeping`, of the restricted copy naming only those sources.
+    static func eventHash(_ e: SiteEvent, keeping: ArraySlice<Int32>? = nil) -> UInt64 {
         var w = ByteWriter()
         w.string(e.value); w.optionalString(e.endValue); w.string(e.display); w.string(e.text); w.optionalString(e.title)
-        w.int(e.sources.count)
-        for source in e.sources {
+        let sources = e.sources
+        w.int(keeping?.count ?? sources.count)
+        func add(_ source: SiteEvent.Source) {
             w.string(source.slug); w.string(source.title); w.string(source.anchor)
             for t in source.tags { w.string(t) }
             w.int(source.tags.count)
         }
+        if let keeping { for k in keeping { add(sources[Int(k)]) } } else { for source in sources { add(source) } }
         return Hash64.hash(w.bytes)
     }
 

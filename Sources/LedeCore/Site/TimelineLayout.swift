@@ -67,9 +67,8 @@ struct TimelineLayout: Sendable {
                 byTag[key] = nil
                 if e.sources.allSatisfy({ $0.tagKeys.contains(key) }) {
                     s.refs.append(.init(index: Int32(i)))
-                } else if let r = SiteTimeline.restricted(e, to: key) {
-                    s.refs.append(.init(index: Int32(i), restricted: Int32(s.restricted.count)))
-                    s.restricted.append(r)
+                } else if e.sources.contains(where: { $0.tagKeys.contains(key) }) {
+                    s.refs.append(.init(index: Int32(i), restricted: s.addRestricted(e, keeping: key)))
                 }
                 byTag[key] = s
             }
@@ -92,7 +91,14 @@ struct TimelineLayout: Sendable {
         let made = scopes
         parallelFor(made.count, workers: workers) { s in totals.set(s, SiteTimelinePages.totals(made[s].events, events)) }
         for s in scopes.indices { scopes[s].events.totals = totals[s] }
-        restrictedHashes = scopes.map { $0.events.restricted.map(SiteFeatures.eventHash) }
+        let hashed = Slots<[UInt64]>(Array(repeating: [], count: scopes.count))
+        parallelFor(made.count, workers: workers) { s in
+            let scoped = made[s].events
+            var h = [UInt64](repeating: 0, count: scoped.restrictedCount)
+            for r in scoped.refs where r.restricted >= 0 { h[Int(r.restricted)] = SiteFeatures.eventHash(events[Int(r.index)], keeping: scoped.keeps(r)) }
+            hashed.set(s, h)
+        }
+        restrictedHashes = hashed.items
         pageLists = scopes.map { SiteTimelinePages.pages($0.events, events, scope: $0.scope) }
         jobs = []
         firstJob = []
@@ -120,18 +126,17 @@ struct TimelineLayout: Sendable {
     }
 
     /// After the merged events at `changed` changed what their sources say
-    /// (titles), but not which tags they have: updates the restricted copies
-    /// made of them and hashes again the pages that show them.
+    /// (titles), but not which tags they have: hashes again the restricted
+    /// copies made of them (which keep the same sources) and the pages that
+    /// show them.
     mutating func update(_ changed: [Int], events: [SiteEvent], hashes: [UInt64], renderer: PageRenderer, siteKey: UInt64, workers: Int) {
         var dirty = Set<Int>()
         for i in changed {
             for at in Int(shownStart[i])..<Int(shownStart[i + 1]) {
                 let (s, k) = (Int(shown[at].scope), Int(shown[at].ref))
                 let r = scopes[s].events.refs[k]
-                if r.restricted >= 0, let tag = scopes[s].scope.tag,
-                   let copy = SiteTimeline.restricted(events[i], to: Slug.make(tag)) {
-                    scopes[s].events.restricted[Int(r.restricted)] = copy
-                    restrictedHashes[s][Int(r.restricted)] = SiteFeatures.eventHash(copy)
+                if r.restricted >= 0 {
+                    restrictedHashes[s][Int(r.restricted)] = SiteFeatures.eventHash(events[i], keeping: scopes[s].events.keeps(r))
                 }
                 // The page (not the index) whose range holds position k.
                 let pages = pageLists[s]
