@@ -24,85 +24,89 @@ public struct TimexDate: Sendable, Hashable, Comparable, CustomStringConvertible
     /// Parses a TIMEX3 date value. Values with unknown parts (`XXXX-07`) and
     /// references (`PRESENT_REF`) are not points in time and give nil.
     public init?(_ value: String) {
+        var bytes = value
+        guard let p = bytes.withUTF8({ Self.parse($0) }) else { return nil }
         self.value = value
-        var s = Substring(value)
-        var bc = false
+        year = p.year; month = p.month; day = p.day; hour = p.hour; minute = p.minute; part = p.part; precision = p.precision
+    }
+
+    /// The fields of a value, read byte by byte (a timeline parses each of
+    /// its hundreds of thousands of values more than once).
+    private static func parse(_ p: UnsafeBufferPointer<UInt8>)
+        -> (year: Int, month: Int?, day: Int?, hour: Int?, minute: Int?, part: String?, precision: Precision)? {
+        let n = p.count
+        var i = 0
+        func isDigit(_ k: Int) -> Bool { k < n && p[k] >= 0x30 && p[k] <= 0x39 }
+        func twoDigits(_ k: Int) -> Int? { isDigit(k) && isDigit(k + 1) ? Int(p[k] - 0x30) * 10 + Int(p[k + 1] - 0x30) : nil }
+        func text(_ from: Int, _ to: Int) -> String { String(decoding: UnsafeBufferPointer(rebasing: p[from..<to]), as: UTF8.self) }
+        func isPair(_ k: Int, _ pairs: [(UInt8, UInt8)]) -> Bool { k + 1 < n && pairs.contains { $0.0 == p[k] && $0.1 == p[k + 1] } }
         // "BC0044" counts years before Christ (44 BC); ISO 8601's "-0043" counts
         // astronomically (year 0 is 1 BC), so it is the same year.
-        var astronomical = false
-        if s.hasPrefix("BC") { bc = true; s = s.dropFirst(2) } else if s.hasPrefix("-") { bc = true; astronomical = true; s = s.dropFirst() }
-        let digits = s.prefix { $0.isASCII && $0.isNumber }
-        guard !digits.isEmpty, digits.count <= 4, let lead = Int(digits) else { return nil }
-        var rest = s.dropFirst(digits.count)
-        switch digits.count {
+        var bc = false, astronomical = false
+        if n >= 2, p[0] == UInt8(ascii: "B"), p[1] == UInt8(ascii: "C") { bc = true; i = 2 } else if n >= 1, p[0] == UInt8(ascii: "-") {
+            bc = true; astronomical = true; i = 1
+        }
+        var lead = 0
+        let digitsStart = i
+        while isDigit(i), i - digitsStart < 5 { lead = lead * 10 + Int(p[i] - 0x30); i += 1 }
+        switch i - digitsStart {
         case 2:
-            guard rest.isEmpty else { return nil }
-            precision = .century
-            year = bc ? 1 - (lead * 100 + 99) : lead * 100  // BC04: 499–400 BC
-            month = nil; day = nil; hour = nil; minute = nil; part = nil
-            return
+            guard i == n else { return nil }
+            return (bc ? 1 - (lead * 100 + 99) : lead * 100, nil, nil, nil, nil, nil, .century)  // BC04: 499–400 BC
         case 3:
-            guard rest.isEmpty else { return nil }
-            precision = .decade
-            year = bc ? 1 - (lead * 10 + 9) : lead * 10  // BC047: 479–470 BC
-            month = nil; day = nil; hour = nil; minute = nil; part = nil
-            return
+            guard i == n else { return nil }
+            return (bc ? 1 - (lead * 10 + 9) : lead * 10, nil, nil, nil, nil, nil, .decade)  // BC047: 479–470 BC
         case 4: break
         default: return nil
         }
-        year = bc ? (astronomical ? -lead : 1 - lead) : lead
+        let year = bc ? (astronomical ? -lead : 1 - lead) : lead
         var month: Int?, day: Int?, hour: Int?, minute: Int?, part: String?
         var precision = Precision.year
-        if rest.hasPrefix("-") {
-            rest = rest.dropFirst()
-            let field = rest.prefix { $0 != "-" && $0 != "T" }
-            rest = rest.dropFirst(field.count)
-            if let m = Int(field), field.count == 2, (1...12).contains(m) {
+        if i < n, p[i] == UInt8(ascii: "-") {
+            i += 1
+            let fieldStart = i
+            while i < n, p[i] != UInt8(ascii: "-"), p[i] != UInt8(ascii: "T") { i += 1 }
+            let count = i - fieldStart, f = fieldStart
+            if count == 2, let m = twoDigits(f), (1...12).contains(m) {
                 month = m
                 precision = .month
-                if rest.hasPrefix("-") {
-                    rest = rest.dropFirst()
-                    let d = rest.prefix { $0.isASCII && $0.isNumber }
-                    guard d.count == 2, let dv = Int(d), dv >= 1, dv <= DateTime.daysIn(month: m, year: lead) else { return nil }
-                    day = dv
+                if i < n, p[i] == UInt8(ascii: "-") {
+                    i += 1
+                    guard let d = twoDigits(i), !isDigit(i + 2), d >= 1, d <= DateTime.daysIn(month: m, year: lead) else { return nil }
+                    day = d
                     precision = .day
-                    rest = rest.dropFirst(2)
+                    i += 2
                 }
-            } else if ["SP", "SU", "FA", "WI"].contains(field) {
-                part = String(field); precision = .season
-            } else if field.count == 2, field.first == "Q", let q = Int(field.dropFirst()), (1...4).contains(q) {
-                part = String(field); precision = .quarter
-            } else if field.count == 2, field == "H1" || field == "H2" {
-                part = String(field); precision = .quarter
-            } else if field.count == 3, field.first == "W", let w = Int(field.dropFirst()), (1...53).contains(w) {
-                part = String(field); precision = .week
+            } else if count == 2, isPair(f, [(0x53, 0x50), (0x53, 0x55), (0x46, 0x41), (0x57, 0x49)]) {  // SP SU FA WI
+                part = text(f, i); precision = .season
+            } else if count == 2, p[f] == UInt8(ascii: "Q"), p[f + 1] >= UInt8(ascii: "1"), p[f + 1] <= UInt8(ascii: "4") {
+                part = text(f, i); precision = .quarter
+            } else if count == 2, p[f] == UInt8(ascii: "H"), p[f + 1] == UInt8(ascii: "1") || p[f + 1] == UInt8(ascii: "2") {
+                part = text(f, i); precision = .quarter
+            } else if count == 3, p[f] == UInt8(ascii: "W"), let w = twoDigits(f + 1), (1...53).contains(w) {
+                part = text(f, i); precision = .week
             } else {
                 return nil
             }
         }
-        if rest.hasPrefix("T"), day != nil {
-            rest = rest.dropFirst()
-            let hh = rest.prefix(2)
-            if let h = Int(hh), hh.count == 2, h < 25 {
+        if i < n, p[i] == UInt8(ascii: "T"), day != nil {
+            i += 1
+            if let h = twoDigits(i), h < 25 {
                 hour = h
-                rest = rest.dropFirst(2)
-                if rest.hasPrefix(":") {
-                    let mm = rest.dropFirst().prefix(2)
-                    if let m = Int(mm), mm.count == 2, m < 60 { minute = m; rest = rest.dropFirst(3) }
-                }
+                i += 2
+                if i < n, p[i] == UInt8(ascii: ":"), let m = twoDigits(i + 1), m < 60 { minute = m }
                 precision = .time
-            } else if ["MO", "AF", "EV", "NI", "DT"].contains(String(rest.prefix(2))) {
-                part = String(rest.prefix(2)); rest = rest.dropFirst(2)
+            } else if isPair(i, [(0x4D, 0x4F), (0x41, 0x46), (0x45, 0x56), (0x4E, 0x49), (0x44, 0x54)]) {  // MO AF EV NI DT
+                part = text(i, i + 2)
                 precision = .time
             } else {
                 return nil  // an unknown time of day (TXX) is not a point in time
             }
             // Seconds, fractions and zones do not change order at this scale.
-            rest = ""
+            i = n
         }
-        guard rest.isEmpty else { return nil }
-        self.month = month; self.day = day; self.hour = hour; self.minute = minute
-        self.part = part; self.precision = precision
+        guard i == n else { return nil }
+        return (year, month, day, hour, minute, part, precision)
     }
 
     /// Accepts what authors write in front matter (`1945`, `1945-05`,
