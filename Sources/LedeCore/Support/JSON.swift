@@ -60,40 +60,57 @@ public indirect enum JSON: Sendable, Equatable, ExpressibleByStringLiteral, Expr
     }
 
     public static func quote(_ s: String, into out: inout String) {
-        // One pass over the bytes: runs that need no escaping (nearly all of
-        // the text, non-ASCII included) are copied whole.
-        out += "\""
-        let bytes = s.utf8
-        var run = bytes.startIndex, i = bytes.startIndex
-        while i != bytes.endIndex {
-            let b = bytes[i]
-            var next = bytes.index(after: i)
-            var escape: String?
-            if b < 0x20 || b == 0x22 || b == 0x5C {
+        // Most text needs no escaping and is appended whole; otherwise one
+        // pass over the bytes copies the runs between escapes into a buffer.
+        var text = s
+        let escaped: [UInt8]? = text.withUTF8 { p in
+            var i = 0
+            while i < p.count, !needsLook(p[i]) { i += 1 }
+            if i == p.count { return nil }
+            var buffer: [UInt8] = []
+            buffer.reserveCapacity(p.count + p.count / 8 + 8)
+            var run = 0
+            while i < p.count {
+                let b = p[i]
+                guard needsLook(b) else { i += 1; continue }
+                var escape: StaticString?
+                var width = 1
                 switch b {
                 case 0x22: escape = "\\\""
                 case 0x5C: escape = "\\\\"
                 case 0x0A: escape = "\\n"
                 case 0x0D: escape = "\\r"
                 case 0x09: escape = "\\t"
-                default: escape = b < 0x10 ? "\\u000" + String(b, radix: 16) : "\\u001" + String(b - 0x10, radix: 16)
+                case 0xE2:
+                    // U+2028 and U+2029 (E2 80 A8, E2 80 A9) end a line in JavaScript.
+                    if i + 2 < p.count, p[i + 1] == 0x80, p[i + 2] == 0xA8 || p[i + 2] == 0xA9 {
+                        escape = p[i + 2] == 0xA8 ? "\\u2028" : "\\u2029"
+                        width = 3
+                    }
+                default:
+                    buffer.append(contentsOf: UnsafeBufferPointer(rebasing: p[run..<i]))
+                    let hex = Array("0123456789abcdef".utf8)
+                    buffer.append(contentsOf: Array("\\u00".utf8) + [hex[Int(b >> 4)], hex[Int(b & 0xF)]])
+                    i += 1
+                    run = i
+                    continue
                 }
-            } else if b == 0xE2, next != bytes.endIndex, bytes[next] == 0x80 {
-                // U+2028 and U+2029 (E2 80 A8, E2 80 A9) end a line in JavaScript.
-                let third = bytes.index(after: next)
-                if third != bytes.endIndex, bytes[third] == 0xA8 || bytes[third] == 0xA9 {
-                    escape = bytes[third] == 0xA8 ? "\\u2028" : "\\u2029"
-                    next = bytes.index(after: third)
+                if let escape {
+                    buffer.append(contentsOf: UnsafeBufferPointer(rebasing: p[run..<i]))
+                    escape.withUTF8Buffer { buffer.append(contentsOf: $0) }
+                    run = i + width
                 }
+                i += width
             }
-            if let escape {
-                out += s[run..<i]
-                out += escape
-                run = next
-            }
-            i = next
+            buffer.append(contentsOf: UnsafeBufferPointer(rebasing: p[run...]))
+            return buffer
         }
-        out += s[run..<bytes.endIndex]
+        out += "\""
+        if let escaped { out += String(decoding: escaped, as: UTF8.self) } else { out += s }
         out += "\""
     }
+
+    /// Bytes that may need escaping: controls, `"`, `\\`, and the lead byte of U+2028/9.
+    @inline(__always)
+    private static func needsLook(_ b: UInt8) -> Bool { b < 0x20 || b == 0x22 || b == 0x5C || b == 0xE2 }
 }
