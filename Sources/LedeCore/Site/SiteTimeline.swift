@@ -183,8 +183,7 @@ public enum SiteTimeline {
             for m in mentions[k].indices { reading.append((mentions[k][m].key, Int32(k), Int32(m))) }
         }
         let all = reading
-        let seq = all.indices.map { $0 }  // reading order of `all`
-        let grouped = seq.sorted { all[$0].key != all[$1].key ? all[$0].key < all[$1].key : $0 < $1 }
+        let grouped = all.indices.sorted { all[$0].key != all[$1].key ? all[$0].key < all[$1].key : $0 < $1 }
         var ranges: [Range<Int>] = []
         var g = 0
         while g < grouped.count {
