@@ -311,7 +311,7 @@ public final class DevServer: Service, @unchecked Sendable {
 
     private func rebuild(_ batch: [String], session: SiteSession) {
         let started = DispatchTime.now().uptimeNanoseconds
-        let what = Self.describe(batch)
+        let what = Self.describe(Self.named(batch, root: options.siteRoot))
         do throws(Diagnostics) {
             let report = try session.rebuild(changed: batch)
             // An editor's temporary files are not named; a batch of nothing
@@ -357,6 +357,17 @@ public final class DevServer: Service, @unchecked Sendable {
         !paths.isEmpty && paths.allSatisfy {
             $0.hasSuffix(".css") && ($0.hasPrefix("templates/assets/") || $0.hasPrefix("static/"))
         }
+    }
+
+    /// The changed paths worth naming: not an editor's temporary file under
+    /// content/ (a name that is not an article's, gone after the save
+    /// renamed it); all of them when nothing else is left.
+    static func named(_ paths: [String], root: String) -> [String] {
+        let kept = paths.filter { path in
+            guard path.hasPrefix("content/") else { return true }
+            return ContentScanner.isArticleName(String(path.split(separator: "/").last ?? "")) || FileManager.default.fileExists(atPath: root + "/" + path)
+        }
+        return kept.isEmpty ? paths : kept
     }
 
     /// "content/a.md changed", "3 files changed (content/a.md, content/b.md, …)".

@@ -153,7 +153,9 @@ import Testing
         let events = try await s.events()
         _ = try await events.next("hello")
 
-        try site.save("content/beta.md", "---\ntitle: \"Beta\ndate: 2024-01-03\n---\n\nBroken.\n")
+        // Saved through a visible temporary file, as `sed -i` does.
+        try site.write("content/sedQ1w2e3", "---\ntitle: \"Beta\ndate: 2024-01-03\n---\n\nBroken.\n")
+        #expect(rename(site.root + "/content/sedQ1w2e3", site.root + "/content/beta.md") == 0)
         let failed = try await events.next("failed")
         let error = try #require(failed.errors.first)
         #expect(error["path"] as? String == "content/beta.md")
@@ -162,6 +164,8 @@ import Testing
         #expect(!(error["message"] as? String ?? "").isEmpty)
         // The terminal says it too, as path:line:col.
         #expect(s.lines.all.contains { $0.hasPrefix("content/beta.md:") && $0.contains(": error: ") })
+        #expect(s.lines.all.contains { $0.hasPrefix("content/beta.md changed: the site did not build (1 error") })
+        #expect(!s.lines.all.contains { $0.contains("sedQ1w2e3") })
         // The last good site is still served, and a new page learns about the error at once.
         #expect(try await s.fetch("/beta/").body.contains("first version"))
         let late = try await s.events()

@@ -141,7 +141,7 @@ public enum ContentScanner {
         return out
     }
 
-    static func isArticleName(_ name: String) -> Bool {
+    public static func isArticleName(_ name: String) -> Bool {
         (name.hasSuffix(".md") || name.hasSuffix(".markdown")) && name != "_index.md" && !name.hasPrefix(".")
     }
 
