@@ -268,28 +268,4 @@ public enum SiteTimeline {
         if precision >= .day { return false }
         return Double(shared) / Double(min(a.count, b.count)) >= 0.5
     }
-
-    /// Events of one tag (by tag slug): those some article with the tag tells,
-    /// naming only those articles.
-    public static func events(_ events: [SiteEvent], tag: String) -> [SiteEvent] {
-        let key = Slug.make(tag)
-        return events.compactMap { e in restricted(e, to: key) }
-    }
-
-    /// The events of every tag at once (by tag slug), in one pass over the events.
-    public static func byTag(_ events: [SiteEvent]) -> [String: [SiteEvent]] {
-        var out: [String: [SiteEvent]] = [:]
-        for e in events {
-            for key in e.tagSlugs { if let r = restricted(e, to: key) { out[key, default: []].append(r) } }
-        }
-        return out
-    }
-
-    static func restricted(_ e: SiteEvent, to key: String) -> SiteEvent? {
-        guard e.sources.contains(where: { $0.tagKeys.contains(key) }) else { return nil }
-        if e.sources.allSatisfy({ $0.tagKeys.contains(key) }) { return e }
-        var copy = e
-        copy.sources = e.sources.filter { $0.tagKeys.contains(key) }
-        return copy
-    }
 }
