@@ -87,17 +87,18 @@ struct TimelineLayout: Sendable {
         // What an index page says of all its timeline's events (a set of the
         // slugs of 166,000 events for the site's), worked out once: a title
         // edit changes none of it.
+        // With them, the hashes of each scope's restricted copies.
         let totals = Slots<SiteTimelinePages.Totals?>(Array(repeating: nil, count: scopes.count))
-        let made = scopes
-        parallelFor(made.count, workers: workers) { s in totals.set(s, SiteTimelinePages.totals(made[s].events, events)) }
-        for s in scopes.indices { scopes[s].events.totals = totals[s] }
         let hashed = Slots<[UInt64]>(Array(repeating: [], count: scopes.count))
+        let made = scopes
         parallelFor(made.count, workers: workers) { s in
             let scoped = made[s].events
+            totals.set(s, SiteTimelinePages.totals(scoped, events))
             var h = [UInt64](repeating: 0, count: scoped.restrictedCount)
             for r in scoped.refs where r.restricted >= 0 { h[Int(r.restricted)] = SiteFeatures.eventHash(events[Int(r.index)], keeping: scoped.keeps(r)) }
             hashed.set(s, h)
         }
+        for s in scopes.indices { scopes[s].events.totals = totals[s] }
         restrictedHashes = hashed.items
         pageLists = scopes.map { SiteTimelinePages.pages($0.events, events, scope: $0.scope) }
         jobs = []
