@@ -182,19 +182,25 @@ struct PagefindService {
         private let handle: FileHandle
         private var buffer: [UInt8] = []
         private var start = 0
+        /// Where the search for the next comma goes on: an answer can be
+        /// tens of megabytes (the index files), read 64 KB at a time, and
+        /// searching it again from its start after each read is quadratic.
+        private var scanned = 0
 
         init(_ handle: FileHandle) { self.handle = handle }
 
         func next() -> [String: Any]? {
             while true {
-                if let comma = buffer[start...].firstIndex(of: 0x2C) {
+                if let comma = buffer[max(start, scanned)...].firstIndex(of: 0x2C) {
                     let encoded = Data(buffer[start..<comma])
                     start = comma + 1
-                    if start > 1 << 16 { buffer.removeFirst(start); start = 0 }
+                    scanned = start
+                    if start > 1 << 16 { buffer.removeFirst(start); start = 0; scanned = 0 }
                     guard let json = Data(base64Encoded: encoded),
                           let object = try? JSONSerialization.jsonObject(with: json) as? [String: Any] else { return nil }
                     return object
                 }
+                scanned = buffer.count
                 let chunk = handle.availableData
                 if chunk.isEmpty { return nil }
                 buffer += chunk
