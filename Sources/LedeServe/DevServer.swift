@@ -85,6 +85,12 @@ public final class DevServer: Service, @unchecked Sendable {
     private var watcher: Watcher?
     private var rebuilds = 0
     private let buildQueue = DispatchQueue(label: "lede-serve-build")
+    /// The search index is made on its own queue, after the reload went out.
+    private let searchQueue = DispatchQueue(label: "lede-serve-search")
+    private var searchWanted = false
+    private var searchRunning = false
+    private var stopping = false
+    private let searchCancel = SearchCancel()
 
     public init(options: ServeOptions, say: @escaping @Sendable (String) -> Void = { print($0) }) throws {
         self.options = options
@@ -167,6 +173,7 @@ public final class DevServer: Service, @unchecked Sendable {
         defer {
             pinger.cancel()
             stopWatching()
+            stopSearch()
             hub.closeAll()
             if ownsOutput { try? FileIO.removeTree((outputPath as NSString).deletingLastPathComponent) }
         }
@@ -214,6 +221,9 @@ public final class DevServer: Service, @unchecked Sendable {
         // Only this server reads the folder: rebuilds update it in place, the
         // fast way, and its build cache lives beside it in the temporary folder.
         build.updateInPlace = true
+        // The reload goes out when the pages are written; the search index
+        // follows (indexSearch).
+        build.searchLater = true
         if ownsOutput { build.cacheFolder = (outputPath as NSString).deletingLastPathComponent + "/cache" }
         let session = SiteSession(options: build)
         lock.withLock {
@@ -228,6 +238,7 @@ public final class DevServer: Service, @unchecked Sendable {
                 hub.setErrors([])
                 for w in report.warnings where w.severity == .warning { say(w.description) }
                 say("\(report.summary) (\(ms(since: started)) ms)")
+                if report.searchPending { searchBehind() }
             } catch {
                 lock.withLock { errors = error.all; siteExists = FileIO.isDirectory(outputPath) }
                 hub.setErrors(error.all)
@@ -337,6 +348,7 @@ public final class DevServer: Service, @unchecked Sendable {
             }
             // The terminal line first (microseconds), so that whoever gets the
             // event finds the line already there.
+            if report.searchPending { searchBehind() }  // before the event, so that whoever gets it finds the index busy
             hub.rebuilt(changed: report.changedOutputs, stylesOnly: stylesOnly && !wasBroken, sources: sources.isEmpty ? batch : sources,
                         milliseconds: elapsed)
         } catch {
@@ -349,6 +361,57 @@ public final class DevServer: Service, @unchecked Sendable {
             say("\(what): the site did not build (\(count(error.errors.count, "error")), shown in the browser); still serving the last good build")
             hub.failed(error.all)
         }
+    }
+
+    // MARK: Search
+
+    /// Whether the search index is being made, or is to be made, for pages
+    /// already served (`searchLater`).
+    public var searchBusy: Bool { lock.withLock { searchWanted || searchRunning } }
+
+    /// The search index is behind the pages: make it again, after the one
+    /// being made (if any), which is behind too.
+    private func searchBehind() {
+        let start: Bool = lock.withLock {
+            searchWanted = true
+            if searchRunning || stopping { return false }
+            searchRunning = true
+            return true
+        }
+        if start { searchQueue.async { [self] in indexSearch() } }
+    }
+
+    private func indexSearch() {
+        while true {
+            let session: SiteSession? = lock.withLock {
+                guard searchWanted, !stopping else { searchRunning = false; return nil }
+                searchWanted = false
+                return self.session
+            }
+            guard let session else { return }
+            var outcome = SearchIndexing.superseded
+            let started = DispatchTime.now().uptimeNanoseconds
+            while outcome == .superseded, !lock.withLock({ stopping }) {
+                do throws(Diagnostic) { outcome = try session.indexSearch(cancel: searchCancel) } catch {
+                    if !lock.withLock({ stopping }) {
+                        say("\(error.description)")
+                        say("search: the index is behind the pages until the next save")
+                    }
+                    break
+                }
+            }
+            if case .indexed(let pages) = outcome, !lock.withLock({ stopping }) {
+                say("search: indexed \(count(pages, "page")) in \(ms(since: started)) ms")
+                hub.searchIndexed(pages: pages)
+            }
+        }
+    }
+
+    /// Ends the Pagefind at work and waits for it to go (before the folder it writes in goes).
+    private func stopSearch() {
+        lock.withLock { stopping = true }
+        searchCancel.cancel()
+        searchQueue.sync {}
     }
 
     /// True when every changed source is a stylesheet of the theme or of static/:

@@ -55,6 +55,11 @@ public final class EventHub: @unchecked Sendable {
         broadcast(Self.message("rebuilt", data), counts: true)
     }
 
+    /// The search index was made anew: pages that use it load it again.
+    public func searchIndexed(pages: Int) {
+        broadcast(Self.message("search", .object([("pages", .int(pages))])), counts: false)
+    }
+
     /// A rebuild failed.
     public func failed(_ errors: [Diagnostic]) {
         setErrors(errors)

@@ -151,6 +151,13 @@ public enum LiveReload {
       if (pages) selfCheck();
     });
     es.addEventListener("failed", function (e) { showErrors(JSON.parse(e.data).errors); });
+    // A new search index: a page that loaded the old one (its files are
+    // named by their content, and the old ones are gone) loads it again.
+    es.addEventListener("search", function () {
+      if (state.error || !window.performance || !performance.getEntriesByType) return;
+      var used = performance.getEntriesByType("resource").some(function (r) { return /\/pagefind\//.test(r.name); });
+      if (used) reload();
+    });
 
     """#
 

@@ -142,6 +142,8 @@ import Testing
         var options = BuildOptions(siteRoot: site.root, output: site.root + "/fresh", baseURL: "http://127.0.0.1:\(s.port)/")
         options.workers = 2
         try SiteBuilder.build(options)
+        // The search index (with Pagefind installed) follows the pages.
+        try await eventually(60, "the search index") { !s.server.searchBusy }
         #expect(try snapshot(s.server.outputPath) == snapshot(site.root + "/fresh"))
         try await s.stop()
     }

@@ -1,4 +1,5 @@
 import Foundation
+import LedeCore
 import Testing
 @testable import LedeServe
 #if canImport(Glibc)
@@ -12,8 +13,8 @@ import Glibc
     final class ServeProcess: @unchecked Sendable {
         let child: Child
 
-        init(_ arguments: [String]) throws {
-            child = try Child(ledeExecutable, ["serve"] + arguments)
+        init(_ arguments: [String], environment: [String: String] = [:]) throws {
+            child = try Child(ledeExecutable, ["serve"] + arguments, environment: environment)
         }
 
         var stdout: String { child.stdout }
@@ -84,6 +85,57 @@ import Glibc
         #expect(second.stderr.contains("--port"))
         first.interrupt()
         #expect(try await first.waitForExit() == 0)
+    }
+
+    /// Pagefind takes about 30 s over 10,000 articles: the reload must not
+    /// wait for it. Here Pagefind waits behind a gate that the test opens.
+    @Test(.enabled(if: Search.locate() != nil, "needs Pagefind (bash .ci/deps installs it)"))
+    func theReloadDoesNotWaitForTheSearchIndex() async throws {
+        let site = try smallSite()
+        let gate = site.root + "/gate"
+        try site.write("slow-pagefind", "#!/bin/sh\nwhile [ ! -e '\(gate)' ]; do sleep 0.05; done\nexec '\(Search.locate()!)' \"$@\"\n")
+        #expect(chmod(site.root + "/slow-pagefind", 0o755) == 0)
+        let served = site.root + "/served"
+        let serve = try ServeProcess(["--source", site.root, "--port", "0", "--output", served],
+                                     environment: ["LEDE_PAGEFIND": site.root + "/slow-pagefind"])
+        defer { serve.stop() }
+        let url = "http://" + (try await serve.url())
+        let port = Int(url.split(separator: ":").last!.trimmingCharacters(in: CharacterSet(charactersIn: "/")))!
+
+        // Served at once, with the search page, while the index waits.
+        #expect(try await rawGET(port: port, "/alpha/").status == 200)
+        #expect(try await rawGET(port: port, "/search/").status == 200)
+        #expect(try await rawGET(port: port, "/pagefind/pagefind-entry.json").status == 404)
+
+        // A save: the rebuild's event comes while Pagefind still waits.
+        let response = try await testClient.execute(.init(url: url + "_lede/events"), timeout: .seconds(120))
+        let events = EventStream(response.body)
+        _ = try await events.next("hello")
+        try site.save("content/alpha.md", article("Alpha", date: "2024-01-02", tags: ["one"], body: "Zanzibar joined in 1964."))
+        let rebuilt = try await events.next("rebuilt", timeout: 60)
+        #expect(rebuilt.sources == ["content/alpha.md"])
+        #expect(try await rawGET(port: port, "/alpha/").response.contains("Zanzibar"))
+        #expect(!serve.stdout.contains("search: indexed"))
+        #expect(!FileManager.default.fileExists(atPath: served + "/pagefind"))
+
+        // The gate opens: the index follows, once for the pages as they are
+        // now (the one begun for the first build is behind them), and pages
+        // that use it hear of it.
+        #expect(FileManager.default.createFile(atPath: gate, contents: Data()))
+        let search = try await events.next("search", timeout: 120)
+        #expect(search.json["pages"] as? Int == 2)
+        #expect(serve.stdout.components(separatedBy: "search: indexed 2 pages in ").count == 2, "\(serve.stdout)")
+        #expect(try await rawGET(port: port, "/pagefind/pagefind-entry.json").status == 200)
+
+        // What is served is then what a full build makes, index included.
+        var options = BuildOptions(siteRoot: site.root, output: site.root + "/fresh", baseURL: url)
+        options.useCache = false
+        _ = try SiteBuilder.build(options)
+        #expect(FileManager.default.fileExists(atPath: site.root + "/fresh/pagefind/pagefind-entry.json"))
+        #expect(try snapshot(served) == snapshot(site.root + "/fresh"))
+
+        serve.interrupt()
+        #expect(try await serve.waitForExit(30) == 0, "\(serve.stderr)")
     }
 
     @Test func badUsageExitsTwoAndAMissingSiteOne() async throws {

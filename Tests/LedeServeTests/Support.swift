@@ -332,7 +332,8 @@ final class Child: @unchecked Sendable {
     private var openStreams = 2
     private var exitStatus: Int32?
 
-    init(_ executable: String, _ arguments: [String]) throws {
+    /// `environment` is added to this process's own.
+    init(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws {
         var o: [Int32] = [-1, -1], e: [Int32] = [-1, -1]
         guard pipe(&o) == 0, pipe(&e) == 0 else { throw POSIXError(.EMFILE) }
         for fd in o + e { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
@@ -360,7 +361,11 @@ final class Child: @unchecked Sendable {
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
         defer { for a in argv { free(a) } }
         var child: pid_t = 0
-        let rc = posix_spawn(&child, executable, &actions, &attr, argv, environ)
+        var variables = ProcessInfo.processInfo.environment
+        variables.merge(environment) { $1 }
+        let envp = variables.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { for v in envp { free(v) } }
+        let rc = posix_spawn(&child, executable, &actions, &attr, argv, envp)
         close(o[1]); close(e[1])
         guard rc == 0 else { close(o[0]); close(e[0]); throw POSIXError(POSIXErrorCode(rawValue: rc) ?? .EIO) }
         pid = child

@@ -19,18 +19,28 @@ import Glibc
 /// output, with the `message_id` of its request.
 struct PagefindService {
     let executable: String
+    /// Above 0: Pagefind runs under `nice -n niceness`.
+    var niceness = 0
+    var cancel: SearchCancel?
 
     /// Indexes the HTML files of the site in `site` (every `*.html` below it,
-    /// but not in `skip`) and writes the index into `output`.
-    func index(site: String, skip: String, output: String) throws(Diagnostic) {
+    /// but not in `skip`) and writes the index into `output`; returns how
+    /// many pages it indexed.
+    func index(site: String, skip: String, output: String) throws(Diagnostic) -> Int {
         signal(SIGPIPE, SIG_IGN)  // a service that died is an error to report, not a reason to die
         let pages: [String]
         do { pages = try Self.indexedFiles(site, skip: skip) } catch {
             throw .error(site, 1, 1, "cannot list the site's pages for the search index: \(error.localizedDescription)")
         }
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = ["--service"]
+        let nice = "/usr/bin/nice"
+        if niceness > 0, FileManager.default.isExecutableFile(atPath: nice) {
+            process.executableURL = URL(fileURLWithPath: nice)
+            process.arguments = ["-n", String(niceness), executable, "--service"]
+        } else {
+            process.executableURL = URL(fileURLWithPath: executable)
+            process.arguments = ["--service"]
+        }
         let input = Pipe(), answers = Pipe(), errors = Pipe()
         process.standardInput = input
         process.standardOutput = answers
@@ -38,9 +48,15 @@ struct PagefindService {
         do { try process.run() } catch {
             throw .error(executable, 1, 1, "cannot run Pagefind to build the search index: \(error.localizedDescription); reinstall it (pip install pagefind-bin) or set LEDE_PAGEFIND=off")
         }
+        if let cancel, !cancel.attach(process) {
+            Self.kill(process)
+            process.waitUntilExit()
+            throw .error(site, 1, 1, "the search index was not made: stopped")
+        }
         // Whatever happens, the service goes when we are done with it.
         defer {
-            if process.isRunning { process.terminate() }
+            cancel?.detach()
+            if process.isRunning { Self.kill(process) }
             try? input.fileHandleForWriting.close()
             process.waitUntilExit()
         }
@@ -52,10 +68,11 @@ struct PagefindService {
             stderrDone.signal()
         }
         func failure(_ what: String) -> Diagnostic {
-            if process.isRunning { process.terminate() }
+            if process.isRunning { Self.kill(process) }
             _ = stderrDone.wait(timeout: .now() + 2)
             let detail = String(decoding: stderr.bytes, as: UTF8.self).trimmingWhitespace
                 .split(separator: "\n").suffix(5).joined(separator: " / ")
+            if cancel?.isCancelled == true { return .error(site, 1, 1, "the search index was not made: stopped") }
             return .error(executable, 1, 1, "Pagefind failed building the search index: \(what)\(detail.isEmpty ? "" : " (\(detail))"); fix it, or build without search: LEDE_PAGEFIND=off")
         }
         let reader = Answers(answers.fileHandleForReading)
@@ -126,6 +143,14 @@ struct PagefindService {
                 throw .error(target, 1, 1, "cannot write the search index: \(error.localizedDescription)")
             }
         }
+        return pages.count
+    }
+
+    /// Ends the service. Not with SIGTERM (`terminate()`): a child of a
+    /// process that ignores it, as `lede serve` does so as to take it as a
+    /// request to shut down (ServiceLifecycle), ignores it too.
+    static func kill(_ process: Process) {
+        _ = Glibc.kill(process.processIdentifier, SIGKILL)
     }
 
     /// Sends one message; returns what went wrong, if anything.
@@ -207,4 +232,36 @@ struct PagefindService {
             }
         }
     }
+}
+
+/// Stops a search index being made: its Pagefind ends, and the index
+/// (`Search.reindex`) fails without touching the site.
+public final class SearchCancel: @unchecked Sendable {
+    private let lock = Lock()
+    private var process: Process?
+    private var cancelled = false
+
+    public init() {}
+
+    public var isCancelled: Bool { lock.withLock { cancelled } }
+
+    /// Ends the Pagefind at work, if any, and any started after this.
+    public func cancel() {
+        let running: Process? = lock.withLock {
+            cancelled = true
+            return process
+        }
+        if let running, running.isRunning { PagefindService.kill(running) }
+    }
+
+    /// The Pagefind at work; false when cancelled already.
+    func attach(_ process: Process) -> Bool {
+        lock.withLock {
+            if cancelled { return false }
+            self.process = process
+            return true
+        }
+    }
+
+    func detach() { lock.withLock { process = nil } }
 }

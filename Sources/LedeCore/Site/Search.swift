@@ -86,25 +86,31 @@ public enum Search {
 
     /// Indexes the site in `folder` into `folder/pagefind/` (see `PagefindService`).
     public static func index(_ folder: String, pagefind: String) throws(Diagnostic) {
-        try PagefindService(executable: pagefind).index(site: folder, skip: Self.folder, output: folder + "/" + Self.folder)
+        _ = try PagefindService(executable: pagefind).index(site: folder, skip: Self.folder, output: folder + "/" + Self.folder)
     }
 
     /// Indexes the site in `folder` again, into a folder beside it that then
     /// takes the place of `folder/pagefind/` in one exchange (for a site
     /// updated in place, which is only whole once its commit is done).
-    public static func reindex(_ folder: String, pagefind: String) throws(Diagnostic) {
+    /// `background`: Pagefind runs at a low priority (`nice`), so that
+    /// builds meanwhile keep the processor. Returns the number of pages indexed.
+    @discardableResult
+    public static func reindex(_ folder: String, pagefind: String, background: Bool = false,
+                               cancel: SearchCancel? = nil) throws(Diagnostic) -> Int {
         let parent = (folder as NSString).deletingLastPathComponent
         let fresh = "\(parent)/.\((folder as NSString).lastPathComponent).search-\(getpid())"
         try? FileIO.removeTree(fresh)
         defer { try? FileIO.removeTree(fresh) }
-        try PagefindService(executable: pagefind).index(site: folder, skip: Self.folder, output: fresh)
+        let service = PagefindService(executable: pagefind, niceness: background ? 10 : 0, cancel: cancel)
+        let pages = try service.index(site: folder, skip: Self.folder, output: fresh)
         let place = folder + "/" + Self.folder
-        if FileIO.exists(place), lede_exchange_paths(fresh, place) == 0 { return }  // `fresh` now holds the old index
+        if FileIO.exists(place), lede_exchange_paths(fresh, place) == 0 { return pages }  // `fresh` now holds the old index
         try? FileIO.removeTree(place)
         guard rename(fresh, place) == 0 else {
             let code = errno
             throw .error(place, 1, 1, "cannot move the new search index into place: \(String(cString: strerror(code)))")
         }
+        return pages
     }
 
     static func runProcess(_ exe: String, _ args: [String]) throws -> (status: Int32, output: String) {

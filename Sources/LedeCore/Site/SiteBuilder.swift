@@ -30,6 +30,11 @@ public struct BuildOptions: Sendable {
     /// folder only its own server reads. A reader of a folder updated in
     /// place may see a new page beside an old one for a moment.
     public var updateInPlace = false
+    /// Leave the search index to `SiteSession.indexSearch()`: the build
+    /// commits the pages without indexing them, and `BuildReport.searchPending`
+    /// says when the index is behind them. For `lede serve`, whose reload must
+    /// not wait for Pagefind (about 30 s at 10,000 articles).
+    public var searchLater = false
     /// Told, once, when the build waits for another build of the same output folder.
     public var onWait: (@Sendable (String) -> Void)?
     /// Called with each output path before it is written (tests simulate
@@ -77,6 +82,9 @@ public struct BuildReport: Sendable {
     public var stylesOnly = false
     /// Articles annotated and rendered by this build (the others were unchanged).
     public var articlesRebuilt = 0
+    /// With `BuildOptions.searchLater`: the search index does not match the
+    /// pages yet; `SiteSession.indexSearch()` brings it up to date.
+    public var searchPending = false
     /// With `BuildOptions.measurePhases`: wall time of each phase, in order,
     /// and the resident memory at its end in bytes (0 where not measured); and
     /// `tagger (CPU)`: time spent in the temporal tagger, summed over threads.

@@ -57,6 +57,55 @@ public final class SiteSession: @unchecked Sendable {
         }
         return report
     }
+
+    /// With `BuildOptions.searchLater`: makes the search index over the site
+    /// as the last build left it, beside it, and swaps it in. Builds go on
+    /// meanwhile (Pagefind reads the pages for about 30 s at 10,000
+    /// articles); one that changes pages makes the result `.superseded`, and
+    /// the index is then made again. Without search, an index left from
+    /// before search was switched off goes.
+    public func indexSearch(cancel: SearchCancel? = nil) throws(Diagnostic) -> SearchIndexing {
+        let outputPath = URL(fileURLWithPath: options.outputPath).standardizedFileURL.path
+        let place = outputPath + "/" + Search.folder
+        lock.lock()
+        let pagefind = state.pagefind, generation = state.searchGeneration
+        let pending = state.index != nil && state.cache.site.searchStamp == nil
+        if pagefind == nil, options.searchLater, FileIO.exists(place + "/pagefind-entry.json") { try? FileIO.removeTree(place) }
+        lock.unlock()
+        guard let pagefind, pending else { return .current }
+
+        let pages: Int
+        do { pages = try Search.reindex(outputPath, pagefind: pagefind, background: true, cancel: cancel) } catch {
+            lock.lock()
+            defer { lock.unlock() }
+            if state.searchGeneration != generation { return .superseded }  // a page it read went meanwhile
+            throw error
+        }
+        lock.lock()
+        defer { lock.unlock() }
+        guard state.searchGeneration == generation else { return .superseded }
+        state.cache.site.searchStamp = FileIO.stamp(place + "/pagefind-entry.json")
+        if let cacheFile = state.cacheFile {
+            cacheFile.lock()
+            defer { cacheFile.unlock() }
+            if !cacheFile.changedOnDisk {  // else the next build loads what is there
+                var batch = BuildCache.Batch()
+                batch.site(state.cache.site)
+                cacheFile.append(batch) { state.cache }
+            }
+        }
+        return .indexed(pages: pages)
+    }
+}
+
+/// What `SiteSession.indexSearch()` did.
+public enum SearchIndexing: Equatable, Sendable {
+    /// Nothing: the index matches the pages, or the site has no search.
+    case current
+    /// The index was made anew, over `pages` pages.
+    case indexed(pages: Int)
+    /// Made and in place, but a build changed pages meanwhile: index again.
+    case superseded
 }
 
 /// What a rebuild is told changed.
@@ -129,6 +178,11 @@ struct SessionState {
     var merged: MergedTimeline?
     /// The articles whose related explainers the last choice chose again; nil when all.
     var relatedChosenAgain: [Int]?
+    /// Pagefind as the last build found it (nil: search is off or missing).
+    var pagefind: String?
+    /// Counts the builds that changed what the search index should hold, so
+    /// that an index made meanwhile (`indexSearch`) is not taken as current.
+    var searchGeneration = 0
 }
 
 /// The published articles and what else a build finds across articles, kept
@@ -237,6 +291,7 @@ extension SiteSession {
         if options.production { (theme, assets) = try Production.prepare(theme: theme, templatesDir: templatesDir, config: config) }
         // Search (Search.swift): with Pagefind, pages get a search box and the site a search page.
         let pagefind = config.search ? Search.locate(memo: options.useCache ? (options.cacheFolder ?? root + "/.lede-cache") + "/pagefind" : nil) : nil
+        state.pagefind = pagefind
         if let changes, !changes.rescan, state.files != nil {
             Self.update(&state.files!, with: changes.content, in: contentDir)
         } else {
@@ -607,7 +662,7 @@ extension SiteSession {
         options.checkpoint?("articles")
         let oldSitePaths = siteBefore.pagePaths + siteBefore.featurePaths
         var newFills: [String: RelatedFill] = [:]
-        var searchIndexed = false
+        var searchIndexed = false, searchLater = false
         do {
             // Timelines, related explainers and with them the article pages,
             // the search page (SiteFeatures.swift).
@@ -690,31 +745,37 @@ extension SiteSession {
             // 5. The search index, over the whole new site, when a page
             // changed (Pagefind indexes the site anew each time); then the commit.
             let entryFile = "/" + Search.folder + "/pagefind-entry.json"
+            let pagesChanged = mode == .replace || output.changedPaths.contains { $0.hasSuffix(".html") }
             let searchCurrent = mode != .replace && pagefind != nil && siteBefore.searchStamp != nil
                 && FileIO.stamp(outputPath + entryFile).map { $0.sameFile(as: siteBefore.searchStamp!) } == true
-                && !output.changedPaths.contains { $0.hasSuffix(".html") }
+                && !pagesChanged
+            // With `searchLater`, the index behind the pages is made by `indexSearch()`.
+            searchLater = options.searchLater && pagefind != nil && !searchCurrent
             switch mode {
             case .replace:
-                if let pagefind { try Search.index(output.staging, pagefind: pagefind); searchIndexed = true }
+                if let pagefind, !searchLater { try Search.index(output.staging, pagefind: pagefind); searchIndexed = true }
                 options.checkpoint?("staged")
             case .stage:
-                if output.hasChanges || (pagefind != nil && !searchCurrent) {
-                    if searchCurrent { output.carryTree(Search.folder) }
+                if output.hasChanges || (pagefind != nil && !searchCurrent && !searchLater) {
+                    if searchCurrent || searchLater { output.carryTree(Search.folder) }  // behind, but it works
                     try output.complete(carrying: Array(outputs.entries.keys))
                     options.checkpoint?("staged")
-                    if let pagefind, !searchCurrent { try Search.index(output.staging, pagefind: pagefind); searchIndexed = true }
+                    if let pagefind, !searchCurrent, !searchLater { try Search.index(output.staging, pagefind: pagefind); searchIndexed = true }
                 }
             case .update:
                 break
             }
             try output.commit()
+            if searchLater && (siteBefore.searchStamp != nil || pagesChanged) || options.searchLater && pagefind == nil {
+                state.searchGeneration &+= 1  // an index being made now is behind
+            }
             if mode == .update {
                 // Here the new site is whole only now; its index is made beside
                 // it and swapped in (or removed with search).
-                if let pagefind, !searchCurrent {
+                if let pagefind, !searchCurrent, !searchLater {
                     try Search.reindex(outputPath, pagefind: pagefind)
                     searchIndexed = true
-                } else if pagefind == nil, siteBefore.searchStamp != nil {
+                } else if pagefind == nil, siteBefore.searchStamp != nil || options.searchLater && FileIO.exists(outputPath + entryFile) {
                     try? FileIO.removeTree(outputPath + "/" + Search.folder)
                 }
             }
@@ -750,8 +811,9 @@ extension SiteSession {
                 batch.fillRemoved(path)
             }
         }
-        if pagefind == nil {
+        if pagefind == nil || searchLater {
             state.cache.site.searchStamp = nil
+            report.searchPending = searchLater
         } else if searchIndexed || siteBefore.searchStamp == nil || mode == .stage {
             state.cache.site.searchStamp = FileIO.stamp(outputPath + "/" + Search.folder + "/pagefind-entry.json")
         }
