@@ -6,7 +6,7 @@
 //       (everything lede adds, with the temporal tagger's share measured
 //       separately) and the article page (templates). Prints one line per stage.
 //
-//   lede-bench edits SITE [--edits N] [--output DIR]
+//   lede-bench edits SITE [--edits N] [--output DIR] [--only body|title]
 //       A running session (as `lede serve` keeps one): a full build, then N
 //       edits of one article each, rebuilt with rebuild(changed:); prints the
 //       median and spread of the rebuild times, then checks that the output is
@@ -121,7 +121,9 @@ func snapshot(_ dir: String) -> [String: Data] {
     return out
 }
 
-func edits(_ site: String, count: Int, output: String?) {
+/// `only`: "body" or "title" makes every edit of that kind (for profiling one).
+func edits(_ site: String, count: Int, output: String?, only: String? = nil) {
+    if let only, only != "body", only != "title" { fail("--only takes body or title, not \(only)") }
     let files = articlePaths(site)
     var options = BuildOptions(siteRoot: site, output: output)
     options.updateInPlace = true  // as lede serve updates its folder
@@ -142,7 +144,8 @@ func edits(_ site: String, count: Int, output: String?) {
         let path = site + "/content/" + file
         guard var text = try? String(contentsOfFile: path, encoding: .utf8) else { fail("cannot read \(file)") }
         if originals[file] == nil { originals[file] = text.data(using: .utf8) }
-        if k % 2 == 0 {
+        let body = only.map { $0 == "body" } ?? (k % 2 == 0)
+        if body {
             text += "\nEdit \(k): on March \(k % 28 + 1), 2001 a correction was published.\n"
         } else if let range = text.range(of: "title: \"") {
             text.replaceSubrange(range, with: "title: \"Edit \(k): ")
@@ -167,8 +170,10 @@ func edits(_ site: String, count: Int, output: String?) {
     }
     print("\(count) one-article edits, rebuilt in the running session: \(summary(times)); "
           + "files written per edit: median \(written.sorted()[written.count / 2])")
-    print("  body edits (\((count + 1) / 2)): \(summary(stride(from: 0, to: count, by: 2).map { times[$0] }))")
-    if count > 1 { print("  title edits (\(count / 2)), which change list pages: \(summary(stride(from: 1, to: count, by: 2).map { times[$0] }))") }
+    if only == nil {
+        print("  body edits (\((count + 1) / 2)): \(summary(stride(from: 0, to: count, by: 2).map { times[$0] }))")
+    }
+    if only == nil, count > 1 { print("  title edits (\(count / 2)), which change list pages: \(summary(stride(from: 1, to: count, by: 2).map { times[$0] }))") }
 
     // The output must be what a full build makes.
     let reference = NSTemporaryDirectory() + "lede-bench-reference-\(getpid())"
@@ -189,10 +194,11 @@ func edits(_ site: String, count: Int, output: String?) {
 }
 
 let args = Array(CommandLine.arguments.dropFirst())
-guard args.count >= 2 else { fail("usage: lede-bench stages SITE [--limit N] | lede-bench edits SITE [--edits N] [--output DIR]") }
+guard args.count >= 2 else { fail("usage: lede-bench stages SITE [--limit N] | lede-bench edits SITE [--edits N] [--output DIR] [--only body|title]") }
 let site = URL(fileURLWithPath: args[1]).standardizedFileURL.path
 switch args[0] {
 case "stages": stages(site, limit: option("--limit", in: args).flatMap(Int.init))
-case "edits": edits(site, count: option("--edits", in: args).flatMap(Int.init) ?? 25, output: option("--output", in: args))
+case "edits": edits(site, count: option("--edits", in: args).flatMap(Int.init) ?? 25, output: option("--output", in: args),
+                   only: option("--only", in: args))
 default: fail("unknown command \(args[0])")
 }
