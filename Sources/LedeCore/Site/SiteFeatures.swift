@@ -333,6 +333,9 @@ final class PageSpool: @unchecked Sendable {
 
     func contains(_ path: String) -> Bool { lock.withLock { inMemory[path] != nil || inFiles[path] != nil } }
 
+    /// The paths of the pages it holds.
+    var paths: [String] { lock.withLock { Array(inMemory.keys) + Array(inFiles.keys) } }
+
     /// The page put under `path`, once.
     func take(_ path: String) throws -> [UInt8]? {
         let (page, file): ([UInt8]?, String?) = lock.withLock {
@@ -405,13 +408,31 @@ extension SiteSession {
         // something they are chosen by changed) ...
         var profile = ByteWriter()
         profile.u64(siteKey); profile.int(published.count)
-        for (path, record) in published { profile.string(path); profile.u64(record.info!.profileHash) }
+        let hashes = published.map { $0.record.info!.profileHash }
+        for (k, (path, _)) in published.enumerated() { profile.string(path); profile.u64(hashes[k]) }
         let relatedInputs = Hash64.hash(profile.bytes)
-        var position: [String: Int] = [:]
-        position.reserveCapacity(published.count)
-        for (k, entry) in published.enumerated() { position[entry.path] = k }
         var lists: [[Int]] = []
-        if relatedInputs == old.relatedInputs {
+        // The session's index, when it is of the same articles: chosen
+        // again there for the few that changed (the choice is a function of
+        // the articles alone, so it is the same as a choice of all).
+        var index: RelatedExplainers.Index?
+        if var known = state.related, known.paths.count == published.count,
+           zip(known.paths, published).allSatisfy({ $0 == $1.path }) {
+            state.related = nil  // while it changes
+            let changed = hashes.indices.filter { hashes[$0] != known.hashes[$0] }
+            let summaries = changed.compactMap { published[$0].record.info!.decodedSummary() }
+            if changed.isEmpty {
+                index = known.index
+                state.relatedChosenAgain = []
+            } else if summaries.count == changed.count, let again = known.index.update(changed, summaries) {
+                index = known.index
+                state.relatedChosenAgain = again
+            }
+        } else if relatedInputs == old.relatedInputs {
+            // A new process: the lists as the last build left them.
+            var position: [String: Int] = [:]
+            position.reserveCapacity(published.count)
+            for (k, entry) in published.enumerated() { position[entry.path] = k }
             lists.reserveCapacity(published.count)
             for (path, _) in published {
                 guard let kept = outputs.fills[path]?.related else { break }
@@ -420,21 +441,11 @@ extension SiteSession {
                 lists.append(members)
             }
         }
-        if lists.count != published.count {
-            // Chosen again: incrementally when the session's index is of the
-            // same articles and few changed, else all.
-            var index: RelatedExplainers.Index?
-            let hashes = published.map { $0.record.info!.profileHash }
-            if var known = state.related, known.paths.count == published.count,
-               zip(known.paths, published).allSatisfy({ $0 == $1.path }) {
-                state.related = nil  // while it changes
-                let changed = hashes.indices.filter { hashes[$0] != known.hashes[$0] }
-                let summaries = changed.compactMap { published[$0].record.info!.decodedSummary() }
-                if summaries.count == changed.count, let again = known.index.update(changed, summaries) {
-                    index = known.index
-                    state.relatedChosenAgain = again
-                }
-            }
+        if let index {
+            lists = index.chosen.map { $0.map(\.article) }
+            state.related = (published.map(\.path), hashes, index)
+        } else if lists.count != published.count {
+            // Chosen again, all of them.
             if index == nil {
                 state.relatedChosenAgain = nil
                 var fresh = RelatedExplainers.Index(try all().articles)
@@ -448,11 +459,36 @@ extension SiteSession {
         clock.mark("  features: related chosen")
 
         // ... and which pages need writing: those rendered by this build, and
-        // those whose related articles' cards changed.
+        // those whose related articles' cards changed. In a session, an
+        // article whose key and related list are as the last build left
+        // them, and whose page was not rendered again, is passed over
+        // without looking up its fill and output by path (`ArticlePagePlan`).
         var fills: [Int: RelatedFill] = [:]
         var toWrite: [Int] = []
         var cardsNeeded = Set<Int>()
+        var plan0 = state.pagePlan.take().flatMap { plan in
+            plan.siteKey == siteKey && !outputs.entries.isEmpty && plan.paths.count == published.count
+                && zip(plan.paths, published).allSatisfy({ $0 == $1.path }) ? plan : nil
+        }
+        // The pages rendered by this build, by index (the articles are in path order).
+        var spooled = [Bool](repeating: false, count: published.count)
+        if plan0 != nil {
+            for path in spool.paths {
+                var lo = 0, hi = published.count
+                while lo < hi {
+                    let mid = (lo + hi) / 2
+                    if published[mid].path < path { lo = mid + 1 } else { hi = mid }
+                }
+                if lo < published.count, published[lo].path == path { spooled[lo] = true } else { plan0 = nil }
+            }
+        }
+        var cardHashes = [UInt64](repeating: 0, count: published.count)
+        for k in published.indices { cardHashes[k] = published[k].record.info!.cardHash }
+        var keys = [UInt64](repeating: 0, count: published.count)
         for (k, (path, record)) in published.enumerated() {
+            let key = ArticlePagePlan.key(record.info!.pageHash, record.info!.relatedSlot, lists[k], cardHashes)
+            keys[k] = key
+            if let plan0, plan0.keys[k] == key, plan0.lists[k] == lists[k], !spooled[k] { continue }
             let info = record.info!
             var h = ByteWriter()
             h.string(info.slug)
@@ -479,6 +515,7 @@ extension SiteSession {
                 if let a = published[needed[c]].record.info!.decodedSummary() { cards.set(needed[c], renderer.card(a, root: "../")) }
             }
         }
+        state.nextPagePlan = ArticlePagePlan(siteKey: siteKey, paths: plan0?.paths ?? published.map(\.path), keys: keys, lists: lists)
         let plan = toWrite, planned = fills, chosen = lists
         let written = Slots<RelatedFill?>(Array(repeating: nil, count: published.count))
         let failures = FailureBox()
@@ -588,5 +625,35 @@ extension SiteSession {
             records[k].info!.encodedSummary = nil
             return summary
         }
+    }
+}
+
+/// How the article pages stood after a build, by index in the published
+/// articles: for each, a key of what its page is made from (its own page's
+/// hash, where its related explainers go and the cards of those) and the
+/// related articles chosen. A build in the same session over the same
+/// articles, into an output folder it has kept since, writes again only the
+/// pages whose key or list changed or that it rendered anew. Each build takes
+/// the plan away while it runs and gets the new one only once it committed.
+struct ArticlePagePlan {
+    var siteKey: UInt64
+    var paths: [String]
+    var keys: [UInt64]
+    var lists: [[Int]]
+
+    /// Each step is a bijection of what came before and the next input, so
+    /// two keys differing in one input always differ.
+    static func key(_ pageHash: UInt64, _ relatedSlot: Int, _ related: [Int], _ cardHashes: [UInt64]) -> UInt64 {
+        var h = mix(mix(pageHash) ^ UInt64(bitPattern: Int64(relatedSlot)))
+        for m in related { h = mix(h ^ cardHashes[m]) }
+        return mix(h ^ UInt64(related.count))
+    }
+
+    /// SplitMix64's finalizer.
+    static func mix(_ x: UInt64) -> UInt64 {
+        var z = x &+ 0x9E37_79B9_7F4A_7C15
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
     }
 }

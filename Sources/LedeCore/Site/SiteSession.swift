@@ -178,6 +178,10 @@ struct SessionState {
     var merged: MergedTimeline?
     /// The articles whose related explainers the last choice chose again; nil when all.
     var relatedChosenAgain: [Int]?
+    /// How the article pages stood after the last build that committed (see
+    /// `ArticlePagePlan`), and what the build in progress makes of them.
+    var pagePlan: ArticlePagePlan?
+    var nextPagePlan: ArticlePagePlan?
     /// Pagefind as the last build found it (nil: search is off or missing).
     var pagefind: String?
     /// Counts the builds that changed what the search index should hold, so
@@ -330,6 +334,7 @@ extension SiteSession {
                 state.cache = state.cacheFile!.load()
                 state.cacheLoaded = true
                 state.outputVerified = false
+                state.pagePlan = nil
             }
         }
         defer { state.cacheFile?.unlock() }
@@ -344,8 +349,10 @@ extension SiteSession {
         }
         if !options.useCache || !FileIO.isDirectory(outputPath) || Self.readOwner(ownerPath) != state.cache.owner {
             state.cache.outputs = [:]
+            state.pagePlan = nil
         }
         if !state.outputVerified {
+            state.pagePlan = nil
             Self.verify(&state.cache.outputs, in: outputPath, workers: workers)
             state.outputVerified = true
         }
@@ -647,6 +654,7 @@ extension SiteSession {
         let siteBefore = state.cache.site, timelinesBefore = state.timelines
         func fail(_ all: [Diagnostic]) -> Diagnostics {
             output.discard()
+            state.nextPagePlan = nil
             state.cache.site = siteBefore
             state.timelines = timelinesBefore  // what they describe was not committed
             saveCache()  // the articles read are not read again
@@ -827,6 +835,7 @@ extension SiteSession {
             try? FileIO.removeFile(ownerPath)
         }
         state.index = index
+        state.pagePlan = state.nextPagePlan.take()
         clock.mark("commit")
         saveCache()
         if state.cacheFile != nil {
