@@ -1,4 +1,5 @@
 import Foundation
+import LedeCore
 import Testing
 @testable import LedeServe
 
@@ -54,6 +55,35 @@ import Testing
         try site.save("content/beta.md", article("Beta, fixed", date: "2024-01-03", body: "Fixed text."))
         try await eventually(30, "the page to recover") { try await h1() == "Beta, fixed" }
         #expect(try await js("document.getElementById('lede-error-overlay') === null") == "true")
+        try await s.stop()
+    }
+
+    /// The search index follows a save in the background; the open search
+    /// page, whose own HTML did not change, then loads the new index.
+    @Test(.enabled(if: Chromium.executable != nil && Search.locate() != nil,
+                   "needs Debian's chromium and Pagefind (bash .ci/deps test installs them)"))
+    func theSearchPageFollowsTheNewIndex() async throws {
+        let site = try smallSite()
+        let s = try await RunningServer.start(site)
+        defer { Task { try? await s.stop() } }
+        try await eventually(60, "the first search index") { !s.server.searchBusy }
+        let browser = try Chromium(executable: Chromium.executable!)
+        defer { browser.quit() }
+
+        let tab = try await browser.open(s.url("/search/?q=zanzibar"))
+        @Sendable func js(_ expression: String) async throws -> String { try await browser.evaluate(expression, session: tab) }
+        @Sendable func status() async throws -> String {
+            try await browser.string("(document.getElementById('search-status')||{}).textContent || ''", session: tab)
+        }
+        try await eventually(30, "the search page to answer") { try await status().hasPrefix("No explainer matches") }
+        try await eventually(30, "the page to listen for events") { s.server.hub.connections >= 1 }
+        _ = try await js("window.__marker = 42")
+
+        try site.save("content/beta.md", article("Beta", date: "2024-01-03", body: "Beta went to Zanzibar."))
+        try await eventually(60, "the search page to find the new word") { try await status().hasPrefix("1 explainer matches") }
+        #expect(try await js("window.__marker === undefined") == "true", "the page was not reloaded")
+        #expect(try await js("document.querySelector('.search-result h2 a').getAttribute('href')") == "\"\(s.url("/beta/"))\"")
+        #expect(s.lines.all.contains { $0.hasPrefix("search: indexed 2 pages in ") })
         try await s.stop()
     }
 }
