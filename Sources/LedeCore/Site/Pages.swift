@@ -203,8 +203,8 @@ public struct PageRenderer: Sendable {
         guard !events.isEmpty else { return .empty }
         let items = events.map { e in
             theme["parts/timeline-item.html"].render([
-                "datetime": .text(Self.isPlainDate(e.value) ? e.value : TimexCache.date(e.value)?.htmlDatetime ?? e.value), "value": .text(e.value),
-                "end_datetime": .text(e.endValue.flatMap { TimexCache.date($0)?.htmlDatetime } ?? ""), "display": .text(e.display),
+                "datetime": .text(Self.isPlainDate(e.value) ? e.value : TimexDate(e.value)?.htmlDatetime ?? e.value), "value": .text(e.value),
+                "end_datetime": .text(e.endValue.flatMap { TimexDate($0)?.htmlDatetime } ?? ""), "display": .text(e.display),
                 "title": .html(part("parts/timeline-title.html", e.title != nil, ["title": .text(e.title ?? "")])),
                 "text": .text(e.text), "anchor": .text("#" + e.anchor), "source": .text(e.source.rawValue),
             ])
