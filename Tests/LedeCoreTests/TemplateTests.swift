@@ -11,6 +11,17 @@ import Testing
         #expect(out.raw == "<h1>Tom &amp; &quot;Jerry&quot; &lt;script&gt;</h1><p>ok</p>")
     }
 
+    @Test func aNumberedTemplateFillsAsTheNamedOneDoes() throws {
+        let t = try Template.parse(name: "t", text: "<a href=\"{{url}}\" class=\"{{kind}}\">{{title}}</a>{{title}}", path: "templates/t.html",
+                                   slots: ["title", "url", "kind"], load: none)
+        // Numbered in another order than they stand; `kind` is not numbered, so it is empty.
+        let numbered = t.positional(["title", "url"])
+        let byPosition = numbered.render([.text("Tom & Jerry"), .html(HTML(trusted: "/a?b=1&amp;c=2"))])
+        let byName = t.render(["title": .text("Tom & Jerry"), "url": .html(HTML(trusted: "/a?b=1&amp;c=2"))])
+        #expect(byPosition.raw == byName.raw)
+        #expect(byPosition.raw == "<a href=\"/a?b=1&amp;c=2\" class=\"\">Tom &amp; Jerry</a>Tom &amp; Jerry")
+    }
+
     @Test func unknownSlotIsAnErrorWithLineAndColumn() {
         do {
             _ = try Template.parse(name: "t", text: "<p>\n  {{title}} {{subtitle}}\n", path: "templates/t.html",

@@ -160,6 +160,55 @@ public struct Template: Sendable {
         return HTML(trusted: out)
     }
 
+    /// The template with its slots numbered by their place in `names`, for
+    /// one filled many times over (a timeline's items): values then go by
+    /// position, and no dictionary is made or searched for each fill. A slot
+    /// not in `names` renders as nothing, as one without a value does.
+    public func positional(_ names: [String]) -> Positional {
+        Positional(parts: segments.compactMap { segment in
+            switch segment {
+            case .literal(let s): return .literal(s)
+            case .slot(let name): return names.firstIndex(of: name).map { .slot($0) }
+            }
+        }, literalBytes: literalBytes, count: names.count)
+    }
+
+    public struct Positional: Sendable {
+        enum Part: Sendable {
+            case literal(String)
+            case slot(Int)
+        }
+        let parts: [Part]
+        let literalBytes: Int
+        /// How many values a fill takes.
+        let count: Int
+
+        /// Fills the slots with `values`, in the order of the names the template was numbered by.
+        public func render(_ values: [SlotValue]) -> HTML {
+            precondition(values.count == count, "a positional template takes \(count) values")
+            var size = literalBytes
+            for v in values {
+                switch v {
+                case .text(let s): size += s.utf8.count
+                case .html(let h): size += h.raw.utf8.count
+                }
+            }
+            var out = ""
+            out.reserveCapacity(size + size / 16)
+            for part in parts {
+                switch part {
+                case .literal(let s): out += s
+                case .slot(let k):
+                    switch values[k] {
+                    case .text(let s): HTML.escape(s, into: &out)
+                    case .html(let h): out += h.raw
+                    }
+                }
+            }
+            return HTML(trusted: out)
+        }
+    }
+
     /// Fills the slots and cuts the result where `slot` stands: the markup
     /// before it and after it (for boxes whose content cmark renders).
     public func render(_ values: [String: SlotValue], splitAt slot: String) -> (before: HTML, after: HTML) {

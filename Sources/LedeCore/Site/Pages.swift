@@ -53,13 +53,20 @@ public struct PageRenderer: Sendable {
     public var year: Int
     /// Whether the site has search (Pagefind was found): the header gets a search box.
     public var search = false
+    /// The templates of a site timeline's items, numbered (`Template.positional`):
+    /// a timeline page fills them for every event it shows.
+    let timelineItem: Template.Positional, timelineSource: Template.Positional
 
     public init(theme: Theme, config: SiteConfig, year: Int? = nil, search: Bool = false) {
         self.theme = theme
         self.config = config
         self.year = year ?? BuildClock.today.year
         self.search = search
+        timelineItem = theme["parts/site-timeline-item.html"].positional(Self.timelineItemSlots)
+        timelineSource = theme["parts/timeline-source.html"].positional(["url", "title"])
     }
+
+    static let timelineItemSlots = ["datetime", "value", "display", "end_datetime", "title", "text", "url", "tags", "sources"]
 
     /// Relative path from a page at `path` ("tags/x/") back to the site root ("../../").
     static func root(for path: String) -> String {

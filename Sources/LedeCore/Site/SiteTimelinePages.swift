@@ -296,19 +296,20 @@ extension PageRenderer {
 
     /// One event's item on a timeline page.
     func siteTimelineItem(_ e: SiteEvent, root: String) -> HTML {
-        let item = theme["parts/site-timeline-item.html"], source = theme["parts/timeline-source.html"]
-        let first = e.sources[0]
-        return item.render([
-            "datetime": .text(e.date.htmlDatetime), "value": .text(e.value), "display": .text(e.display),
-            "end_datetime": .text(e.endValue.flatMap { TimexDate($0)?.htmlDatetime } ?? ""),
-            "title": .html(part("parts/timeline-title.html", e.title != nil, ["title": .text(e.title ?? "")])),
-            "text": .text(e.text), "url": .text(root + first.slug + "/#" + first.anchor),
-            "tags": .text(e.tagSlugs.joined(separator: " ")),
-            "sources": .html(HTML.joined(e.sources.map { s in
-                source.render([
-                    "url": .text(root + s.slug + "/#" + s.anchor), "title": .text(s.title),
-                ])
-            }, separator: ", ")),
+        let sources = e.sources
+        var links = ""
+        for (k, s) in sources.enumerated() {
+            if k > 0 { links += ", " }
+            links += timelineSource.render([.text(root + s.slug + "/#" + s.anchor), .text(s.title)]).raw
+        }
+        // In the order of `timelineItemSlots`.
+        return timelineItem.render([
+            .text(e.date.htmlDatetime), .text(e.value), .text(e.display),
+            .text(e.endValue.flatMap { TimexDate($0)?.htmlDatetime } ?? ""),
+            .html(part("parts/timeline-title.html", e.title != nil, ["title": .text(e.title ?? "")])),
+            .text(e.text), .text(root + sources[0].slug + "/#" + sources[0].anchor),
+            .text(e.tagSlugs.joined(separator: " ")),
+            .html(HTML(trusted: links)),
         ])
     }
 
