@@ -347,8 +347,9 @@ public final class DevServer: Service, @unchecked Sendable {
                 say("\(what): rebuilt \(count(pages, "page")) in \(elapsed) ms\(wasBroken ? ", errors fixed" : "")")
             }
             // The terminal line first (microseconds), so that whoever gets the
-            // event finds the line already there.
-            if report.searchPending { searchBehind() }  // before the event, so that whoever gets it finds the index busy
+            // event finds the line already there; and the search index marked
+            // busy, so that they find that too.
+            if report.searchPending { searchBehind() }
             hub.rebuilt(changed: report.changedOutputs, stylesOnly: stylesOnly && !wasBroken, sources: sources.isEmpty ? batch : sources,
                         milliseconds: elapsed)
         } catch {
