@@ -670,7 +670,13 @@ extension SiteSession {
         options.checkpoint?("articles")
         let oldSitePaths = siteBefore.pagePaths + siteBefore.featurePaths
         var newFills: [String: RelatedFill] = [:]
-        var searchIndexed = false, searchLater = false
+        var searchIndexed = false, searchLater = false, searchSeconds = 0.0
+        func indexSearch(_ body: () throws(Diagnostic) -> Void) throws(Diagnostic) {
+            let began = DispatchTime.now().uptimeNanoseconds
+            try body()
+            searchSeconds += Double(DispatchTime.now().uptimeNanoseconds - began) / 1e9
+            searchIndexed = true
+        }
         do {
             // Timelines, related explainers and with them the article pages,
             // the search page (SiteFeatures.swift).
@@ -761,14 +767,14 @@ extension SiteSession {
             searchLater = options.searchLater && pagefind != nil && !searchCurrent
             switch mode {
             case .replace:
-                if let pagefind, !searchLater { try Search.index(output.staging, pagefind: pagefind); searchIndexed = true }
+                if let pagefind, !searchLater { try indexSearch { () throws(Diagnostic) in try Search.index(output.staging, pagefind: pagefind) } }
                 options.checkpoint?("staged")
             case .stage:
                 if output.hasChanges || (pagefind != nil && !searchCurrent && !searchLater) {
                     if searchCurrent || searchLater { output.carryTree(Search.folder) }  // behind, but it works
                     try output.complete(carrying: Array(outputs.entries.keys))
                     options.checkpoint?("staged")
-                    if let pagefind, !searchCurrent, !searchLater { try Search.index(output.staging, pagefind: pagefind); searchIndexed = true }
+                    if let pagefind, !searchCurrent, !searchLater { try indexSearch { () throws(Diagnostic) in try Search.index(output.staging, pagefind: pagefind) } }
                 }
             case .update:
                 break
@@ -781,8 +787,7 @@ extension SiteSession {
                 // Here the new site is whole only now; its index is made beside
                 // it and swapped in (or removed with search).
                 if let pagefind, !searchCurrent, !searchLater {
-                    try Search.reindex(outputPath, pagefind: pagefind)
-                    searchIndexed = true
+                    try indexSearch { () throws(Diagnostic) in try Search.reindex(outputPath, pagefind: pagefind) }
                 } else if pagefind == nil, siteBefore.searchStamp != nil || options.searchLater && FileIO.exists(outputPath + entryFile) {
                     try? FileIO.removeTree(outputPath + "/" + Search.folder)
                 }
@@ -836,6 +841,7 @@ extension SiteSession {
         }
         state.index = index
         state.pagePlan = state.nextPagePlan.take()
+        if searchIndexed { clock.note("  of which search (Pagefind)", seconds: searchSeconds) }
         clock.mark("commit")
         saveCache()
         if state.cacheFile != nil {
