@@ -12,6 +12,22 @@ public enum SlotValue: Sendable, ExpressibleByStringLiteral {
         case .html(let h): return h.raw
         }
     }
+
+    /// Bytes it takes at most before escaping (to size an output once).
+    var byteCount: Int {
+        switch self {
+        case .text(let s): return s.utf8.count
+        case .html(let h): return h.raw.utf8.count
+        }
+    }
+
+    /// Appends it to `out`, text escaped.
+    func append(to out: inout String) {
+        switch self {
+        case .text(let s): HTML.escape(s, into: &out)
+        case .html(let h): out += h.raw
+        }
+    }
 }
 
 /// An HTML (or XML) file with named slots, `{{title}}`, filled by Swift.
@@ -138,23 +154,13 @@ public struct Template: Sendable {
     /// Fills the slots. A slot without a value renders as nothing.
     public func render(_ values: [String: SlotValue]) -> HTML {
         var size = literalBytes
-        for (_, v) in values {
-            switch v {
-            case .text(let s): size += s.utf8.count
-            case .html(let h): size += h.raw.utf8.count
-            }
-        }
+        for (_, v) in values { size += v.byteCount }
         var out = ""
         out.reserveCapacity(size + size / 16)
         for segment in segments {
             switch segment {
             case .literal(let s): out += s
-            case .slot(let name):
-                switch values[name] {
-                case .text(let s)?: HTML.escape(s, into: &out)
-                case .html(let h)?: out += h.raw
-                case nil: break
-                }
+            case .slot(let name): values[name]?.append(to: &out)
             }
         }
         return HTML(trusted: out)
@@ -187,22 +193,13 @@ public struct Template: Sendable {
         public func render(_ values: [SlotValue]) -> HTML {
             precondition(values.count == count, "a positional template takes \(count) values")
             var size = literalBytes
-            for v in values {
-                switch v {
-                case .text(let s): size += s.utf8.count
-                case .html(let h): size += h.raw.utf8.count
-                }
-            }
+            for v in values { size += v.byteCount }
             var out = ""
             out.reserveCapacity(size + size / 16)
             for part in parts {
                 switch part {
                 case .literal(let s): out += s
-                case .slot(let k):
-                    switch values[k] {
-                    case .text(let s): HTML.escape(s, into: &out)
-                    case .html(let h): out += h.raw
-                    }
+                case .slot(let k): values[k].append(to: &out)
                 }
             }
             return HTML(trusted: out)
