@@ -204,7 +204,14 @@ def main():
         # One article edited (a sentence added), then a new `lede build`.
         victim = os.path.join(content, sorted(f for f in os.listdir(content) if f.startswith("explainer-"))[n // 2])
         edit = f"printf '\\nIn 1990 one more thing happened.\\n' >> {sh_quote(victim)}"
-        r["oneedit"] = hyperfine("one-edit", build, prepare=edit, runs=max(runs, 10))
+        with open(victim, "rb") as f:
+            original = f.read()
+        try:
+            r["oneedit"] = hyperfine("one-edit", build, prepare=edit, runs=max(runs, 10))
+        finally:
+            # The corpus stays as generated, so that runs compare.
+            with open(victim, "wb") as f:
+                f.write(original)
         out = run([lede_bench, "edits", site, "--edits", str(edits)]).stdout
         m = re.search(r"median ([0-9.]+) ms", out)
         r["edit_ms"] = float(m.group(1)) if m else None
