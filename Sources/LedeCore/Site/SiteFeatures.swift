@@ -441,19 +441,16 @@ extension SiteSession {
                 lists.append(members)
             }
         }
+        if index == nil, lists.count != published.count {
+            // Chosen again, all of them.
+            state.relatedChosenAgain = nil
+            var fresh = RelatedExplainers.Index(try all().articles)
+            fresh.chooseAll()
+            index = fresh
+        }
         if let index {
             lists = index.chosen.map { $0.map(\.article) }
             state.related = (published.map(\.path), hashes, index)
-        } else if lists.count != published.count {
-            // Chosen again, all of them.
-            if index == nil {
-                state.relatedChosenAgain = nil
-                var fresh = RelatedExplainers.Index(try all().articles)
-                fresh.chooseAll()
-                index = fresh
-            }
-            lists = index!.chosen.map { $0.map(\.article) }
-            state.related = (published.map(\.path), hashes, index!)
         }
         state.cache.site.relatedInputs = relatedInputs
         clock.mark("  features: related chosen")
