@@ -56,6 +56,9 @@ public final class Watcher: @unchecked Sendable {
     /// other process inherited and closed late) changes nothing and is ignored.
     private var writing: [String: UInt64] = [:]
     static let maxWriteWaitMilliseconds = 2000
+    /// How much longer than the quiet period a batch waits for a file still
+    /// open for writing (and never past `maxWriteWaitMilliseconds`).
+    static let openWriterGraceMilliseconds = 1000
     private var firstPending: UInt64 = 0
     private var lastPending: UInt64 = 0
 
@@ -155,7 +158,7 @@ public final class Watcher: @unchecked Sendable {
         var due = min(quietDue, maxDue)
         let waitLimit = UInt64(Self.maxWriteWaitMilliseconds) * 1_000_000
         if writing.values.contains(where: { t < $0 + waitLimit }) {
-            due = max(due, min(quietDue + 1_000_000_000, firstPending + waitLimit))
+            due = max(due, min(quietDue + UInt64(Self.openWriterGraceMilliseconds) * 1_000_000, firstPending + waitLimit))
         }
         return due <= t ? 0 : Int((due - t + 999_999) / 1_000_000)
     }
