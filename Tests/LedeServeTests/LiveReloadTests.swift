@@ -102,7 +102,7 @@ import Testing
         #expect(e.stylesOnly)
         #expect(e.sources == ["templates/assets/extra.css"])
         #expect(try await s.fetch("/assets/extra.css").body.contains("navy"))
-        #expect(s.lines.all.last?.hasPrefix("templates/assets/extra.css changed: stylesheets swapped in ") == true)
+        #expect(s.lines.builds.last?.hasPrefix("templates/assets/extra.css changed: stylesheets swapped in ") == true)
         try await s.stop()
     }
 
@@ -187,7 +187,7 @@ import Testing
         let fixed = try await events.next("rebuilt")
         #expect(fixed.sources == ["content/beta.md"])
         #expect(try await s.fetch("/beta/").body.contains("Beta, fixed."))
-        #expect(s.lines.all.last?.contains("errors fixed") == true)
+        #expect(s.lines.builds.last?.contains("errors fixed") == true)
         try await s.stop()
     }
 

@@ -203,6 +203,9 @@ final class LineLog: @unchecked Sendable {
     private var items: [String] = []
     func append(_ s: String) { lock.lock(); items.append(s); lock.unlock() }
     var all: [String] { lock.lock(); defer { lock.unlock() }; return items }
+    /// All but the search index's lines, which come whenever Pagefind is
+    /// done in the background (`search: indexed …`).
+    var builds: [String] { all.filter { !$0.hasPrefix("search: ") } }
 }
 
 /// A server-sent event.
