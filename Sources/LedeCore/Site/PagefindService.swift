@@ -168,19 +168,7 @@ struct PagefindService {
     /// 450 MB of HTML it would parse for nothing); else every page.
     static func indexedFiles(_ site: String, skip: String) throws -> [String] {
         let all = try htmlFiles(site, skip: skip)
-        let marker = Array("data-pagefind-body".utf8)
-        let marked = try all.filter { page in
-            let bytes = try FileIO.readBytes(site + "/" + page)
-            return bytes.withUnsafeBufferPointer { p in
-                guard p.count >= marker.count, let first = marker.first else { return false }
-                var i = 0
-                while i + marker.count <= p.count {
-                    if p[i] == first, marker.indices.allSatisfy({ p[i + $0] == marker[$0] }) { return true }
-                    i += 1
-                }
-                return false
-            }
-        }
+        let marked = try all.filter { HTMLScanner.find(try FileIO.readBytes(site + "/" + $0), "data-pagefind-body", from: 0) != nil }
         return marked.isEmpty ? all : marked
     }
 
