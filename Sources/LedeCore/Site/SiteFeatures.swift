@@ -471,12 +471,8 @@ extension SiteSession {
         var spooled = [Bool](repeating: false, count: published.count)
         if plan0 != nil {
             for path in spool.paths {
-                var lo = 0, hi = published.count
-                while lo < hi {
-                    let mid = (lo + hi) / 2
-                    if published[mid].path < path { lo = mid + 1 } else { hi = mid }
-                }
-                if lo < published.count, published[lo].path == path { spooled[lo] = true } else { plan0 = nil }
+                let (at, found) = SessionIndex.position(of: path, in: published)
+                if found { spooled[at] = true } else { plan0 = nil }
             }
         }
         var cardHashes = [UInt64](repeating: 0, count: published.count)

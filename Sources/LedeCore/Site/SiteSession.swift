@@ -204,7 +204,10 @@ struct SessionIndex {
     /// Diagnostics of articles that have any, by path.
     var diagnostics: [String: [Diagnostic]] = [:]
 
-    func publishedIndex(_ path: String) -> (index: Int, found: Bool) {
+    func publishedIndex(_ path: String) -> (index: Int, found: Bool) { Self.position(of: path, in: published) }
+
+    /// Where `path` is, or would go, in `published` (in path order).
+    static func position(of path: String, in published: [(path: String, record: ArticleRecord)]) -> (index: Int, found: Bool) {
         var lo = 0, hi = published.count
         while lo < hi {
             let mid = (lo + hi) / 2
