@@ -83,6 +83,9 @@ public enum Search {
 
     /// The index's folder in the site.
     public static let folder = "pagefind"
+    /// The index's entry file, relative to the site: its stamp tells whether
+    /// the index is the one a build recorded.
+    static let entryFile = folder + "/pagefind-entry.json"
 
     /// Indexes the site in `folder` into `folder/pagefind/` (see `PagefindService`).
     public static func index(_ folder: String, pagefind: String) throws(Diagnostic) {

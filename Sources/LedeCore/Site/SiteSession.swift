@@ -70,7 +70,7 @@ public final class SiteSession: @unchecked Sendable {
         lock.lock()
         let pagefind = state.pagefind, generation = state.searchGeneration
         let pending = state.index != nil && state.cache.site.searchStamp == nil
-        if pagefind == nil, options.searchLater, FileIO.exists(place + "/pagefind-entry.json") { try? FileIO.removeTree(place) }
+        if pagefind == nil, options.searchLater, FileIO.exists(outputPath + "/" + Search.entryFile) { try? FileIO.removeTree(place) }
         lock.unlock()
         guard let pagefind, pending else { return .current }
 
@@ -84,7 +84,7 @@ public final class SiteSession: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         guard state.searchGeneration == generation else { return .superseded }
-        state.cache.site.searchStamp = FileIO.stamp(place + "/pagefind-entry.json")
+        state.cache.site.searchStamp = FileIO.stamp(outputPath + "/" + Search.entryFile)
         if let cacheFile = state.cacheFile {
             cacheFile.lock()
             defer { cacheFile.unlock() }
@@ -761,10 +761,9 @@ extension SiteSession {
 
             // 5. The search index, over the whole new site, when a page
             // changed (Pagefind indexes the site anew each time); then the commit.
-            let entryFile = "/" + Search.folder + "/pagefind-entry.json"
             let pagesChanged = mode == .replace || output.changedPaths.contains { $0.hasSuffix(".html") }
             let searchCurrent = mode != .replace && pagefind != nil && siteBefore.searchStamp != nil
-                && FileIO.stamp(outputPath + entryFile).map { $0.sameFile(as: siteBefore.searchStamp!) } == true
+                && FileIO.stamp(outputPath + "/" + Search.entryFile).map { $0.sameFile(as: siteBefore.searchStamp!) } == true
                 && !pagesChanged
             // With `searchLater`, the index behind the pages is made by `indexSearch()`.
             searchLater = options.searchLater && pagefind != nil && !searchCurrent
@@ -791,7 +790,7 @@ extension SiteSession {
                 // it and swapped in (or removed with search).
                 if let pagefind, !searchCurrent, !searchLater {
                     try indexSearch { () throws(Diagnostic) in try Search.reindex(outputPath, pagefind: pagefind) }
-                } else if pagefind == nil, siteBefore.searchStamp != nil || options.searchLater && FileIO.exists(outputPath + entryFile) {
+                } else if pagefind == nil, siteBefore.searchStamp != nil || options.searchLater && FileIO.exists(outputPath + "/" + Search.entryFile) {
                     try? FileIO.removeTree(outputPath + "/" + Search.folder)
                 }
             }
@@ -831,7 +830,7 @@ extension SiteSession {
             state.cache.site.searchStamp = nil
             report.searchPending = searchLater
         } else if searchIndexed || siteBefore.searchStamp == nil || mode == .stage {
-            state.cache.site.searchStamp = FileIO.stamp(outputPath + "/" + Search.folder + "/pagefind-entry.json")
+            state.cache.site.searchStamp = FileIO.stamp(outputPath + "/" + Search.entryFile)
         }
         batch.site(state.cache.site)
         if options.useCache {
