@@ -139,6 +139,23 @@ import Glibc
         #expect(try await serve.waitForExit(30) == 0, "\(serve.stderr)")
     }
 
+    /// Ctrl-C while Pagefind is at work ends it, and the server, at once.
+    @Test(.enabled(if: Search.locate() != nil, "needs Pagefind (bash .ci/deps installs it)"))
+    func ctrlCEndsAPagefindAtWork() async throws {
+        let site = try smallSite()
+        // A Pagefind that never starts (its gate is never opened) and, as a
+        // child of a process that ignores SIGTERM does, ignores SIGTERM.
+        try site.write("stuck-pagefind", "#!/bin/sh\ntrap '' TERM\nwhile [ ! -e '\(site.root)/gate' ]; do sleep 0.05; done\nexec '\(Search.locate()!)' \"$@\"\n")
+        #expect(chmod(site.root + "/stuck-pagefind", 0o755) == 0)
+        let serve = try ServeProcess(["--source", site.root, "--port", "0"], environment: ["LEDE_PAGEFIND": site.root + "/stuck-pagefind"])
+        defer { serve.stop() }
+        _ = try await serve.url()
+        serve.interrupt()
+        #expect(try await serve.waitForExit(15) == 0, "\(serve.stderr)")
+        #expect(serve.stdout.hasSuffix("stopped\n"))
+        #expect(!serve.stdout.contains("search: "), "\(serve.stdout)")
+    }
+
     @Test func badUsageExitsTwoAndAMissingSiteOne() async throws {
         let site = try smallSite()
         let badPort = try ServeProcess(["--source", site.root, "--port", "70000"])
