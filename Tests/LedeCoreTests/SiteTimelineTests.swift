@@ -121,6 +121,63 @@ import Testing
         #expect(site.exists("public/assets/timeline-filter.js"))
     }
 
+    /// An event told by articles of different topics shows on a topic's
+    /// timeline naming only that topic's articles: in the item, its tags and
+    /// its first link, and in the JSON's slide, its group and id.
+    @Test func aTopicTimelineNamesOnlyItsOwnArticles() throws {
+        let site = try TestSite(Self.files)
+        try site.build()
+        let coldWar = try site.read("public/tags/cold-war/timeline/index.html")
+        let fall = try #require(items(coldWar).first { $0.contains("data-timex=\"1989-11-09\"") })
+        #expect(fall.contains("data-tags=\"cold-war germany\""))
+        #expect(fall.contains("<a href=\"../../../wall/#") && fall.contains(">The Berlin Wall</a>"))
+        #expect(!fall.contains("unity") && !fall.contains("German unity"))
+        let json = try #require(JSONSerialization.jsonObject(with: Data(try site.read("public/tags/cold-war/timeline/timeline.json").utf8)) as? [String: Any])
+        let slides = try #require(json["events"] as? [[String: Any]])
+        let slide = try #require(slides.first { (($0["start_date"] as? [String: Any])?["day"] as? Int) == 9 })
+        let text = try #require((slide["text"] as? [String: Any])?["text"] as? String)
+        #expect(text.contains("/wall/#") && !text.contains("/unity/#"))
+        #expect(slide["group"] as? String == "The Berlin Wall")
+        #expect((slide["unique_id"] as? String)?.hasPrefix("wall-") == true)
+        // The site's timeline names both.
+        let all = try #require(items(try site.read("public/timeline/index.html")).first { $0.contains("data-timex=\"1989-11-09\"") })
+        #expect(all.contains(">German unity</a>") && all.contains(">The Berlin Wall</a>"))
+    }
+
+    /// An event is rendered once and filled in for every page that shows it:
+    /// naming all its sources or some (a topic's copy), at any depth, the
+    /// fill is what rendering the event for that page gives. An event whose
+    /// own text holds a fill mark is rendered for each page instead.
+    @Test func anEventRenderedOnceFillsAsRenderingItForThePage() throws {
+        let renderer = PageRenderer(theme: try Theme.load(siteTemplates: nil), config: SiteConfig())
+        func source(_ slug: String, _ title: String, _ tags: [String]) -> SiteEvent.Source {
+            SiteEvent.Source(slug: slug, title: title, anchor: "p-\(slug)", tags: tags, tagKeys: tags.map { Slug.make($0) })
+        }
+        let sources = [source("wall", "The \"Wall\" & <its> fall", ["Cold War", "germany"]), source("unity", "German unity", ["germany"]),
+                       source("bonn", "Bonn’s years", ["germany", "Politics"])]
+        let event = SiteEvent(value: "1989-11-09", endValue: "1990", display: "November 9, 1989", text: "The wall “opened” — at last & <b>",
+                              title: "The fall", sources: sources, date: try #require(TimexDate("1989-11-09")), order: 0)
+        let rendered = try #require(RenderedEvent(event, renderer: renderer))
+        for keeps: [Int32]? in [nil, [0], [1], [1, 2], [0, 2]] {
+            var copy = event
+            if let keeps { copy.sources = keeps.map { sources[Int($0)] } }
+            for root in ["./", "../", "../../../"] {
+                var bytes: [UInt8] = []
+                let tags = keeps == nil ? nil : Array(HTML.escape(copy.tagSlugs.joined(separator: " ")).utf8)
+                rendered.appendItem(keeps: keeps?[...], tags: tags, root: Array(root.utf8), to: &bytes)
+                #expect(String(decoding: bytes, as: UTF8.self) == renderer.siteTimelineItem(copy, root: root).raw)
+            }
+            var head = ""
+            rendered.appendHead(keeps: keeps?[...], to: &head)
+            #expect(head == TimelineJSON.siteHead(copy, config: renderer.config))
+        }
+        for mark in ["\u{1}", "\u{2}", "\u{3}", "\u{4}"] {
+            var marked = event
+            marked.text = "a mark \(mark) in the text"
+            #expect(RenderedEvent(marked, renderer: renderer) == nil)
+        }
+    }
+
     @Test func aSiteWithoutDatesStillHasItsTimelinePage() throws {
         let site = try TestSite(["content/a.md": article("A", body: "Nothing dated here.")])
         try site.build()

@@ -189,6 +189,14 @@ public struct Template: Sendable {
         /// How many values a fill takes.
         let count: Int
 
+        /// How many times the template shows the value numbered `k`.
+        public func uses(_ k: Int) -> Int {
+            parts.reduce(0) { n, part in
+                if case .slot(let j) = part, j == k { return n + 1 }
+                return n
+            }
+        }
+
         /// Fills the slots with `values`, in the order of the names the template was numbered by.
         public func render(_ values: [SlotValue]) -> HTML {
             precondition(values.count == count, "a positional template takes \(count) values")

@@ -1,3 +1,5 @@
+import Glibc
+
 /// The pages of the site timeline (`/timeline/`) and of each tag's
 /// (`/tags/<tag>/timeline/`): events grouped by year, and by decade when the
 /// timeline spans a long time, with a year index at the top, links to topic
@@ -63,6 +65,14 @@ public enum SiteTimelinePages {
         }
     }
 
+    /// How a page shows one event: from its merged event's rendering, naming
+    /// the sources `keeps` lists (all when nil); without a rendering (see
+    /// `RenderedEvent.init`), rendered for the page.
+    struct ShownEvent: Sendable {
+        var rendered: RenderedEvent?
+        var keeps: ArraySlice<Int32>?
+    }
+
     /// One page of a timeline (its HTML and its JSON).
     struct Page: Sendable {
         enum Kind: Sendable { case whole, index, part }
@@ -118,21 +128,23 @@ public enum SiteTimelinePages {
                       write: (String, String) throws -> Void) throws {
         let groupByArticle = scope.tag != nil
         let refs = events.refs
-        func list(_ range: Range<Int>) -> (events: [SiteEvent], items: [RenderedEvent?]) {
-            var es: [SiteEvent] = [], items: [RenderedEvent?] = []
+        func list(_ range: Range<Int>) -> (events: [SiteEvent], items: [ShownEvent]) {
+            var es: [SiteEvent] = [], items: [ShownEvent] = []
             es.reserveCapacity(range.count)
             items.reserveCapacity(range.count)
             for k in range {
                 let r = refs[k]
                 es.append(events.event(r, all))
-                items.append(r.restricted >= 0 ? nil : rendered[Int(r.index)])
+                items.append(ShownEvent(rendered: rendered[Int(r.index)], keeps: events.keeps(r)))
             }
             return (es, items)
         }
-        func json(_ es: [SiteEvent], _ items: [RenderedEvent?], heading: String) -> String {
+        func json(_ es: [SiteEvent], _ items: [ShownEvent], heading: String) -> String {
             TimelineJSON.document(headline: heading, text: "<p>\(HTML.escape(scope.description))</p>", count: es.count) { k, out in
-                if let r = items[k] { out += r.slide } else { out += TimelineJSON.siteHead(es[k], config: renderer.config) }
-                return (TimelineJSON.siteGroup(es[k], groupByArticle: groupByArticle), items[k]?.id ?? TimelineJSON.siteID(es[k]), es[k].date.year)
+                let shown = items[k]
+                if let r = shown.rendered { r.appendHead(keeps: shown.keeps, to: &out) } else { out += TimelineJSON.siteHead(es[k], config: renderer.config) }
+                let id = shown.keeps == nil ? shown.rendered?.id : nil
+                return (TimelineJSON.siteGroup(es[k], groupByArticle: groupByArticle), id ?? TimelineJSON.siteID(es[k]), es[k].date.year)
             } + "\n"
         }
         switch page.kind {
@@ -191,13 +203,13 @@ extension PageRenderer {
     /// One timeline page. With `decadePages`, the page is an index of them.
     /// `items` holds each event's rendered item where it has one (see
     /// `RenderedEvent`); `totals`, for an index, what it says of all events.
-    func timelinePage(_ events: [SiteEvent], items: [RenderedEvent?], totals: SiteTimelinePages.Totals? = nil,
+    func timelinePage(_ events: [SiteEvent], items: [SiteTimelinePages.ShownEvent], totals: SiteTimelinePages.Totals? = nil,
                       scope: SiteTimelinePages.Scope,
                       topics: [(tag: String, count: Int)], decadePages: [(label: String, path: String, count: Int)]?,
                       parent: SiteTimelinePages.Scope? = nil) -> HTML {
         let root = Self.root(for: scope.path)
         // Group by year (or decade, century), in order.
-        var groups: [(group: SiteTimeline.Group, events: [SiteEvent], items: [RenderedEvent?])] = []
+        var groups: [(group: SiteTimeline.Group, events: [SiteEvent], items: [SiteTimelinePages.ShownEvent])] = []
         for (e, item) in zip(events, items) {
             if groups.last?.group == e.group {
                 groups[groups.count - 1].events.append(e)
@@ -219,7 +231,7 @@ extension PageRenderer {
             }, separator: "\n")
             body = .empty
         } else if byDecade {
-            var decades: [(decade: Int, groups: [(group: SiteTimeline.Group, events: [SiteEvent], items: [RenderedEvent?])])] = []
+            var decades: [(decade: Int, groups: [(group: SiteTimeline.Group, events: [SiteEvent], items: [SiteTimelinePages.ShownEvent])])] = []
             for g in groups {
                 if decades.last?.decade == g.group.decade { decades[decades.count - 1].groups.append(g) } else { decades.append((g.group.decade, [g])) }
             }
@@ -275,15 +287,17 @@ extension PageRenderer {
                                bodyClass: "page-timeline"), content: content)
     }
 
-    func yearGroup(_ group: SiteTimeline.Group, _ events: [SiteEvent], _ rendered: [RenderedEvent?], level: Int, root: String) -> HTML {
-        // The items rendered once, with the page's root put in.
+    func yearGroup(_ group: SiteTimeline.Group, _ events: [SiteEvent], _ shown: [SiteTimelinePages.ShownEvent], level: Int, root: String) -> HTML {
+        // The items rendered once, with the page's root and the sources they name put in.
         var bytes: [UInt8] = []
-        bytes.reserveCapacity(rendered.reduce(0) { $0 + ($1?.item.count ?? 600) + 8 * 8 })
+        bytes.reserveCapacity(shown.reduce(0) { $0 + ($1.rendered.map { $0.item.count + $0.links.reduce(0) { $0 + $1.count + 32 } } ?? 600) })
         let rootBytes = Array(root.utf8)
         for (k, e) in events.enumerated() {
             if k > 0 { bytes.append(0x0A) }
-            if let r = rendered[k] {
-                RenderedEvent.append(r.item, root: rootBytes, to: &bytes)
+            if let r = shown[k].rendered {
+                let keeps = shown[k].keeps
+                r.appendItem(keeps: keeps, tags: keeps == nil ? nil : Array(HTML.escape(e.tagSlugs.joined(separator: " ")).utf8),
+                             root: rootBytes, to: &bytes)
             } else {
                 bytes.append(contentsOf: siteTimelineItem(e, root: root).raw.utf8)
             }
@@ -302,14 +316,19 @@ extension PageRenderer {
             if k > 0 { links += ", " }
             links += timelineSource.render([.text(root + s.slug + "/#" + s.anchor), .text(s.title)]).raw
         }
+        return siteTimelineItem(e, root: root, url: root + sources[0].slug + "/#" + sources[0].anchor,
+                                tags: e.tagSlugs.joined(separator: " "), sources: HTML(trusted: links))
+    }
+
+    /// The item with the parts that name its sources given: the first
+    /// source's link target, the tag slugs and the source links.
+    func siteTimelineItem(_ e: SiteEvent, root: String, url: String, tags: String, sources: HTML) -> HTML {
         // In the order of `timelineItemSlots`.
-        return timelineItem.render([
+        timelineItem.render([
             .text(e.date.htmlDatetime), .text(e.value), .text(e.display),
             .text(e.endValue.flatMap { TimexDate($0)?.htmlDatetime } ?? ""),
             .html(part("parts/timeline-title.html", e.title != nil, ["title": .text(e.title ?? "")])),
-            .text(e.text), .text(root + sources[0].slug + "/#" + sources[0].anchor),
-            .text(e.tagSlugs.joined(separator: " ")),
-            .html(HTML(trusted: links)),
+            .text(e.text), .text(url), .text(tags), .html(sources),
         ])
     }
 
@@ -319,44 +338,148 @@ extension PageRenderer {
     }
 }
 
-/// One merged event rendered once for every timeline page that shows it:
-/// its item, with a mark where the page's root goes (`root`, "../" or
-/// "../../../" by the page's depth), put in by a byte pass as the page is
-/// put together; and its slide's head and id for the pages' JSON.
-struct RenderedEvent: Sendable {
-    /// UTF-8, with `mark` for the root.
-    var item: [UInt8]
-    var slide: String
-    var id: String
+/// One merged event rendered once for every timeline page that shows it,
+/// naming all its sources or, on a topic's timeline, only those with the
+/// topic (a restricted copy). Its item is kept with marks where the page's
+/// root goes (`root`: "../" or "../../../" by the page's depth) and where
+/// the parts that depend on which sources are named go; a byte pass fills
+/// them in as the page is put together. Its slide's head is kept cut where
+/// the source links go. (Rendered for each page, the 218,000 restricted
+/// copies of a 10,000-article site were most of the timelines' time.)
+/// A class: it is handed to every item of every page that shows the event,
+/// and a copy of its eight arrays and strings was eight retains.
+final class RenderedEvent: Sendable {
+    /// UTF-8, with the marks below, which are at `itemMarks`.
+    let item: [UInt8]
+    let itemMarks: [Int32]
+    /// Per source: its link (`parts/timeline-source.html`), UTF-8 with root
+    /// marks; and its target after the root ("slug/#anchor"), escaped.
+    let links: [[UInt8]]
+    let targets: [[UInt8]]
+    /// The tag slugs of all the sources, escaped.
+    let tags: [UInt8]
+    /// The slide's head (`TimelineJSON.writeHead`) is `headStart`, the
+    /// sources' `headLinks` (JSON-escaped, without quotes) joined by ", ",
+    /// then `headEnd`: the links end the text of the slide.
+    let headStart: String
+    let headLinks: [String]
+    static let headEnd = "</p>\"}"
+    let id: String
 
-    static let mark: UInt8 = 0x01
+    static let root: UInt8 = 0x01
+    static let target: UInt8 = 0x02
+    static let tagList: UInt8 = 0x03
+    static let sourceList: UInt8 = 0x04
 
-    /// Nil when the event's own text holds the mark, so that an item with
-    /// the mark put in would not be the item rendered with the root: such an
-    /// event is rendered for each page.
+    /// Nil when the event's own text, or a template, holds one of the marks
+    /// (bytes 1 to 4), which a fill would take for a mark: such an event is
+    /// rendered for each page. Each mark must be found as many times as its
+    /// slot is shown, and anything else holding one adds to that count.
     init?(_ e: SiteEvent, renderer: PageRenderer) {
-        var html = renderer.siteTimelineItem(e, root: "\u{1}").raw
-        let marks = html.withUTF8 { p in p.reduce(0) { $0 + ($1 == Self.mark ? 1 : 0) } }
-        guard marks == 1 + e.sources.count else { return nil }
-        item = Array(html.utf8)
-        slide = TimelineJSON.siteHead(e, config: renderer.config)
+        let root = "\u{1}"
+        let sources = e.sources
+        let sourceTemplate = renderer.timelineSource, itemTemplate = renderer.timelineItem
+        let rootsPerLink = sourceTemplate.uses(0)
+        var links: [[UInt8]] = []
+        links.reserveCapacity(sources.count)
+        for s in sources {
+            let link = Array(sourceTemplate.render([.text(root + s.slug + "/#" + s.anchor), .text(s.title)]).raw.utf8)
+            var at: [Int32] = []
+            guard Self.marks(in: link, at: &at) == [rootsPerLink, 0, 0, 0] else { return nil }
+            links.append(link)
+        }
+        let item = Array(renderer.siteTimelineItem(e, root: root, url: "\u{2}", tags: "\u{3}", sources: HTML(trusted: "\u{4}")).raw.utf8)
+        // The slots' places in `PageRenderer.timelineItemSlots`.
+        var itemMarks: [Int32] = []
+        guard Self.marks(in: item, at: &itemMarks) == [0, itemTemplate.uses(6), itemTemplate.uses(7), itemTemplate.uses(8)] else { return nil }
+        // In the slide, a mark in the event's text is only text: the links are put after the head's text.
+        let head = TimelineJSON.siteHead(e, links: "\u{4}", config: renderer.config)
+        guard head.utf8.count >= 6 + Self.headEnd.utf8.count, head.hasSuffix("\\u0004" + Self.headEnd) else { return nil }
+        self.item = item
+        self.itemMarks = itemMarks
+        self.links = links
+        targets = sources.map { s in Array(HTML.escape(s.slug + "/#" + s.anchor).utf8) }
+        tags = Array(HTML.escape(e.tagSlugs.joined(separator: " ")).utf8)
+        headStart = String(head.utf8.dropLast(Self.headEnd.utf8.count + 6))!
+        headLinks = sources.map { s in
+            var quoted = ""
+            JSON.quote(TimelineJSON.link(renderer.config, slug: s.slug, anchor: s.anchor, title: s.title), into: &quoted)
+            return String(quoted.utf8.dropFirst().dropLast())!
+        }
         id = TimelineJSON.siteID(e)
     }
 
-    /// Appends `item` with `root` in place of each mark.
-    static func append(_ item: [UInt8], root: [UInt8], to out: inout [UInt8]) {
-        var start = 0
-        item.withUnsafeBufferPointer { p in
-            var i = 0
-            while i < p.count {
-                if p[i] == mark {
+    /// How many of each mark `bytes` holds; their places are appended to `at`.
+    static func marks(in bytes: [UInt8], at: inout [Int32]) -> [Int] {
+        var counts = [0, 0, 0, 0]
+        for (i, b) in bytes.enumerated() where b >= root && b <= sourceList {
+            counts[Int(b - root)] += 1
+            at.append(Int32(i))
+        }
+        return counts
+    }
+
+    /// Appends the item naming the sources `keeps` lists (all when nil),
+    /// with `root` for the page's root; `tags` are those sources' tag slugs,
+    /// escaped, when `keeps` is given.
+    func appendItem(keeps: ArraySlice<Int32>?, tags keptTags: [UInt8]?, root: [UInt8], to out: inout [UInt8]) {
+        // A link's only marks are roots (see `init`): memchr finds them.
+        func appendRooted(_ bytes: [UInt8]) {
+            bytes.withUnsafeBufferPointer { p in
+                guard let base = p.baseAddress else { return }
+                var start = 0
+                while start < p.count, let found = memchr(base + start, Int32(Self.root), p.count - start) {
+                    let i = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
                     out.append(contentsOf: UnsafeBufferPointer(rebasing: p[start..<i]))
                     out.append(contentsOf: root)
                     start = i + 1
                 }
-                i += 1
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: p[start...]))
+            }
+        }
+        let first = keeps.map { Int($0.first!) } ?? 0
+        var start = 0
+        item.withUnsafeBufferPointer { p in
+            for mark in itemMarks {
+                let i = Int(mark)
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: p[start..<i]))
+                start = i + 1
+                switch p[i] {
+                case Self.root: out.append(contentsOf: root)
+                case Self.target: out.append(contentsOf: root); out.append(contentsOf: targets[first])
+                case Self.tagList: out.append(contentsOf: keptTags ?? tags)
+                default:
+                    if let keeps {
+                        for (n, k) in keeps.enumerated() {
+                            if n > 0 { out.append(0x2C); out.append(0x20) }
+                            appendRooted(links[Int(k)])
+                        }
+                    } else {
+                        for (n, link) in links.enumerated() {
+                            if n > 0 { out.append(0x2C); out.append(0x20) }
+                            appendRooted(link)
+                        }
+                    }
+                }
             }
             out.append(contentsOf: UnsafeBufferPointer(rebasing: p[start...]))
         }
+    }
+
+    /// Appends the slide's head naming the sources `keeps` lists (all when nil).
+    func appendHead(keeps: ArraySlice<Int32>?, to out: inout String) {
+        out += headStart
+        if let keeps {
+            for (n, k) in keeps.enumerated() {
+                if n > 0 { out += ", " }
+                out += headLinks[Int(k)]
+            }
+        } else {
+            for (n, link) in headLinks.enumerated() {
+                if n > 0 { out += ", " }
+                out += link
+            }
+        }
+        out += Self.headEnd
     }
 }

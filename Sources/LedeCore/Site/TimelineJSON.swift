@@ -137,7 +137,12 @@ public enum TimelineJSON {
 
     /// The head of an event's slide on the site's and topic timelines (see `writeHead`).
     static func siteHead(_ e: SiteEvent, config: SiteConfig) -> String {
-        let links = e.sources.map { link(config, slug: $0.slug, anchor: $0.anchor, title: $0.title) }.joined(separator: ", ")
+        siteHead(e, links: e.sources.map { link(config, slug: $0.slug, anchor: $0.anchor, title: $0.title) }.joined(separator: ", "),
+                 config: config)
+    }
+
+    /// The head with `links` (HTML) for the links to the sources.
+    static func siteHead(_ e: SiteEvent, links: String, config: SiteConfig) -> String {
         var out = ""
         writeHead(Slide(start: e.date, end: e.endValue.flatMap { TimexDate($0) }, display: e.display,
                         headline: e.title ?? e.display, text: "<p>\(HTML.escape(e.text))</p><p>From \(links)</p>",
