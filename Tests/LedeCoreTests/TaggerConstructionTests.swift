@@ -156,6 +156,12 @@ struct TaggerConstructionTests {
         c("They fought in August and September 1914.", "August", "DATE", "1914-08"),
         c("The firm blamed the third-quarter loss on prices.", "third-quarter", "DATE", "2018-Q3"),
         c("The site went up in October 2018 and was shut that same day.", "that same day", "DATE", "2018-10-XX"),
+        // A half of a decade or century has no TIMEX3 value: the decade or century itself.
+        c("Home prices stalled in the second half of the '70s.", "the second half of the '70s", "DATE", "197"),
+        c("Canals spread in the first half of the 18th century.", "the first half of the 18th century", "DATE", "17"),
+        // "the latter half", "the first two quarters" of a year are its halves.
+        c("Exports slumped in the latter half of 2016.", "the latter half of 2016", "DATE", "2016-H2"),
+        c("Growth should pick up in the first two quarters of 2020.", "the first two quarters of 2020", "DATE", "2020-H1"),
     ]
 
     static let narrativeValueRulesCases: [Case] = [

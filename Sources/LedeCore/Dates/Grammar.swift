@@ -895,11 +895,18 @@ struct Grammar {
         if word(j, "year"), adj(j + 1), p(j + 1, "-"), isK(j + 2, .ago) || isK(j + 2, .earlier) { yearAgo = true; j += 3 }
         var ord = Int(lx(j).ordinal)
         if ord == 0, isK(j, .last) || isK(j, .final) { ord = -1 }
+        // "the latter half of 2008"
+        if ord == 0, word(j, "latter"), lx(j + 1).unit == .half { ord = -1 }
         guard ord != 0 else { return nil }
         var u = j + 1
+        // "the first two quarters of 1990", "the last two quarters of the year": a half
+        var twoQuarters = false
+        if ord == 1 || ord == -1, lx(u).number == 2, lx(u + 1).unit == .quarter, lx(u + 1).isPlural, isK(u + 2, .of) {
+            twoQuarters = true; u += 1
+        }
         if p(u, "-"), adj(u), adj(u + 1) { u += 1 }
-        let unit = lx(u).unit
-        guard (unit == .quarter || unit == .half), !lx(u).isPlural else { return nil }
+        let unit = twoQuarters ? TUnit.half : lx(u).unit
+        guard (unit == .quarter || unit == .half), !lx(u).isPlural || twoQuarters else { return nil }
         if unit == .quarter { guard ord == -1 || (1...4).contains(ord) else { return nil } }
         if unit == .half { guard ord == -1 || (1...2).contains(ord) else { return nil } }
         if ord == -1 { ord = unit == .quarter ? 4 : 2 }
@@ -918,6 +925,12 @@ struct Grammar {
                 e = m.end
             } else if isK(y, .the), lx(y + 1).unit == .year, !lx(y + 1).isPlural {
                 e = y + 2
+            } else if unit == .half, !twoQuarters, var m = matchInner(y), m.start == y, m.sem.decade != nil || m.sem.century != nil {
+                // "the last half of the '80s", "the first half of the 19th century": TIMEX3 has no half of a
+                // decade or century; the decade or century itself, its start or its end
+                m.start = i
+                m.sem.mod = ord == 1 ? "START" : "END"
+                return m
             }
         } else if let yr = yearNumber(y), !hadThe || true {
             year = yr; e = y + 1
