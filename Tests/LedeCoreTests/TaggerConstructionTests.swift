@@ -162,6 +162,11 @@ struct TaggerConstructionTests {
         // "the latter half", "the first two quarters" of a year are its halves.
         c("Exports slumped in the latter half of 2016.", "the latter half of 2016", "DATE", "2016-H2"),
         c("Growth should pick up in the first two quarters of 2020.", "the first two quarters of 2020", "DATE", "2020-H1"),
+        // News: "the past year" is last year, as "past" is "last"; a count or a decade is still a span.
+        c("Ticket sales doubled over the past year, the league said.", "the past year", "DATE", "2018"),
+        c("Rents have climbed in the past month.", "the past month", "DATE", "2019-02"),
+        c("Rents have climbed in the past decade.", "the past decade", "DURATION", "P10Y"),
+        c("Rents have climbed in the past two years.", "the past two years", "DURATION", "P2Y"),
     ]
 
     static let narrativeValueRulesCases: [Case] = [
@@ -169,6 +174,7 @@ struct TaggerConstructionTests {
         c("In 1917 the current government fell.", "current", "DATE", "PRESENT_REF"),
         c("The offensive began in October 1915; four days later the allies joined.", "four days later", "DATE", "1915-XX-XX"),
         c("In March 1944 the army attacked, and troops that had landed in late 1943 held on. By June the city fell.", "June", "DATE", "1944-06"),
+        c("In 1917 the front barely moved; over the past year both armies had bled.", "the past year", "DURATION", "P1Y"),
     ]
 
     @Test(arguments: valueRulesCases) func valueRule(_ t: Case) { check(t) }

@@ -1431,7 +1431,10 @@ struct Grammar {
             case .this, .current: s.offset = 0
             case .last, .past:
                 s.offset = -1
-                if det == .past || key == .the {
+                // News: "the past year", "the past month" name the last calendar year or month, as "last year"
+                // does (TimeBank; HeidelTime reads "past" as "last"); history keeps the span up to the story's time.
+                let pastUnit = !narrative && det == .past && (u == .year || u == .month || u == .week)
+                if det == .past || key == .the, !pastUnit {
                     // "the past year", "the last decade": the span up to now, a duration
                     if key == .the || det == .past {
                         if u == .weekend { return nil }
