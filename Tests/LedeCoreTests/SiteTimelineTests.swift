@@ -163,8 +163,8 @@ import Testing
             if let keeps { copy.sources = keeps.map { sources[Int($0)] } }
             for root in ["./", "../", "../../../"] {
                 var bytes: [UInt8] = []
-                let tags = keeps == nil ? nil : Array(HTML.escape(copy.tagSlugs.joined(separator: " ")).utf8)
-                rendered.appendItem(keeps: keeps?[...], tags: tags, root: Array(root.utf8), to: &bytes)
+                rendered.appendItem(keeps: keeps?[...], tags: Array(HTML.escape(copy.tagSlugs.joined(separator: " ")).utf8),
+                                    root: Array(root.utf8), to: &bytes)
                 #expect(String(decoding: bytes, as: UTF8.self) == renderer.siteTimelineItem(copy, root: root).raw)
             }
             var head = ""
@@ -175,6 +175,8 @@ import Testing
             var marked = event
             marked.text = "a mark \(mark) in the text"
             #expect(RenderedEvent(marked, renderer: renderer) == nil)
+            marked.sources = [sources[1]]
+            #expect(RenderedEvent(marked, renderer: renderer) == nil, "told by one article")
         }
     }
 

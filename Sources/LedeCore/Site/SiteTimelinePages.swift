@@ -290,14 +290,13 @@ extension PageRenderer {
     func yearGroup(_ group: SiteTimeline.Group, _ events: [SiteEvent], _ shown: [SiteTimelinePages.ShownEvent], level: Int, root: String) -> HTML {
         // The items rendered once, with the page's root and the sources they name put in.
         var bytes: [UInt8] = []
-        bytes.reserveCapacity(shown.reduce(0) { $0 + ($1.rendered.map { $0.item.count + $0.links.reduce(0) { $0 + $1.count + 32 } } ?? 600) })
+        bytes.reserveCapacity(shown.reduce(0) { $0 + ($1.rendered?.item.count ?? 600) + 64 })
         let rootBytes = Array(root.utf8)
         for (k, e) in events.enumerated() {
             if k > 0 { bytes.append(0x0A) }
             if let r = shown[k].rendered {
                 let keeps = shown[k].keeps
-                r.appendItem(keeps: keeps, tags: keeps == nil ? nil : Array(HTML.escape(e.tagSlugs.joined(separator: " ")).utf8),
-                             root: rootBytes, to: &bytes)
+                r.appendItem(keeps: keeps, tags: Array(HTML.escape(e.tagSlugs.joined(separator: " ")).utf8), root: rootBytes, to: &bytes)
             } else {
                 bytes.append(contentsOf: siteTimelineItem(e, root: root).raw.utf8)
             }
@@ -340,32 +339,40 @@ extension PageRenderer {
 
 /// One merged event rendered once for every timeline page that shows it,
 /// naming all its sources or, on a topic's timeline, only those with the
-/// topic (a restricted copy). Its item is kept with marks where the page's
-/// root goes (`root`: "../" or "../../../" by the page's depth) and where
-/// the parts that depend on which sources are named go; a byte pass fills
-/// them in as the page is put together. Its slide's head is kept cut where
-/// the source links go. (Rendered for each page, the 218,000 restricted
-/// copies of a 10,000-article site were most of the timelines' time.)
-/// A class: it is handed to every item of every page that shows the event,
-/// and a copy of its eight arrays and strings was eight retains.
+/// topic (a restricted copy). Its item is kept with a mark where the page's
+/// root goes (`root`: "../" or "../../../" by the page's depth), put in by a
+/// byte pass as the page is put together; for a copy, the item and the
+/// slide's head are filled from `Parts`. (Rendered for each page, the
+/// 218,000 restricted copies of a 10,000-article site were a third of the
+/// timelines' time.) A class: it is handed to every item of every page
+/// that shows the event.
 final class RenderedEvent: Sendable {
-    /// UTF-8, with the marks below, which are at `itemMarks`.
+    /// UTF-8, naming all the sources, with `root` marks.
     let item: [UInt8]
-    let itemMarks: [Int32]
-    /// Per source: its link (`parts/timeline-source.html`), UTF-8 with root
-    /// marks; and its target after the root ("slug/#anchor"), escaped.
-    let links: [[UInt8]]
-    let targets: [[UInt8]]
-    /// The tag slugs of all the sources, escaped.
-    let tags: [UInt8]
-    /// The slide's head (`TimelineJSON.writeHead`) is `headStart`, the
-    /// sources' `headLinks` (JSON-escaped, without quotes) joined by ", ",
-    /// then `headEnd`: the links end the text of the slide.
-    let headStart: String
-    let headLinks: [String]
-    static let headEnd = "</p>\"}"
+    /// The slide's head (`TimelineJSON.writeHead`), naming all the sources.
+    let head: String
     let id: String
+    /// For an event told by more than one article, what a copy naming some is filled from.
+    let parts: Parts?
 
+    /// The item and head cut where what names the sources goes.
+    struct Parts: Sendable {
+        /// UTF-8 with the marks below, which are at `marks`: where the
+        /// first source's link target, the tag slugs and the source links go.
+        var item: [UInt8]
+        var marks: [Int32]
+        /// Per source: its link (`parts/timeline-source.html`), UTF-8 with
+        /// root marks; and its target after the root ("slug/#anchor"), escaped.
+        var links: [[UInt8]]
+        var targets: [[UInt8]]
+        /// The head is `headStart`, the sources' `headLinks` (JSON-escaped,
+        /// without quotes) joined by ", ", then `headEnd`: the links end the
+        /// text of the slide.
+        var headStart: String
+        var headLinks: [String]
+    }
+
+    static let headEnd = "</p>\"}"
     static let root: UInt8 = 0x01
     static let target: UInt8 = 0x02
     static let tagList: UInt8 = 0x03
@@ -376,37 +383,52 @@ final class RenderedEvent: Sendable {
     /// rendered for each page. Each mark must be found as many times as its
     /// slot is shown, and anything else holding one adds to that count.
     init?(_ e: SiteEvent, renderer: PageRenderer) {
-        let root = "\u{1}"
         let sources = e.sources
         let sourceTemplate = renderer.timelineSource, itemTemplate = renderer.timelineItem
         let rootsPerLink = sourceTemplate.uses(0)
-        var links: [[UInt8]] = []
+        id = TimelineJSON.siteID(e)
+        guard sources.count > 1 else {
+            // One source: no copy can name fewer, so no parts.
+            item = Array(renderer.siteTimelineItem(e, root: "\u{1}").raw.utf8)
+            var at: [Int32] = []
+            guard Self.marks(in: item, at: &at) == [itemTemplate.uses(6) + itemTemplate.uses(8) * rootsPerLink, 0, 0, 0] else { return nil }
+            head = TimelineJSON.siteHead(e, config: renderer.config)
+            parts = nil
+            return
+        }
+        var links: [[UInt8]] = [], targets: [[UInt8]] = [], headLinks: [String] = []
         links.reserveCapacity(sources.count)
-        for s in sources {
-            let link = Array(sourceTemplate.render([.text(root + s.slug + "/#" + s.anchor), .text(s.title)]).raw.utf8)
+        targets.reserveCapacity(sources.count)
+        headLinks.reserveCapacity(sources.count)
+        for k in sources.indices {
+            let slug = sources[k].slug, anchor = sources[k].anchor, title = sources[k].title
+            let link = Array(sourceTemplate.render([.text("\u{1}" + slug + "/#" + anchor), .text(title)]).raw.utf8)
             var at: [Int32] = []
             guard Self.marks(in: link, at: &at) == [rootsPerLink, 0, 0, 0] else { return nil }
             links.append(link)
-        }
-        let item = Array(renderer.siteTimelineItem(e, root: root, url: "\u{2}", tags: "\u{3}", sources: HTML(trusted: "\u{4}")).raw.utf8)
-        // The slots' places in `PageRenderer.timelineItemSlots`.
-        var itemMarks: [Int32] = []
-        guard Self.marks(in: item, at: &itemMarks) == [0, itemTemplate.uses(6), itemTemplate.uses(7), itemTemplate.uses(8)] else { return nil }
-        // In the slide, a mark in the event's text is only text: the links are put after the head's text.
-        let head = TimelineJSON.siteHead(e, links: "\u{4}", config: renderer.config)
-        guard head.utf8.count >= 6 + Self.headEnd.utf8.count, head.hasSuffix("\\u0004" + Self.headEnd) else { return nil }
-        self.item = item
-        self.itemMarks = itemMarks
-        self.links = links
-        targets = sources.map { s in Array(HTML.escape(s.slug + "/#" + s.anchor).utf8) }
-        tags = Array(HTML.escape(e.tagSlugs.joined(separator: " ")).utf8)
-        headStart = String(head.utf8.dropLast(Self.headEnd.utf8.count + 6))!
-        headLinks = sources.map { s in
+            targets.append(Array(HTML.escape(slug + "/#" + anchor).utf8))
             var quoted = ""
-            JSON.quote(TimelineJSON.link(renderer.config, slug: s.slug, anchor: s.anchor, title: s.title), into: &quoted)
-            return String(quoted.utf8.dropFirst().dropLast())!
+            JSON.quote(TimelineJSON.link(renderer.config, slug: slug, anchor: anchor, title: title), into: &quoted)
+            headLinks.append(String(quoted.utf8.dropFirst().dropLast())!)
         }
-        id = TimelineJSON.siteID(e)
+        let cut = Array(renderer.siteTimelineItem(e, root: "\u{1}", url: "\u{2}", tags: "\u{3}", sources: HTML(trusted: "\u{4}")).raw.utf8)
+        var marks: [Int32] = []
+        // The slots' places in `PageRenderer.timelineItemSlots`.
+        guard Self.marks(in: cut, at: &marks) == [0, itemTemplate.uses(6), itemTemplate.uses(7), itemTemplate.uses(8)] else { return nil }
+        // In the slide, a mark in the event's text is only text: the links are put after the head's text.
+        let cutHead = TimelineJSON.siteHead(e, links: "\u{4}", config: renderer.config)
+        guard cutHead.hasSuffix("\\u0004" + Self.headEnd) else { return nil }
+        let parts = Parts(item: cut, marks: marks, links: links, targets: targets,
+                          headStart: String(cutHead.utf8.dropLast(Self.headEnd.utf8.count + 6))!, headLinks: headLinks)
+        // The whole item and head, filled from the parts.
+        var whole: [UInt8] = []
+        whole.reserveCapacity(cut.count + links.reduce(0) { $0 + $1.count + 2 } + 64)
+        Self.fill(parts, keeps: nil, tags: Array(HTML.escape(e.tagSlugs.joined(separator: " ")).utf8), root: [Self.root], to: &whole)
+        item = whole
+        var head = ""
+        Self.fillHead(parts, keeps: nil, to: &head)
+        self.head = head
+        self.parts = parts
     }
 
     /// How many of each mark `bytes` holds; their places are appended to `at`.
@@ -419,45 +441,53 @@ final class RenderedEvent: Sendable {
         return counts
     }
 
+    /// Appends `bytes` with `root` in place of each root mark (memchr finds them).
+    static func appendRooted(_ bytes: [UInt8], root: [UInt8], to out: inout [UInt8]) {
+        bytes.withUnsafeBufferPointer { p in
+            guard let base = p.baseAddress else { return }
+            var start = 0
+            while start < p.count, let found = memchr(base + start, Int32(Self.root), p.count - start) {
+                let i = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: p[start..<i]))
+                out.append(contentsOf: root)
+                start = i + 1
+            }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: p[start...]))
+        }
+    }
+
     /// Appends the item naming the sources `keeps` lists (all when nil),
     /// with `root` for the page's root; `tags` are those sources' tag slugs,
     /// escaped, when `keeps` is given.
-    func appendItem(keeps: ArraySlice<Int32>?, tags keptTags: [UInt8]?, root: [UInt8], to out: inout [UInt8]) {
-        // A link's only marks are roots (see `init`): memchr finds them.
-        func appendRooted(_ bytes: [UInt8]) {
-            bytes.withUnsafeBufferPointer { p in
-                guard let base = p.baseAddress else { return }
-                var start = 0
-                while start < p.count, let found = memchr(base + start, Int32(Self.root), p.count - start) {
-                    let i = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
-                    out.append(contentsOf: UnsafeBufferPointer(rebasing: p[start..<i]))
-                    out.append(contentsOf: root)
-                    start = i + 1
-                }
-                out.append(contentsOf: UnsafeBufferPointer(rebasing: p[start...]))
-            }
+    func appendItem(keeps: ArraySlice<Int32>?, tags: @autoclosure () -> [UInt8], root: [UInt8], to out: inout [UInt8]) {
+        if let keeps, let parts {
+            Self.fill(parts, keeps: keeps, tags: tags(), root: root, to: &out)
+        } else {
+            Self.appendRooted(item, root: root, to: &out)
         }
+    }
+
+    static func fill(_ parts: Parts, keeps: ArraySlice<Int32>?, tags: [UInt8], root: [UInt8], to out: inout [UInt8]) {
         let first = keeps.map { Int($0.first!) } ?? 0
         var start = 0
-        item.withUnsafeBufferPointer { p in
-            for mark in itemMarks {
+        parts.item.withUnsafeBufferPointer { p in
+            for mark in parts.marks {
                 let i = Int(mark)
                 out.append(contentsOf: UnsafeBufferPointer(rebasing: p[start..<i]))
                 start = i + 1
                 switch p[i] {
-                case Self.root: out.append(contentsOf: root)
-                case Self.target: out.append(contentsOf: root); out.append(contentsOf: targets[first])
-                case Self.tagList: out.append(contentsOf: keptTags ?? tags)
+                case Self.target: out.append(contentsOf: root); out.append(contentsOf: parts.targets[first])
+                case Self.tagList: out.append(contentsOf: tags)
                 default:
                     if let keeps {
                         for (n, k) in keeps.enumerated() {
                             if n > 0 { out.append(0x2C); out.append(0x20) }
-                            appendRooted(links[Int(k)])
+                            appendRooted(parts.links[Int(k)], root: root, to: &out)
                         }
                     } else {
-                        for (n, link) in links.enumerated() {
+                        for (n, link) in parts.links.enumerated() {
                             if n > 0 { out.append(0x2C); out.append(0x20) }
-                            appendRooted(link)
+                            appendRooted(link, root: root, to: &out)
                         }
                     }
                 }
@@ -468,18 +498,22 @@ final class RenderedEvent: Sendable {
 
     /// Appends the slide's head naming the sources `keeps` lists (all when nil).
     func appendHead(keeps: ArraySlice<Int32>?, to out: inout String) {
-        out += headStart
+        if let keeps, let parts { Self.fillHead(parts, keeps: keeps, to: &out) } else { out += head }
+    }
+
+    static func fillHead(_ parts: Parts, keeps: ArraySlice<Int32>?, to out: inout String) {
+        out += parts.headStart
         if let keeps {
             for (n, k) in keeps.enumerated() {
                 if n > 0 { out += ", " }
-                out += headLinks[Int(k)]
+                out += parts.headLinks[Int(k)]
             }
         } else {
-            for (n, link) in headLinks.enumerated() {
+            for (n, link) in parts.headLinks.enumerated() {
                 if n > 0 { out += ", " }
                 out += link
             }
         }
-        out += Self.headEnd
+        out += headEnd
     }
 }
