@@ -10,6 +10,8 @@ import Testing
         "line\nbreak\r\ttab", "\u{0}\u{1}\u{1F} controls", "\u{2028}line and paragraph\u{2029} separators",
         "e\u{301} combining after \"", "\"\u{301}", "emoji 🇩🇪 flags and 👩‍👩‍👧 families", "\u{E2}",
         "ends with a backslash \\",
+        // Escapes on each side of the eight-byte steps of the UTF-8 writer.
+        "1234567\"89abcdef\\", "12345678\n", "123456789abcdefg\u{2028}", "abcdefg“hijklmn\u{1}op",
     ]
 
     @Test(arguments: strings) func stringsSurviveAParser(_ text: String) throws {
@@ -18,5 +20,17 @@ import Testing
         #expect(parsed?["s"] == text)
         // Never a raw control character or line separator inside the JSON.
         #expect(!json.unicodeScalars.contains { $0.value < 0x20 || $0 == "\u{2028}" || $0 == "\u{2029}" })
+    }
+
+    /// Timelines write their strings straight into UTF-8 bytes: the same
+    /// JSON as the string writer, at every offset from an eight-byte step.
+    @Test(arguments: strings) func theByteWriterWritesTheSame(_ text: String) {
+        for pad in 0..<9 {
+            let padded = String(repeating: "x", count: pad) + text
+            var string = "", bytes: [UInt8] = []
+            JSON.quote(padded, into: &string)
+            JSON.quote(padded, into: &bytes)
+            #expect(String(decoding: bytes, as: UTF8.self) == string, "padded by \(pad)")
+        }
     }
 }

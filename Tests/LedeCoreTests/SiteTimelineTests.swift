@@ -167,7 +167,7 @@ import Testing
                                     root: Array(root.utf8), to: &bytes)
                 #expect(String(decoding: bytes, as: UTF8.self) == renderer.siteTimelineItem(copy, root: root).raw)
             }
-            var head = ""
+            var head: [UInt8] = []
             rendered.appendHead(keeps: keeps?[...], to: &head)
             #expect(head == TimelineJSON.siteHead(copy, config: renderer.config))
         }

@@ -142,7 +142,11 @@ public enum SiteTimelinePages {
         func json(_ es: [SiteEvent], _ items: [ShownEvent], heading: String) -> String {
             TimelineJSON.document(headline: heading, text: "<p>\(HTML.escape(scope.description))</p>", count: es.count) { k, out in
                 let shown = items[k]
-                if let r = shown.rendered { r.appendHead(keeps: shown.keeps, to: &out) } else { out += TimelineJSON.siteHead(es[k], config: renderer.config) }
+                if let r = shown.rendered {
+                    r.appendHead(keeps: shown.keeps, to: &out)
+                } else {
+                    out.append(contentsOf: TimelineJSON.siteHead(es[k], config: renderer.config))
+                }
                 let id = shown.keeps == nil ? shown.rendered?.id : nil
                 return (TimelineJSON.siteGroup(es[k], groupByArticle: groupByArticle), id ?? TimelineJSON.siteID(es[k]), es[k].date.year)
             } + "\n"
@@ -349,8 +353,8 @@ extension PageRenderer {
 final class RenderedEvent: Sendable {
     /// UTF-8, naming all the sources, with `root` marks.
     let item: [UInt8]
-    /// The slide's head (`TimelineJSON.writeHead`), naming all the sources.
-    let head: String
+    /// The slide's head (`TimelineJSON.writeHead`), UTF-8, naming all the sources.
+    let head: [UInt8]
     let id: String
     /// For an event told by more than one article, what a copy naming some is filled from.
     let parts: Parts?
@@ -368,11 +372,13 @@ final class RenderedEvent: Sendable {
         /// The head is `headStart`, the sources' `headLinks` (JSON-escaped,
         /// without quotes) joined by ", ", then `headEnd`: the links end the
         /// text of the slide.
-        var headStart: String
-        var headLinks: [String]
+        var headStart: [UInt8]
+        var headLinks: [[UInt8]]
     }
 
-    static let headEnd = "</p>\"}"
+    static let headEnd = Array("</p>\"}".utf8)
+    /// The mark for the links as the head's text holds it, JSON-escaped, and what follows it.
+    static let headTail = Array("\\u0004</p>\"}".utf8)
     static let root: UInt8 = 0x01
     static let target: UInt8 = 0x02
     static let tagList: UInt8 = 0x03
@@ -396,7 +402,7 @@ final class RenderedEvent: Sendable {
             parts = nil
             return
         }
-        var links: [[UInt8]] = [], targets: [[UInt8]] = [], headLinks: [String] = []
+        var links: [[UInt8]] = [], targets: [[UInt8]] = [], headLinks: [[UInt8]] = []
         links.reserveCapacity(sources.count)
         targets.reserveCapacity(sources.count)
         headLinks.reserveCapacity(sources.count)
@@ -407,9 +413,9 @@ final class RenderedEvent: Sendable {
             guard Self.marks(in: link, at: &at) == [rootsPerLink, 0, 0, 0] else { return nil }
             links.append(link)
             targets.append(Array(HTML.escape(slug + "/#" + anchor).utf8))
-            var quoted = ""
+            var quoted: [UInt8] = []
             JSON.quote(TimelineJSON.link(renderer.config, slug: slug, anchor: anchor, title: title), into: &quoted)
-            headLinks.append(String(quoted.utf8.dropFirst().dropLast())!)
+            headLinks.append(Array(quoted[1..<(quoted.count - 1)]))
         }
         let cut = Array(renderer.siteTimelineItem(e, root: "\u{1}", url: "\u{2}", tags: "\u{3}", sources: HTML(trusted: "\u{4}")).raw.utf8)
         var marks: [Int32] = []
@@ -417,15 +423,16 @@ final class RenderedEvent: Sendable {
         guard Self.marks(in: cut, at: &marks) == [0, itemTemplate.uses(6), itemTemplate.uses(7), itemTemplate.uses(8)] else { return nil }
         // In the slide, a mark in the event's text is only text: the links are put after the head's text.
         let cutHead = TimelineJSON.siteHead(e, links: "\u{4}", config: renderer.config)
-        guard cutHead.hasSuffix("\\u0004" + Self.headEnd) else { return nil }
+        guard cutHead.count >= Self.headTail.count, cutHead[(cutHead.count - Self.headTail.count)...].elementsEqual(Self.headTail) else { return nil }
         let parts = Parts(item: cut, marks: marks, links: links, targets: targets,
-                          headStart: String(cutHead.utf8.dropLast(Self.headEnd.utf8.count + 6))!, headLinks: headLinks)
+                          headStart: Array(cutHead[..<(cutHead.count - Self.headTail.count)]), headLinks: headLinks)
         // The whole item and head, filled from the parts.
         var whole: [UInt8] = []
         whole.reserveCapacity(cut.count + links.reduce(0) { $0 + $1.count + 2 } + 64)
         Self.fill(parts, keeps: nil, tags: Array(HTML.escape(e.tagSlugs.joined(separator: " ")).utf8), root: [Self.root], to: &whole)
         item = whole
-        var head = ""
+        var head: [UInt8] = []
+        head.reserveCapacity(cutHead.count + headLinks.reduce(0) { $0 + $1.count + 2 })
         Self.fillHead(parts, keeps: nil, to: &head)
         self.head = head
         self.parts = parts
@@ -497,23 +504,23 @@ final class RenderedEvent: Sendable {
     }
 
     /// Appends the slide's head naming the sources `keeps` lists (all when nil).
-    func appendHead(keeps: ArraySlice<Int32>?, to out: inout String) {
-        if let keeps, let parts { Self.fillHead(parts, keeps: keeps, to: &out) } else { out += head }
+    func appendHead(keeps: ArraySlice<Int32>?, to out: inout [UInt8]) {
+        if let keeps, let parts { Self.fillHead(parts, keeps: keeps, to: &out) } else { out.append(contentsOf: head) }
     }
 
-    static func fillHead(_ parts: Parts, keeps: ArraySlice<Int32>?, to out: inout String) {
-        out += parts.headStart
+    static func fillHead(_ parts: Parts, keeps: ArraySlice<Int32>?, to out: inout [UInt8]) {
+        out.append(contentsOf: parts.headStart)
         if let keeps {
             for (n, k) in keeps.enumerated() {
-                if n > 0 { out += ", " }
-                out += parts.headLinks[Int(k)]
+                if n > 0 { out.append(0x2C); out.append(0x20) }
+                out.append(contentsOf: parts.headLinks[Int(k)])
             }
         } else {
             for (n, link) in parts.headLinks.enumerated() {
-                if n > 0 { out += ", " }
-                out += link
+                if n > 0 { out.append(0x2C); out.append(0x20) }
+                out.append(contentsOf: link)
             }
         }
-        out += headEnd
+        out.append(contentsOf: headEnd)
     }
 }

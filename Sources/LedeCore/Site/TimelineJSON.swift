@@ -18,9 +18,10 @@ public enum TimelineJSON {
     }
 
     /// The whole document, compact; `text` of the title slide is HTML. Written
-    /// straight into one string: site and topic timelines hold many thousands
-    /// of slides, and building a `JSON` tree for each cost more than the rest
-    /// of their pages.
+    /// straight into one buffer of UTF-8: site and topic timelines hold many
+    /// thousands of slides, and building a `JSON` tree for each cost more
+    /// than the rest of their pages (and appending to a `String`, piece by
+    /// piece, most of what was left).
     static func document(headline: String, text: String, slides: [Slide]) -> String {
         document(headline: headline, text: text, count: slides.count) { k, out in
             writeHead(slides[k], into: &out)
@@ -29,76 +30,108 @@ public enum TimelineJSON {
     }
 
     /// The document, each slide written by `slide`: its head (`writeHead`)
-    /// into the string, returning its group, id and year. Site and topic
+    /// into the buffer, returning its group, id and year. Site and topic
     /// timelines write heads rendered once for all the timelines that show
     /// an event (`siteHead`).
     static func document(headline: String, text: String, count: Int, capacity: Int = 400,
-                         slide: (Int, inout String) -> (group: String?, id: String, year: Int)) -> String {
-        var out = ""
+                         slide: (Int, inout [UInt8]) -> (group: String?, id: String, year: Int)) -> String {
+        var out: [UInt8] = []
         out.reserveCapacity(256 + count * capacity)
-        out += "{\"title\":{\"text\":{\"headline\":"
+        append("{\"title\":{\"text\":{\"headline\":", to: &out)
         JSON.quote(headline, into: &out)
-        out += ",\"text\":"
+        append(",\"text\":", to: &out)
         JSON.quote(text, into: &out)
-        out += "}},\"events\":["
+        append("}},\"events\":[", to: &out)
         var usedIDs = Set<String>()
         usedIDs.reserveCapacity(count)
         var cosmological = false
         for k in 0..<count {
-            if k > 0 { out += "," }
+            if k > 0 { out.append(0x2C) }
             let (group, base, year) = slide(k, &out)
             var id = base, n = 1
             while !usedIDs.insert(id).inserted { n += 1; id = "\(base)-\(n)" }
             if let g = group {
-                out += ",\"group\":"
+                append(",\"group\":", to: &out)
                 JSON.quote(g, into: &out)
             }
-            out += ",\"unique_id\":"
+            append(",\"unique_id\":", to: &out)
             JSON.quote(id, into: &out)
-            out += "}"
+            out.append(0x7D)
             // Years TimelineJS's human scale cannot place need the cosmological one.
             if year < -271_820 || year > 275_759 { cosmological = true }
         }
-        out += "]"
-        if cosmological { out += ",\"scale\":\"cosmological\"" }
-        out += "}"
-        return out
+        out.append(0x5D)
+        if cosmological { append(",\"scale\":\"cosmological\"", to: &out) }
+        out.append(0x7D)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    @inline(__always)
+    static func append(_ s: StaticString, to out: inout [UInt8]) {
+        s.withUTF8Buffer { out.append(contentsOf: $0) }
+    }
+
+    /// Appends `n` in decimal.
+    static func append(_ n: Int, to out: inout [UInt8]) {
+        if n < 0 { out.append(0x2D) }
+        var m = n.magnitude
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var count = 0
+        withUnsafeMutableBytes(of: &digits) { d in
+            repeat {
+                d[19 - count] = UInt8(m % 10) + 0x30
+                m /= 10
+                count += 1
+            } while m > 0
+            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: d[(20 - count)...]))
+        }
     }
 
     /// A slide but for its group and id: `{"start_date": …, "text": {…}}`
     /// without the closing brace.
-    static func writeHead(_ s: Slide, into out: inout String) {
-        out += "{\"start_date\":"
+    static func writeHead(_ s: Slide, into out: inout [UInt8]) {
+        append("{\"start_date\":", to: &out)
         writeDate(s.start, display: s.display, into: &out)
         if let end = s.end {
-            out += ",\"end_date\":"
+            append(",\"end_date\":", to: &out)
             writeDate(end, display: nil, into: &out)
         }
-        out += ",\"display_date\":"
+        append(",\"display_date\":", to: &out)
         JSON.quote(s.display, into: &out)
-        out += ",\"text\":{\"headline\":"
+        append(",\"text\":{\"headline\":", to: &out)
         JSON.quote(s.headline, into: &out)
-        out += ",\"text\":"
+        append(",\"text\":", to: &out)
         JSON.quote(s.text, into: &out)
-        out += "}"
+        out.append(0x7D)
     }
 
     /// A TimelineJS date object. Years are astronomical (1 BC is 0), as
     /// JavaScript dates count them; `display_date` says how to show it.
-    static func writeDate(_ d: TimexDate, display: String?, into out: inout String) {
-        out += "{\"year\":"
-        out += String(d.year)
+    static func writeDate(_ d: TimexDate, display: String?, into out: inout [UInt8]) {
+        append("{\"year\":", to: &out)
+        append(d.year, to: &out)
         var month = d.month
         if month == nil, let part = d.part {
-            month = ["SP": 3, "SU": 6, "FA": 9, "WI": 12, "Q1": 1, "Q2": 4, "Q3": 7, "Q4": 10, "H1": 1, "H2": 7][part]
+            switch part {
+            case "SP": month = 3
+            case "SU": month = 6
+            case "FA": month = 9
+            case "WI": month = 12
+            case "Q1", "H1": month = 1
+            case "Q2": month = 4
+            case "Q3", "H2": month = 7
+            case "Q4": month = 10
+            default: break
+            }
         }
-        if let m = month { out += ",\"month\":"; out += String(m) }
-        if let day = d.day { out += ",\"day\":"; out += String(day) }
-        if let h = d.hour { out += ",\"hour\":"; out += String(min(h, 23)) }
-        if let m = d.minute { out += ",\"minute\":"; out += String(m) }
-        out += ",\"display_date\":"
+        if let m = month { append(",\"month\":", to: &out); append(m, to: &out) }
+        if let day = d.day { append(",\"day\":", to: &out); append(day, to: &out) }
+        if let h = d.hour { append(",\"hour\":", to: &out); append(min(h, 23), to: &out) }
+        if let m = d.minute { append(",\"minute\":", to: &out); append(m, to: &out) }
+        append(",\"display_date\":", to: &out)
         JSON.quote(display ?? d.display, into: &out)
-        out += "}"
+        out.append(0x7D)
     }
 
     /// An id TimelineJS can use in a URL hash: letters, digits and hyphens.
@@ -130,20 +163,20 @@ public enum TimelineJSON {
                             groupByArticle: Bool) -> String {
         // Compact: site and topic timelines can be long.
         document(headline: headline, text: "<p>\(HTML.escape(intro))</p>", count: events.count) { k, out in
-            out += siteHead(events[k], config: config)
+            out.append(contentsOf: siteHead(events[k], config: config))
             return (siteGroup(events[k], groupByArticle: groupByArticle), siteID(events[k]), events[k].date.year)
         } + "\n"
     }
 
     /// The head of an event's slide on the site's and topic timelines (see `writeHead`).
-    static func siteHead(_ e: SiteEvent, config: SiteConfig) -> String {
+    static func siteHead(_ e: SiteEvent, config: SiteConfig) -> [UInt8] {
         siteHead(e, links: e.sources.map { link(config, slug: $0.slug, anchor: $0.anchor, title: $0.title) }.joined(separator: ", "),
                  config: config)
     }
 
     /// The head with `links` (HTML) for the links to the sources.
-    static func siteHead(_ e: SiteEvent, links: String, config: SiteConfig) -> String {
-        var out = ""
+    static func siteHead(_ e: SiteEvent, links: String, config: SiteConfig) -> [UInt8] {
+        var out: [UInt8] = []
         writeHead(Slide(start: e.date, end: e.endValue.flatMap { TimexDate($0) }, display: e.display,
                         headline: e.title ?? e.display, text: "<p>\(HTML.escape(e.text))</p><p>From \(links)</p>",
                         group: nil, id: ""), into: &out)
