@@ -94,7 +94,7 @@ public enum SiteFeatures {
     static func writeTimelines(_ articles: [ArticleSummary], timelineHashes: [UInt64]? = nil, renderer: PageRenderer, workers: Int,
                                siteKey: UInt64 = 0, known: [String: WrittenTimeline] = [:], merged: inout MergedTimeline?,
                                isCurrent: (String) -> Bool = { _ in false }, clock: PhaseClock? = nil,
-                               write: @escaping @Sendable (String, String) throws -> Void)
+                               write: @escaping @Sendable (String, UnsafeRawBufferPointer) throws -> Void)
         throws -> (paths: [String], pages: Int, timelines: [String: WrittenTimeline], written: [String]) {
         var m = MergedTimeline.update(merged.take(), articles, timelineHashes: timelineHashes, workers: workers)
         clock?.mark("    timelines: merge")
@@ -385,12 +385,12 @@ extension SiteSession {
         let old = state.cache.site
         func current(_ path: String) -> Bool { copies[path] != nil || outputs.isCurrent(path) }
         @Sendable func emit(_ path: String, _ text: String) throws {
-            guard copies[path] == nil else { return }
             var text = text
-            try text.withUTF8 { bytes in
-                let raw = UnsafeRawBufferPointer(bytes)
-                try write(path, raw, Hash64.hash(raw))
-            }
+            try text.withUTF8 { try emitBytes(path, UnsafeRawBufferPointer($0)) }
+        }
+        @Sendable func emitBytes(_ path: String, _ raw: UnsafeRawBufferPointer) throws {
+            guard copies[path] == nil else { return }
+            try write(path, raw, Hash64.hash(raw))
         }
         // Every summary, decoded only when a part must be redone, and the
         // order the site lists them in (newest first), which decides ties.
@@ -583,7 +583,7 @@ extension SiteSession {
             state.merged = nil  // while it changes
             let written = try SiteFeatures.writeTimelines(order.map { articles[$0] }, timelineHashes: order.map { published[$0].record.info!.timelineHash },
                                                           renderer: site, workers: workers, siteKey: siteKey,
-                                                          known: known, merged: &merged, isCurrent: current, clock: clock, write: emit)
+                                                          known: known, merged: &merged, isCurrent: current, clock: clock, write: emitBytes)
             state.merged = merged
             (paths, pages) = (written.paths, written.pages)
             state.timelines = written.timelines

@@ -125,7 +125,12 @@ public enum SiteTimelinePages {
     /// of the merged events that `pages` shows (see `RenderedEvent`).
     static func write(_ page: Page, of pages: [Page], events: ScopeEvents, all: [SiteEvent], rendered: Slots<RenderedEvent?>,
                       scope: Scope, topics: [(tag: String, count: Int)], renderer: PageRenderer,
-                      write: (String, String) throws -> Void) throws {
+                      write: (String, UnsafeRawBufferPointer) throws -> Void) throws {
+        func put(_ path: String, _ text: String) throws {
+            var text = text
+            try text.withUTF8 { try write(path, UnsafeRawBufferPointer($0)) }
+        }
+        func put(_ path: String, _ bytes: [UInt8]) throws { try bytes.withUnsafeBytes { try write(path, $0) } }
         let groupByArticle = scope.tag != nil
         let refs = events.refs
         func list(_ range: Range<Int>) -> (events: [SiteEvent], items: [ShownEvent]) {
@@ -139,8 +144,8 @@ public enum SiteTimelinePages {
             }
             return (es, items)
         }
-        func json(_ es: [SiteEvent], _ items: [ShownEvent], heading: String) -> String {
-            TimelineJSON.document(headline: heading, text: "<p>\(HTML.escape(scope.description))</p>", count: es.count) { k, out in
+        func json(_ es: [SiteEvent], _ items: [ShownEvent], heading: String) -> [UInt8] {
+            TimelineJSON.documentBytes(headline: heading, text: "<p>\(HTML.escape(scope.description))</p>", count: es.count, newline: true) { k, out in
                 let shown = items[k]
                 if let r = shown.rendered {
                     r.appendHead(keeps: shown.keeps, to: &out)
@@ -149,29 +154,29 @@ public enum SiteTimelinePages {
                 }
                 let id = shown.keeps == nil ? shown.rendered?.id : nil
                 return (TimelineJSON.siteGroup(es[k], groupByArticle: groupByArticle), id ?? TimelineJSON.siteID(es[k]), es[k].date.year)
-            } + "\n"
+            }
         }
         switch page.kind {
         case .whole:
             let (es, items) = list(page.range)
-            try write(scope.path + "timeline.json", json(es, items, heading: scope.heading))
-            try write(scope.path + "index.html", renderer.timelinePage(es, items: items, scope: scope, topics: topics, decadePages: nil).raw)
+            try put(scope.path + "timeline.json", json(es, items, heading: scope.heading))
+            try put(scope.path + "index.html", renderer.timelinePage(es, items: items, scope: scope, topics: topics, decadePages: nil).raw)
         case .index:
             let parts = pages.filter { $0.kind == .part }
-            try write(scope.path + "index.html", renderer.timelinePage(
+            try put(scope.path + "index.html", renderer.timelinePage(
                 [], items: [], totals: totals(events, all), scope: scope, topics: topics,
                 decadePages: parts.map { ($0.label, String($0.folder.dropFirst(scope.path.count)), $0.range.count) }).raw)
             // The index's JSON, like the page, has one slide per page, not every
             // event again: the events are in the pages' JSON.
-            try write(scope.path + "timeline.json", TimelineJSON.index(
+            try put(scope.path + "timeline.json", TimelineJSON.index(
                 parts.map { (label: $0.label, path: $0.folder, first: all[Int(refs[$0.range.first!].index)].date,
                              last: all[Int(refs[$0.range.last!].index)].date, count: $0.range.count) },
                 headline: scope.heading, intro: scope.description, config: renderer.config))
         case .part:
             let sub = Scope(path: page.folder, heading: "\(scope.heading): \(page.label)", description: scope.description, tag: scope.tag)
             let (es, items) = list(page.range)
-            try write(sub.path + "timeline.json", json(es, items, heading: sub.heading))
-            try write(sub.path + "index.html", renderer.timelinePage(es, items: items, scope: sub, topics: topics,
+            try put(sub.path + "timeline.json", json(es, items, heading: sub.heading))
+            try put(sub.path + "index.html", renderer.timelinePage(es, items: items, scope: sub, topics: topics,
                                                                      decadePages: nil, parent: scope).raw)
         }
     }

@@ -35,6 +35,13 @@ public enum TimelineJSON {
     /// an event (`siteHead`).
     static func document(headline: String, text: String, count: Int, capacity: Int = 400,
                          slide: (Int, inout [UInt8]) -> (group: String?, id: String, year: Int)) -> String {
+        String(decoding: documentBytes(headline: headline, text: text, count: count, capacity: capacity, slide: slide), as: UTF8.self)
+    }
+
+    /// The document as UTF-8, ended by a newline if `newline`: what a
+    /// timeline page writes as it is, with no `String` made of it.
+    static func documentBytes(headline: String, text: String, count: Int, capacity: Int = 400, newline: Bool = false,
+                              slide: (Int, inout [UInt8]) -> (group: String?, id: String, year: Int)) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(256 + count * capacity)
         append("{\"title\":{\"text\":{\"headline\":", to: &out)
@@ -63,7 +70,8 @@ public enum TimelineJSON {
         out.append(0x5D)
         if cosmological { append(",\"scale\":\"cosmological\"", to: &out) }
         out.append(0x7D)
-        return String(decoding: out, as: UTF8.self)
+        if newline { out.append(0x0A) }
+        return out
     }
 
     @inline(__always)
