@@ -4,6 +4,9 @@ public enum Slug {
     /// with accents lose them ("Zürich" → "zurich"); other scripts are kept as
     /// they are, since browsers accept them in paths and ids.
     public static func make(_ text: String) -> String {
+        // A slug already (ids made of slugs and dates, tags given as slugs)
+        // is its own slug: returned as it is, with nothing made.
+        if isSlug(text) { return text }
         // Works on UTF-8 bytes: ASCII (nearly every character of a title) is
         // folded inline; other scalars go through `fold`.
         var out: [UInt8] = []
@@ -36,6 +39,27 @@ public enum Slug {
             }
         }
         return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Whether `text` is runs of lowercase ASCII letters and digits joined
+    /// by single hyphens (or empty): what `make` makes, and leaves as it is.
+    static func isSlug(_ text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { p in
+            guard let first = p.first else { return true }
+            guard first != 0x2D, p[p.count - 1] != 0x2D else { return false }
+            var hyphen = false
+            for b in p {
+                if (b >= 0x30 && b <= 0x39) || (b >= 0x61 && b <= 0x7A) {
+                    hyphen = false
+                } else if b == 0x2D, !hyphen {
+                    hyphen = true
+                } else {
+                    return false
+                }
+            }
+            return true
+        }
     }
 
     private static func fold(_ s: Unicode.Scalar) -> String? {
