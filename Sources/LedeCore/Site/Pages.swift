@@ -54,8 +54,9 @@ public struct PageRenderer: Sendable {
     /// Whether the site has search (Pagefind was found): the header gets a search box.
     public var search = false
     /// The templates of a site timeline's items, numbered (`Template.positional`):
-    /// a timeline page fills them for every event it shows.
-    let timelineItem: Template.Positional, timelineSource: Template.Positional
+    /// a timeline page fills them for every event it shows. So is an
+    /// article's timeline item, filled for each event of every article.
+    let timelineItem: Template.Positional, timelineSource: Template.Positional, articleTimelineItem: Template.Positional
 
     public init(theme: Theme, config: SiteConfig, year: Int? = nil, search: Bool = false) {
         self.theme = theme
@@ -64,7 +65,10 @@ public struct PageRenderer: Sendable {
         self.search = search
         timelineItem = theme["parts/site-timeline-item.html"].positional(Self.timelineItemSlots)
         timelineSource = theme["parts/timeline-source.html"].positional(["url", "title"])
+        articleTimelineItem = theme["parts/timeline-item.html"].positional(Self.articleTimelineItemSlots)
     }
+
+    static let articleTimelineItemSlots = ["datetime", "value", "end_datetime", "display", "title", "text", "anchor", "source"]
 
     static let timelineItemSlots = ["datetime", "value", "display", "end_datetime", "title", "text", "url", "tags", "sources"]
 
@@ -209,11 +213,12 @@ public struct PageRenderer: Sendable {
     func timeline(_ events: [TimelineEvent], jsonURL: String) -> HTML {
         guard !events.isEmpty else { return .empty }
         let items = events.map { e in
-            theme["parts/timeline-item.html"].render([
-                "datetime": .text(Self.isPlainDate(e.value) ? e.value : TimexDate(e.value)?.htmlDatetime ?? e.value), "value": .text(e.value),
-                "end_datetime": .text(e.endValue.flatMap { TimexDate($0)?.htmlDatetime } ?? ""), "display": .text(e.display),
-                "title": .html(part("parts/timeline-title.html", e.title != nil, ["title": .text(e.title ?? "")])),
-                "text": .text(e.text), "anchor": .text("#" + e.anchor), "source": .text(e.source.rawValue),
+            // In the order of `articleTimelineItemSlots`.
+            articleTimelineItem.render([
+                .text(Self.isPlainDate(e.value) ? e.value : TimexDate(e.value)?.htmlDatetime ?? e.value), .text(e.value),
+                .text(e.endValue.flatMap { TimexDate($0)?.htmlDatetime } ?? ""), .text(e.display),
+                .html(part("parts/timeline-title.html", e.title != nil, ["title": .text(e.title ?? "")])),
+                .text(e.text), .text("#" + e.anchor), .text(e.source.rawValue),
             ])
         }
         return theme["parts/timeline.html"].render([
