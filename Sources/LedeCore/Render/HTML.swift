@@ -43,6 +43,29 @@ public struct HTML: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// `escape` into UTF-8 bytes.
+    static func escape(_ text: String, into out: inout [UInt8]) {
+        var text = text
+        text.withUTF8 { p in
+            var start = 0
+            for i in 0..<p.count {
+                let replacement: StaticString
+                switch p[i] {
+                case 0x26: replacement = "&amp;"
+                case 0x3C: replacement = "&lt;"
+                case 0x3E: replacement = "&gt;"
+                case 0x22: replacement = "&quot;"
+                case 0x27: replacement = "&#39;"
+                default: continue
+                }
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: p[start..<i]))
+                replacement.withUTF8Buffer { out.append(contentsOf: $0) }
+                start = i + 1
+            }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: p[start...]))
+        }
+    }
+
     static func escape(_ text: String, into out: inout String) {
         if !needsEscaping(text) { out += text; return }
         var text = text

@@ -28,6 +28,14 @@ public enum SlotValue: Sendable, ExpressibleByStringLiteral {
         case .html(let h): out += h.raw
         }
     }
+
+    /// Appends it to `out` as UTF-8, text escaped.
+    func append(to out: inout [UInt8]) {
+        switch self {
+        case .text(let s): HTML.escape(s, into: &out)
+        case .html(let h): out.append(contentsOf: h.raw.utf8)
+        }
+    }
 }
 
 /// An HTML (or XML) file with named slots, `{{title}}`, filled by Swift.
@@ -173,7 +181,7 @@ public struct Template: Sendable {
     public func positional(_ names: [String]) -> Positional {
         Positional(parts: segments.compactMap { segment in
             switch segment {
-            case .literal(let s): return .literal(s)
+            case .literal(let s): return .literal(Array(s.utf8))
             case .slot(let name): return names.firstIndex(of: name).map { .slot($0) }
             }
         }, literalBytes: literalBytes, count: names.count)
@@ -181,7 +189,7 @@ public struct Template: Sendable {
 
     public struct Positional: Sendable {
         enum Part: Sendable {
-            case literal(String)
+            case literal([UInt8])
             case slot(Int)
         }
         let parts: [Part]
@@ -202,15 +210,17 @@ public struct Template: Sendable {
             precondition(values.count == count, "a positional template takes \(count) values")
             var size = literalBytes
             for v in values { size += v.byteCount }
-            var out = ""
+            // Into bytes, made a String once: a fill appends a dozen pieces,
+            // and each String append cost more than the bytes it copied.
+            var out: [UInt8] = []
             out.reserveCapacity(size + size / 16)
             for part in parts {
                 switch part {
-                case .literal(let s): out += s
+                case .literal(let s): out.append(contentsOf: s)
                 case .slot(let k): values[k].append(to: &out)
                 }
             }
-            return HTML(trusted: out)
+            return HTML(trusted: String(decoding: out, as: UTF8.self))
         }
     }
 
