@@ -126,19 +126,28 @@ struct PagefindService {
         // them: Pagefind's own WriteFiles may still be writing the last of
         // them (through buffers it does not flush) when the service ends, so
         // a file such as pagefind-entry.json could come out empty.
+        // That answer holds every index file, base64-encoded (tens of
+        // megabytes at 10,000 pages): it is read as bytes, not made into
+        // Foundation objects, and each file decoded as it is written.
         try send(pages.count + 1, [("type", "GetFiles"), ("index_id", .int(indexID))])
-        guard let files = try answer(pages.count + 1)["files"] as? [[String: Any]] else { throw failure("it sent no index files") }
+        guard let json = reader.nextBytes() else { throw failure("it ended without answering") }
+        let files: [IndexFiles.File]
+        switch IndexFiles.read(json, id: pages.count + 1) {
+        case .files(let list): files = list
+        case .error(let message): throw failure(message)
+        case .unexpected: throw failure("it answered something unexpected")
+        }
         try? writer.close()
         for file in files {
-            guard let path = file["path"] as? String, let encoded = file["content"] as? String,
-                  let bytes = Data(base64Encoded: encoded),
+            let path = file.path
+            guard let bytes = json.withUnsafeBufferPointer({ Base64.decode(UnsafeBufferPointer(rebasing: $0[file.content])) }),
                   !path.isEmpty, !path.hasPrefix("/"), !path.split(separator: "/").contains("..") else {
                 throw failure("it sent an index file that cannot be read")
             }
             let target = output + "/" + path
             do {
                 try FileIO.makeDirectories((target as NSString).deletingLastPathComponent)
-                try FileIO.write(Array(bytes), to: target)
+                try FileIO.write(bytes, to: target)
             } catch {
                 throw .error(target, 1, 1, "cannot write the search index: \(error.localizedDescription)")
             }
@@ -203,21 +212,211 @@ struct PagefindService {
         init(_ handle: FileHandle) { self.handle = handle }
 
         func next() -> [String: Any]? {
+            guard let json = nextBytes() else { return nil }
+            return (try? JSONSerialization.jsonObject(with: Data(json))) as? [String: Any]
+        }
+
+        /// The next answer's JSON, decoded from its base64 where it was read.
+        func nextBytes() -> [UInt8]? {
             while true {
                 if let comma = buffer[max(start, scanned)...].firstIndex(of: 0x2C) {
-                    let encoded = Data(buffer[start..<comma])
+                    let json = buffer.withUnsafeBufferPointer { Base64.decode(UnsafeBufferPointer(rebasing: $0[start..<comma])) }
                     start = comma + 1
                     scanned = start
-                    if start > 1 << 16 { buffer.removeFirst(start); start = 0; scanned = 0 }
-                    guard let json = Data(base64Encoded: encoded),
-                          let object = try? JSONSerialization.jsonObject(with: json) as? [String: Any] else { return nil }
-                    return object
+                    // Let a big answer's bytes go, capacity and all.
+                    if start > 1 << 16 { buffer = Array(buffer[start...]); start = 0; scanned = 0 }
+                    return json
                 }
                 scanned = buffer.count
                 let chunk = handle.availableData
                 if chunk.isEmpty { return nil }
                 buffer += chunk
             }
+        }
+    }
+}
+
+/// Pagefind's answer with the index files (`GetFiles`), read from its JSON
+/// bytes: each file's path, and where its base64 content is in the bytes.
+enum IndexFiles {
+    struct File: Equatable {
+        var path: String
+        var content: Range<Int>
+    }
+
+    enum Answer: Equatable {
+        case files([File])
+        case error(String)
+        case unexpected
+    }
+
+    /// The answer `{"message_id": id, "payload": {"type": "GetFiles", "files": [{"path", "content"}]}}`,
+    /// or its `Error` payload's message.
+    static func read(_ json: [UInt8], id: Int) -> Answer {
+        json.withUnsafeBufferPointer { p in
+            var scan = JSONScanner(p)
+            var messageID: Int?
+            var type: String?, message: String?
+            var files: [File]?
+            let ok = scan.object { scan, key in
+                switch key {
+                case "message_id": messageID = scan.integer(); return messageID != nil
+                case "payload":
+                    return scan.object { scan, key in
+                        switch key {
+                        case "type": type = scan.string(); return type != nil
+                        case "message": message = scan.string(); return message != nil
+                        case "files":
+                            var list: [File] = []
+                            let ok = scan.array { scan in
+                                var path: String?, content: Range<Int>?
+                                guard scan.object({ scan, key in
+                                    switch key {
+                                    case "path": path = scan.string(); return path != nil
+                                    case "content": content = scan.stringBytes(); return content != nil
+                                    default: return scan.skipValue()
+                                    }
+                                }), let path, let content else { return false }
+                                list.append(File(path: path, content: content))
+                                return true
+                            }
+                            files = list
+                            return ok
+                        default: return scan.skipValue()
+                        }
+                    }
+                default: return scan.skipValue()
+                }
+            }
+            guard ok, messageID == id else { return .unexpected }
+            if type == "Error" { return .error(message ?? "an error") }
+            guard let files else { return .unexpected }
+            return .files(files)
+        }
+    }
+}
+
+/// Just enough of a JSON reader for `IndexFiles`: objects and arrays walked
+/// in place, strings as byte ranges (decoded only when asked for).
+struct JSONScanner {
+    let p: UnsafeBufferPointer<UInt8>
+    var i = 0
+
+    init(_ p: UnsafeBufferPointer<UInt8>) { self.p = p }
+
+    mutating func space() {
+        while i < p.count, p[i] == 0x20 || p[i] == 0x0A || p[i] == 0x0D || p[i] == 0x09 { i += 1 }
+    }
+
+    mutating func take(_ c: UInt8) -> Bool {
+        space()
+        guard i < p.count, p[i] == c else { return false }
+        i += 1
+        return true
+    }
+
+    /// `{ "key": value, … }`, each value read by `member` (which returns false on a bad one).
+    mutating func object(_ member: (inout JSONScanner, String) -> Bool) -> Bool {
+        guard take(0x7B) else { return false }
+        if take(0x7D) { return true }
+        repeat {
+            guard let key = string(), take(0x3A), member(&self, key) else { return false }
+        } while take(0x2C)
+        return take(0x7D)
+    }
+
+    mutating func array(_ element: (inout JSONScanner) -> Bool) -> Bool {
+        guard take(0x5B) else { return false }
+        if take(0x5D) { return true }
+        repeat {
+            guard element(&self) else { return false }
+        } while take(0x2C)
+        return take(0x5D)
+    }
+
+    /// A string's bytes between its quotes, escapes left as they are.
+    mutating func stringBytes() -> Range<Int>? {
+        guard take(0x22) else { return nil }
+        let start = i
+        while i < p.count, p[i] != 0x22 {
+            i += p[i] == 0x5C ? 2 : 1
+        }
+        guard i < p.count else { return nil }
+        i += 1
+        return start..<(i - 1)
+    }
+
+    /// A string, unescaped (by Foundation's parser, when it has escapes).
+    mutating func string() -> String? {
+        guard let range = stringBytes() else { return nil }
+        let raw = UnsafeBufferPointer(rebasing: p[range])
+        guard raw.contains(0x5C) else { return String(decoding: raw, as: UTF8.self) }
+        let quoted = Data([0x5B, 0x22] + raw + [0x22, 0x5D])
+        return ((try? JSONSerialization.jsonObject(with: quoted)) as? [String])?.first
+    }
+
+    mutating func integer() -> Int? {
+        space()
+        let start = i
+        if i < p.count, p[i] == 0x2D { i += 1 }
+        while i < p.count, p[i] >= 0x30 && p[i] <= 0x39 { i += 1 }
+        return Int(String(decoding: UnsafeBufferPointer(rebasing: p[start..<i]), as: UTF8.self))
+    }
+
+    mutating func skipValue() -> Bool {
+        space()
+        guard i < p.count else { return false }
+        switch p[i] {
+        case 0x22: return stringBytes() != nil
+        case 0x7B: return object { scan, _ in scan.skipValue() }
+        case 0x5B: return array { $0.skipValue() }
+        default:
+            // A number, true, false or null.
+            let start = i
+            while i < p.count, p[i] != 0x2C, p[i] != 0x7D, p[i] != 0x5D, p[i] > 0x20 { i += 1 }
+            return i > start
+        }
+    }
+}
+
+/// Standard base64 (RFC 4648, padded or not), decoded from bytes in place:
+/// Foundation's decoder wants a `Data` or `String` copy of tens of megabytes.
+enum Base64 {
+    private static let values: [UInt8] = {
+        var table = [UInt8](repeating: 0xFF, count: 256)
+        for (k, c) in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8.enumerated() { table[Int(c)] = UInt8(k) }
+        return table
+    }()
+
+    /// Nil when `text` is not base64.
+    static func decode(_ text: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
+        var n = text.count
+        while n > 0, text[n - 1] == 0x3D { n -= 1 }
+        guard text.count - n <= 2, n % 4 != 1 else { return nil }
+        var out: [UInt8] = []
+        out.reserveCapacity(n * 3 / 4)
+        return values.withUnsafeBufferPointer { table -> [UInt8]? in
+            var i = 0
+            while i + 4 <= n {
+                let a = table[Int(text[i])], b = table[Int(text[i + 1])], c = table[Int(text[i + 2])], d = table[Int(text[i + 3])]
+                guard (a | b | c | d) & 0xC0 == 0 else { return nil }
+                out.append(a << 2 | b >> 4)
+                out.append(b << 4 | c >> 2)
+                out.append(c << 6 | d)
+                i += 4
+            }
+            let rest = n - i
+            if rest >= 2 {
+                let a = table[Int(text[i])], b = table[Int(text[i + 1])]
+                guard (a | b) & 0xC0 == 0 else { return nil }
+                out.append(a << 2 | b >> 4)
+                if rest == 3 {
+                    let c = table[Int(text[i + 2])]
+                    guard c & 0xC0 == 0 else { return nil }
+                    out.append(b << 4 | c >> 2)
+                }
+            }
+            return out
         }
     }
 }
