@@ -120,21 +120,25 @@ public struct TimexDate: Sendable, Hashable, Comparable, CustomStringConvertible
         return TimexDate(t) != nil ? t : nil
     }
 
+    /// The month a season, quarter or half starts in; nil for other parts.
+    var partStartMonth: Int? {
+        switch part {
+        case "SP": return 3
+        case "SU": return 6
+        case "FA": return 9
+        case "WI": return 12
+        case "Q1", "H1": return 1
+        case "Q2": return 4
+        case "Q3", "H2": return 7
+        case "Q4": return 10
+        default: return nil
+        }
+    }
+
     /// A number that orders values by when they start: earlier first, and the
     /// coarser of two values that start together first ("1945" before "1945-05").
     public var sortKey: Int {
-        let monthStart: Int
-        switch part {
-        case "SP": monthStart = 3
-        case "SU": monthStart = 6
-        case "FA": monthStart = 9
-        case "WI": monthStart = 12
-        case "Q1", "H1": monthStart = 1
-        case "Q2": monthStart = 4
-        case "Q3", "H2": monthStart = 7
-        case "Q4": monthStart = 10
-        default: monthStart = month ?? 1
-        }
+        let monthStart = partStartMonth ?? month ?? 1
         var dayStart = day ?? 1
         if precision == .week, let p = part, let w = Int(p.dropFirst()) {
             let days = (w - 1) * 7

@@ -119,21 +119,7 @@ public enum TimelineJSON {
     static func writeDate(_ d: TimexDate, display: String?, into out: inout [UInt8]) {
         append("{\"year\":", to: &out)
         append(d.year, to: &out)
-        var month = d.month
-        if month == nil, let part = d.part {
-            switch part {
-            case "SP": month = 3
-            case "SU": month = 6
-            case "FA": month = 9
-            case "WI": month = 12
-            case "Q1", "H1": month = 1
-            case "Q2": month = 4
-            case "Q3", "H2": month = 7
-            case "Q4": month = 10
-            default: break
-            }
-        }
-        if let m = month { append(",\"month\":", to: &out); append(m, to: &out) }
+        if let m = d.month ?? d.partStartMonth { append(",\"month\":", to: &out); append(m, to: &out) }
         if let day = d.day { append(",\"day\":", to: &out); append(day, to: &out) }
         if let h = d.hour { append(",\"hour\":", to: &out); append(min(h, 23), to: &out) }
         if let m = d.minute { append(",\"minute\":", to: &out); append(m, to: &out) }
