@@ -47,22 +47,8 @@ public struct HTML: Sendable, Equatable, CustomStringConvertible {
     static func escape(_ text: String, into out: inout [UInt8]) {
         var text = text
         text.withUTF8 { p in
-            var start = 0
-            for i in 0..<p.count {
-                let replacement: StaticString
-                switch p[i] {
-                case 0x26: replacement = "&amp;"
-                case 0x3C: replacement = "&lt;"
-                case 0x3E: replacement = "&gt;"
-                case 0x22: replacement = "&quot;"
-                case 0x27: replacement = "&#39;"
-                default: continue
-                }
-                out.append(contentsOf: UnsafeBufferPointer(rebasing: p[start..<i]))
-                replacement.withUTF8Buffer { out.append(contentsOf: $0) }
-                start = i + 1
-            }
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: p[start...]))
+            escapeRuns(p, run: { out.append(contentsOf: UnsafeBufferPointer(rebasing: p[$0])) },
+                       replacement: { r in r.withUTF8Buffer { out.append(contentsOf: $0) } })
         }
     }
 
@@ -70,30 +56,31 @@ public struct HTML: Sendable, Equatable, CustomStringConvertible {
         if !needsEscaping(text) { out += text; return }
         var text = text
         text.withUTF8 { p in
-            var start = 0
-            var i = 0
-            let n = p.count
-            while i < n {
-                let replacement: StaticString
-                switch p[i] {
-                case 0x26: replacement = "&amp;"
-                case 0x3C: replacement = "&lt;"
-                case 0x3E: replacement = "&gt;"
-                case 0x22: replacement = "&quot;"
-                case 0x27: replacement = "&#39;"
-                default: i += 1; continue
-                }
-                if start < i { out.append(contentsOf: String(decoding: UnsafeBufferPointer(rebasing: p[start..<i]), as: UTF8.self)) }
-                out.append(contentsOf: replacement.description)
-                i += 1
-                start = i
-            }
-            if start == 0 {
-                out.append(contentsOf: String(decoding: p, as: UTF8.self))
-            } else if start < n {
-                out.append(contentsOf: String(decoding: UnsafeBufferPointer(rebasing: p[start..<n]), as: UTF8.self))
-            }
+            escapeRuns(p, run: { out.append(contentsOf: String(decoding: UnsafeBufferPointer(rebasing: p[$0]), as: UTF8.self)) },
+                       replacement: { out.append(contentsOf: $0.description) })
         }
+    }
+
+    /// The one escaping pass: the runs of `p` that need no escaping, each
+    /// whole, and the replacement of each byte that does, in order.
+    @inline(__always)
+    private static func escapeRuns(_ p: UnsafeBufferPointer<UInt8>, run: (Range<Int>) -> Void, replacement: (StaticString) -> Void) {
+        var start = 0
+        for i in 0..<p.count {
+            let r: StaticString
+            switch p[i] {
+            case 0x26: r = "&amp;"
+            case 0x3C: r = "&lt;"
+            case 0x3E: r = "&gt;"
+            case 0x22: r = "&quot;"
+            case 0x27: r = "&#39;"
+            default: continue
+            }
+            if start < i { run(start..<i) }
+            replacement(r)
+            start = i + 1
+        }
+        if start < p.count { run(start..<p.count) }
     }
 
     /// Text that can go inside a `<script type="application/ld+json">`: JSON

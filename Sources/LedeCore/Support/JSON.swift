@@ -60,54 +60,20 @@ public indirect enum JSON: Sendable, Equatable, ExpressibleByStringLiteral, Expr
     }
 
     public static func quote(_ s: String, into out: inout String) {
-        // Most text needs no escaping and is appended whole; otherwise one
-        // pass over the bytes copies the runs between escapes into a buffer.
+        // Most text needs no escaping and is appended whole; otherwise it is
+        // quoted into bytes (`quote(_:into:)` below) and they are appended.
         var text = s
-        let escaped: [UInt8]? = text.withUTF8 { p in
-            var i = 0
-            while i < p.count, !needsLook(p[i]) { i += 1 }
-            if i == p.count { return nil }
-            var buffer: [UInt8] = []
-            buffer.reserveCapacity(p.count + p.count / 8 + 8)
-            var run = 0
-            while i < p.count {
-                let b = p[i]
-                guard needsLook(b) else { i += 1; continue }
-                var escape: StaticString?
-                var width = 1
-                switch b {
-                case 0x22: escape = "\\\""
-                case 0x5C: escape = "\\\\"
-                case 0x0A: escape = "\\n"
-                case 0x0D: escape = "\\r"
-                case 0x09: escape = "\\t"
-                case 0xE2:
-                    // U+2028 and U+2029 (E2 80 A8, E2 80 A9) end a line in JavaScript.
-                    if i + 2 < p.count, p[i + 1] == 0x80, p[i + 2] == 0xA8 || p[i + 2] == 0xA9 {
-                        escape = p[i + 2] == 0xA8 ? "\\u2028" : "\\u2029"
-                        width = 3
-                    }
-                default:
-                    buffer.append(contentsOf: UnsafeBufferPointer(rebasing: p[run..<i]))
-                    let hex = Array("0123456789abcdef".utf8)
-                    buffer.append(contentsOf: Array("\\u00".utf8) + [hex[Int(b >> 4)], hex[Int(b & 0xF)]])
-                    i += 1
-                    run = i
-                    continue
-                }
-                if let escape {
-                    buffer.append(contentsOf: UnsafeBufferPointer(rebasing: p[run..<i]))
-                    escape.withUTF8Buffer { buffer.append(contentsOf: $0) }
-                    run = i + width
-                }
-                i += width
-            }
-            buffer.append(contentsOf: UnsafeBufferPointer(rebasing: p[run...]))
-            return buffer
+        let plain = text.withUTF8 { p in !p.contains(where: needsLook) }
+        if plain {
+            out += "\""
+            out += s
+            out += "\""
+            return
         }
-        out += "\""
-        if let escaped { out += String(decoding: escaped, as: UTF8.self) } else { out += s }
-        out += "\""
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(s.utf8.count + s.utf8.count / 8 + 8)
+        quote(s, into: &bytes)
+        out += String(decoding: bytes, as: UTF8.self)
     }
 
     /// `quote`, into UTF-8 bytes: the runs between escapes are copied whole
