@@ -135,11 +135,20 @@ final class Browser {
     /// Waits until a JavaScript expression is true.
     func waitFor(_ condition: String, timeout: Double = 20) throws {
         let deadline = Date().addingTimeInterval(timeout)
+        var lastError: (any Error)?
         while Date() < deadline {
-            if try evaluate("!!(\(condition))") as? Bool == true { return }
+            // A page that is navigating (after a form is sent, say) answers
+            // "Inspected target navigated or closed": ask again once it has.
+            do {
+                if try evaluate("!!(\(condition))") as? Bool == true { return }
+                lastError = nil
+            } catch {
+                guard "\(error)".contains("navigated") || "\(error)".contains("context") else { throw error }
+                lastError = error
+            }
             usleep(100_000)
         }
-        throw Failure(description: "timed out waiting for \(condition)")
+        throw Failure(description: "timed out waiting for \(condition)\(lastError.map { " (last: \($0))" } ?? "")")
     }
 
     /// Types text into the focused element, one key press per character, as a reader would.
