@@ -548,7 +548,7 @@ struct Work {
             let earlierItems = list.flatMap { listYears[$0] } ?? []
             if let list {
                 var years: [Int] = []
-                for e in found where e.isExplicit { if let y = timex(e.value)?.year { years.append(y) } }
+                for e in found where e.isExplicit { if let y = TimexDate(e.value)?.year { years.append(y) } }
                 listYears[list, default: []].formUnion(years)
             }
             // Headings and summaries set the tagger's context; events come from telling prose.
@@ -559,15 +559,15 @@ struct Work {
             // Where each year is first stated outright in this block (found is in text order).
             var firstStated: [Int: Int] = [:]
             for (k, e) in found.enumerated() where e.isExplicit {
-                if let y = timex(e.value)?.year, firstStated[y] == nil { firstStated[y] = k }
+                if let y = TimexDate(e.value)?.year, firstStated[y] == nil { firstStated[y] = k }
             }
             for (k, e) in found.enumerated() where !consumedAsEnd.contains(k) {
-                guard e.type == .date || e.type == .time, let date = timex(e.value), date.precision >= .year else { continue }
+                guard e.type == .date || e.type == .time, let date = TimexDate(e.value), date.precision >= .year else { continue }
                 guard e.isExplicit || earlierItems.contains(date.year) || (firstStated[date.year] ?? k) < k else { continue }
                 var endValue: String?
                 var display = date.display
                 var span = e.start..<e.end
-                if let r = e.rangeEnd, r < found.count, let end = timex(found[r].value), end.precision >= .year {
+                if let r = e.rangeEnd, r < found.count, let end = TimexDate(found[r].value), end.precision >= .year {
                     consumedAsEnd.insert(r)
                     endValue = found[r].value
                     display = date.rangeDisplay(to: end)
@@ -630,10 +630,6 @@ struct Work {
         }
         return events
     }
-
-    /// A value's date. Parsed each time it is asked for: `TimexDate`'s byte
-    /// parser costs less than looking the value up in a cache of parsed ones.
-    func timex(_ value: String) -> TimexDate? { TimexDate(value) }
 
     /// Sort keys of the timeline's values, from the dates parsed while extracting.
     var sortKeys: [String: Int] = [:]
