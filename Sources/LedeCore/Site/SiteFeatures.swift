@@ -411,13 +411,16 @@ extension SiteSession {
         let hashes = published.map { $0.record.info!.profileHash }
         for (k, (path, _)) in published.enumerated() { profile.string(path); profile.u64(hashes[k]) }
         let relatedInputs = Hash64.hash(profile.bytes)
+        /// Whether what the session kept from an earlier build is of these articles.
+        func samePaths(_ paths: [String]) -> Bool {
+            paths.count == published.count && zip(paths, published).allSatisfy { $0 == $1.path }
+        }
         var lists: [[Int]] = []
         // The session's index, when it is of the same articles: chosen
         // again there for the few that changed (the choice is a function of
         // the articles alone, so it is the same as a choice of all).
         var index: RelatedExplainers.Index?
-        if var known = state.related, known.paths.count == published.count,
-           zip(known.paths, published).allSatisfy({ $0 == $1.path }) {
+        if var known = state.related, samePaths(known.paths) {
             state.related = nil  // while it changes
             let changed = hashes.indices.filter { hashes[$0] != known.hashes[$0] }
             let summaries = changed.compactMap { published[$0].record.info!.decodedSummary() }
@@ -464,8 +467,7 @@ extension SiteSession {
         var toWrite: [Int] = []
         var cardsNeeded = Set<Int>()
         var plan0 = state.pagePlan.take().flatMap { plan in
-            plan.siteKey == siteKey && !outputs.entries.isEmpty && plan.paths.count == published.count
-                && zip(plan.paths, published).allSatisfy({ $0 == $1.path }) ? plan : nil
+            plan.siteKey == siteKey && !outputs.entries.isEmpty && samePaths(plan.paths) ? plan : nil
         }
         // The pages rendered by this build, by index (the articles are in path order).
         var spooled = [Bool](repeating: false, count: published.count)
