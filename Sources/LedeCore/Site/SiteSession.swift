@@ -32,6 +32,9 @@ public final class SiteSession: @unchecked Sendable {
     private let lock = NSLock()
     var state = SessionState()  // changed only while `lock` is held
 
+    /// The output folder, as an absolute path without `.` or `..`.
+    var outputPath: String { URL(fileURLWithPath: options.outputPath).standardizedFileURL.path }
+
     public init(options: BuildOptions) {
         self.options = options
     }
@@ -65,12 +68,12 @@ public final class SiteSession: @unchecked Sendable {
     /// the index is then made again. Without search, an index left from
     /// before search was switched off goes.
     public func indexSearch(cancel: SearchCancel? = nil) throws(Diagnostic) -> SearchIndexing {
-        let outputPath = URL(fileURLWithPath: options.outputPath).standardizedFileURL.path
-        let place = outputPath + "/" + Search.folder
+        let outputPath = self.outputPath
+        let place = outputPath + "/" + Search.folder, entry = outputPath + "/" + Search.entryFile
         lock.lock()
         let pagefind = state.pagefind, generation = state.searchGeneration
         let pending = state.index != nil && state.cache.site.searchStamp == nil
-        if pagefind == nil, options.searchLater, FileIO.exists(outputPath + "/" + Search.entryFile) { try? FileIO.removeTree(place) }
+        if pagefind == nil, options.searchLater, FileIO.exists(entry) { try? FileIO.removeTree(place) }
         lock.unlock()
         guard let pagefind, pending else { return .current }
 
@@ -84,7 +87,7 @@ public final class SiteSession: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         guard state.searchGeneration == generation else { return .superseded }
-        state.cache.site.searchStamp = FileIO.stamp(outputPath + "/" + Search.entryFile)
+        state.cache.site.searchStamp = FileIO.stamp(entry)
         if let cacheFile = state.cacheFile {
             cacheFile.lock()
             defer { cacheFile.unlock() }
@@ -258,7 +261,7 @@ extension SiteSession {
             }
             changes = c
         }
-        let outputPath = URL(fileURLWithPath: options.outputPath).standardizedFileURL.path
+        let outputPath = self.outputPath, searchEntry = outputPath + "/" + Search.entryFile
         let workers = max(1, options.workers)
 
         // 1. Inputs.
@@ -763,7 +766,7 @@ extension SiteSession {
             // changed (Pagefind indexes the site anew each time); then the commit.
             let pagesChanged = mode == .replace || output.changedPaths.contains { $0.hasSuffix(".html") }
             let searchCurrent = mode != .replace && pagefind != nil && siteBefore.searchStamp != nil
-                && FileIO.stamp(outputPath + "/" + Search.entryFile).map { $0.sameFile(as: siteBefore.searchStamp!) } == true
+                && FileIO.stamp(searchEntry).map { $0.sameFile(as: siteBefore.searchStamp!) } == true
                 && !pagesChanged
             // With `searchLater`, the index behind the pages is made by `indexSearch()`.
             searchLater = options.searchLater && pagefind != nil && !searchCurrent
@@ -790,7 +793,7 @@ extension SiteSession {
                 // it and swapped in (or removed with search).
                 if let pagefind, !searchCurrent, !searchLater {
                     try indexSearch { () throws(Diagnostic) in try Search.reindex(outputPath, pagefind: pagefind) }
-                } else if pagefind == nil, siteBefore.searchStamp != nil || options.searchLater && FileIO.exists(outputPath + "/" + Search.entryFile) {
+                } else if pagefind == nil, siteBefore.searchStamp != nil || options.searchLater && FileIO.exists(searchEntry) {
                     try? FileIO.removeTree(outputPath + "/" + Search.folder)
                 }
             }
@@ -830,7 +833,7 @@ extension SiteSession {
             state.cache.site.searchStamp = nil
             report.searchPending = searchLater
         } else if searchIndexed || siteBefore.searchStamp == nil || mode == .stage {
-            state.cache.site.searchStamp = FileIO.stamp(outputPath + "/" + Search.entryFile)
+            state.cache.site.searchStamp = FileIO.stamp(searchEntry)
         }
         batch.site(state.cache.site)
         if options.useCache {
