@@ -177,9 +177,21 @@ import Testing
             "tags/odd/timeline/index.html", "tags/odd/timeline/timeline.json",
             "timeline/1750s/index.html", "timeline/1750s/timeline.json",
         ])
+        // Each made from the page as it was, the mill's items replaced.
+        #expect(live.state.timelinePagesSpliced.sorted() == live.state.timelinePagesWritten.sorted())
         #expect(Set(report.changedOutputs ?? []).isSuperset(of: ["timeline/1750s/index.html", "tags/odd/timeline/timeline.json"]))
         #expect(try site.read("public/timeline/1750s/index.html").contains("The old mill"))
         #expect(try site.read("public/timeline/1760s/index.html") == before)
+        // A page changed behind the session's back is not what it wrote: it
+        // is rendered whole, and what was put in it is gone.
+        try site.write("public/timeline/1750s/index.html", try site.read("public/timeline/1750s/index.html") + "<!-- mine -->")
+        try expectRebuild(site, live, changed: ["content/mill5.md"]) {
+            try site.write("content/mill5.md", mill(5, title: "The older mill"))
+        }
+        #expect(live.state.timelinePagesWritten.contains("timeline/1750s/index.html"))
+        #expect(!live.state.timelinePagesSpliced.contains("timeline/1750s/index.html"))
+        #expect(live.state.timelinePagesSpliced.contains("tags/odd/timeline/index.html"))
+        #expect(try !site.read("public/timeline/1750s/index.html").contains("<!-- mine -->"))
         // An edit that changes no event renders no timeline page.
         try expectRebuild(site, live, changed: ["content/mill7.md"]) {
             try site.write("content/mill7.md", mill(7, title: "Mill 7") + "\nNo dates here.\n")
@@ -213,6 +225,7 @@ import Testing
                                                       body: wall + "\n\nIn 1990 Germany was one again."))
         }
         #expect(live.state.merged?.changedEvents?.isEmpty == false, "the title edit did not take the kept layout")
+        #expect(live.state.timelinePagesSpliced.contains("tags/germany/timeline/index.html"))
         #expect(try item("public/tags/germany/timeline/index.html").contains("When the Wall fell"))
         #expect(try item("public/timeline/index.html").contains("When the Wall fell"))
         try expectRebuild(site, live, changed: ["content/europe.md"]) {

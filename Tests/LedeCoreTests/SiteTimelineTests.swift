@@ -180,6 +180,29 @@ import Testing
         }
     }
 
+    /// What a page after a title edit is made by: each old item replaced
+    /// only where it is found exactly as often as the page shows it.
+    @Test func aSpliceReplacesOnlyWhatItFindsExactlyAsOftenAsShown() {
+        func b(_ s: String) -> [UInt8] { Array(s.utf8) }
+        func replace(_ list: [(String, String)], in page: String) -> String? {
+            SiteTimelinePages.replace(list.map { (b($0.0), b($0.1)) }, in: b(page)).map { String(decoding: $0, as: UTF8.self) }
+        }
+        // In the page's order, whatever the list's.
+        #expect(replace([("<li>c</li>", "<li>C!</li>"), ("<li>a</li>", "<li>A</li>")], in: "<ol><li>a</li><li>b</li><li>c</li></ol>")
+                == "<ol><li>A</li><li>b</li><li>C!</li></ol>")
+        // Shown twice, found twice: both.
+        #expect(replace([("<li>a</li>", "<li>A</li>"), ("<li>a</li>", "<li>A</li>")], in: "<li>a</li><li>a</li>") == "<li>A</li><li>A</li>")
+        // Found more often than shown, or less: the page cannot be told apart.
+        #expect(replace([("<li>a</li>", "<li>A</li>")], in: "<li>a</li><li>a</li>") == nil)
+        #expect(replace([("<li>x</li>", "<li>X</li>")], in: "<li>a</li>") == nil)
+        // One item inside another, or two overlapping.
+        #expect(replace([("<li>a</li>", "1"), ("a</li><li>b", "2")], in: "<li>a</li><li>b</li>") == nil)
+        #expect(replace([("aa", "b")], in: "aaa") == nil)
+        // The same old item with two different new ones.
+        #expect(replace([("<li>a</li>", "1"), ("<li>a</li>", "2")], in: "<li>a</li><li>a</li>") == nil)
+        #expect(replace([], in: "<li>a</li>") == "<li>a</li>")
+    }
+
     @Test func aSiteWithoutDatesStillHasItsTimelinePage() throws {
         let site = try TestSite(["content/a.md": article("A", body: "Nothing dated here.")])
         try site.build()

@@ -93,9 +93,9 @@ public enum SiteFeatures {
     /// are rendered once, for every page that shows it.
     static func writeTimelines(_ articles: [ArticleSummary], timelineHashes: [UInt64]? = nil, renderer: PageRenderer, workers: Int,
                                siteKey: UInt64 = 0, known: [String: WrittenTimeline] = [:], merged: inout MergedTimeline?,
-                               isCurrent: (String) -> Bool = { _ in false }, clock: PhaseClock? = nil,
-                               write: @escaping @Sendable (String, UnsafeRawBufferPointer) throws -> Void)
-        throws -> (paths: [String], pages: Int, timelines: [String: WrittenTimeline], written: [String]) {
+                               isCurrent: (String) -> Bool = { _ in false }, readCurrent: (@Sendable (String) -> [UInt8]?)? = nil,
+                               clock: PhaseClock? = nil, write: @escaping @Sendable (String, UnsafeRawBufferPointer) throws -> Void)
+        throws -> (paths: [String], pages: Int, timelines: [String: WrittenTimeline], written: [String], spliced: [String]) {
         var m = MergedTimeline.update(merged.take(), articles, timelineHashes: timelineHashes, workers: workers)
         clock?.mark("    timelines: merge")
         // How the events are laid out in pages, and what each page shows:
@@ -103,9 +103,11 @@ public enum SiteFeatures {
         // pages showing the changed events hashed again; else made anew.
         let layoutKey = TimelineLayout.key(siteKey: siteKey, renderer: renderer)
         var layout: TimelineLayout
+        var changedEvents: [Int] = []
         if m.layout?.key == layoutKey, let changed = m.changedEvents, var kept = m.layout.take() {  // taken: no copy made as it changes
             kept.update(changed, events: m.events, hashes: m.hashes, renderer: renderer, siteKey: siteKey, workers: workers)
             layout = kept
+            changedEvents = changed
         } else {
             m.layout = nil
             layout = TimelineLayout(articles, events: m.events, hashes: m.hashes, renderer: renderer, siteKey: siteKey, workers: workers)
@@ -123,6 +125,14 @@ public enum SiteFeatures {
             }
             toWrite.append(j)
         }
+        // After a title edit, the pages as they were written, with the items
+        // and slides of the changed events replaced.
+        var spliced: [Int] = []
+        if let readCurrent, !changedEvents.isEmpty {
+            (toWrite, spliced) = try spliceTimelinePages(toWrite, changed: changedEvents, before: m.before, events: m.events, layout: layout,
+                                              renderer: renderer, workers: workers, read: readCurrent, write: write)
+        }
+        m.before = [:]
 
         // The merged events those pages show, each rendered once, in batches
         // of pages in date order: a batch's events are rendered, its pages
@@ -197,7 +207,55 @@ public enum SiteFeatures {
         }
         m.layout = layout
         merged = m
-        return (paths, pages, timelines, plan.flatMap { files(pageLists[allJobs[$0].scope][allJobs[$0].page]) })
+        func files(_ jobs: [Int]) -> [String] { jobs.flatMap { files(pageLists[allJobs[$0].scope][allJobs[$0].page]) } }
+        return (paths, pages, timelines, files(plan + spliced), files(spliced))
+    }
+}
+
+extension SiteFeatures {
+    /// Writes, of the timeline pages `jobs` (by index in `layout.jobs`),
+    /// those that `SiteTimelinePages.splice` can make from the page as it was
+    /// written (`read` gives it, or nil when it is not as the last build
+    /// left it) by replacing the items and slides of the merged events at
+    /// `changed`, which were `before`; returns the others, and those written.
+    static func spliceTimelinePages(_ jobs: [Int], changed: [Int], before: [Int: SiteEvent], events: [SiteEvent], layout: TimelineLayout,
+                                    renderer: PageRenderer, workers: Int, read: @Sendable (String) -> [UInt8]?,
+                                    write: @Sendable (String, UnsafeRawBufferPointer) throws -> Void) throws -> (others: [Int], spliced: [Int]) {
+        // Where each page shows a changed event.
+        var positions: [Int: [Int]] = [:]
+        for i in changed {
+            for at in Int(layout.shownStart[i])..<Int(layout.shownStart[i + 1]) {
+                let (s, k) = (Int(layout.shown[at].scope), Int(layout.shown[at].ref))
+                if let p = layout.pageLists[s].firstIndex(where: { $0.kind != .index && $0.range.contains(k) }) {
+                    positions[layout.firstJob[s] + p, default: []].append(k)
+                }
+            }
+        }
+        let candidates = jobs.filter { positions[$0] != nil }, at = positions
+        let done = Slots<Bool>(Array(repeating: false, count: candidates.count))
+        let failures = FailureBox()
+        parallelFor(candidates.count, workers: workers) { n in
+            let j = candidates[n]
+            let (s, p) = layout.jobs[j]
+            let page = layout.pageLists[s][p]
+            let htmlPath = page.folder + "index.html", jsonPath = page.folder + "timeline.json"
+            guard let html = read(htmlPath), let json = read(jsonPath),
+                  let made = SiteTimelinePages.splice(page, html: html, json: json, positions: at[j]!.sorted(),
+                                                      events: layout.scopes[s].events, all: events, before: before,
+                                                      scope: layout.scopes[s].scope, renderer: renderer)
+            else { return }
+            do {
+                // In the order `SiteTimelinePages.write` writes them.
+                try made.json.withUnsafeBytes { try write(jsonPath, $0) }
+                try made.html.withUnsafeBytes { try write(htmlPath, $0) }
+                done.set(n, true)
+            } catch {
+                failures.set(error)
+            }
+        }
+        if let error = failures.error { throw error }
+        let spliced = candidates.indices.filter { done[$0] }.map { candidates[$0] }, made = Set(spliced)
+        return (jobs.filter { !made.contains($0) }, spliced)
     }
 }
 
@@ -221,6 +279,8 @@ struct MergedTimeline: Sendable {
     /// sources (so the timelines' pages and who shows what stay); nil when
     /// more may have changed.
     var changedEvents: [Int]? = nil
+    /// With `changedEvents`, each of them as it was before the update.
+    var before: [Int: SiteEvent] = [:]
     /// How the timelines' pages were laid out from these events (kept by `writeTimelines`).
     var layout: TimelineLayout? = nil
 
@@ -261,9 +321,10 @@ struct MergedTimeline: Sendable {
         let keyList = (0..<sorted.count).map { keys[$0] }
         if known?.keys == keyList, known?.slugs.elementsEqual(sorted.map(\.slug)) == true, var m = known.take() {
             var changed = Set<Int>(), tagsChanged = false
+            var before: [Int: SiteEvent] = [:]
             for (k, a) in sorted.enumerated() where m.titles[k] != a.title || m.tags[k] != a.tags {
                 tagsChanged = tagsChanged || m.tags[k] != a.tags
-                for (e, _) in m.positions[k] { changed.insert(Int(e)) }
+                for (e, _) in m.positions[k] where changed.insert(Int(e)).inserted { before[Int(e)] = m.events[Int(e)] }
                 let tagKeys = a.tags.map { Slug.make($0) }.filter { !$0.isEmpty }
                 for (e, s) in m.positions[k] {
                     m.events[Int(e)].sources[Int(s)].title = a.title
@@ -275,6 +336,7 @@ struct MergedTimeline: Sendable {
                 m.tags[k] = a.tags
             }
             m.changedEvents = tagsChanged ? nil : changed.sorted()
+            m.before = tagsChanged ? [:] : before
             m.infoHashes = infoHashes
             return m
         }
@@ -391,6 +453,12 @@ extension SiteSession {
         @Sendable func emitBytes(_ path: String, _ raw: UnsafeRawBufferPointer) throws {
             guard copies[path] == nil else { return }
             try write(path, raw, Hash64.hash(raw))
+        }
+        /// The file as the last build wrote it, when the output folder holds it so.
+        @Sendable func readCurrent(_ path: String) -> [UInt8]? {
+            guard copies[path] == nil, let entry = outputs.entries[path], entry.hash != 0,
+                  let bytes = try? FileIO.readBytes(target + "/" + path), Hash64.hash(bytes) == entry.hash else { return nil }
+            return bytes
         }
         // Every summary, decoded only when a part must be redone, and the
         // order the site lists them in (newest first), which decides ties.
@@ -574,6 +642,7 @@ extension SiteSession {
         var pages: Int
         let oldTimelinePaths = old.featurePaths.filter { $0 != "search/index.html" }
         state.timelinePagesWritten = []
+        state.timelinePagesSpliced = []
         if timelineInputs == old.timelineInputs, !oldTimelinePaths.isEmpty, oldTimelinePaths.allSatisfy(current) {
             paths = oldTimelinePaths
             pages = old.featurePages - (old.featurePaths.contains("search/index.html") ? 1 : 0)
@@ -585,11 +654,13 @@ extension SiteSession {
             state.merged = nil  // while it changes
             let written = try SiteFeatures.writeTimelines(order.map { articles[$0] }, timelineHashes: order.map { published[$0].record.info!.timelineHash },
                                                           renderer: site, workers: workers, siteKey: siteKey,
-                                                          known: known, merged: &merged, isCurrent: current, clock: clock, write: emitBytes)
+                                                          known: known, merged: &merged, isCurrent: current, readCurrent: readCurrent,
+                                                          clock: clock, write: emitBytes)
             state.merged = merged
             (paths, pages) = (written.paths, written.pages)
             state.timelines = written.timelines
             state.timelinePagesWritten = written.written
+            state.timelinePagesSpliced = written.spliced
         }
         state.cache.site.timelineInputs = timelineInputs
         clock.mark("  features: timelines")

@@ -174,6 +174,8 @@ struct SessionState {
     var timelines: [String: SiteFeatures.WrittenTimeline] = [:]
     /// The timeline files the last build wrote (rendered again), for tests.
     var timelinePagesWritten: [String] = []
+    /// Of those, the ones made from the page as it was (`SiteTimelinePages.splice`).
+    var timelinePagesSpliced: [String] = []
     /// What related explainers were last chosen from: the published articles
     /// (by path) and their `profileHash`es, and the index (see `RelatedExplainers.Index`).
     var related: (paths: [String], hashes: [UInt64], index: RelatedExplainers.Index)?

@@ -1,3 +1,4 @@
+import CLedeSys
 import Glibc
 
 /// The pages of the site timeline (`/timeline/`) and of each tag's
@@ -44,8 +45,11 @@ public enum SiteTimelinePages {
 
         var restrictedCount: Int { keptStart.count - 1 }
 
-        func event(_ r: ScopedEvent, _ all: [SiteEvent]) -> SiteEvent {
-            let e = all[Int(r.index)]
+        func event(_ r: ScopedEvent, _ all: [SiteEvent]) -> SiteEvent { event(r, all, at: Int(r.index)) }
+
+        /// The event `r` shows, as told by `list[at]` (the merged event as it was, say).
+        func event(_ r: ScopedEvent, _ list: [SiteEvent], at: Int) -> SiteEvent {
+            let e = list[at]
             guard let keeps = keeps(r) else { return e }
             var copy = e
             copy.sources = keeps.map { e.sources[Int($0)] }
@@ -179,6 +183,81 @@ public enum SiteTimelinePages {
             try put(sub.path + "index.html", renderer.timelinePage(es, items: items, scope: sub, topics: topics,
                                                                      decadePages: nil, parent: scope).raw)
         }
+    }
+
+    /// One page of a timeline (kind `.whole` or `.part`) as it was written,
+    /// `html` and `json`, with the events at `positions` (in the scope's refs,
+    /// in order) changed from `before` (by merged event) to what `all` says
+    /// now: each one's item and slide found in the page by its old bytes and
+    /// replaced by its new. Nil when some old item or slide is not found
+    /// exactly as many times as the page shows it: then the page is written
+    /// whole. (After a title edit, a 1,900-event page was rendered again for
+    /// the few events that name the article.)
+    static func splice(_ page: Page, html: [UInt8], json: [UInt8], positions: [Int], events: ScopeEvents, all: [SiteEvent],
+                       before: [Int: SiteEvent], scope: Scope, renderer: PageRenderer) -> (html: [UInt8], json: [UInt8])? {
+        let root = PageRenderer.root(for: page.folder)
+        let groupByArticle = scope.tag != nil
+        var items: [(old: [UInt8], new: [UInt8])] = [], slides: [(old: [UInt8], new: [UInt8])] = []
+        for k in positions {
+            let r = events.refs[k]
+            guard let old = before[Int(r.index)] else { return nil }
+            let now = events.event(r, all), then = events.event(r, [old], at: 0)
+            items.append((Array(renderer.siteTimelineItem(then, root: root).raw.utf8), Array(renderer.siteTimelineItem(now, root: root).raw.utf8)))
+            func slide(_ e: SiteEvent) -> [UInt8] {
+                var out = TimelineJSON.siteHead(e, config: renderer.config)
+                TimelineJSON.append(",\"group\":", to: &out)
+                JSON.quote(TimelineJSON.siteGroup(e, groupByArticle: groupByArticle), into: &out)
+                TimelineJSON.append(",\"unique_id\":", to: &out)
+                return out
+            }
+            slides.append((slide(then), slide(now)))
+        }
+        guard let newHTML = replace(items, in: html), let newJSON = replace(slides, in: json) else { return nil }
+        return (newHTML, newJSON)
+    }
+
+    /// `bytes` with each `old` replaced by its `new`, when each distinct `old`
+    /// is found exactly as many times as the list has it, and no two overlap.
+    static func replace(_ list: [(old: [UInt8], new: [UInt8])], in bytes: [UInt8]) -> [UInt8]? {
+        var wanted: [[UInt8]: (count: Int, new: [UInt8])] = [:]
+        for (old, new) in list {
+            if let known = wanted[old] {
+                guard known.new == new else { return nil }
+                wanted[old]!.count += 1
+            } else {
+                wanted[old] = (1, new)
+            }
+        }
+        var found: [(at: Int, length: Int, new: [UInt8])] = []
+        let complete = bytes.withUnsafeBytes { hay -> Bool in
+            guard let base = hay.baseAddress else { return false }
+            for (old, want) in wanted {
+                guard !old.isEmpty else { return false }
+                var start = 0, count = 0
+                while start <= hay.count - old.count {
+                    guard let hit = old.withUnsafeBytes({ lede_find_bytes(base + start, hay.count - start, $0.baseAddress!, old.count) }) else { break }
+                    let at = base.distance(to: UnsafeRawPointer(hit))
+                    found.append((at, old.count, want.new))
+                    count += 1
+                    start = at + 1  // overlapping finds are refused below
+                }
+                guard count == want.count else { return false }
+            }
+            return true
+        }
+        guard complete else { return nil }
+        found.sort { $0.at < $1.at }
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count + found.reduce(0) { $0 + $1.new.count - $1.length })
+        var start = 0
+        for f in found {
+            guard f.at >= start else { return nil }  // overlapping
+            out.append(contentsOf: bytes[start..<f.at])
+            out.append(contentsOf: f.new)
+            start = f.at + f.length
+        }
+        out.append(contentsOf: bytes[start...])
+        return out
     }
 
     /// What the index of a long timeline says of all its events.
