@@ -201,6 +201,14 @@ import Testing
         // The same old item with two different new ones.
         #expect(replace([("<li>a</li>", "1"), ("<li>a</li>", "2")], in: "<li>a</li><li>a</li>") == nil)
         #expect(replace([], in: "<li>a</li>") == "<li>a</li>")
+        // Longer than the 256 bytes it is looked for by: the same tail after
+        // another head is not it; the whole of it is.
+        let tail = String(repeating: "t", count: 300), item = "<li>a" + tail + "</li>", other = "<li>b" + tail + "</li>"
+        #expect(replace([(item, "<li>A</li>")], in: other + item + other) == other + "<li>A</li>" + other)
+        #expect(replace([(item, "<li>A</li>")], in: other + other) == nil)
+        #expect(replace([(item, "<li>A</li>")], in: item + item) == nil)
+        #expect(replace([(item, "1"), (item, "1")], in: "x" + item + other + item) == "x1" + other + "1")
+        #expect(replace([(item, "1")], in: String(item.dropFirst())) == nil)
     }
 
     @Test func aSiteWithoutDatesStillHasItsTimelinePage() throws {

@@ -36,7 +36,9 @@ public struct ArticleSummary: Sendable {
     /// Newest first; undated last; then by title.
     public static func newestFirst(_ a: ArticleSummary, _ b: ArticleSummary) -> Bool {
         switch (a.date, b.date) {
-        case let (x?, y?) where x != y: return x > y
+        // By instant: one instant written two ways ("00:00Z", "01:00+01:00")
+        // goes by title like any other, so that the order is a total one.
+        case let (x?, y?) where x.epochSeconds != y.epochSeconds: return x > y
         case (nil, _?): return false
         case (_?, nil): return true
         default: return (a.title, a.slug) < (b.title, b.slug)

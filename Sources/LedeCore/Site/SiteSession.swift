@@ -174,6 +174,10 @@ struct SessionState {
     var timelines: [String: SiteFeatures.WrittenTimeline] = [:]
     /// The timeline files the last build wrote (rendered again), for tests.
     var timelinePagesWritten: [String] = []
+    /// The order the last build listed its published articles in.
+    var newestFirst: NewestFirst?
+    /// The summaries of the articles the last build published, and their records.
+    var summaries: (records: [ArticleRecord], list: [ArticleSummary])?
     /// Of those, the ones made from the page as it was (`SiteTimelinePages.splice`).
     var timelinePagesSpliced: [String] = []
     /// What related explainers were last chosen from: the published articles
@@ -983,29 +987,12 @@ extension SiteSession {
         }
 
         // Everything the list pages show, newest first.
-        let all = try Self.decodeSummaries(published, workers: workers)
-        var order = Array(all.indices)
-        // ArticleSummary.newestFirst, with the dates' instants computed once and
-        // without copying summaries in the comparisons.
-        let dates = all.map(\.date)
-        let epochs = dates.map { $0?.epochSeconds ?? 0 }
-        let titles = all.map(\.title), slugs = all.map(\.slug)
-        dates.withUnsafeBufferPointer { dates in
-            epochs.withUnsafeBufferPointer { epochs in
-                order.sort { a, b in
-                    let da = dates[a] != nil, db = dates[b] != nil
-                    if da && db {
-                        if epochs[a] != epochs[b] { return epochs[a] > epochs[b] }  // then the dates differ
-                        if dates[a] != dates[b] { return false }  // one instant written two ways
-                    } else if da != db {
-                        return da
-                    }
-                    return (titles[a], slugs[a]) < (titles[b], slugs[b])
-                }
-            }
-        }
+        let all = try summaries(published, workers: workers)
+        let newest = NewestFirst.make(state.newestFirst.take(), paths: published.map(\.path), all)
+        state.newestFirst = newest
+        let order = newest.order
         var site = renderer
-        site.year = dates.compactMap { $0?.year }.max() ?? BuildClock.today.year
+        site.year = all.compactMap { $0.date?.year }.max() ?? BuildClock.today.year
         clock.mark("  site: summaries, sort")
 
         // Cards (and tag slugs and sitemap entries), rendered once per article

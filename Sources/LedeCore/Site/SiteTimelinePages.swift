@@ -233,15 +233,26 @@ public enum SiteTimelinePages {
             guard let base = hay.baseAddress else { return false }
             for (old, want) in wanted {
                 guard !old.isEmpty else { return false }
-                var start = 0, count = 0
-                while start <= hay.count - old.count {
-                    guard let hit = old.withUnsafeBytes({ lede_find_bytes(base + start, hay.count - start, $0.baseAddress!, old.count) }) else { break }
-                    let at = base.distance(to: UnsafeRawPointer(hit))
-                    found.append((at, old.count, want.new))
-                    count += 1
-                    start = at + 1  // overlapping finds are refused below
+                // Looked for by its last 256 bytes (where an item names its
+                // sources), which glibc's memmem finds by skipping ahead,
+                // while a longer needle is looked for byte by byte; then
+                // checked whole.
+                let window = min(old.count, 256), lead = old.count - window
+                var start = lead, count = 0
+                let matched = old.withUnsafeBytes { needle -> Bool in
+                    let tail = needle.baseAddress! + lead
+                    while start <= hay.count - window {
+                        guard let hit = lede_find_bytes(base + start, hay.count - start, tail, window) else { break }
+                        let end = base.distance(to: UnsafeRawPointer(hit)) + window
+                        start = end - window + 1  // overlapping finds are refused below
+                        let at = end - old.count
+                        guard at >= 0, lead == 0 || memcmp(base + at, needle.baseAddress!, lead) == 0 else { continue }
+                        found.append((at, old.count, want.new))
+                        count += 1
+                    }
+                    return count == want.count
                 }
-                guard count == want.count else { return false }
+                guard matched else { return false }
             }
             return true
         }
