@@ -91,7 +91,7 @@ public enum SiteFeatures {
     /// whose files `isCurrent`); returns the paths and the number of pages of
     /// them all, and what each was written from. Each event's item and slide
     /// are rendered once, for every page that shows it.
-    static func writeTimelines(_ articles: [ArticleSummary], timelineHashes: [UInt64]? = nil, renderer: PageRenderer, workers: Int,
+    static func writeTimelines(_ articles: [ArticleSummary], order: [Int]? = nil, timelineHashes: [UInt64]? = nil, renderer: PageRenderer, workers: Int,
                                siteKey: UInt64 = 0, known: [String: WrittenTimeline] = [:], merged: inout MergedTimeline?,
                                isCurrent: (String) -> Bool = { _ in false }, readCurrent: (@Sendable (String) -> [UInt8]?)? = nil,
                                clock: PhaseClock? = nil, write: @escaping @Sendable (String, UnsafeRawBufferPointer) throws -> Void)
@@ -110,7 +110,7 @@ public enum SiteFeatures {
             changedEvents = changed
         } else {
             m.layout = nil
-            layout = TimelineLayout(articles, events: m.events, hashes: m.hashes, renderer: renderer, siteKey: siteKey, workers: workers)
+            layout = TimelineLayout(articles, order: order, events: m.events, hashes: m.hashes, renderer: renderer, siteKey: siteKey, workers: workers)
         }
         clock?.mark("    timelines: layout")
         let events = m.events
@@ -265,6 +265,10 @@ extension SiteFeatures {
 struct MergedTimeline: Sendable {
     /// The articles, by slug, and a hash of what merging reads of each.
     var slugs: [String]
+    /// The slugs of the articles as `update` was given them, and the order
+    /// that sorts them (kept: the same articles are not sorted again).
+    var givenSlugs: [String]
+    var bySlug: [Int]
     var keys: [UInt64]
     /// Their `timelineHash`es when the caller gave them, else empty.
     var infoHashes: [UInt64]
@@ -305,24 +309,27 @@ struct MergedTimeline: Sendable {
     /// changing a few sources does not copy all the events.
     static func update(_ known: consuming MergedTimeline?, _ articles: [ArticleSummary], timelineHashes: [UInt64]? = nil,
                        workers: Int) -> MergedTimeline {
-        let order = articles.indices.sorted { articles[$0].slug < articles[$1].slug }
-        let sorted = order.map { articles[$0] }
+        // Read through `order`, not copied into it: a summary is a dozen references.
+        let given = articles.map(\.slug)
+        let kept = known?.givenSlugs == given ? known?.bySlug : nil
+        let sameArticles = kept != nil
+        let order = kept ?? given.indices.sorted { given[$0] < given[$1] }
         let infoHashes = timelineHashes.map { h in order.map { h[$0] } } ?? []
-        let keys = Slots<UInt64>(Array(repeating: 0, count: sorted.count))
-        let priorSlugs = known?.slugs ?? [], priorKeys = known?.keys ?? [], priorHashes = known?.infoHashes ?? []
-        parallelFor(sorted.count, workers: workers) { k in
-            if !infoHashes.isEmpty, priorHashes.count == priorSlugs.count, k < priorSlugs.count,
-               priorSlugs[k] == sorted[k].slug, priorHashes[k] == infoHashes[k] {
+        let keys = Slots<UInt64>(Array(repeating: 0, count: order.count))
+        let priorKeys = known?.keys ?? [], priorHashes = known?.infoHashes ?? []
+        parallelFor(order.count, workers: workers) { k in
+            if sameArticles, !infoHashes.isEmpty, priorHashes.count == order.count, priorHashes[k] == infoHashes[k] {
                 keys.set(k, priorKeys[k])
             } else {
-                keys.set(k, key(sorted[k]))
+                keys.set(k, key(articles[order[k]]))
             }
         }
-        let keyList = (0..<sorted.count).map { keys[$0] }
-        if known?.keys == keyList, known?.slugs.elementsEqual(sorted.map(\.slug)) == true, var m = known.take() {
+        let keyList = (0..<order.count).map { keys[$0] }
+        if sameArticles, known?.keys == keyList, var m = known.take() {
             var changed = Set<Int>(), tagsChanged = false
             var before: [Int: SiteEvent] = [:]
-            for (k, a) in sorted.enumerated() where m.titles[k] != a.title || m.tags[k] != a.tags {
+            for k in order.indices where m.titles[k] != articles[order[k]].title || m.tags[k] != articles[order[k]].tags {
+                let a = articles[order[k]]
                 tagsChanged = tagsChanged || m.tags[k] != a.tags
                 for (e, _) in m.positions[k] where changed.insert(Int(e)).inserted { before[Int(e)] = m.events[Int(e)] }
                 let tagKeys = a.tags.map { Slug.make($0) }.filter { !$0.isEmpty }
@@ -340,6 +347,7 @@ struct MergedTimeline: Sendable {
             m.infoHashes = infoHashes
             return m
         }
+        let sorted = order.map { articles[$0] }
         let events = SiteTimeline.merge(sorted, workers: workers)
         let hashes = Slots<UInt64>(Array(repeating: 0, count: events.count))
         parallelFor(events.count, workers: workers) { k in hashes.set(k, SiteFeatures.eventHash(events[k])) }
@@ -349,8 +357,8 @@ struct MergedTimeline: Sendable {
         for (i, e) in events.enumerated() {
             for (j, s) in e.sources.enumerated() { positions[index[s.slug]!].append((Int32(i), Int32(j))) }
         }
-        return MergedTimeline(slugs: sorted.map(\.slug), keys: keyList, infoHashes: infoHashes, titles: sorted.map(\.title), tags: sorted.map(\.tags),
-                              events: events, hashes: (0..<events.count).map { hashes[$0] }, positions: positions)
+        return MergedTimeline(slugs: sorted.map(\.slug), givenSlugs: given, bySlug: order, keys: keyList, infoHashes: infoHashes,
+                              titles: sorted.map(\.title), tags: sorted.map(\.tags), events: events, hashes: (0..<events.count).map { hashes[$0] }, positions: positions)
     }
 }
 
@@ -654,7 +662,7 @@ extension SiteSession {
             let known = state.timelines
             var merged = state.merged
             state.merged = nil  // while it changes
-            let written = try SiteFeatures.writeTimelines(order.map { articles[$0] }, timelineHashes: order.map { published[$0].record.info!.timelineHash },
+            let written = try SiteFeatures.writeTimelines(articles, order: order, timelineHashes: published.map { $0.record.info!.timelineHash },
                                                           renderer: site, workers: workers, siteKey: siteKey,
                                                           known: known, merged: &merged, isCurrent: current, readCurrent: readCurrent,
                                                           clock: clock, write: emitBytes)

@@ -37,11 +37,13 @@ struct TimelineLayout: Sendable {
         return Hash64.hash(w.bytes)
     }
 
-    init(_ articles: [ArticleSummary], events: [SiteEvent], hashes: [UInt64], renderer: PageRenderer, siteKey: UInt64, workers: Int) {
+    /// `order` is the order the site lists `articles` in (theirs when nil).
+    init(_ articles: [ArticleSummary], order: [Int]? = nil, events: [SiteEvent], hashes: [UInt64], renderer: PageRenderer,
+         siteKey: UInt64, workers: Int) {
         key = Self.key(siteKey: siteKey, renderer: renderer)
-        // Tag names as first spelled, and how many events each tag's timeline has.
+        // Tag names as first spelled in the site's order, and how many events each tag's timeline has.
         var names: [String: String] = [:]
-        for a in articles { for t in a.tags { let k = Slug.make(t); if !k.isEmpty, names[k] == nil { names[k] = t } } }
+        for k in order ?? Array(articles.indices) { for t in articles[k].tags { let s = Slug.make(t); if !s.isEmpty, names[s] == nil { names[s] = t } } }
         var tagSlugs: [[String]] = []
         tagSlugs.reserveCapacity(events.count)
         var eventCounts: [String: Int] = [:]
