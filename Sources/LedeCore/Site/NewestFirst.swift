@@ -54,8 +54,9 @@ struct NewestFirst: Sendable {
     static func make(_ kept: consuming NewestFirst?, paths: [String], _ summaries: [ArticleSummary]) -> NewestFirst {
         guard var known = kept.take(), known.paths == paths else { return NewestFirst(paths: paths, summaries) }
         var changed: [Int] = []
-        for (k, a) in summaries.enumerated()
-        where known.dates[k] != a.date || known.titles[k] != a.title || known.slugs[k] != a.slug {
+        // By index, not `enumerated()`, which copies each summary (a dozen references).
+        for k in summaries.indices
+        where known.dates[k] != summaries[k].date || known.titles[k] != summaries[k].title || known.slugs[k] != summaries[k].slug {
             changed.append(k)
             if changed.count > 64 { return NewestFirst(paths: paths, summaries) }
         }

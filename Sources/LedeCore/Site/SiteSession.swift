@@ -178,6 +178,11 @@ struct SessionState {
     var newestFirst: NewestFirst?
     /// The summaries of the articles the last build published, and their records.
     var summaries: (records: [ArticleRecord], list: [ArticleSummary])?
+    /// The list pages' cards of those articles, and their records.
+    var cards: (records: [ArticleRecord], list: [ArticleCards])?
+    /// Each tag's articles as the list pages last showed them, and what that
+    /// was made from: the articles' order and their tags.
+    var tagLists: (order: [Int], tags: [[String]], list: [(name: String, members: [Int])])?
     /// Of those, the ones made from the page as it was (`SiteTimelinePages.splice`).
     var timelinePagesSpliced: [String] = []
     /// What related explainers were last chosen from: the published articles
@@ -996,26 +1001,35 @@ extension SiteSession {
         clock.mark("  site: summaries, sort")
 
         // Cards (and tag slugs and sitemap entries), rendered once per article
-        // and kept by the session. Indexed like `published`.
-        let cards = Slots<ArticleCards?>(Array(repeating: nil, count: all.count))
-        var stale: [Int] = []
-        for k in all.indices {
-            let path = published[k].path
-            _ = path
-            if let card = published[k].record.cards, card.cardHash == published[k].record.info!.cardHash { cards.set(k, card) } else { stale.append(k) }
+        // and kept on its record. Indexed like `published`. In a session, the
+        // last build's list with the cards of new records put in (see `summaries`).
+        let records = published.map(\.record)
+        var kept: [ArticleCards]?
+        var looked = Array(records.indices)  // the records whose cards are looked at
+        if let last = state.cards.take(), last.records.count == records.count {
+            var changed: [Int] = []
+            for k in records.indices where records[k] !== last.records[k] {
+                changed.append(k)
+                if changed.count > 64 { break }
+            }
+            if changed.count <= 64 { (kept, looked) = (last.list, changed) }
         }
-        let toRender = stale
+        let toRender = looked.filter { k in records[k].cards.map { $0.cardHash != records[k].info!.cardHash } ?? true }
+        let rendered = Slots<ArticleCards?>(Array(repeating: nil, count: toRender.count))
         parallelFor(toRender.count, workers: workers) { [site] s in
-            let k = toRender[s]
-            let a = all[k]
+            let a = all[toRender[s]]
             let sitemap = site.sitemapURL("\(a.slug)/", lastmod: a.updated ?? a.date)
-            cards.set(k, ArticleCards(cardHash: a.cardHash, home: site.card(a, root: "./"), tag: site.card(a, root: "../../"),
-                                      deep: site.card(a, root: "../../../../"),
-                                      sitemap: sitemap, sitemapHash: Hash64.hash(sitemap.raw),
-                                      tagKeys: a.tags.map { Slug.make($0) }))
+            rendered.set(s, ArticleCards(cardHash: a.cardHash, home: site.card(a, root: "./"), tag: site.card(a, root: "../../"),
+                                         deep: site.card(a, root: "../../../../"),
+                                         sitemap: sitemap, sitemapHash: Hash64.hash(sitemap.raw),
+                                         tagKeys: a.tags.map { Slug.make($0) }))
         }
-        for k in toRender { published[k].record.cards = cards[k]! }
-        let card = (0..<all.count).map { cards[$0]! }
+        for (s, k) in toRender.enumerated() { records[k].cards = rendered[s]! }
+        let reused = kept != nil
+        var cardList = kept.take() ?? records.map { $0.cards! }  // taken: changed in place, not copied
+        if reused { for k in looked { cardList[k] = records[k].cards! } }
+        let card = cardList
+        state.cards = (records, card)
         clock.mark("  site: cards")
 
         var pagePaths: [String] = []
@@ -1031,18 +1045,26 @@ extension SiteSession {
         let perPage = site.config.paginate
         var lists: [(tag: String?, members: [Int])] = [(nil, order)]
 
-        var tagIndex: [String: Int] = [:]  // slug → position in `tagList`
+        // Each tag's articles, newest first: in a session, made again only
+        // when the order or some article's tags changed.
         var tagList: [(name: String, members: [Int])] = []  // first spelling seen, members newest first
-        for k in order {
-            for (tag, key) in zip(all[k].tags, card[k].tagKeys) where !key.isEmpty {
-                if let t = tagIndex[key] {
-                    tagList[t].members.append(k)
-                } else {
-                    tagIndex[key] = tagList.count
-                    tagList.append((tag, [k]))
+        if let last = state.tagLists.take(), last.order == order, last.tags.count == all.count,
+           all.indices.allSatisfy({ last.tags[$0] == all[$0].tags }) {
+            tagList = last.list
+        } else {
+            var tagIndex: [String: Int] = [:]  // slug → position in `tagList`
+            for k in order {
+                for (tag, key) in zip(all[k].tags, card[k].tagKeys) where !key.isEmpty {
+                    if let t = tagIndex[key] {
+                        tagList[t].members.append(k)
+                    } else {
+                        tagIndex[key] = tagList.count
+                        tagList.append((tag, [k]))
+                    }
                 }
             }
         }
+        state.tagLists = (order, all.map(\.tags), tagList)
         // Distinct spellings with one slug share a page only when they are the same string.
         var byName: [String: [Int]] = [:]
         for entry in tagList { byName[entry.name, default: []].append(contentsOf: entry.members) }
