@@ -748,7 +748,6 @@ extension SiteSession {
             clock.mark("copies")
 
             // Files of the previous build that this one does not make.
-            let sitePaths = Set(state.cache.site.pagePaths + state.cache.site.featurePaths)
             func articleOutput(_ path: String) -> Bool {
                 for suffix in ["/index.html", "/timeline.json"] where path.hasSuffix(suffix) {
                     guard let owner = index!.slugOwner[String(path.dropLast(suffix.count))] else { return false }
@@ -757,11 +756,21 @@ extension SiteSession {
                 }
                 return false
             }
-            if mode != .replace, fastPath {
+            let site = state.cache.site
+            if mode != .replace, fastPath, site.pagePaths == siteBefore.pagePaths, site.featurePaths == siteBefore.featurePaths {
+                // Only pages of the changed articles can have gone. (The site's
+                // 5,000 paths made into sets were a tenth of a title edit.)
+                func wanted(_ path: String) -> Bool {
+                    copies[path] != nil || site.pagePaths.contains(path) || site.featurePaths.contains(path) || articleOutput(path)
+                }
+                for path in Set(oldPagePaths) where outputs.entries[path] != nil && !wanted(path) { output.remove(path) }
+            } else if mode != .replace, fastPath {
                 // Only pages of the changed articles and site pages can have gone.
+                let sitePaths = Set(site.pagePaths + site.featurePaths)
                 func wanted(_ path: String) -> Bool { copies[path] != nil || sitePaths.contains(path) || articleOutput(path) }
                 for path in Set(oldPagePaths + oldSitePaths) where outputs.entries[path] != nil && !wanted(path) { output.remove(path) }
             } else if mode != .replace {
+                let sitePaths = Set(site.pagePaths + site.featurePaths)
                 var wanted = Set<String>(minimumCapacity: 2 * published.count + sitePaths.count + copies.count)
                 for (_, record) in published {
                     let info = record.info!
