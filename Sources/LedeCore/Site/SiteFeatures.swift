@@ -89,8 +89,14 @@ public enum SiteFeatures {
     /// Writes the site timeline and the topic timelines through `write`,
     /// but for the pages `known` says were written from the same inputs (and
     /// whose files `isCurrent`); returns the paths and the number of pages of
-    /// them all, and what each was written from. Each event's item and slide
-    /// are rendered once, for every page that shows it.
+    /// them all, and what each was written from (all those written, and of
+    /// them those spliced). Each event's item and slide are rendered once,
+    /// for every page that shows it.
+    ///
+    /// `order` is the order the site lists `articles` in (theirs when nil).
+    /// `readCurrent` gives a file as the last build wrote it, or nil: after
+    /// an edit of titles only, a page that shows the changed events is made
+    /// from it (`spliceTimelinePages`) instead of being rendered.
     static func writeTimelines(_ articles: [ArticleSummary], order: [Int]? = nil, timelineHashes: [UInt64]? = nil, renderer: PageRenderer, workers: Int,
                                siteKey: UInt64 = 0, known: [String: WrittenTimeline] = [:], merged: inout MergedTimeline?,
                                isCurrent: (String) -> Bool = { _ in false }, readCurrent: (@Sendable (String) -> [UInt8]?)? = nil,

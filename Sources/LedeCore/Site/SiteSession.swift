@@ -172,8 +172,10 @@ struct SessionState {
     /// What each timeline (the site's, each topic's) was last written from,
     /// by its folder: a rebuild rewrites only the timelines whose events changed.
     var timelines: [String: SiteFeatures.WrittenTimeline] = [:]
-    /// The timeline files the last build wrote (rendered again), for tests.
+    /// The timeline files the last build wrote (rendered again or spliced), for tests.
     var timelinePagesWritten: [String] = []
+    /// Of those, the ones made from the page as it was (`SiteTimelinePages.splice`).
+    var timelinePagesSpliced: [String] = []
     /// The order the last build listed its published articles in.
     var newestFirst: NewestFirst?
     /// The summaries of the articles the last build published, and their records.
@@ -183,8 +185,6 @@ struct SessionState {
     /// Each tag's articles as the list pages last showed them, and what that
     /// was made from: the articles' order and their tags.
     var tagLists: (order: [Int], tags: [[String]], list: [(name: String, members: [Int])])?
-    /// Of those, the ones made from the page as it was (`SiteTimelinePages.splice`).
-    var timelinePagesSpliced: [String] = []
     /// What related explainers were last chosen from: the published articles
     /// (by path) and their `profileHash`es, and the index (see `RelatedExplainers.Index`).
     var related: (paths: [String], hashes: [UInt64], index: RelatedExplainers.Index)?
