@@ -700,22 +700,29 @@ extension SiteSession {
     /// tenth of a title edit.
     func summaries(_ published: [(path: String, record: ArticleRecord)], workers: Int) throws -> [ArticleSummary] {
         let records = published.map(\.record)
-        if var kept = state.summaries.take(), kept.records.count == records.count {
-            var changed: [Int] = []
-            for k in records.indices where records[k] !== kept.records[k] {
-                changed.append(k)
-                if changed.count > 64 { break }
-            }
-            if changed.count <= 64 {
-                let fresh = try Self.decodeSummaries(changed.map { published[$0] }, workers: workers)
-                for (n, k) in changed.enumerated() { kept.list[k] = fresh[n] }
-                state.summaries = (records, kept.list)
-                return kept.list
-            }
+        if var kept = state.summaries.take(), let changed = Self.newRecords(records, since: kept.records) {
+            let fresh = try Self.decodeSummaries(changed.map { published[$0] }, workers: workers)
+            for (n, k) in changed.enumerated() { kept.list[k] = fresh[n] }
+            state.summaries = (records, kept.list)
+            return kept.list
         }
         let list = try Self.decodeSummaries(published, workers: workers)
         state.summaries = (records, list)
         return list
+    }
+
+    /// Where `records` holds other records than `last` (by identity), when
+    /// they are as many and no more than 64 differ; else nil, and what was
+    /// kept of `last` is made anew. A changed article gets a new record, so
+    /// the same record stands for the same article as the last build read.
+    static func newRecords(_ records: [ArticleRecord], since last: [ArticleRecord]) -> [Int]? {
+        guard records.count == last.count else { return nil }
+        var changed: [Int] = []
+        for k in records.indices where records[k] !== last[k] {
+            changed.append(k)
+            if changed.count > 64 { return nil }
+        }
+        return changed
     }
 
     /// The summaries of `published`, decoded where the records hold them

@@ -1015,13 +1015,8 @@ extension SiteSession {
         let records = published.map(\.record)
         var kept: [ArticleCards]?
         var looked = Array(records.indices)  // the records whose cards are looked at
-        if let last = state.cards.take(), last.records.count == records.count {
-            var changed: [Int] = []
-            for k in records.indices where records[k] !== last.records[k] {
-                changed.append(k)
-                if changed.count > 64 { break }
-            }
-            if changed.count <= 64 { (kept, looked) = (last.list, changed) }
+        if let last = state.cards.take(), let changed = Self.newRecords(records, since: last.records) {
+            (kept, looked) = (last.list, changed)
         }
         let toRender = looked.filter { k in records[k].cards.map { $0.cardHash != records[k].info!.cardHash } ?? true }
         let rendered = Slots<ArticleCards?>(Array(repeating: nil, count: toRender.count))
