@@ -205,9 +205,7 @@ public enum SiteTimelinePages {
             items.append((Array(renderer.siteTimelineItem(then, root: root).raw.utf8), Array(renderer.siteTimelineItem(now, root: root).raw.utf8)))
             func slide(_ e: SiteEvent) -> [UInt8] {
                 var out = TimelineJSON.siteHead(e, config: renderer.config)
-                TimelineJSON.append(",\"group\":", to: &out)
-                JSON.quote(TimelineJSON.siteGroup(e, groupByArticle: groupByArticle), into: &out)
-                TimelineJSON.append(",\"unique_id\":", to: &out)
+                TimelineJSON.appendGroupAndIDKey(TimelineJSON.siteGroup(e, groupByArticle: groupByArticle), to: &out)
                 return out
             }
             slides.append((slide(then), slide(now)))

@@ -57,11 +57,7 @@ public enum TimelineJSON {
             let (group, base, year) = slide(k, &out)
             var id = base, n = 1
             while !usedIDs.insert(id).inserted { n += 1; id = "\(base)-\(n)" }
-            if let g = group {
-                append(",\"group\":", to: &out)
-                JSON.quote(g, into: &out)
-            }
-            append(",\"unique_id\":", to: &out)
+            appendGroupAndIDKey(group, to: &out)
             JSON.quote(id, into: &out)
             out.append(0x7D)
             // Years TimelineJS's human scale cannot place need the cosmological one.
@@ -72,6 +68,16 @@ public enum TimelineJSON {
         out.append(0x7D)
         if newline { out.append(0x0A) }
         return out
+    }
+
+    /// What follows a slide's head up to its id: its group when it has one,
+    /// then the id's key. (A title edit finds a slide by its head and this.)
+    static func appendGroupAndIDKey(_ group: String?, to out: inout [UInt8]) {
+        if let group {
+            append(",\"group\":", to: &out)
+            JSON.quote(group, into: &out)
+        }
+        append(",\"unique_id\":", to: &out)
     }
 
     @inline(__always)
