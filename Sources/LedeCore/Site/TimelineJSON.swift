@@ -156,18 +156,6 @@ public enum TimelineJSON {
         return document(headline: a.title, text: "<p>\(HTML.escape(a.summary))</p>", slides: slides) + "\n"
     }
 
-    /// The site's (or a tag's) timeline. `group` names each event's row: the
-    /// first tag of the first article that tells it on the site timeline, the
-    /// article on a tag's.
-    public static func site(_ events: [SiteEvent], headline: String, intro: String, config: SiteConfig,
-                            groupByArticle: Bool) -> String {
-        // Compact: site and topic timelines can be long.
-        document(headline: headline, text: "<p>\(HTML.escape(intro))</p>", count: events.count) { k, out in
-            out.append(contentsOf: siteHead(events[k], config: config))
-            return (siteGroup(events[k], groupByArticle: groupByArticle), siteID(events[k]), events[k].date.year)
-        } + "\n"
-    }
-
     /// The head of an event's slide on the site's and topic timelines (see `writeHead`).
     static func siteHead(_ e: SiteEvent, config: SiteConfig) -> [UInt8] {
         siteHead(e, links: e.sources.map { link(config, slug: $0.slug, anchor: $0.anchor, title: $0.title) }.joined(separator: ", "),
