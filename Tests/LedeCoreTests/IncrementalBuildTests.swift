@@ -235,6 +235,23 @@ import Testing
         #expect(live.state.merged?.changedEvents == nil, "a tag edit must lay the timelines out anew")
     }
 
+    /// A topic is named as the site's newest article spells its tag; two
+    /// articles of one day go by title, so a title edit can change which
+    /// spelling names the topic's timeline, as a full build would.
+    @Test func aTitleEditThatReordersSpellingsOfATagNamesItsTimelineAsAFullBuild() throws {
+        var files = Self.site
+        files["content/b.md"] = article("B wall", date: "2019-11-09", tags: ["Cold War"], body: "On November 9, 1989 the Berlin Wall opened.")
+        files["content/c.md"] = article("C wall", date: "2019-11-09", tags: ["cold war"], body: "In 1961 the wall went up.")
+        let site = try TestSite(files)
+        let live = session(site)
+        _ = try live.build()
+        #expect(try site.read("public/tags/cold-war/timeline/index.html").contains("Timeline: Cold War"))
+        try expectRebuild(site, live, changed: ["content/c.md"]) {
+            try site.write("content/c.md", article("A wall", date: "2019-11-09", tags: ["cold war"], body: "In 1961 the wall went up."))
+        }
+        #expect(try site.read("public/tags/cold-war/timeline/index.html").contains("Timeline: cold war"))
+    }
+
     /// Related explainers chosen again in a running session, after edits of
     /// titles, tags and words, are what a full build chooses.
     @Test func relatedExplainersAfterEditsAreWhatAFullBuildChooses() throws {

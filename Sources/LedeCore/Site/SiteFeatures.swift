@@ -110,7 +110,8 @@ public enum SiteFeatures {
         let layoutKey = TimelineLayout.key(siteKey: siteKey, renderer: renderer)
         var layout: TimelineLayout
         var changedEvents: [Int] = []
-        if m.layout?.key == layoutKey, let changed = m.changedEvents, var kept = m.layout.take() {  // taken: no copy made as it changes
+        if m.layout?.key == layoutKey, m.layout?.spellingsDiffer == false, let changed = m.changedEvents,
+           var kept = m.layout.take() {  // taken: no copy made as it changes
             kept.update(changed, events: m.events, hashes: m.hashes, renderer: renderer, siteKey: siteKey, workers: workers)
             layout = kept
             changedEvents = changed

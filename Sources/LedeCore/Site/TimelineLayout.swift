@@ -10,6 +10,10 @@
 struct TimelineLayout: Sendable {
     /// What the layout depends on besides the events: `key(siteKey:renderer:)`.
     let key: UInt64
+    /// Whether some tag is spelled two ways: then which spelling names its
+    /// topic follows the order of the articles, which a title edit can change,
+    /// and the layout cannot be kept across one.
+    private(set) var spellingsDiffer = false
     /// Topic timelines (tag as first spelled, number of events), most events first.
     var topics: [(tag: String, count: Int)]
     /// The site's timeline first, then one per topic.
@@ -43,7 +47,13 @@ struct TimelineLayout: Sendable {
         key = Self.key(siteKey: siteKey, renderer: renderer)
         // Tag names as first spelled in the site's order, and how many events each tag's timeline has.
         var names: [String: String] = [:]
-        for k in order ?? Array(articles.indices) { for t in articles[k].tags { let s = Slug.make(t); if !s.isEmpty, names[s] == nil { names[s] = t } } }
+        for k in order ?? Array(articles.indices) {
+            for t in articles[k].tags {
+                let s = Slug.make(t)
+                guard !s.isEmpty else { continue }
+                if let name = names[s] { spellingsDiffer = spellingsDiffer || name != t } else { names[s] = t }
+            }
+        }
         var tagSlugs: [[String]] = []
         tagSlugs.reserveCapacity(events.count)
         var eventCounts: [String: Int] = [:]
