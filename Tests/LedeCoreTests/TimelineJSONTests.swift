@@ -144,8 +144,7 @@ import Testing
         let a = ArticleSummary(testSlug: "odd", title: "Odd dates", timeline: [
             ("1948-SU", nil), ("194", nil), ("2018-07-16T14:30", nil), ("-0043", nil), ("1939", "1945"), ("2001-Q3", nil),
         ])
-        let text = TimelineJSON.article(a, config: SiteConfig())
-        let doc = try Self.validate(Data(text.utf8), "odd")
+        let doc = try Self.validate(Data(TimelineJSON.article(a, config: SiteConfig())), "odd")
         #expect(doc.events.count == 6)
         let byDisplay = Dictionary(doc.events.map { ($0.start_date?.display_date ?? "", $0.start_date!) }, uniquingKeysWith: { a, _ in a })
         #expect(byDisplay["Summer 1948"]?.month == 6)
@@ -199,5 +198,46 @@ extension TimelineJSONTests {
         #expect(doc.events[1].end_date?.year == 1945 && doc.events[0].end_date == nil)
         #expect(doc.events.map(\.display_date) == slides.map(\.display))
         #expect(doc.scale == nil)
+    }
+}
+
+extension TimelineJSONTests {
+    /// `TimelineJSON.article` puts each slide's text together as bytes, from
+    /// parts escaped apart; the file must be the document of the slides the
+    /// text-built way gives, whatever the text holds.
+    @Test func anArticleTimelineIsTheDocumentOfItsSlides() throws {
+        var fm = FrontMatter()
+        fm.title = #"Q&A: <the> "wall", it's \ “over”"#
+        var article = Article(path: "content/q-a.md", slug: "q-a", frontMatter: fm, title: fm.title!, summary: "Fish & <chips> \\ \"x\"",
+                              headings: [], wordCount: 0, readingMinutes: 1, timeline: [], takeaways: [], calloutCount: 0,
+                              keyTerms: [], body: .empty)
+        let texts = ["Plain text.", "A <b> & \"quote\" 'apostrophe'", "Back\\slash and line\u{2028}separator\nnewline",
+                     "Em dash — and “curly” quotes, café", "Not a date at all", "Tab\there"]
+        let values = ["1989-11-09", "1939", "BC0044-03-15", "2001-SU", "not-a-value", "1969-07-20T20:17"]
+        article.timeline = values.enumerated().map { k, v in
+            let d = TimexDate(v)
+            let end = k == 1 ? "1945" : nil
+            return TimelineEvent(value: v, endValue: end, display: end.map { d!.rangeDisplay(to: TimexDate($0)!) } ?? d?.display ?? v,
+                                 text: texts[k], title: k == 3 ? "The <Helsinki> “Summit”" : nil,
+                                 anchor: k == 2 ? "p-3&x" : "p\(k + 1)", source: .text, order: k + 1)
+        }
+        let a = ArticleSummary(article)
+        var config = SiteConfig()
+        for base in [nil, "https://example.org/news/?a=1&b=<2>/"] {
+            config.baseURL = base
+            let slides = a.timeline.compactMap { e -> TimelineJSON.Slide? in
+                guard let start = TimexDate(e.value) else { return nil }
+                let link = TimelineJSON.link(config, slug: a.slug, anchor: e.anchor, title: "Read in “\(a.title)”")
+                return TimelineJSON.Slide(start: start, end: e.endValue.flatMap { TimexDate($0) }, display: e.display,
+                                          headline: e.title ?? e.display, text: "<p>\(HTML.escape(e.text))</p><p>\(link)</p>",
+                                          group: a.title, id: TimelineJSON.id(a.slug, e.anchor, e.value))
+            }
+            #expect(slides.count == 5)
+            let expected = TimelineJSON.document(headline: a.title, text: "<p>\(HTML.escape(a.summary))</p>", slides: slides) + "\n"
+            let written = TimelineJSON.article(a, config: config)
+            #expect(String(decoding: written, as: UTF8.self) == expected)
+            let doc = try Self.validate(Data(written), "q-a")
+            #expect(doc.events.count == 5)
+        }
     }
 }

@@ -25,8 +25,8 @@ import Glibc
 /// timeline years, title or date did; and an article page is written again
 /// only when the page itself or its related articles' cards changed.
 public enum SiteFeatures {
-    /// Outputs of one article besides its page: path and text.
-    public static func articleFiles(_ a: ArticleSummary, config: SiteConfig) -> [(path: String, text: String)] {
+    /// Outputs of one article besides its page: path and UTF-8.
+    public static func articleFiles(_ a: ArticleSummary, config: SiteConfig) -> [(path: String, bytes: [UInt8])] {
         a.timeline.isEmpty ? [] : [("\(a.slug)/timeline.json", TimelineJSON.article(a, config: config))]
     }
 

@@ -497,9 +497,8 @@ extension SiteSession {
                     do {
                         try spool.put(file.path, page)
                         // The article's timeline.json (SiteFeatures.swift).
-                        for (path, text) in SiteFeatures.articleFiles(summary, config: renderer.config) where copies[path] == nil {
-                            var text = text
-                            try text.withUTF8 { try writeIfChanged(path, UnsafeRawBufferPointer($0), hash: Hash64.hash(UnsafeRawBufferPointer($0))) }
+                        for (path, bytes) in SiteFeatures.articleFiles(summary, config: renderer.config) where copies[path] == nil {
+                            try bytes.withUnsafeBytes { try writeIfChanged(path, $0, hash: Hash64.hash($0)) }
                         }
                     } catch {
                         writeProblems.add(.error(displayPath, 1, 1, "cannot write the page: \(error.localizedDescription); the previous site is unchanged"))

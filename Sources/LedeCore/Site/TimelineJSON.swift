@@ -105,18 +105,25 @@ public enum TimelineJSON {
     /// A slide but for its group and id: `{"start_date": …, "text": {…}}`
     /// without the closing brace.
     static func writeHead(_ s: Slide, into out: inout [UInt8]) {
+        var text = s.text
+        text.withUTF8 { writeHead(start: s.start, end: s.end, display: s.display, headline: s.headline, text: $0, into: &out) }
+    }
+
+    /// The head of a slide whose text (HTML) is put together as UTF-8.
+    static func writeHead(start: TimexDate, end: TimexDate?, display: String, headline: String, text: UnsafeBufferPointer<UInt8>,
+                          into out: inout [UInt8]) {
         append("{\"start_date\":", to: &out)
-        writeDate(s.start, display: s.display, into: &out)
-        if let end = s.end {
+        writeDate(start, display: display, into: &out)
+        if let end {
             append(",\"end_date\":", to: &out)
             writeDate(end, display: nil, into: &out)
         }
         append(",\"display_date\":", to: &out)
-        JSON.quote(s.display, into: &out)
+        JSON.quote(display, into: &out)
         append(",\"text\":{\"headline\":", to: &out)
-        JSON.quote(s.headline, into: &out)
+        JSON.quote(headline, into: &out)
         append(",\"text\":", to: &out)
-        JSON.quote(s.text, into: &out)
+        JSON.quote(text, into: &out)
         out.append(0x7D)
     }
 
@@ -144,16 +151,36 @@ public enum TimelineJSON {
         "<a href=\"\(HTML.escape(config.absoluteURL(slug + "/") + "#" + anchor))\">\(HTML.escape(title))</a>"
     }
 
-    /// An article's own timeline; the group is the article.
-    public static func article(_ a: ArticleSummary, config: SiteConfig) -> String {
-        let slides = a.timeline.compactMap { e -> Slide? in
-            guard let start = TimexDate(e.value) else { return nil }
-            return Slide(start: start, end: e.endValue.flatMap { TimexDate($0) }, display: e.display,
-                         headline: e.title ?? e.display,
-                         text: "<p>\(HTML.escape(e.text))</p><p>\(link(config, slug: a.slug, anchor: e.anchor, title: "Read in “\(a.title)”"))</p>",
-                         group: a.title, id: id(a.slug, e.anchor, e.value))
+    /// An article's own timeline, as the file's UTF-8; the group is the
+    /// article. Each slide's text ends with a link to the event in the
+    /// article (`link`), the same for every slide but for the anchor: its
+    /// escaped parts are made once, and the text is put together as bytes
+    /// (as Strings, an article's slides cost more than its page).
+    public static func article(_ a: ArticleSummary, config: SiteConfig) -> [UInt8] {
+        // `link(config, slug:anchor:title:)` around the anchor, which HTML.escape
+        // escapes byte by byte, so that the parts escaped apart are the whole escaped.
+        var before: [UInt8] = Array("</p><p><a href=\"".utf8)
+        HTML.escape(config.absoluteURL(a.slug + "/") + "#", into: &before)
+        var after: [UInt8] = Array("\">".utf8)
+        HTML.escape("Read in “\(a.title)”", into: &after)
+        after.append(contentsOf: "</a></p>".utf8)
+        let events = a.timeline.compactMap { e in TimexDate(e.value).map { (event: e, start: $0) } }
+        var text: [UInt8] = []
+        return documentBytes(headline: a.title, text: "<p>\(HTML.escape(a.summary))</p>", count: events.count, capacity: 800,
+                             newline: true) { k, out in
+            let (e, start) = events[k]
+            text.removeAll(keepingCapacity: true)
+            append("<p>", to: &text)
+            HTML.escape(e.text, into: &text)
+            text.append(contentsOf: before)
+            HTML.escape(e.anchor, into: &text)
+            text.append(contentsOf: after)
+            text.withUnsafeBufferPointer {
+                writeHead(start: start, end: e.endValue.flatMap { TimexDate($0) }, display: e.display, headline: e.title ?? e.display,
+                          text: $0, into: &out)
+            }
+            return (a.title, id(a.slug, e.anchor, e.value), start.year)
         }
-        return document(headline: a.title, text: "<p>\(HTML.escape(a.summary))</p>", slides: slides) + "\n"
     }
 
     /// The head of an event's slide on the site's and topic timelines (see `writeHead`).

@@ -79,9 +79,14 @@ public indirect enum JSON: Sendable, Equatable, ExpressibleByStringLiteral, Expr
     /// `quote`, into UTF-8 bytes: the runs between escapes are copied whole
     /// (timelines write hundreds of thousands of strings this way).
     public static func quote(_ s: String, into out: inout [UInt8]) {
-        out.append(0x22)
         var text = s
-        text.withUTF8 { p in
+        text.withUTF8 { quote($0, into: &out) }
+    }
+
+    /// `quote` of valid UTF-8 bytes (text put together as bytes).
+    static func quote(_ p: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) {
+        out.append(0x22)
+        do {
             let n = p.count
             var run = 0, i = 0
             let raw = UnsafeRawPointer(p.baseAddress)
