@@ -85,10 +85,20 @@ public struct SiteEvent: Sendable {
         }
     }
 
-    /// Slugs of the tags of every article that tells the event.
+    /// Slugs of the tags of every article that tells the event, each once.
+    /// An event has a handful: they are compared with those found so far
+    /// (a Set cost more than the rest of the item it is asked for).
     public var tagSlugs: [String] {
-        var seen = Set<String>(), out: [String] = []
-        for s in sources { for k in s.tagKeys where seen.insert(k).inserted { out.append(k) } }
+        let sources = self.sources
+        let count = sources.reduce(0) { $0 + $1.tagKeys.count }
+        var out: [String] = []
+        out.reserveCapacity(count)
+        if count <= 32 {
+            for s in sources { for k in s.tagKeys where !out.contains(k) { out.append(k) } }
+        } else {
+            var seen = Set<String>(minimumCapacity: count)
+            for s in sources { for k in s.tagKeys where seen.insert(k).inserted { out.append(k) } }
+        }
         return out
     }
 }
