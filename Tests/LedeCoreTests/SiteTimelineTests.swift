@@ -296,3 +296,27 @@ import Testing
         #expect(try browser.evaluate(visible) as? Int == 6)
     }
 }
+
+extension SiteTimelineTests {
+    /// An event's tag slugs: each once, in the order its sources name them,
+    /// whether it has few (compared in a list) or many (a set).
+    @Test func anEventNamesEachTagSlugOnceInOrder() throws {
+        func event(_ tagLists: [[String]]) throws -> SiteEvent {
+            let sources = tagLists.enumerated().map { k, keys in
+                SiteEvent.Source(slug: "a\(k)", title: "A\(k)", anchor: "p1", tags: keys, tagKeys: keys)
+            }
+            return SiteEvent(value: "1989", endValue: nil, display: "1989", text: "t", title: nil, sources: sources,
+                             date: try #require(TimexDate("1989")), order: 0)
+        }
+        #expect(try event([]).tagSlugs == [])
+        #expect(try event([["cold-war", "germany", "cold-war"]]).tagSlugs == ["cold-war", "germany"])
+        #expect(try event([["germany"], ["politics", "germany"], [], ["cold-war", "politics"]]).tagSlugs == ["germany", "politics", "cold-war"])
+        // Past the list's limit, with repeats across sources and a long slug.
+        let long = String(repeating: "x", count: 40)
+        let many = (0..<30).map { ["t\($0 % 17)", "u\($0 % 5)", long] }
+        var expected: [String] = []
+        for list in many { for k in list where !expected.contains(k) { expected.append(k) } }
+        #expect(expected.count == 23)
+        #expect(try event(many).tagSlugs == expected)
+    }
+}

@@ -22,6 +22,19 @@ import Testing
         #expect(byPosition.raw == "<a href=\"/a?b=1&amp;c=2\" class=\"\">Tom &amp; Jerry</a>Tom &amp; Jerry")
     }
 
+    @Test func aFillIntoBytesIsTheFillAsText() throws {
+        let t = try Template.parse(name: "t", text: "<h1 title=\"{{title}}\">{{title}}</h1>\n{{ body }}<footer>{{foot}}</footer>“é”",
+                                   path: "templates/t.html", slots: ["title", "body", "foot"], load: none)
+        let markup = "<p>Café — “ok” &amp; <b>bold</b></p>"
+        let asText = t.render(["title": .text("Tom & \"Jerry\" <é>"), "body": .html(HTML(trusted: markup))])
+        // HTML given as bytes fills as the same HTML given as a String, into bytes and into text.
+        let values: [String: SlotValue] = ["title": .text("Tom & \"Jerry\" <é>"), "body": .htmlBytes(Array(markup.utf8))]
+        #expect(t.renderBytes(values) == Array(asText.raw.utf8))
+        #expect(t.render(values).raw == asText.raw)
+        #expect(asText.raw == "<h1 title=\"Tom &amp; &quot;Jerry&quot; &lt;é&gt;\">Tom &amp; &quot;Jerry&quot; &lt;é&gt;</h1>\n\(markup)<footer></footer>“é”")
+        #expect(t.renderBytes([:]) == Array("<h1 title=\"\"></h1>\n<footer></footer>“é”".utf8))
+    }
+
     @Test func unknownSlotIsAnErrorWithLineAndColumn() {
         do {
             _ = try Template.parse(name: "t", text: "<p>\n  {{title}} {{subtitle}}\n", path: "templates/t.html",

@@ -3,6 +3,11 @@
 public enum SlotValue: Sendable, ExpressibleByStringLiteral {
     case text(String)
     case html(HTML)
+    /// `HTML` as UTF-8, which lede's renderers put together as bytes (the
+    /// items of a timeline page): filled into bytes (`Template.renderBytes`)
+    /// it is copied as it is, where making it a `String` would read every
+    /// byte to check it.
+    case htmlBytes([UInt8])
 
     public init(stringLiteral value: String) { self = .text(value) }
 
@@ -10,6 +15,7 @@ public enum SlotValue: Sendable, ExpressibleByStringLiteral {
         switch self {
         case .text(let s): return HTML.escape(s)
         case .html(let h): return h.raw
+        case .htmlBytes(let b): return String(decoding: b, as: UTF8.self)
         }
     }
 
@@ -18,6 +24,7 @@ public enum SlotValue: Sendable, ExpressibleByStringLiteral {
         switch self {
         case .text(let s): return s.utf8.count
         case .html(let h): return h.raw.utf8.count
+        case .htmlBytes(let b): return b.count
         }
     }
 
@@ -26,6 +33,7 @@ public enum SlotValue: Sendable, ExpressibleByStringLiteral {
         switch self {
         case .text(let s): HTML.escape(s, into: &out)
         case .html(let h): out += h.raw
+        case .htmlBytes(let b): out += String(decoding: b, as: UTF8.self)
         }
     }
 
@@ -34,6 +42,7 @@ public enum SlotValue: Sendable, ExpressibleByStringLiteral {
         switch self {
         case .text(let s): HTML.escape(s, into: &out)
         case .html(let h): out.append(contentsOf: h.raw.utf8)
+        case .htmlBytes(let b): out.append(contentsOf: b)
         }
     }
 }
@@ -161,10 +170,8 @@ public struct Template: Sendable {
 
     /// Fills the slots. A slot without a value renders as nothing.
     public func render(_ values: [String: SlotValue]) -> HTML {
-        var size = literalBytes
-        for (_, v) in values { size += v.byteCount }
         var out = ""
-        out.reserveCapacity(size + size / 16)
+        out.reserveCapacity(size(values))
         for segment in segments {
             switch segment {
             case .literal(let s): out += s
@@ -172,6 +179,26 @@ public struct Template: Sendable {
             }
         }
         return HTML(trusted: out)
+    }
+
+    /// `render` into UTF-8, for pages put together as bytes.
+    public func renderBytes(_ values: [String: SlotValue]) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(size(values))
+        for segment in segments {
+            switch segment {
+            case .literal(let s): out.append(contentsOf: s.utf8)
+            case .slot(let name): values[name]?.append(to: &out)
+            }
+        }
+        return out
+    }
+
+    /// Room for a fill: the literal text, the values and some for escapes.
+    private func size(_ values: [String: SlotValue]) -> Int {
+        var size = literalBytes
+        for (_, v) in values { size += v.byteCount }
+        return size + size / 16
     }
 
     /// The template with its slots numbered by their place in `names`, for

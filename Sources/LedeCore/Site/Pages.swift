@@ -102,6 +102,20 @@ public struct PageRenderer: Sendable {
     }
 
     func layout(_ page: PageInfo, content: HTML) -> HTML {
+        var values = layoutValues(page)
+        values["content"] = .html(content)
+        return theme["base.html"].render(values)
+    }
+
+    /// `layout` of content put together as UTF-8, into UTF-8.
+    func layoutBytes(_ page: PageInfo, content: [UInt8]) -> [UInt8] {
+        var values = layoutValues(page)
+        values["content"] = .htmlBytes(content)
+        return theme["base.html"].renderBytes(values)
+    }
+
+    /// The layout's slots but for the content.
+    private func layoutValues(_ page: PageInfo) -> [String: SlotValue] {
         let root = page.rootOverride ?? Self.root(for: page.path)
         var head = ""
         let canonical = config.absoluteURL(page.path)
@@ -115,16 +129,16 @@ public struct PageRenderer: Sendable {
         head += "<meta property=\"og:locale\" content=\"\(HTML.escape(config.language.replacingAll("-", with: "_")))\">\n"
         head += page.head.raw
         let title = page.title == config.title ? config.title : "\(page.title) · \(config.title)"
-        return theme["base.html"].render([
+        return [
             "root": .text(root), "lang": .text(config.language), "site_title": .text(config.title),
             "site_url": .text(root), "page_title": .text(title), "description": .text(page.description),
             "canonical_url": .text(canonical), "head": .html(HTML(trusted: head)),
             "feed_url": .text(root + "feed.xml"), "stylesheet": .text(root + theme.assetURL("assets/style.css")),
             "favicon": .text(root + theme.assetURL("assets/favicon.svg")),
-            "body_class": .text(page.bodyClass), "content": .html(content), "year": .text(String(year)),
+            "body_class": .text(page.bodyClass), "year": .text(String(year)),
             "author": .text(config.author ?? config.title), "search": .html(searchBox(root: root)),
             "generator": .text("lede \(LedeVersion.string)"),
-        ])
+        ]
     }
 
     // MARK: Article

@@ -164,12 +164,12 @@ public enum SiteTimelinePages {
         case .whole:
             let (es, items) = list(page.range)
             try put(scope.path + "timeline.json", json(es, items, heading: scope.heading))
-            try put(scope.path + "index.html", renderer.timelinePage(es, items: items, scope: scope, topics: topics, decadePages: nil).raw)
+            try put(scope.path + "index.html", renderer.timelinePage(es, items: items, scope: scope, topics: topics, decadePages: nil))
         case .index:
             let parts = pages.filter { $0.kind == .part }
             try put(scope.path + "index.html", renderer.timelinePage(
                 [], items: [], totals: totals(events, all), scope: scope, topics: topics,
-                decadePages: parts.map { ($0.label, String($0.folder.dropFirst(scope.path.count)), $0.range.count) }).raw)
+                decadePages: parts.map { ($0.label, String($0.folder.dropFirst(scope.path.count)), $0.range.count) }))
             // The index's JSON, like the page, has one slide per page, not every
             // event again: the events are in the pages' JSON.
             try put(scope.path + "timeline.json", TimelineJSON.index(
@@ -181,7 +181,7 @@ public enum SiteTimelinePages {
             let (es, items) = list(page.range)
             try put(sub.path + "timeline.json", json(es, items, heading: sub.heading))
             try put(sub.path + "index.html", renderer.timelinePage(es, items: items, scope: sub, topics: topics,
-                                                                     decadePages: nil, parent: scope).raw)
+                                                                     decadePages: nil, parent: scope))
         }
     }
 
@@ -303,7 +303,7 @@ extension PageRenderer {
     func timelinePage(_ events: [SiteEvent], items: [SiteTimelinePages.ShownEvent], totals: SiteTimelinePages.Totals? = nil,
                       scope: SiteTimelinePages.Scope,
                       topics: [(tag: String, count: Int)], decadePages: [(label: String, path: String, count: Int)]?,
-                      parent: SiteTimelinePages.Scope? = nil) -> HTML {
+                      parent: SiteTimelinePages.Scope? = nil) -> [UInt8] {
         let root = Self.root(for: scope.path)
         // Group by year (or decade, century), in order.
         var groups: [(group: SiteTimeline.Group, events: [SiteEvent], items: [SiteTimelinePages.ShownEvent])] = []
@@ -319,14 +319,14 @@ extension PageRenderer {
         let byDecade = last - first > SiteTimelinePages.decadeSpan
 
         let index: HTML
-        let body: HTML
+        let body: [UInt8]
         if let pages = decadePages {
             index = HTML.joined(pages.map { p in
                 theme["parts/timeline-index-item.html"].render([
                     "url": .text(p.path), "label": .text(p.label), "count": .text(String(p.count)),
                 ])
             }, separator: "\n")
-            body = .empty
+            body = []
         } else if byDecade {
             var decades: [(decade: Int, groups: [(group: SiteTimeline.Group, events: [SiteEvent], items: [SiteTimelinePages.ShownEvent])])] = []
             for g in groups {
@@ -339,21 +339,21 @@ extension PageRenderer {
                     "count": .text(String(d.groups.reduce(0) { $0 + $1.events.count })),
                 ])
             }, separator: "\n")
-            body = HTML.joined(decades.map { d in
+            body = Self.joined(decades.map { d in
                 let group = SiteTimeline.Group.decade(d.decade)
-                return theme["parts/timeline-decade.html"].render([
+                return theme["parts/timeline-decade.html"].renderBytes([
                     "id": .text(group.id + "s"), "label": .text(group.label),
                     "count": .text(String(d.groups.reduce(0) { $0 + $1.events.count })),
-                    "years": .html(HTML.joined(d.groups.map { yearGroup($0.group, $0.events, $0.items, level: 3, root: root) }, separator: "\n")),
+                    "years": .htmlBytes(Self.joined(d.groups.map { yearGroup($0.group, $0.events, $0.items, level: 3, root: root) })),
                 ])
-            }, separator: "\n")
+            })
         } else {
             index = HTML.joined(groups.map { g in
                 theme["parts/timeline-index-item.html"].render([
                     "url": .text("#" + g.group.id), "label": .text(g.group.label), "count": .text(String(g.events.count)),
                 ])
             }, separator: "\n")
-            body = HTML.joined(groups.map { yearGroup($0.group, $0.events, $0.items, level: 2, root: root) }, separator: "\n")
+            body = Self.joined(groups.map { yearGroup($0.group, $0.events, $0.items, level: 2, root: root) })
         }
 
         // Topic timelines: links without JavaScript, an in-page filter with it.
@@ -374,17 +374,30 @@ extension PageRenderer {
         }
         let span = totals == nil && groups.isEmpty || totals?.count == 0 ? "no dates yet" : first == last ? SiteTimeline.Group.year(first).label
             : "\(SiteTimeline.Group.year(first).label)–\(SiteTimeline.Group.year(last).label)"
-        let content = theme["timeline.html"].render([
+        // A page shows up to a few thousand items, put together as bytes: as
+        // Strings, each joined part was read again to check its UTF-8.
+        let content = theme["timeline.html"].renderBytes([
             "root": .text(root), "title": .text(scope.heading), "kicker": .html(kicker),
             "intro": .text(scope.description), "count": .text(String(totals?.count ?? events.count)),
             "articles": .text(String(totals?.articles ?? Set(events.flatMap { $0.sources.map(\.slug) }).count)), "span": .text(span),
-            "index": .html(index), "filter": .html(filter), "groups": .html(body), "json_url": .text("timeline.json"),
+            "index": .html(index), "filter": .html(filter), "groups": .htmlBytes(body), "json_url": .text("timeline.json"),
         ])
-        return layout(PageInfo(path: scope.path, title: scope.heading, description: scope.description,
-                               bodyClass: "page-timeline"), content: content)
+        return layoutBytes(PageInfo(path: scope.path, title: scope.heading, description: scope.description,
+                                    bodyClass: "page-timeline"), content: content)
     }
 
-    func yearGroup(_ group: SiteTimeline.Group, _ events: [SiteEvent], _ shown: [SiteTimelinePages.ShownEvent], level: Int, root: String) -> HTML {
+    /// Parts joined by newlines.
+    private static func joined(_ parts: [[UInt8]]) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(parts.reduce(parts.count) { $0 + $1.count })
+        for (k, part) in parts.enumerated() {
+            if k > 0 { out.append(0x0A) }
+            out.append(contentsOf: part)
+        }
+        return out
+    }
+
+    func yearGroup(_ group: SiteTimeline.Group, _ events: [SiteEvent], _ shown: [SiteTimelinePages.ShownEvent], level: Int, root: String) -> [UInt8] {
         // The items rendered once, with the page's root and the sources they name put in.
         var bytes: [UInt8] = []
         bytes.reserveCapacity(shown.reduce(0) { $0 + ($1.rendered?.item.count ?? 600) + 64 })
@@ -398,9 +411,9 @@ extension PageRenderer {
                 bytes.append(contentsOf: siteTimelineItem(e, root: root).raw.utf8)
             }
         }
-        return theme["parts/timeline-year.html"].render([
+        return theme["parts/timeline-year.html"].renderBytes([
             "id": .text(group.id), "label": .text(group.label), "count": .text(String(events.count)),
-            "level": .text(String(level)), "items": .html(HTML(trusted: String(decoding: bytes, as: UTF8.self))),
+            "level": .text(String(level)), "items": .htmlBytes(bytes),
         ])
     }
 
