@@ -165,7 +165,7 @@ import Testing
                 var bytes: [UInt8] = []
                 rendered.appendItem(keeps: keeps?[...], tags: Array(HTML.escape(copy.tagSlugs.joined(separator: " ")).utf8),
                                     root: Array(root.utf8), to: &bytes)
-                #expect(String(decoding: bytes, as: UTF8.self) == renderer.siteTimelineItem(copy, root: root).raw)
+                #expect(bytes == renderer.siteTimelineItem(copy, root: root))
             }
             var head: [UInt8] = []
             rendered.appendHead(keeps: keeps?[...], to: &head)
@@ -318,5 +318,43 @@ extension SiteTimelineTests {
         for list in many { for k in list where !expected.contains(k) { expected.append(k) } }
         #expect(expected.count == 23)
         #expect(try event(many).tagSlugs == expected)
+    }
+}
+
+extension SiteTimelineTests {
+    /// An event's item and slide head are put together as bytes; they must
+    /// be what the named templates and the text-built slide give.
+    @Test func anEventsItemAndHeadAreWhatTheTemplatesAndSlideGive() throws {
+        var config = SiteConfig()
+        config.baseURL = "https://example.org/a?b=1&c=<2>/"
+        let theme = try Theme.load(siteTemplates: nil)
+        let renderer = PageRenderer(theme: theme, config: config)
+        func source(_ slug: String, _ title: String, _ tags: [String]) -> SiteEvent.Source {
+            SiteEvent.Source(slug: slug, title: title, anchor: "p-\(slug)&x", tags: tags, tagKeys: tags.map { Slug.make($0) })
+        }
+        let sources = [source("wall", "The \"Wall\" & <its> fall", ["Cold War", "germany"]), source("unity", "German unity — “1990”", ["germany"])]
+        for (count, title, end) in [(1, nil, nil), (2, "The <Helsinki> “Summit”", "1990-10-03")] as [(Int, String?, String?)] {
+            let e = SiteEvent(value: "1989-11-09", endValue: end, display: "November 9, 1989", text: "The wall “opened” — at last & <b> \\ \"q\"",
+                              title: title, sources: Array(sources.prefix(count)), date: try #require(TimexDate("1989-11-09")), order: 0)
+            for root in ["../", "../../../"] {
+                let links = HTML.joined(e.sources.map { s in
+                    theme["parts/timeline-source.html"].render(["url": .text(root + s.slug + "/#" + s.anchor), "title": .text(s.title)])
+                }, separator: ", ")
+                let expected = theme["parts/site-timeline-item.html"].render([
+                    "datetime": .text(e.date.htmlDatetime), "value": .text(e.value), "display": .text(e.display),
+                    "end_datetime": .text(end.flatMap { TimexDate($0)?.htmlDatetime } ?? ""),
+                    "title": .html(title.map { theme["parts/timeline-title.html"].render(["title": .text($0)]) } ?? .empty),
+                    "text": .text(e.text), "url": .text(root + e.sources[0].slug + "/#" + e.sources[0].anchor),
+                    "tags": .text(e.tagSlugs.joined(separator: " ")), "sources": .html(links),
+                ])
+                #expect(String(decoding: renderer.siteTimelineItem(e, root: root), as: UTF8.self) == expected.raw)
+            }
+            let linkText = e.sources.map { TimelineJSON.link(config, slug: $0.slug, anchor: $0.anchor, title: $0.title) }.joined(separator: ", ")
+            var slide: [UInt8] = []
+            TimelineJSON.writeHead(TimelineJSON.Slide(start: e.date, end: end.flatMap { TimexDate($0) }, display: e.display,
+                                                      headline: title ?? e.display, text: "<p>\(HTML.escape(e.text))</p><p>From \(linkText)</p>",
+                                                      group: nil, id: ""), into: &slide)
+            #expect(String(decoding: TimelineJSON.siteHead(e, config: config), as: UTF8.self) == String(decoding: slide, as: UTF8.self))
+        }
     }
 }

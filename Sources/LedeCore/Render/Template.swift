@@ -234,20 +234,27 @@ public struct Template: Sendable {
 
         /// Fills the slots with `values`, in the order of the names the template was numbered by.
         public func render(_ values: [SlotValue]) -> HTML {
-            precondition(values.count == count, "a positional template takes \(count) values")
-            var size = literalBytes
-            for v in values { size += v.byteCount }
             // Into bytes, made a String once: a fill appends a dozen pieces,
             // and each String append cost more than the bytes it copied.
             var out: [UInt8] = []
-            out.reserveCapacity(size + size / 16)
+            renderBytes(values, into: &out)
+            return HTML(trusted: String(decoding: out, as: UTF8.self))
+        }
+
+        /// Appends the fill to `out` as UTF-8 (for what is put together as bytes).
+        public func renderBytes(_ values: [SlotValue], into out: inout [UInt8]) {
+            precondition(values.count == count, "a positional template takes \(count) values")
+            if out.isEmpty {
+                var size = literalBytes
+                for v in values { size += v.byteCount }
+                out.reserveCapacity(size + size / 16)
+            }
             for part in parts {
                 switch part {
                 case .literal(let s): out.append(contentsOf: s)
                 case .slot(let k): values[k].append(to: &out)
                 }
             }
-            return HTML(trusted: String(decoding: out, as: UTF8.self))
         }
     }
 

@@ -202,7 +202,7 @@ public enum SiteTimelinePages {
             let r = events.refs[k]
             guard let old = before[Int(r.index)] else { return nil }
             let now = events.event(r, all), then = events.event(r, [old], at: 0)
-            items.append((Array(renderer.siteTimelineItem(then, root: root).raw.utf8), Array(renderer.siteTimelineItem(now, root: root).raw.utf8)))
+            items.append((renderer.siteTimelineItem(then, root: root), renderer.siteTimelineItem(now, root: root)))
             func slide(_ e: SiteEvent) -> [UInt8] {
                 var out = TimelineJSON.siteHead(e, config: renderer.config)
                 TimelineJSON.appendGroupAndIDKey(TimelineJSON.siteGroup(e, groupByArticle: groupByArticle), to: &out)
@@ -408,7 +408,7 @@ extension PageRenderer {
                 let keeps = shown[k].keeps
                 r.appendItem(keeps: keeps, tags: Array(HTML.escape(e.tagSlugs.joined(separator: " ")).utf8), root: rootBytes, to: &bytes)
             } else {
-                bytes.append(contentsOf: siteTimelineItem(e, root: root).raw.utf8)
+                bytes.append(contentsOf: siteTimelineItem(e, root: root))
             }
         }
         return theme["parts/timeline-year.html"].renderBytes([
@@ -417,28 +417,41 @@ extension PageRenderer {
         ])
     }
 
-    /// One event's item on a timeline page.
-    func siteTimelineItem(_ e: SiteEvent, root: String) -> HTML {
+    /// One event's item on a timeline page, as UTF-8 (pages are put together as bytes).
+    func siteTimelineItem(_ e: SiteEvent, root: String) -> [UInt8] {
         let sources = e.sources
-        var links = ""
-        for (k, s) in sources.enumerated() {
-            if k > 0 { links += ", " }
-            links += timelineSource.render([.text(root + s.slug + "/#" + s.anchor), .text(s.title)]).raw
+        // Each link's target, "root/slug/#anchor", escaped piece by piece
+        // (escaping is byte by byte, so that is the whole escaped).
+        var rootBytes: [UInt8] = []
+        HTML.escape(root, into: &rootBytes)
+        func target(_ s: SiteEvent.Source) -> [UInt8] {
+            var out = rootBytes
+            HTML.escape(s.slug, into: &out)
+            out.append(0x2F); out.append(0x23)  // "/#"
+            HTML.escape(s.anchor, into: &out)
+            return out
         }
-        return siteTimelineItem(e, root: root, url: root + sources[0].slug + "/#" + sources[0].anchor,
-                                tags: e.tagSlugs.joined(separator: " "), sources: HTML(trusted: links))
+        let first = target(sources[0])
+        var links: [UInt8] = []
+        for (k, s) in sources.enumerated() {
+            if k > 0 { links.append(0x2C); links.append(0x20) }
+            timelineSource.renderBytes([.htmlBytes(k == 0 ? first : target(s)), .text(s.title)], into: &links)
+        }
+        return siteTimelineItem(e, url: .htmlBytes(first), tags: e.tagSlugs.joined(separator: " "), sources: links)
     }
 
     /// The item with the parts that name its sources given: the first
-    /// source's link target, the tag slugs and the source links.
-    func siteTimelineItem(_ e: SiteEvent, root: String, url: String, tags: String, sources: HTML) -> HTML {
+    /// source's link target, the tag slugs and the source links (HTML, UTF-8).
+    func siteTimelineItem(_ e: SiteEvent, url: SlotValue, tags: String, sources: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = []
         // In the order of `timelineItemSlots`.
-        timelineItem.render([
+        timelineItem.renderBytes([
             .text(e.date.htmlDatetime), .text(e.value), .text(e.display),
             .text(e.endValue.flatMap { TimexDate($0)?.htmlDatetime } ?? ""),
             .html(part("parts/timeline-title.html", e.title != nil, ["title": .text(e.title ?? "")])),
-            .text(e.text), .text(url), .text(tags), .html(sources),
-        ])
+            .text(e.text), url, .text(tags), .htmlBytes(sources),
+        ], into: &out)
+        return out
     }
 
     /// The link from the home page or a tag page to its timeline.
@@ -501,7 +514,7 @@ final class RenderedEvent: Sendable {
         id = TimelineJSON.siteID(e)
         guard sources.count > 1 else {
             // One source: no copy can name fewer, so no parts.
-            item = Array(renderer.siteTimelineItem(e, root: "\u{1}").raw.utf8)
+            item = renderer.siteTimelineItem(e, root: "\u{1}")
             var at: [Int32] = []
             guard Self.marks(in: item, at: &at) == [itemTemplate.uses(6) + itemTemplate.uses(8) * rootsPerLink, 0, 0, 0] else { return nil }
             head = TimelineJSON.siteHead(e, config: renderer.config)
@@ -514,7 +527,8 @@ final class RenderedEvent: Sendable {
         headLinks.reserveCapacity(sources.count)
         for k in sources.indices {
             let slug = sources[k].slug, anchor = sources[k].anchor, title = sources[k].title
-            let link = Array(sourceTemplate.render([.text("\u{1}" + slug + "/#" + anchor), .text(title)]).raw.utf8)
+            var link: [UInt8] = []
+            sourceTemplate.renderBytes([.text("\u{1}" + slug + "/#" + anchor), .text(title)], into: &link)
             var at: [Int32] = []
             guard Self.marks(in: link, at: &at) == [rootsPerLink, 0, 0, 0] else { return nil }
             links.append(link)
@@ -523,7 +537,7 @@ final class RenderedEvent: Sendable {
             JSON.quote(TimelineJSON.link(renderer.config, slug: slug, anchor: anchor, title: title), into: &quoted)
             headLinks.append(Array(quoted[1..<(quoted.count - 1)]))
         }
-        let cut = Array(renderer.siteTimelineItem(e, root: "\u{1}", url: "\u{2}", tags: "\u{3}", sources: HTML(trusted: "\u{4}")).raw.utf8)
+        let cut = renderer.siteTimelineItem(e, url: .text("\u{2}"), tags: "\u{3}", sources: [Self.sourceList])
         var marks: [Int32] = []
         // The slots' places in `PageRenderer.timelineItemSlots`.
         guard Self.marks(in: cut, at: &marks) == [0, itemTemplate.uses(6), itemTemplate.uses(7), itemTemplate.uses(8)] else { return nil }

@@ -185,17 +185,44 @@ public enum TimelineJSON {
 
     /// The head of an event's slide on the site's and topic timelines (see `writeHead`).
     static func siteHead(_ e: SiteEvent, config: SiteConfig) -> [UInt8] {
-        siteHead(e, links: e.sources.map { link(config, slug: $0.slug, anchor: $0.anchor, title: $0.title) }.joined(separator: ", "),
-                 config: config)
+        siteHead(e, config: config) { text in
+            for (k, s) in e.sources.enumerated() {
+                if k > 0 { append(", ", to: &text) }
+                appendLink(config, slug: s.slug, anchor: s.anchor, title: s.title, to: &text)
+            }
+        }
     }
 
     /// The head with `links` (HTML) for the links to the sources.
     static func siteHead(_ e: SiteEvent, links: String, config: SiteConfig) -> [UInt8] {
+        siteHead(e, config: config) { $0.append(contentsOf: links.utf8) }
+    }
+
+    /// The head, its text put together as UTF-8 with `links` appending the links.
+    private static func siteHead(_ e: SiteEvent, config: SiteConfig, links: (inout [UInt8]) -> Void) -> [UInt8] {
+        var text: [UInt8] = []
+        text.reserveCapacity(e.text.utf8.count + 64 + 160 * e.sources.count)
+        append("<p>", to: &text)
+        HTML.escape(e.text, into: &text)
+        append("</p><p>From ", to: &text)
+        links(&text)
+        append("</p>", to: &text)
         var out: [UInt8] = []
-        writeHead(Slide(start: e.date, end: e.endValue.flatMap { TimexDate($0) }, display: e.display,
-                        headline: e.title ?? e.display, text: "<p>\(HTML.escape(e.text))</p><p>From \(links)</p>",
-                        group: nil, id: ""), into: &out)
+        out.reserveCapacity(text.count + text.count / 8 + 256)
+        text.withUnsafeBufferPointer {
+            writeHead(start: e.date, end: e.endValue.flatMap { TimexDate($0) }, display: e.display, headline: e.title ?? e.display,
+                      text: $0, into: &out)
+        }
         return out
+    }
+
+    /// `link`, appended as UTF-8.
+    static func appendLink(_ config: SiteConfig, slug: String, anchor: String, title: String, to out: inout [UInt8]) {
+        append("<a href=\"", to: &out)
+        HTML.escape(config.absoluteURL(slug + "/") + "#" + anchor, into: &out)
+        append("\">", to: &out)
+        HTML.escape(title, into: &out)
+        append("</a>", to: &out)
     }
 
     /// The row of an event: the first tag of the first article that tells it
