@@ -196,6 +196,13 @@ import Testing
                 #expect(index.chosen[j].map(\.score) == fresh.chosen[j].map(\.score), "step \(step), article \(j)")
             }
             #expect(index.byTag == fresh.byTag && index.byTerm == fresh.byTerm && index.order == fresh.order, "step \(step)")
+            // Each profile finds its terms' weights by their ids, and no weight for a term it lacks.
+            var wrong: [String] = []
+            for (j, p) in index.profiles.enumerated() {
+                let terms = Dictionary(uniqueKeysWithValues: p.termList)
+                for (t, id) in index.termIDs where p.weight(of: id) != terms[t] { wrong.append("a\(j) \(t)") }
+            }
+            #expect(wrong.isEmpty, "step \(step)")
         }
         #expect(incremental >= 30)
         #expect(chosenAgain < incremental * summaries.count / 4)

@@ -41,14 +41,30 @@ public enum RelatedExplainers {
     /// What relating needs of one article.
     struct Profile: Sendable {
         var tags: [String: Double] = [:]      // tag slug → weight
-        var terms: [String: Double] = [:]     // key term → weight
-        /// The same, sorted by key: sums are taken in this order, so that
-        /// they do not depend on a dictionary's order (which differs between
-        /// processes and instances) down to the last bit, which would decide
-        /// near-ties differently from one build to the next.
+        /// Tags and key terms with their weights, sorted by key: sums are
+        /// taken in this order, so that they do not depend on a dictionary's
+        /// order (which differs between processes and instances) down to the
+        /// last bit, which would decide near-ties differently from one build
+        /// to the next.
         var tagList: [(String, Double)] = [], termList: [(String, Double)] = []
+        /// The id (`Index.termIDs`) of each term of `termList`, and the
+        /// weights by id, in id order: choosing looks up a candidate's weight
+        /// of a term for every article on the term's list, and a binary
+        /// search among two dozen ids cost a tenth of hashing the String.
+        var termListIDs: [Int32] = []
+        var weightsByID: [(id: Int32, weight: Double)] = []
         var tagNorm = 0.0, termNorm = 0.0
         var span: ClosedRange<Int>?           // the core years of its timeline
+
+        /// The weight of the term numbered `id`, nil when the article has no such term.
+        func weight(of id: Int32) -> Double? {
+            var lo = 0, hi = weightsByID.count
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if weightsByID[mid].id < id { lo = mid + 1 } else { hi = mid }
+            }
+            return lo < weightsByID.count && weightsByID[lo].id == id ? weightsByID[lo].weight : nil
+        }
     }
 
     /// For each article (by index), the indices of up to `count` related ones, best first.
@@ -85,6 +101,8 @@ public enum RelatedExplainers {
         /// The articles in date order, and each article's place in it.
         var order: [Int] = [], rank: [Int] = []
         var tagSets: [Set<String>] = []
+        /// A number for every key term that has been on some list.
+        var termIDs: [String: Int32] = [:]
         var profiles: [Profile] = []
         /// For each article, its related ones and their scores, best first.
         var chosen: [[(article: Int, score: Double)]] = []
@@ -106,8 +124,14 @@ public enum RelatedExplainers {
             // Filled in date order, so each list is in date order.
             for k in order { for t in tagSets[k] { tagDF[t, default: 0] += 1; byTag[t, default: []].append(k) } }
             for k in order { for t in Set(articles[k].keyTerms) { termDF[t, default: 0] += 1; byTerm[t, default: []].append(k) } }
+            for t in byTerm.keys { number(t) }
             profiles = articles.indices.map { profile($0) }
             chosen = Array(repeating: [], count: n)
+        }
+
+        /// Gives the term `t` an id if it has none.
+        mutating func number(_ t: String) {
+            if termIDs[t] == nil { termIDs[t] = Int32(termIDs.count) }
         }
 
         static func tags(_ a: ArticleSummary) -> Set<String> { Set(a.tags.map { Slug.make($0) }.filter { !$0.isEmpty }) }
@@ -130,11 +154,15 @@ public enum RelatedExplainers {
             var p = Profile()
             for t in tagSets[k] { p.tags[t] = idf(tagDF[t] ?? 1) }
             // Key terms come most telling first: weight by rank and rarity.
+            // (A table by term is not kept: 10,000 of them took 15 MB.)
+            var terms: [String: Double] = [:]
             for (rank, t) in articles[k].keyTerms.enumerated() where (termDF[t] ?? 0) >= 2 {
-                p.terms[t] = idf(termDF[t] ?? 1) / (1 + Double(rank) / 8)
+                terms[t] = idf(termDF[t] ?? 1) / (1 + Double(rank) / 8)
             }
             p.tagList = p.tags.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
-            p.termList = p.terms.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+            p.termList = terms.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+            p.termListIDs = p.termList.map { termIDs[$0.0]! }
+            p.weightsByID = zip(p.termListIDs, p.termList).map { (id: $0, weight: $1.1) }.sorted { $0.id < $1.id }
             p.tagNorm = p.tagList.reduce(0) { $0 + $1.1 * $1.1 }.squareRoot()
             p.termNorm = p.termList.reduce(0) { $0 + $1.1 * $1.1 }.squareRoot()
             p.span = coreSpan(articles[k].timeline)
@@ -201,7 +229,7 @@ public enum RelatedExplainers {
                 tagSum += w * qw
             }
             for (t, w) in p.termList {
-                guard let qw = q.terms[t], let list = termList(t), reaches(k, j, in: list, window: termWindow) else { continue }
+                guard let id = termIDs[t], let qw = q.weight(of: id), let list = termList(t), reaches(k, j, in: list, window: termWindow) else { continue }
                 touched = true
                 termSum += w * qw
             }
@@ -227,11 +255,12 @@ public enum RelatedExplainers {
                     sums.tag[j] += tw
                 }
             }
-            for (t, w) in p.termList {
+            for (n, (t, w)) in p.termList.enumerated() {
                 guard let list = termList(t) else { continue }
+                let id = p.termListIDs[n]
                 for j in reach(of: k, in: list, window: termWindow) where j != k {
                     if sums.tag[j] == 0 && sums.term[j] == 0 { sums.touched.append(j) }
-                    sums.term[j] += w * (profiles[j].terms[t] ?? 0)
+                    sums.term[j] += w * (profiles[j].weight(of: id) ?? 0)
                 }
             }
             // The best `count`, kept in order as the candidates go by
@@ -328,7 +357,7 @@ public enum RelatedExplainers {
                 for t in added.tags { var l = byTag[t, default: []]; l.insert(e.k, at: position(of: e.k, in: l)); byTag[t] = l }
                 for t in added.terms { var l = byTerm[t, default: []]; l.insert(e.k, at: position(of: e.k, in: l)); byTerm[t] = l }
                 for t in e.newTags.subtracting(e.oldTags) { tagDF[t, default: 0] += 1 }
-                for t in e.newTerms.subtracting(e.oldTerms) { termDF[t, default: 0] += 1 }
+                for t in e.newTerms.subtracting(e.oldTerms) { termDF[t, default: 0] += 1; number(t) }
             }
             for e in edits where e.moved { shifted.formUnion(nearby(e.k, tags: e.newTags, terms: e.newTerms)) }
             // A list that crossed a limit changes who is a candidate of whom: start again.
