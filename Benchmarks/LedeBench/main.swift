@@ -78,6 +78,13 @@ func stages(_ site: String, limit: Int?) {
     }
     let cmark = cpuNow() - t
 
+    // The key-term scanner alone, over each whole Markdown body as one
+    // block (the annotator gives it the prose blocks: about as many bytes).
+    t = cpuNow()
+    var keyTermCount = 0
+    for (s, body) in zip(sources, bodies) { keyTermCount += KeyTerms.of(title: "", utf8: [Array(s.bytes[body])]).count }
+    let keyTerms = cpuNow() - t
+
     t = cpuNow()
     var articles: [Article] = []
     for (f, s) in zip(files, sources) {
@@ -103,8 +110,10 @@ func stages(_ site: String, limit: Int?) {
     line("annotate (front matter, cmark, lede's work)", annotate)
     line("  of which the temporal tagger", tagger.seconds)
     line("  of which the rest, minus cmark and YAML", annotate - tagger.seconds - cmark - frontMatter)
+    line("key terms alone (over the Markdown)", keyTerms)
     line("article page (templates)", render)
-    print(String(format: "output: %.1f MB of article pages, %.1f MB of cmark HTML", Double(pageBytes) / 1e6, Double(html) / 1e6))
+    print(String(format: "output: %.1f MB of article pages, %.1f MB of cmark HTML, %d key terms", Double(pageBytes) / 1e6, Double(html) / 1e6,
+                 keyTermCount))
 }
 
 // MARK: edits
