@@ -1,3 +1,5 @@
+import CLedeSys
+
 /// Ordering, merging and titling of an article's timeline events.
 enum Timeline {
     static let stopwords: Set<String> = [
@@ -53,55 +55,84 @@ enum Timeline {
     /// lowercased copy and Characters.
     static func fastContentWords(_ p: UnsafeBufferPointer<UInt8>) -> [String]? {
         var out: [String] = []
-        var word: [UInt8] = []
-        word.reserveCapacity(32)
-        var characters = 0
-        var allNumbers = true
-        var failed = false
-        let keys = stopwordKeys
-        var wordASCII = true
-        func flush() {
-            defer { word.removeAll(keepingCapacity: true); characters = 0; allNumbers = true; wordASCII = true }
-            guard characters > 1, !allNumbers else { return }
-            // Stopwords are ASCII: an ASCII word is looked up by its bytes.
-            if wordASCII, keys.contains(word) { return }
-            let w = String(decoding: word, as: UTF8.self)
-            if wordASCII || !stopwords.contains(w) { out.append(w) }
-        }
+        out.reserveCapacity(p.count / 8 + 1)
+        var word = ContentWord()
         var i = 0
         let n = p.count
         while i < n {
             let b = p[i]
             if b < 0x80 {
                 i += 1
-                if b >= 0x61 && b <= 0x7A { word.append(b); characters += 1; allNumbers = false }
-                else if b >= 0x41 && b <= 0x5A { word.append(b + 32); characters += 1; allNumbers = false }
-                else if b >= 0x30 && b <= 0x39 { word.append(b); characters += 1 }
-                else if b != 0x27 { flush() }
+                if b >= 0x61 && b <= 0x7A { word.append(b, number: false) }
+                else if b >= 0x41 && b <= 0x5A { word.append(b + 32, number: false) }
+                else if b >= 0x30 && b <= 0x39 { word.append(b, number: true) }
+                else if b != 0x27 { word.flush(into: &out) }
                 continue
             }
             // Decode one scalar (the text is valid UTF-8: it came from a String).
             let length = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : 2
-            guard i + length <= n else { failed = true; break }
+            guard i + length <= n else { return nil }
             var v = UInt32(b) & (length == 2 ? 0x1F : length == 3 ? 0x0F : 0x07)
             for k in 1..<length { v = (v << 6) | (UInt32(p[i + k]) & 0x3F) }
-            guard isSimpleScalar(v), let scalar = Unicode.Scalar(v) else { failed = true; break }
+            guard isSimpleScalar(v), let scalar = Unicode.Scalar(v) else { return nil }
             i += length
             if v == 0x2019 { continue }
             let properties = scalar.properties
             let isNumber = properties.numericType != nil
             if properties.isAlphabetic || isNumber {
-                wordASCII = false
-                word.append(contentsOf: properties.lowercaseMapping.utf8)
-                characters += 1
-                if !isNumber { allNumbers = false }
+                word.append(lowercased: properties.lowercaseMapping, number: isNumber)
             } else {
-                flush()
+                word.flush(into: &out)
             }
         }
-        if failed { return nil }
-        flush()
+        word.flush(into: &out)
         return out
+    }
+
+    /// The word `fastContentWords` is reading: its lowercased bytes, and
+    /// what decides whether it counts. (A struct with mutating methods, not
+    /// variables a nested function captures: those were checked for
+    /// exclusive access at every byte.)
+    private struct ContentWord {
+        /// The word's bytes are the first `count`; the buffer only grows.
+        var buffer = [UInt8](repeating: 0, count: 32)
+        var count = 0
+        var characters = 0
+        var allNumbers = true
+        var ascii = true
+
+        @inline(__always)
+        mutating func append(_ b: UInt8, number: Bool) {
+            if count == buffer.count { buffer.append(b) } else { buffer[count] = b }
+            count += 1
+            characters += 1
+            if !number { allNumbers = false }
+        }
+
+        mutating func append(lowercased: String, number: Bool) {
+            ascii = false
+            for b in lowercased.utf8 {
+                if count == buffer.count { buffer.append(b) } else { buffer[count] = b }
+                count += 1
+            }
+            characters += 1
+            if !number { allNumbers = false }
+        }
+
+        /// Ends the word: a word of two characters or more, not all digits
+        /// and not a stopword, is appended to `out`.
+        mutating func flush(into out: inout [String]) {
+            defer { count = 0; characters = 0; allNumbers = true; ascii = true }
+            guard characters > 1, !allNumbers else { return }
+            let n = count
+            buffer.withUnsafeBufferPointer { p in
+                let word = UnsafeBufferPointer(rebasing: p[..<n])
+                // Stopwords are ASCII: an ASCII word is looked up by its bytes.
+                if ascii, Timeline.stopwordKeys.contains(word) { return }
+                let w = String(decoding: word, as: UTF8.self)
+                if ascii || !Timeline.stopwords.contains(w) { out.append(w) }
+            }
+        }
     }
 
     /// Words near a date mention (five on each side), which say what the date is of.
@@ -218,16 +249,9 @@ enum Timeline {
     static func contains(_ hay: [UInt8], _ needle: [UInt8]) -> Bool {
         guard !needle.isEmpty else { return true }
         guard needle.count <= hay.count else { return false }
-        var i = 0
-        while i + needle.count <= hay.count {
-            if hay[i] == needle[0] {
-                var k = 1
-                while k < needle.count, hay[i + k] == needle[k] { k += 1 }
-                if k == needle.count { return true }
-            }
-            i += 1
+        return hay.withUnsafeBytes { h in
+            needle.withUnsafeBytes { lede_find_bytes(h.baseAddress, h.count, $0.baseAddress, $0.count) != nil }
         }
-        return false
     }
 
     /// Adds the front matter's hand-made entries, sorts chronologically (document

@@ -1,0 +1,51 @@
+import Testing
+@testable import LedeCore
+
+/// The byte paths behind timeline merging and titling against their
+/// definitions: `fastContentWords` against `characterContentWords`, and
+/// `possibleHits` as an upper bound of what `headingNames` counts.
+@Suite struct TimelineWordsTests {
+    static let pieces = ["The", "wall", "fell", "in", "1989", "1990s", "B-52", "Gorbachev's", "Gorbachev’s", "café", "CAFÉ", "Ærø",
+                         "naïve", "—", "–", "“quoted”", "‘single’", "…", "x", "I", "a", "of", "A1", "42", "ÀÉÎ", "São", "Paulo",
+                         "March", "summer", "don't", "rock'n'roll", ",", ".", ";", "(", ")", "œuvre", "Ŧest", "ǅemal", "1,500", "½",
+                         "Summit", "Helsinki", "Berlin", "¿Qué?", "straße", "ﬁne"]
+
+    static func texts(_ count: Int) -> [String] {
+        var seed: UInt64 = 7
+        func next(_ n: Int) -> Int {
+            seed = seed &* 6364136223846793005 &+ 1442695040888963407
+            return Int((seed >> 33) % UInt64(n))
+        }
+        return (0..<count).map { _ in
+            (0..<(1 + next(14))).map { _ in pieces[next(pieces.count)] }.joined(separator: next(4) == 0 ? "" : " ")
+        }
+    }
+
+    @Test func theByteWordsAreTheCharacterWords() {
+        var compared = 0
+        for text in Self.texts(3000) {
+            var t = text
+            guard let fast = t.withUTF8({ Timeline.fastContentWords($0) }) else { continue }
+            compared += 1
+            #expect(fast == Timeline.characterContentWords(text), "\(text)")
+        }
+        // Most texts take the byte path; the rest (ﬁ, ǅ) fall back.
+        #expect(compared > 1500)
+        #expect(Timeline.contentWords("The wall’s fall: Gorbachev's “naïve” café, 1989") == ["walls", "gorbachevs", "naïve", "café"])  // "fall" is a season
+    }
+
+    @Test func possibleHitsBoundWhatAHeadingFinds() {
+        let texts = Self.texts(800)
+        for (k, text) in texts.enumerated() {
+            let words = Timeline.headingWords(texts[(k * 7 + 3) % texts.count])
+            guard let possible = Timeline.possibleHits(words, text) else { continue }
+            let eventWords = Set(Timeline.contentWords(text).map { String($0.prefix(5)) })
+            let hits = words.filter { eventWords.contains(String($0.prefix(5))) }.count
+            #expect(possible >= hits, "\(words) in \(text)")
+        }
+        #expect(Timeline.contains(Array("abcabd".utf8), Array("abd".utf8)))
+        #expect(!Timeline.contains(Array("abcab".utf8), Array("abd".utf8)))
+        #expect(Timeline.contains(Array("ab".utf8), []))
+        #expect(!Timeline.contains(Array("ab".utf8), Array("abc".utf8)))
+    }
+}
