@@ -57,3 +57,19 @@ import Testing
         #expect(ranges.last?.upperBound == bytes.count - 2)
     }
 }
+
+extension SentencesTests {
+    /// The splitter skips eight bytes at a time past bytes that cannot end a
+    /// sentence: every stop must be seen whatever its place in those eight.
+    @Test func stopsAreFoundAtEveryPlaceInAWord() {
+        let tail = "Wall fell. Then unity! Why now? Well… It was 1990."
+        let expected = ["Wall fell.", "Then unity!", "Why now?", "Well…", "It was 1990."]
+        for pad in 0..<24 {
+            let text = String(repeating: "x", count: pad) + " " + tail + String(repeating: " ", count: pad % 3)
+            let bytes = Array(text.utf8)
+            let sentences = Sentences.split(bytes).map { String(decoding: bytes[$0], as: UTF8.self) }
+            let first = pad == 0 ? expected[0] : String(repeating: "x", count: pad) + " " + expected[0]
+            #expect(sentences == [first] + expected.dropFirst(), "padding \(pad)")
+        }
+    }
+}
