@@ -34,6 +34,15 @@ import Testing
         #expect(Timeline.contentWords("The wall’s fall: Gorbachev's “naïve” café, 1989") == ["walls", "gorbachevs", "naïve", "café"])  // "fall" is a season
     }
 
+    @Test func theMainPartOfAHeadingIsWhatSplittingAtTheColonGives() {
+        var headings = ["", ":", "::", "a:", ":b", ":b:c", "a:b:c", "The Helsinki Summit: 1975", "No colon", " : x", "Café: au lait",
+                        "Ünter: x", "a\u{301}:b", ":\u{301}b:c"]
+        headings += Self.texts(400).map { $0.replacingAll(",", with: ":") }
+        for h in headings {
+            #expect(Timeline.mainPart(h) == (h.split(separator: ":", maxSplits: 1).first.map(String.init) ?? h), "\(h)")
+        }
+    }
+
     @Test func possibleHitsBoundWhatAHeadingFinds() {
         let texts = Self.texts(800)
         for (k, text) in texts.enumerated() {

@@ -193,8 +193,19 @@ enum Timeline {
 
     /// The content words of a heading's main part, as `headingNames` reads them.
     static func headingWords(_ heading: String) -> [String] {
-        let main = heading.split(separator: ":", maxSplits: 1).first.map(String.init) ?? heading
-        return contentWords(main)
+        contentWords(mainPart(heading))
+    }
+
+    /// The first piece of `split(separator: ":", maxSplits: 1)`: the
+    /// heading before its first colon. An ASCII heading that does not start
+    /// with a colon is cut at the colon's byte; splitting by Characters cost
+    /// more than finding the heading's words.
+    static func mainPart(_ heading: String) -> String {
+        if heading.utf8.allSatisfy({ $0 < 0x80 }) {
+            guard let colon = heading.utf8.firstIndex(of: 0x3A) else { return heading }
+            if colon > heading.startIndex { return String(heading[..<colon]) }
+        }
+        return heading.split(separator: ":", maxSplits: 1).first.map(String.init) ?? heading
     }
 
     static func headingNames(headingWords words: [String], _ text: String) -> Bool {
