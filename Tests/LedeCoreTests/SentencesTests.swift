@@ -73,3 +73,34 @@ extension SentencesTests {
         }
     }
 }
+
+extension SentencesTests {
+    /// The clause's ends are tested Character by Character with a switch,
+    /// and openers by bytes when the head is ASCII: as the Strings tested them.
+    @Test func aClauseKeepsWhatTheStringTestsKept() {
+        let characters: [Character] = [",", ";", ":", "—", "–", "-", ".", "!", "?", "…", "\"", "”", "’", ")", "a", " ", "(", "“",
+                                       "-\u{301}", ",\u{308}", "—\u{301}", ".\u{301}", "”\u{301}", "é", "e\u{301}"]
+        for c in characters {
+            #expect(Clause.isTrailingPunctuation(c) == ",;:—–-".contains(c), "\(c)")
+            #expect(Clause.endsClause(c) == ".!?…\"”’)".contains(c), "\(c)")
+        }
+        func clause(_ s: String) -> String {
+            let bytes = Array(s.utf8)
+            let date = try! #require(s.range(of: "1989").map { s.utf8.distance(from: s.startIndex, to: $0.lowerBound) })
+            return Clause.around(date..<(date + 4), in: 0..<bytes.count, of: bytes)
+        }
+        #expect(clause("However, the wall fell in 1989 after weeks of protest") == "The wall fell in 1989 after weeks of protest.")
+        #expect(clause("Meanwhile, however, the wall fell in 1989 after weeks;") == "The wall fell in 1989 after weeks.")
+        // A combining mark after the opener's space makes it another Character: the opener stays.
+        #expect(clause("However, \u{301}the wall fell in 1989 after weeks of protest") == "However, \u{301}the wall fell in 1989 after weeks of protest.")
+        #expect(clause("HOWEVER, ÉTÉ: the wall fell in 1989 after weeks -") == "The wall fell in 1989 after weeks.")
+        // A head that is not ASCII is tested as a String.
+        #expect(clause("however, ça va, the wall fell in 1989 after weeks") == "Ça va, the wall fell in 1989 after weeks.")
+        // A dash with a combining mark is another Character: it stays.
+        #expect(clause("and the wall fell in 1989 —\u{301}") == "The wall fell in 1989 —\u{301}.")
+        let long = (1...40).map { "w\($0)" }.joined(separator: " ")
+        #expect(clause(long + " in 1989 " + long) .hasPrefix("…"))
+        #expect(clause(long + " in 1989 " + long).hasSuffix("…"))
+        #expect(clause(long + " in 1989 " + long).split(separator: " ").count == 32)
+    }
+}

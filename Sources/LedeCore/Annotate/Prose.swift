@@ -151,15 +151,23 @@ enum Clause {
         }
         // Too long: keep a window of words that shows the date.
         var prefix = "", suffix = ""
-        var words: [Range<Int>] = []
+        // Counted first: most clauses are short enough, and need no list.
+        var count = 0
         var k = lo
-        while k < hi {
+        while k < hi, count <= maxWords {
             while k < hi, Sentences.isSpace(text[k]) { k += 1 }
-            let s = k
+            if k < hi { count += 1 }
             while k < hi, !Sentences.isSpace(text[k]) { k += 1 }
-            if s < k { words.append(s..<k) }
         }
-        if words.count > maxWords {
+        if count > maxWords {
+            var words: [Range<Int>] = []
+            k = lo
+            while k < hi {
+                while k < hi, Sentences.isSpace(text[k]) { k += 1 }
+                let s = k
+                while k < hi, !Sentences.isSpace(text[k]) { k += 1 }
+                if s < k { words.append(s..<k) }
+            }
             let last = words.lastIndex { $0.lowerBound < date.upperBound } ?? 0
             var first = 0
             if last >= maxWords - 3 { first = min(last - maxWords + 4, words.count - maxWords) }
@@ -171,24 +179,50 @@ enum Clause {
         }
         var clause = String(decoding: text[lo..<hi], as: UTF8.self).trimmingWhitespace
         // Drop trailing punctuation that belonged to the sentence, keep a final stop.
-        while let last = clause.last, ",;:—–-".contains(last) { clause.removeLast() }
+        while let last = clause.last, isTrailingPunctuation(last) { clause.removeLast() }
         clause = clause.trimmingWhitespace
         if prefix.isEmpty {
             var lowered = lowercasedHead(clause)
+            var ascii = lowered.utf8.allSatisfy { $0 < 0x80 }
             var changed = true
             while changed {
                 changed = false
-                for opener in openers where lowered.hasPrefix(opener) && clause.count > opener.count + 10 {
+                for (n, opener) in openers.enumerated()
+                where (ascii ? lowered.utf8.starts(with: openerUTF8[n]) : lowered.hasPrefix(opener)) && clause.count > opener.count + 10 {
                     clause = String(clause.dropFirst(opener.count))
                     lowered = lowercasedHead(clause)
+                    ascii = lowered.utf8.allSatisfy { $0 < 0x80 }
                     changed = true
                 }
             }
             if let first = clause.first, first.isLowercase { clause = first.uppercased() + clause.dropFirst() }
         }
         if !suffix.isEmpty { return prefix + clause + suffix }
-        if let last = clause.last, !".!?…\"”’)".contains(last) { clause += "." }
+        if let last = clause.last, !endsClause(last) { clause += "." }
         return prefix + clause
+    }
+
+    /// The openers as UTF-8. An ASCII head starts with one exactly when its
+    /// bytes do: the Character after an opener's final space is ASCII too
+    /// (`lowercasedHead`), so it cannot combine with the space.
+    static let openerUTF8 = openers.map { Array($0.utf8) }
+
+    /// Punctuation that belonged to the sentence, not the clause: , ; : — – -
+    @inline(__always)
+    static func isTrailingPunctuation(_ c: Character) -> Bool {
+        switch c {
+        case ",", ";", ":", "—", "–", "-": return true
+        default: return false
+        }
+    }
+
+    /// What a clause may end with as it is: . ! ? … " ” ’ )
+    @inline(__always)
+    static func endsClause(_ c: Character) -> Bool {
+        switch c {
+        case ".", "!", "?", "…", "\"", "”", "’", ")": return true
+        default: return false
+        }
     }
 
     static let openerBytes = openers.map(\.utf8.count).max()! + 2
@@ -224,7 +258,7 @@ enum Clause {
         let words = text.split(separator: " ", omittingEmptySubsequences: true)
         guard words.count > maxWords else { return text }
         var cut = words.prefix(maxWords).joined(separator: " ")
-        while let last = cut.last, ",;:—–-".contains(last) { cut.removeLast() }
+        while let last = cut.last, isTrailingPunctuation(last) { cut.removeLast() }
         return cut + "…"
     }
 }
