@@ -103,6 +103,11 @@ struct TaggerConstructionTests {
         c("Sales grew in the past two months.", "the past two months", "DURATION", "P2M"),
         c("The trip takes 5 1/2 hours.", "5 1/2 hours", "DURATION", "PT5H30M"),
         c("He waited half an hour.", "half an hour", "DURATION", "PT30M"),
+        // Vague lengths of time without "for": "over the years" (TimeML: the determiner belongs to it),
+        // and "in years" when it ends the phrase ("the first time in years").
+        c("Many more patients have died over the years.", "the years", "DURATION", "PXY"),
+        c("Sales grew for the first time in years.", "years", "DURATION", "PXY"),
+        c("Prices hit their lowest level in months, traders said.", "months", "DURATION", "PXM"),
     ]
 
     static let setsCases: [Case] = [

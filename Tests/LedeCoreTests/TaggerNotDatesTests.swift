@@ -28,6 +28,8 @@ struct TaggerNotDatesTests {
         "They watched High Noon again; it was high noon for the party.",
         "The quarter-to-quarter comparison improved.",
         "A year-to-date gain and year-over-year growth.",
+        // "in months" only as the end of a phrase ("the lowest in months") is a length of time
+        "Rent is counted in months with a fixed length.",
     ])
     func notADate(_ sentence: String) {
         #expect(tagged(sentence).isEmpty, "\(sentence.debugDescription): \(tagged(sentence))")

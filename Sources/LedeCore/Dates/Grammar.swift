@@ -1736,6 +1736,15 @@ struct Grammar {
             if prev == .for, isK(i + 1, .of) { return nil }
             return Match(start: i, end: i + 1, sem: .duration(nil, l.unit))
         }
+        // "over the years", "through the years": a vague length of time, as after "for"
+        if prev == .the, isK(i - 2, .over) || isK(i - 2, .through) || isK(i - 2, .throughout), l.unit >= .day,
+           t(i + 1).kind != .number {
+            return Match(start: i, end: i + 1, sem: .duration(nil, l.unit))
+        }
+        // "the first time in years", "the lowest level in months": the phrase ends there
+        if prev == .in, l.unit >= .day, i + 1 >= n || (t(i + 1).kind == .punct && !p(i + 1, "-")) {
+            return Match(start: i, end: i + 1, sem: .duration(nil, l.unit))
+        }
         if isK(i + 1, .of), t(i).isCapitalized == false, prev == .none || prev == .the, l.unit >= .day, !isK(i - 1, .the) {
             // "months of negotiations"
             return nil
