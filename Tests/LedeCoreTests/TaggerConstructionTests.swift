@@ -172,6 +172,10 @@ struct TaggerConstructionTests {
         c("Rents have climbed in the past month.", "the past month", "DATE", "2019-02"),
         c("Rents have climbed in the past decade.", "the past decade", "DURATION", "P10Y"),
         c("Rents have climbed in the past two years.", "the past two years", "DURATION", "P2Y"),
+        // "the day before/after" a day named is one expression, a day off it (TimeBank marks it so).
+        c("The day before last Tuesday's hearing, the lawyers met.", "The day before last Tuesday", "DATE", "2019-03-11"),
+        c("Shops reopened the day after Christmas.", "the day after Christmas", "DATE", "2018-12-26"),
+        c("The vote was moved to the day after March 3.", "the day after March 3", "DATE", "2019-03-04"),
     ]
 
     static let narrativeValueRulesCases: [Case] = [

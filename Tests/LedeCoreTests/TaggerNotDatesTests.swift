@@ -30,6 +30,8 @@ struct TaggerNotDatesTests {
         "A year-to-date gain and year-over-year growth.",
         // "in months" only as the end of a phrase ("the lowest in months") is a length of time
         "Rent is counted in months with a fixed length.",
+        // "the day after" an event names no day to count from
+        "Two men came to the house the day after his death.",
     ])
     func notADate(_ sentence: String) {
         #expect(tagged(sentence).isEmpty, "\(sentence.debugDescription): \(tagged(sentence))")

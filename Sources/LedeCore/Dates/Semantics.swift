@@ -185,6 +185,8 @@ struct Sem {
     var yearEndDay = false
     /// "this past spring": the nearest one before, not the one a year before.
     var nearestInDirection = false
+    /// "the day before Thanksgiving", "the day after March 3": the day named, then so many days on.
+    var dayShift: Int8 = 0
 
     static func lit(_ v: String, _ type: TimexType = .date) -> Sem {
         var s = Sem(); s.kind = .literal; s.literal = v; s.type = type; s.explicit = false; return s

@@ -392,6 +392,11 @@ public struct TemporalTagger: Sendable {
             value = v; anchored = p
             explicit = false
         }
+        if s.dayShift != 0, let p = anchored, p.hasDay {
+            // "the day before last Tuesday's hearing": a day, not a time of it
+            let q = Self.shiftDay(p, Int(s.dayShift))
+            value = Self.value(of: q); anchored = q; type = .date
+        }
         if type == .time, !value.contains("T") { type = .date }
         // A comparison with a year before ("a year earlier", "the year-ago quarter") looks back
         // without moving the story's time.
