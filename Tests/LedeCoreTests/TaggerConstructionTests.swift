@@ -175,12 +175,17 @@ struct TaggerConstructionTests {
         // "the day before/after" a day named is one expression, a day off it (TimeBank marks it so).
         c("The day before last Tuesday's hearing, the lawyers met.", "The day before last Tuesday", "DATE", "2019-03-11"),
         c("Shops reopened the day after Christmas.", "the day after Christmas", "DATE", "2018-12-26"),
+        // A year with "post-" or "pre-" before it is that year (TimeBank: "post-1959" is 1959).
+        c("The post-1959 politics split many families.", "post-1959", "DATE", "1959"),
+        c("Output is still below pre-1990 levels.", "pre-1990", "DATE", "1990"),
         c("The vote was moved to the day after March 3.", "the day after March 3", "DATE", "2019-03-04"),
     ]
 
     static let narrativeValueRulesCases: [Case] = [
         c("In 1917 the troops, cheered by recent victories, marched north.", "recent", "DATE", "PAST_REF"),
         c("In 1917 the current government fell.", "current", "DATE", "PRESENT_REF"),
+        // "weeks earlier" is some time before, as "weeks later" is some time after.
+        c("The offensive stalled in 1965. Weeks earlier, the marines had landed.", "Weeks earlier", "DATE", "PAST_REF"),
         c("The offensive began in October 1915; four days later the allies joined.", "four days later", "DATE", "1915-XX-XX"),
         c("In March 1944 the army attacked, and troops that had landed in late 1943 held on. By June the city fell.", "June", "DATE", "1944-06"),
         c("In 1917 the front barely moved; over the past year both armies had bled.", "the past year", "DURATION", "P1Y"),

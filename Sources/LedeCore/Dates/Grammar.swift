@@ -454,6 +454,11 @@ struct Grammar {
         if l.number >= 0, l.flags & Lex.teen != 0 || l.flags & Lex.tens != 0 { take(parseSpokenYear(i)) }
         if l.unit != .none { take(parseUnitWord(i)) }
         if l.unit == .half { take(parseCountUnit(i)) }
+        // "the post-1959 politics", "pre-1990 levels": the year, after or before which
+        if word(i, "post") || word(i, "pre"), adj(i + 1), p(i + 1, "-"), adj(i + 2), let y = yearNumber(i + 2), !(adj(i + 3) && p(i + 3, "-")) {
+            var s = Sem(); s.year = y; s.explicit = true; s.mod = word(i, "post") ? "AFTER" : "BEFORE"
+            take(Match(start: i, end: i + 3, sem: s))
+        }
         if l.unit == .year, !l.isPlural, (adj(i + 1) && p(i + 1, "-") && adj(i + 2) || t(i + 1).gap == 1) && isK(i + 2 - (t(i + 1).gap == 1 && !p(i + 1, "-") ? 1 : 0), .end) {
             // "year-end", "year end": the end of the year in context
             let hyphen = p(i + 1, "-")
@@ -1739,6 +1744,8 @@ struct Grammar {
         guard l.unit != .none, l.isPlural, l.unit != .weekend, l.unit != .half else { return nil }
         if isK(i + 1, .ago) { return Match(start: i, end: i + 2, sem: .lit("PAST_REF")) }
         if isK(i + 1, .later) { return Match(start: i, end: i + 2, sem: .lit("FUTURE_REF")) }
+        // "weeks earlier": some time before, as "weeks ago" is before now
+        if isK(i + 1, .earlier) { return Match(start: i, end: i + 2, sem: .lit("PAST_REF")) }
         // "for years", "in recent months", "over the years", "within days", "for decades", "months of talks"
         let prev = k(i - 1)
         if prev == .for || prev == .within || prev == .recent || prev == .coming || prev == .after && l.unit <= .month {
