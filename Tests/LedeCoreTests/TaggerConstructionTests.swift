@@ -178,6 +178,8 @@ struct TaggerConstructionTests {
         // A year with "post-" or "pre-" before it is that year (TimeBank: "post-1959" is 1959).
         c("The post-1959 politics split many families.", "post-1959", "DATE", "1959"),
         c("Output is still below pre-1990 levels.", "pre-1990", "DATE", "1990"),
+        // "a later date" is a time to come that the text does not name.
+        c("The rest will be raised at a later date.", "a later date", "DATE", "FUTURE_REF"),
         c("The vote was moved to the day after March 3.", "the day after March 3", "DATE", "2019-03-04"),
     ]
 

@@ -454,6 +454,10 @@ struct Grammar {
         if l.number >= 0, l.flags & Lex.teen != 0 || l.flags & Lex.tens != 0 { take(parseSpokenYear(i)) }
         if l.unit != .none { take(parseUnitWord(i)) }
         if l.unit == .half { take(parseCountUnit(i)) }
+        // "at a later date", "at some later date": a time still to come, not named
+        if l.key == .a || word(i, "some"), isK(i + 1, .later), word(i + 2, "date") {
+            take(Match(start: i, end: i + 3, sem: .lit("FUTURE_REF")))
+        }
         // "the post-1959 politics", "pre-1990 levels": the year, after or before which
         if word(i, "post") || word(i, "pre"), adj(i + 1), p(i + 1, "-"), adj(i + 2), let y = yearNumber(i + 2), !(adj(i + 3) && p(i + 3, "-")) {
             var s = Sem(); s.year = y; s.explicit = true; s.mod = word(i, "post") ? "AFTER" : "BEFORE"
