@@ -24,6 +24,13 @@ struct TaggerReportTests {
         #expect(found.last == Found(text: "a year ago", type: "DATE", value: "2018-Q1"), "\(found)")
     }
 
+    @Test func aYearFromNowIsNotTheReportedQuarter() {
+        // Only a look back ("a year ago") compares with the quarter reported on; "a year from now"
+        // counts from the date of writing.
+        let found = tagged("Net income fell in the fourth quarter. A year from now the plant will reopen.", reference: "2013-03-15")
+        #expect(found.map(\.value) == ["2012-Q4", "2014"], "\(found)")
+    }
+
     @Test func aComparisonAfterALongerPeriodIsAYear() {
         let found = tagged("Net rose in the third quarter. For the nine months, net fell to $5 million from $8 million a year earlier.",
                            reference: "2019-11-01")

@@ -735,7 +735,9 @@ public struct TemporalTagger: Sendable {
             return (Self.value(of: p), p)
         case .year:
             // "a year ago", "a year earlier" in a report on a quarter: the same quarter a year before.
-            if s.amountWasCounted || s.keepAnchorGrain, abs(s.offset) == 1, let l = quarterInView, let q = l.quarter,
+            // ("a year from now" counts from the date of writing, whatever quarter the report is about.)
+            if s.amountWasCounted || s.keepAnchorGrain, abs(s.offset) == 1, s.offset < 0 || s.anchor != .reference,
+               let l = quarterInView, let q = l.quarter,
                !(s.grain != .quarter && comparesLongerPeriod(g, m.start)) {
                 let p = Point(year: l.year + s.offset, quarter: q)
                 return (Self.value(of: p), p)
