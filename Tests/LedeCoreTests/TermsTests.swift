@@ -112,3 +112,28 @@ extension KeyTerms {
         return rank(frequency, titleTerms: titleTerms)
     }
 }
+
+extension TermsTests {
+    /// A packed word set finds exactly its words, whether a key is made
+    /// from a whole word at once or built a byte at a time.
+    @Test func aPackedWordSetFindsExactlyItsWords() {
+        let words = ["a", "of", "the", "u.s", "fifteen-letters", "sixteen-letters!", "x", "abcdefghijklmn", "abcdefghijklmno"]
+        let set = PackedWordSet(words)
+        var probes = words + ["", "b", "th", "thee", "fifteen-letterz", "sixteen-letters?", "abcdefghijklm", "abcdefghijklmnop", "o", "f"]
+        for n in 0..<300 {
+            var bytes: [UInt8] = []
+            for k in 0..<(n % 19) { bytes.append(UInt8(0x61 + (n * 7 + k * 3) % 26)) }
+            probes.append(String(decoding: bytes, as: UTF8.self))
+        }
+        for word in probes {
+            let bytes = Array(word.utf8)
+            var built = PackedWordSet.Key()
+            for b in bytes { built.append(b) }
+            // Words of more than 15 bytes are in no set.
+            let member = words.contains(word) && bytes.count <= 15
+            #expect(set.contains(bytes) == member, "\(word)")
+            #expect(set.contains(built) == member, "\(word)")
+            #expect(bytes.withUnsafeBufferPointer { set.contains(PackedWordSet.Key($0)) } == member, "\(word)")
+        }
+    }
+}

@@ -196,8 +196,18 @@ struct PackedWordSet: Sendable {
 
         init() {}
 
+        /// The key of a whole word: its first 15 bytes copied in at once
+        /// (byte k at bits 8k, as `append` puts it).
         init(_ bytes: UnsafeBufferPointer<UInt8>) {
+            #if _endian(little)
+            if let base = bytes.baseAddress {
+                let n = min(bytes.count, 15)
+                withUnsafeMutableBytes(of: &bits) { $0.baseAddress!.copyMemory(from: base, byteCount: n) }
+            }
+            count = bytes.count
+            #else
             for b in bytes { append(b) }
+            #endif
         }
 
         @inline(__always)
