@@ -27,3 +27,31 @@ import Testing
         #expect(Hash64.hash(swapped) != Hash64.hash(other))
     }
 }
+
+extension HashTests {
+    /// The cache's writer: a string is its length, then its UTF-8, and reads back as it was.
+    @Test func aWrittenStringReadsBack() throws {
+        let strings = ["", "a", "fifteen bytes!!", "sixteen bytes!!!", "café — “quoted”", String(repeating: "long text ", count: 40), "\u{0}\u{7F}"]
+        var w = ByteWriter()
+        for s in strings { w.string(s); w.optionalString(nil); w.optionalString(s) }
+        #expect(w.bytes.prefix(2) == [0, 0])  // "": length 0, then nil
+        var expectedCount = 0
+        for s in strings { let n = s.utf8.count; expectedCount += 2 * (n + (n < 128 ? 1 : 2)) + 2 }
+        #expect(w.bytes.count == expectedCount)
+        // Read back: each string, nil's flag, the optional's flag and the string again.
+        let read: [String]? = w.bytes.withUnsafeBytes { p in
+            var r = ByteReader(p)
+            var out: [String] = []
+            do {
+                for _ in strings {
+                    out.append(try r.string())
+                    out.append(String(try r.u8()))
+                    out.append(String(try r.u8()))
+                    out.append(try r.string())
+                }
+            } catch { return nil }
+            return r.at == p.count ? out : nil
+        }
+        #expect(read == strings.flatMap { [$0, "0", "1", $0] })
+    }
+}
