@@ -28,7 +28,7 @@ import Testing
         let markup = "<p>Café — “ok” &amp; <b>bold</b></p>"
         let asText = t.render(["title": .text("Tom & \"Jerry\" <é>"), "body": .html(HTML(trusted: markup))])
         // HTML given as bytes fills as the same HTML given as a String, into bytes and into text.
-        let values: [String: SlotValue] = ["title": .text("Tom & \"Jerry\" <é>"), "body": .htmlBytes(Array(markup.utf8))]
+        let values: Template.Values = ["title": .text("Tom & \"Jerry\" <é>"), "body": .htmlBytes(Array(markup.utf8))]
         #expect(t.renderBytes(values) == Array(asText.raw.utf8))
         #expect(t.render(values).raw == asText.raw)
         #expect(asText.raw == "<h1 title=\"Tom &amp; &quot;Jerry&quot; &lt;é&gt;\">Tom &amp; &quot;Jerry&quot; &lt;é&gt;</h1>\n\(markup)<footer></footer>“é”")

@@ -62,6 +62,11 @@ public struct Template: Sendable {
     public let name: String
     public let segments: [Segment]
 
+    /// The values of a fill by slot name, as written at the call: a fill
+    /// names a handful, each looked up by comparing names (a dictionary made
+    /// and hashed for every fill cost more than many fills' text).
+    public typealias Values = KeyValuePairs<String, SlotValue>
+
     /// Bytes of literal text, to size the output once.
     private let literalBytes: Int
 
@@ -168,34 +173,41 @@ public struct Template: Sendable {
         return s
     }
 
-    /// Fills the slots. A slot without a value renders as nothing.
-    public func render(_ values: [String: SlotValue]) -> HTML {
+    /// Fills the slots. A slot without a value renders as nothing (a name
+    /// given twice: the first value).
+    public func render(_ values: Values) -> HTML {
         var out = ""
         out.reserveCapacity(size(values))
         for segment in segments {
             switch segment {
             case .literal(let s): out += s
-            case .slot(let name): values[name]?.append(to: &out)
+            case .slot(let name): Self.value(name, in: values)?.append(to: &out)
             }
         }
         return HTML(trusted: out)
     }
 
     /// `render` into UTF-8, for pages put together as bytes.
-    public func renderBytes(_ values: [String: SlotValue]) -> [UInt8] {
+    public func renderBytes(_ values: Values) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(size(values))
         for segment in segments {
             switch segment {
             case .literal(let s): out.append(contentsOf: s.utf8)
-            case .slot(let name): values[name]?.append(to: &out)
+            case .slot(let name): Self.value(name, in: values)?.append(to: &out)
             }
         }
         return out
     }
 
+    @inline(__always)
+    static func value(_ name: String, in values: Values) -> SlotValue? {
+        for (key, value) in values where key == name { return value }
+        return nil
+    }
+
     /// Room for a fill: the literal text, the values and some for escapes.
-    private func size(_ values: [String: SlotValue]) -> Int {
+    private func size(_ values: Values) -> Int {
         var size = literalBytes
         for (_, v) in values { size += v.byteCount }
         return size + size / 16
@@ -260,7 +272,7 @@ public struct Template: Sendable {
 
     /// Fills the slots and cuts the result where `slot` stands: the markup
     /// before it and after it (for boxes whose content cmark renders).
-    public func render(_ values: [String: SlotValue], splitAt slot: String) -> (before: HTML, after: HTML) {
+    public func render(_ values: Values, splitAt slot: String) -> (before: HTML, after: HTML) {
         var before = "", out = ""
         var seen = false
         for segment in segments {
@@ -271,7 +283,7 @@ public struct Template: Sendable {
                     seen = true
                     before = out
                     out = ""
-                } else if let v = values[name] {
+                } else if let v = Self.value(name, in: values) {
                     out += v.rendered
                 }
             }

@@ -102,20 +102,16 @@ public struct PageRenderer: Sendable {
     }
 
     func layout(_ page: PageInfo, content: HTML) -> HTML {
-        var values = layoutValues(page)
-        values["content"] = .html(content)
-        return theme["base.html"].render(values)
+        theme["base.html"].render(layoutValues(page, content: .html(content)))
     }
 
     /// `layout` of content put together as UTF-8, into UTF-8.
     func layoutBytes(_ page: PageInfo, content: [UInt8]) -> [UInt8] {
-        var values = layoutValues(page)
-        values["content"] = .htmlBytes(content)
-        return theme["base.html"].renderBytes(values)
+        theme["base.html"].renderBytes(layoutValues(page, content: .htmlBytes(content)))
     }
 
-    /// The layout's slots but for the content.
-    private func layoutValues(_ page: PageInfo) -> [String: SlotValue] {
+    /// The layout's slots.
+    private func layoutValues(_ page: PageInfo, content: SlotValue) -> Template.Values {
         let root = page.rootOverride ?? Self.root(for: page.path)
         var head = ""
         let canonical = config.absoluteURL(page.path)
@@ -135,7 +131,7 @@ public struct PageRenderer: Sendable {
             "canonical_url": .text(canonical), "head": .html(HTML(trusted: head)),
             "feed_url": .text(root + "feed.xml"), "stylesheet": .text(root + theme.assetURL("assets/style.css")),
             "favicon": .text(root + theme.assetURL("assets/favicon.svg")),
-            "body_class": .text(page.bodyClass), "year": .text(String(year)),
+            "body_class": .text(page.bodyClass), "content": content, "year": .text(String(year)),
             "author": .text(config.author ?? config.title), "search": .html(searchBox(root: root)),
             "generator": .text("lede \(LedeVersion.string)"),
         ]
@@ -144,7 +140,7 @@ public struct PageRenderer: Sendable {
     // MARK: Article
 
     /// Renders a part template, or nothing when `present` is false.
-    func part(_ name: String, _ present: Bool, _ values: @autoclosure () -> [String: SlotValue]) -> HTML {
+    func part(_ name: String, _ present: Bool, _ values: @autoclosure () -> Template.Values) -> HTML {
         present ? theme[name].render(values()) : .empty
     }
 
