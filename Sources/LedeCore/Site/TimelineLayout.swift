@@ -41,6 +41,16 @@ struct TimelineLayout: Sendable {
         return Hash64.hash(w.bytes)
     }
 
+    /// Adds event `i` to a tag's timeline: whole when every source has the
+    /// tag, else as a copy naming those that do.
+    private static func add(_ i: Int, _ e: SiteEvent, keeping key: String, to s: inout SiteTimelinePages.ScopeEvents) {
+        if e.sources.allSatisfy({ $0.tagKeys.contains(key) }) {
+            s.refs.append(.init(index: Int32(i)))
+        } else if e.sources.contains(where: { $0.tagKeys.contains(key) }) {
+            s.refs.append(.init(index: Int32(i), restricted: s.addRestricted(e, keeping: key)))
+        }
+    }
+
     /// `order` is the order the site lists `articles` in (theirs when nil).
     init(_ articles: [ArticleSummary], order: [Int]? = nil, events: [SiteEvent], hashes: [UInt64], renderer: PageRenderer,
          siteKey: UInt64, workers: Int) {
@@ -75,14 +85,8 @@ struct TimelineLayout: Sendable {
         var byTag: [String: SiteTimelinePages.ScopeEvents] = [:]
         for (i, e) in events.enumerated() {
             for key in tagSlugs[i] {
-                var s = byTag[key] ?? SiteTimelinePages.ScopeEvents()
-                byTag[key] = nil
-                if e.sources.allSatisfy({ $0.tagKeys.contains(key) }) {
-                    s.refs.append(.init(index: Int32(i)))
-                } else if e.sources.contains(where: { $0.tagKeys.contains(key) }) {
-                    s.refs.append(.init(index: Int32(i), restricted: s.addRestricted(e, keeping: key)))
-                }
-                byTag[key] = s
+                // Changed in place: one lookup, and no copy of the list.
+                Self.add(i, e, keeping: key, to: &byTag[key, default: SiteTimelinePages.ScopeEvents()])
             }
         }
         tagSlugs = []
