@@ -29,6 +29,11 @@ struct ProseText {
     /// emphasis can nest tens of thousands deep. (On cmark's nodes directly,
     /// as `MarkdownNode.walk` would visit them, without a handle per node.)
     private mutating func append(_ node: MarkdownNode) {
+        // Most inlines of a block are plain text, a leaf: no iterator for it.
+        if cmark_node_get_type(node.pointer) == CMARK_NODE_TEXT {
+            appendText(node.pointer)
+            return
+        }
         let iter = cmark_iter_new(node.pointer)
         defer { cmark_iter_free(iter) }
         while true {
@@ -37,18 +42,13 @@ struct ProseText {
             guard ev == CMARK_EVENT_ENTER, let n = cmark_iter_get_node(iter) else { continue }
             switch cmark_node_get_type(n) {
             case CMARK_NODE_TEXT:
-                if let p = cmark_node_get_literal(n) {
-                    let literal = UnsafeRawBufferPointer(start: p, count: strlen(p))
-                    bytes.append(contentsOf: literal)
-                    prose.append(contentsOf: literal)
-                }
+                appendText(n)
             case CMARK_NODE_SOFTBREAK, CMARK_NODE_LINEBREAK:
                 bytes.append(0x20); prose.append(0x20)
             case CMARK_NODE_CODE:
-                if let p = cmark_node_get_literal(n) {
-                    let count = strlen(p)
-                    bytes.append(contentsOf: UnsafeRawBufferPointer(start: p, count: count))
-                    prose.append(contentsOf: repeatElement(0x20, count: count))
+                if let literal = Self.literal(n) {
+                    bytes.append(contentsOf: literal)
+                    prose.append(contentsOf: repeatElement(0x20, count: literal.count))
                 }
             case CMARK_NODE_IMAGE:
                 // Skip its children (alt text), as the walk's .skipChildren does.
@@ -57,6 +57,19 @@ struct ProseText {
                 break
             }
         }
+    }
+
+    private mutating func appendText(_ n: OpaquePointer) {
+        if let literal = Self.literal(n) {
+            bytes.append(contentsOf: literal)
+            prose.append(contentsOf: literal)
+        }
+    }
+
+    /// A node's literal as typed bytes (appending raw bytes went one at a time).
+    private static func literal(_ n: OpaquePointer) -> UnsafeBufferPointer<UInt8>? {
+        guard let p = cmark_node_get_literal(n) else { return nil }
+        return UnsafeBufferPointer(start: UnsafeRawPointer(p).assumingMemoryBound(to: UInt8.self), count: strlen(p))
     }
 
     var string: String { String(decoding: bytes, as: UTF8.self) }
