@@ -451,6 +451,12 @@ final class BuildCache {
 struct ByteWriter {
     var bytes: [UInt8] = []
 
+    /// A writer with room for `capacity` bytes (hashes of many small fields
+    /// otherwise spend more on growing the buffer than on the fields).
+    init(capacity: Int = 0) {
+        if capacity > 0 { bytes.reserveCapacity(capacity) }
+    }
+
     mutating func u8(_ v: UInt8) { bytes.append(v) }
     mutating func u32(_ v: UInt32) { withUnsafeBytes(of: v.littleEndian) { bytes.append(contentsOf: $0) } }
     mutating func u64(_ v: UInt64) { withUnsafeBytes(of: v.littleEndian) { bytes.append(contentsOf: $0) } }
@@ -678,7 +684,7 @@ extension ArticleSummary {
     /// tags, key terms and the years of its timeline, and, for ties, its
     /// date, title and slug (`RelatedExplainers.choose`).
     var relatedProfileHash: UInt64 {
-        var w = ByteWriter()
+        var w = ByteWriter(capacity: 512 + timeline.count * 24)
         w.string(slug); w.string(title); w.dateTime(date)
         w.int(tags.count)
         for t in tags { w.string(t) }
@@ -691,7 +697,7 @@ extension ArticleSummary {
     /// Hash of what the site and topic timelines show of the article: its
     /// slug, title, tags and every field of its timeline.
     var timelineHash: UInt64 {
-        var w = ByteWriter()
+        var w = ByteWriter(capacity: 256 + timeline.count * 320)
         w.string(slug); w.string(title)
         w.int(tags.count)
         for t in tags { w.string(t) }

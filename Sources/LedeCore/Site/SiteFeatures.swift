@@ -41,7 +41,7 @@ public enum SiteFeatures {
     /// A hash of what a timeline page shows of one event.
     /// With `keeping`, of the restricted copy naming only those sources.
     static func eventHash(_ e: SiteEvent, keeping: ArraySlice<Int32>? = nil) -> UInt64 {
-        var w = ByteWriter()
+        var w = ByteWriter(capacity: 384 + e.text.utf8.count)
         w.string(e.value); w.optionalString(e.endValue); w.string(e.display); w.string(e.text); w.optionalString(e.title)
         let sources = e.sources
         w.int(keeping?.count ?? sources.count)
