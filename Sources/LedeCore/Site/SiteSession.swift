@@ -1087,7 +1087,7 @@ extension SiteSession {
                 let page = PageRenderer.ListPage(number: n, count: pages, folder: folder)
                 let members = perPage <= 0 ? list.members[...]
                     : list.members[((n - 1) * perPage)..<min(n * perPage, list.members.count)]
-                var w = ByteWriter()
+                var w = ByteWriter(capacity: 64 + (list.tag?.utf8.count ?? 0) + members.count * 8)
                 w.optionalString(list.tag); w.int(site.year); w.int(n); w.int(pages); w.int(list.members.count)
                 w.bool(listHasTimeline)
                 // A card hash covers the slug: it names the article.
