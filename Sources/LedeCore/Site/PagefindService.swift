@@ -27,11 +27,17 @@ struct PagefindService {
     /// but not in `skip`) and writes the index into `output`; returns how
     /// many pages it indexed.
     func index(site: String, skip: String, output: String) throws(Diagnostic) -> Int {
-        signal(SIGPIPE, SIG_IGN)  // a service that died is an error to report, not a reason to die
         let pages: [String]
         do { pages = try Self.indexedFiles(site, skip: skip) } catch {
             throw .error(site, 1, 1, "cannot list the site's pages for the search index: \(error.localizedDescription)")
         }
+        return try index(site: site, pages: pages, output: output)
+    }
+
+    /// Indexes `pages` (paths relative to `site`, in the order given) and
+    /// writes the index into `output`; returns how many pages it indexed.
+    func index(site: String, pages: [String], output: String) throws(Diagnostic) -> Int {
+        signal(SIGPIPE, SIG_IGN)  // a service that died is an error to report, not a reason to die
         let process = Process()
         let nice = "/usr/bin/nice"
         if niceness > 0, FileManager.default.isExecutableFile(atPath: nice) {

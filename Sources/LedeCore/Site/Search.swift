@@ -116,6 +116,35 @@ public enum Search {
         return pages
     }
 
+    /// A search index of a few pages of the site in `folder`, for `lede
+    /// serve`'s overlay (see `SearchOverlay` in LedeServe): of `candidates`
+    /// (paths relative to `folder`), those that are there and that Pagefind
+    /// indexes (with `data-pagefind-body`) are indexed, as a whole build
+    /// would, into `output` (a new folder). Returns them, and those that are
+    /// there without the mark (pages that are not articles). No index is
+    /// written when no page is to be indexed.
+    public static func indexOverlay(_ folder: String, candidates: [String], output: String, pagefind: String,
+                                    cancel: SearchCancel? = nil) throws(Diagnostic) -> (indexed: [String], unmarked: [String]) {
+        var indexed: [String] = [], unmarked: [String] = []
+        for page in candidates.sorted() where page.hasSuffix(".html") {
+            guard let bytes = try? FileIO.readBytes(folder + "/" + page) else { continue }  // gone
+            if HTMLScanner.find(bytes, "data-pagefind-body", from: 0) != nil { indexed.append(page) } else { unmarked.append(page) }
+        }
+        guard !indexed.isEmpty else { return ([], unmarked) }
+        let service = PagefindService(executable: pagefind, cancel: cancel)
+        _ = try service.index(site: folder, pages: indexed, output: output)
+        return (indexed, unmarked)
+    }
+
+    /// The URL Pagefind gives the page at `path` (relative to the site) when
+    /// it is handed the file without one: `/` and the path, without a last
+    /// `index.html` (`a/index.html` → `/a/`).
+    public static func pageURL(_ path: String) -> String {
+        var url = "/" + path
+        if url.hasSuffix("/index.html") { url.removeLast("index.html".count) }
+        return url
+    }
+
     static func runProcess(_ exe: String, _ args: [String]) throws -> (status: Int32, output: String) {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: exe)

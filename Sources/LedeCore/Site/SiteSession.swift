@@ -39,6 +39,13 @@ public final class SiteSession: @unchecked Sendable {
         self.options = options
     }
 
+    /// Pagefind, as the last build found it; nil when search is off or missing.
+    public var pagefind: String? {
+        lock.lock()
+        defer { lock.unlock() }
+        return state.pagefind
+    }
+
     /// Builds everything that is not up to date.
     public func build() throws(Diagnostics) -> BuildReport {
         lock.lock()
@@ -64,8 +71,8 @@ public final class SiteSession: @unchecked Sendable {
     /// With `BuildOptions.searchLater`: makes the search index over the site
     /// as the last build left it, beside it, and swaps it in. Builds go on
     /// meanwhile (Pagefind reads the pages for about 30 s at 10,000
-    /// articles); one that changes pages makes the result `.superseded`, and
-    /// the index is then made again. Without search, an index left from
+    /// articles); one that changes pages makes the result `.behind` (in
+    /// place, but older than the pages) or `.superseded` (not made). Without search, an index left from
     /// before search was switched off goes.
     public func indexSearch(cancel: SearchCancel? = nil) throws(Diagnostic) -> SearchIndexing {
         let outputPath = self.outputPath
@@ -86,7 +93,7 @@ public final class SiteSession: @unchecked Sendable {
         }
         lock.lock()
         defer { lock.unlock() }
-        guard state.searchGeneration == generation else { return .superseded }
+        guard state.searchGeneration == generation else { return .behind(pages: pages) }
         state.cache.site.searchStamp = FileIO.stamp(entry)
         if let cacheFile = state.cacheFile {
             cacheFile.lock()
@@ -107,7 +114,11 @@ public enum SearchIndexing: Equatable, Sendable {
     case current
     /// The index was made anew, over `pages` pages.
     case indexed(pages: Int)
-    /// Made and in place, but a build changed pages meanwhile: index again.
+    /// Made and in place, but a build changed pages meanwhile: the index
+    /// holds the pages as they were when it started, or newer.
+    case behind(pages: Int)
+    /// Not made, because a build changed pages meanwhile (one that Pagefind
+    /// was to read went): index again.
     case superseded
 }
 
