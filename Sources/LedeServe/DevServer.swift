@@ -28,6 +28,10 @@ public struct ServeOptions: Sendable {
     /// Seconds after which a connection that is not receiving a response and has
     /// not sent a whole request is closed.
     public var idleSeconds = 10
+    /// The most pages the search overlay holds (pages changed since the
+    /// whole-site index); past it, the site is indexed whole again (see
+    /// `SearchOverlayLog`). 200 pages take Pagefind about a second.
+    public var searchOverlayLimit = 200
 
     public init(siteRoot: String) {
         self.siteRoot = URL(fileURLWithPath: siteRoot).standardizedFileURL.path
@@ -91,6 +95,21 @@ public final class DevServer: Service, @unchecked Sendable {
     private var searchRunning = false
     private var stopping = false
     private let searchCancel = SearchCancel()
+    /// The search overlay (SearchOverlay.swift): its own queue, so that it
+    /// follows saves while a whole-site index is being made.
+    private let overlayQueue = DispatchQueue(label: "lede-serve-search-overlay")
+    private var overlayLog = SearchOverlayLog()
+    private var overlayWanted = false
+    private var overlayRunning = false
+    private let overlayCancel = SearchCancel()
+    /// The overlay served: its generation, its folder (nil: no page to
+    /// index) and its `overlay.json`.
+    private var overlay: (generation: Int, folder: String?, empty: Bool, json: [UInt8]) =
+        (0, nil, true, Array(SearchOverlay.json(generation: 0, bundle: nil, superseded: []).utf8))
+    /// The folder before it, still served to a page that is loading it.
+    private var previousOverlayFolder: String?
+    /// Where overlays are made: a temporary folder of this server, outside the site.
+    private let overlayRoot: String
 
     public init(options: ServeOptions, say: @escaping @Sendable (String) -> Void = { print($0) }) throws {
         self.options = options
@@ -106,6 +125,8 @@ public final class DevServer: Service, @unchecked Sendable {
             ownsOutput = true
         }
         site = SiteFolder(root: outputPath)
+        overlayRoot = URL(fileURLWithPath: NSTemporaryDirectory()).standardizedFileURL.path
+            + "/lede-serve-search-\(getpid())-\(UUID().uuidString.prefix(8))"
     }
 
     /// The URL the site is served at, once listening.
@@ -174,6 +195,7 @@ public final class DevServer: Service, @unchecked Sendable {
             pinger.cancel()
             stopWatching()
             stopSearch()
+            try? FileIO.removeTree(overlayRoot)
             hub.closeAll()
             if ownsOutput { try? FileIO.removeTree((outputPath as NSString).deletingLastPathComponent) }
         }
@@ -238,7 +260,10 @@ public final class DevServer: Service, @unchecked Sendable {
                 hub.setErrors([])
                 for w in report.warnings where w.severity == .warning { say(w.description) }
                 say("\(report.summary) (\(ms(since: started)) ms)")
-                if report.searchPending { searchBehind() }
+                if report.searchPending {
+                    lock.withLock { overlayLog.note(nil) }  // no index to follow yet: a whole one
+                    searchBehind()
+                }
             } catch {
                 lock.withLock { errors = error.all; siteExists = FileIO.isDirectory(outputPath) }
                 hub.setErrors(error.all)
@@ -349,7 +374,7 @@ public final class DevServer: Service, @unchecked Sendable {
             // The terminal line first (microseconds), so that whoever gets the
             // event finds the line already there; and the search index marked
             // busy, so that they find that too.
-            if report.searchPending { searchBehind() }
+            if report.searchPending { searchChanged(report.changedOutputs) }
             hub.rebuilt(changed: report.changedOutputs, stylesOnly: stylesOnly && !wasBroken, sources: sources.isEmpty ? batch : sources,
                         milliseconds: elapsed)
         } catch {
@@ -366,9 +391,20 @@ public final class DevServer: Service, @unchecked Sendable {
 
     // MARK: Search
 
-    /// Whether the search index is being made, or is to be made, for pages
-    /// already served (`searchLater`).
-    public var searchBusy: Bool { lock.withLock { searchWanted || searchRunning } }
+    /// Whether the search index (or its overlay) is being made, or is to be
+    /// made, for pages already served (`searchLater`).
+    public var searchBusy: Bool { lock.withLock { searchWanted || searchRunning || overlayWanted || overlayRunning } }
+
+    /// A rebuild changed `outputs` (nil: it does not say which) and left
+    /// the search index behind: the overlay follows, or, when it cannot
+    /// (or would grow past its limit), the whole site is indexed again.
+    private func searchChanged(_ outputs: [String]?) {
+        let (whole, pages): (Bool, Bool) = lock.withLock {
+            overlayLog.note(outputs)
+            return (overlayLog.needsWhole(limit: options.searchOverlayLimit), outputs?.contains { $0.hasSuffix(".html") } ?? false)
+        }
+        if whole { searchBehind() } else if pages { overlayBehind() }
+    }
 
     /// The search index is behind the pages: make it again, after the one
     /// being made (if any), which is behind too.
@@ -382,17 +418,24 @@ public final class DevServer: Service, @unchecked Sendable {
         if start { searchQueue.async { [self] in indexSearch() } }
     }
 
+    /// The whole-site index (the overlay's base), in the background.
     private func indexSearch() {
         while true {
-            let session: SiteSession? = lock.withLock {
-                guard searchWanted, !stopping else { searchRunning = false; return nil }
+            let (session, needed): (SiteSession?, Bool) = lock.withLock {
+                guard searchWanted, !stopping else { searchRunning = false; return (nil, false) }
                 searchWanted = false
-                return self.session
+                // Asked for while the overlay could not follow; the index
+                // just made may have seen to it.
+                return (self.session, overlayLog.needsWhole(limit: options.searchOverlayLimit))
             }
             guard let session else { return }
+            guard needed else { continue }
             var outcome = SearchIndexing.superseded
             let started = DispatchTime.now().uptimeNanoseconds
+            var mark = 0
             while outcome == .superseded, !lock.withLock({ stopping }) {
+                // What the index will hold: the pages as of this change, or newer.
+                mark = lock.withLock { overlayLog.mark }
                 do throws(Diagnostic) { outcome = try session.indexSearch(cancel: searchCancel) } catch {
                     if !lock.withLock({ stopping }) {
                         say("\(error.description)")
@@ -401,18 +444,118 @@ public final class DevServer: Service, @unchecked Sendable {
                     break
                 }
             }
-            if case .indexed(let pages) = outcome, !lock.withLock({ stopping }) {
-                say("search: indexed \(count(pages, "page")) in \(ms(since: started)) ms")
-                hub.searchIndexed(pages: pages)
+            let pages: Int
+            switch outcome {
+            case .indexed(let n), .behind(let n): pages = n
+            case .current:  // the index in place holds the pages as they are
+                lock.withLock { overlayLog.based(at: mark) }
+                continue
+            case .superseded: continue
             }
+            if lock.withLock({ stopping }) { return }
+            // The changes up to the mark are in the new base: the overlay
+            // keeps only those after it (none, mostly: then it goes at once,
+            // and the pages load the new index only once).
+            let empty: Bool = lock.withLock {
+                overlayLog.based(at: mark)
+                return overlayLog.changes.isEmpty
+            }
+            if empty { installOverlay(folder: nil, superseded: []) } else { overlayBehind() }
+            say("search: indexed \(count(pages, "page")) in \(ms(since: started)) ms")
+            hub.searchIndexed(pages: pages)
         }
+    }
+
+    /// The overlay is behind the saves: make it again, after the one being
+    /// made (if any).
+    private func overlayBehind() {
+        let start: Bool = lock.withLock {
+            overlayWanted = true
+            if overlayRunning || stopping { return false }
+            overlayRunning = true
+            return true
+        }
+        if start { overlayQueue.async { [self] in indexOverlay() } }
+    }
+
+    /// Makes the overlay: the article pages changed since the base, indexed
+    /// by Pagefind into a new folder, then served in place of the last.
+    private func indexOverlay() {
+        while true {
+            let job: (log: SearchOverlayLog, pagefind: String?)? = lock.withLock {
+                guard overlayWanted, !stopping else { overlayRunning = false; return nil }
+                overlayWanted = false
+                return (overlayLog, session?.pagefind)
+            }
+            guard let job else { return }
+            // A whole-site index is coming: the overlay stays as it is till then.
+            guard let pagefind = job.pagefind, !job.log.needsWhole(limit: options.searchOverlayLimit) else { continue }
+            let started = DispatchTime.now().uptimeNanoseconds
+            let generation = lock.withLock { overlay.generation } + 1
+            let folder = overlayRoot + "/g\(generation)"
+            let made: (indexed: [String], unmarked: [String])
+            do throws(Diagnostic) {
+                try? FileIO.removeTree(folder)
+                made = try Search.indexOverlay(outputPath, candidates: job.log.paths, output: folder, pagefind: pagefind,
+                                               cancel: overlayCancel)
+            } catch {
+                // A page went while Pagefind read it: the rebuild that took
+                // it has asked for the overlay again.
+                if !lock.withLock({ stopping || overlayWanted }) {
+                    say("\(error.description)")
+                    say("search: the overlay is behind the pages until the next save")
+                }
+                continue
+            }
+            // Pages without Pagefind's mark (home, tags, timelines) are not
+            // in the base: neither they nor their URLs need to be in the overlay.
+            let unmarked = Set(made.unmarked)
+            lock.withLock { overlayLog.forget(made.unmarked, upTo: job.log.mark) }
+            let superseded = SearchOverlayLog.urls(job.log.paths.filter { !unmarked.contains($0) })
+            if made.indexed.isEmpty && superseded.isEmpty && lock.withLock({ overlay.empty }) {
+                continue  // nothing to search, as before
+            }
+            installOverlay(folder: made.indexed.isEmpty ? nil : folder, superseded: superseded, generation: generation)
+            let deleted = superseded.count - made.indexed.count
+            say("search: overlay of \(count(made.indexed.count, "page"))\(deleted > 0 ? " (and \(count(deleted, "page")) gone)" : "") in \(ms(since: started)) ms")
+            hub.searchIndexed(pages: made.indexed.count, overlay: true)
+        }
+    }
+
+    /// Serves a new overlay (`folder`: made and complete; nil: none) in
+    /// place of the last, in one step; the one before the last goes.
+    private func installOverlay(folder: String?, superseded: [String], generation: Int? = nil) {
+        let gone: String? = lock.withLock {
+            let n = generation ?? overlay.generation + 1
+            let bundle = folder == nil ? nil : SearchOverlay.bundle(n)
+            let old = previousOverlayFolder
+            previousOverlayFolder = overlay.folder
+            overlay = (n, folder, folder == nil && superseded.isEmpty,
+                       Array(SearchOverlay.json(generation: n, bundle: bundle, superseded: superseded).utf8))
+            return old
+        }
+        if let gone { try? FileIO.removeTree(gone) }
+    }
+
+    /// A file of the overlay: `overlay.json`, or one of the bundle's
+    /// (`gN/...`, of the overlay served or the one before it); nil when none.
+    func overlayFile(_ relative: String) -> [UInt8]? {
+        let (current, previous) = lock.withLock { (overlay, previousOverlayFolder) }
+        if relative == "overlay.json" { return current.json }
+        let parts = relative.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count >= 2, parts[0].hasPrefix("g"), !parts.contains(where: { $0.isEmpty || $0 == "." || $0 == ".." }) else { return nil }
+        let folder = overlayRoot + "/" + parts[0]
+        guard folder == current.folder || folder == previous else { return nil }
+        return try? FileIO.readBytes(overlayRoot + "/" + relative)
     }
 
     /// Ends the Pagefind at work and waits for it to go (before the folder it writes in goes).
     private func stopSearch() {
         lock.withLock { stopping = true }
         searchCancel.cancel()
+        overlayCancel.cancel()
         searchQueue.sync {}
+        overlayQueue.sync {}
     }
 
     /// True when every changed source is a stylesheet of the theme or of static/:

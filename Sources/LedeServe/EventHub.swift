@@ -55,9 +55,12 @@ public final class EventHub: @unchecked Sendable {
         broadcast(Self.message("rebuilt", data), counts: true)
     }
 
-    /// The search index was made anew: pages that use it load it again.
-    public func searchIndexed(pages: Int) {
-        broadcast(Self.message("search", .object([("pages", .int(pages))])), counts: false)
+    /// The search index (or, with `overlay`, its overlay of the pages saved
+    /// since) was made anew: pages that use it load it again.
+    public func searchIndexed(pages: Int, overlay: Bool = false) {
+        var data: [(String, JSON)] = [("pages", .int(pages))]
+        if overlay { data.append(("overlay", .bool(true))) }
+        broadcast(Self.message("search", .object(data)), counts: false)
     }
 
     /// A rebuild failed.

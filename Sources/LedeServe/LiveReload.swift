@@ -57,6 +57,9 @@ public enum LiveReload {
     /// The shared part of the script (runs inside a function that defines `tag`).
     static let script = #"""
     "use strict";
+    // The search page (search.js) also asks the overlay of the pages saved
+    // since the last whole-site search index (SearchOverlay.swift).
+    window.__ledeSearchOverlay = "/_lede/search-overlay/overlay.json";
     if (window.__ledeServe) return;
     var state = window.__ledeServe = { error: false, events: 0 };
     var es = new EventSource("/_lede/events");
@@ -151,11 +154,11 @@ public enum LiveReload {
       if (pages) selfCheck();
     });
     es.addEventListener("failed", function (e) { showErrors(JSON.parse(e.data).errors); });
-    // A new search index: a page that loaded the old one (its files are
-    // named by their content, and the old ones are gone) loads it again.
+    // A new search index, or overlay: a page that loaded the old one (its
+    // files are named by their content, and the old ones are gone) loads it again.
     es.addEventListener("search", function () {
       if (state.error || !window.performance || !performance.getEntriesByType) return;
-      var used = performance.getEntriesByType("resource").some(function (r) { return /\/pagefind\//.test(r.name); });
+      var used = performance.getEntriesByType("resource").some(function (r) { return /\/pagefind\/|\/_lede\/search-overlay\//.test(r.name); });
       if (used) reload();
     });
 

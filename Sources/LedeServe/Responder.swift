@@ -19,8 +19,24 @@ struct ServeResponder: HTTPResponder {
         }
         let head = request.method == .head
         guard request.method == .get || head else { return Self.methodNotAllowed(head: false) }
+        if target.hasPrefix(SearchOverlay.path) { return searchOverlay(target, head: head) }
         return StaticResponse.make(for: target, headers: request.headers, head: head,
                                    site: server.site, noSiteErrors: server.errorsIfNoSite())
+    }
+
+    /// The search overlay's files (see `SearchOverlay`): never cached, as
+    /// each save makes them anew.
+    func searchOverlay(_ target: String, head: Bool) -> Response {
+        var relative = String(target.dropFirst(SearchOverlay.path.count))
+        if let q = relative.firstIndex(where: { $0 == "?" || $0 == "#" }) { relative = String(relative[..<q]) }
+        guard let bytes = server.overlayFile(relative) else {
+            var r = StaticResponse.text(.notFound, "404 Not Found: no such file in the search overlay.\n", head: head)
+            r.headers[.cacheControl] = "no-store"
+            return r
+        }
+        var r = StaticResponse.bytes(.ok, bytes, type: MIMEType.forPath(relative), head: head)
+        r.headers[.cacheControl] = "no-store"
+        return r
     }
 
     static func methodNotAllowed(head: Bool) -> Response {
