@@ -126,9 +126,11 @@ import Testing
         try await s.stop()
     }
 
+    /// With search, every save here indexes the whole site again (an
+    /// overlay limit of 0 pages), so that the index too is a full build's.
     @Test func theResultIsTheSameAsAFullBuild() async throws {
         let site = try smallSite()
-        let s = try await RunningServer.start(site)
+        let s = try await RunningServer.start(site) { $0.searchOverlayLimit = 0 }
         defer { Task { try? await s.stop() } }
         let events = try await s.events()
         _ = try await events.next("hello")
@@ -145,6 +147,44 @@ import Testing
         // The search index (with Pagefind installed) follows the pages.
         try await eventually(60, "the search index") { !s.server.searchBusy }
         #expect(try snapshot(s.server.outputPath) == snapshot(site.root + "/fresh"))
+        #expect(!s.lines.all.contains { $0.hasPrefix("search: overlay") }, "\(s.lines.all)")
+        try await s.stop()
+    }
+
+    /// With the overlay (by default), the site's files are a full build's
+    /// but for the index, which is the first build's; the overlay, outside
+    /// the site, holds the changed pages and names them.
+    @Test(.enabled(if: Search.locate() != nil, "needs Pagefind (bash .ci/deps installs it)"))
+    func theOverlayHoldsWhatTheIndexDoesNot() async throws {
+        let site = try smallSite()
+        let s = try await RunningServer.start(site)
+        defer { Task { try? await s.stop() } }
+        try await eventually(60, "the first search index") { !s.server.searchBusy }
+        let empty = try await s.fetch("/_lede/search-overlay/overlay.json")
+        #expect(empty.body == #"{"generation":1,"bundle":null,"superseded":[]}"#)
+        let events = try await s.events()
+        _ = try await events.next("hello")
+        try site.save("content/alpha.md", article("Alpha", date: "2024-01-02", tags: ["one", "two"], body: "In 1991 it changed."))
+        _ = try await events.next("rebuilt")
+        let search = try await events.next("search")
+        #expect(search.json["overlay"] as? Bool == true && search.json["pages"] as? Int == 1)
+        let manifest = try await s.fetch("/_lede/search-overlay/overlay.json")
+        #expect(manifest.body == #"{"generation":2,"bundle":"/_lede/search-overlay/g2/","superseded":["/alpha/"]}"#)
+        #expect(manifest.header("Content-Type") == "application/json; charset=utf-8")
+        let entry = try await s.fetch("/_lede/search-overlay/g2/pagefind-entry.json")
+        #expect(entry.status == 200 && entry.body.contains("\"page_count\":1"), "\(entry.body)")
+        #expect(try await s.fetch("/_lede/search-overlay/g2/pagefind.js").status == 200)
+        #expect(try await s.fetch("/_lede/search-overlay/g1/pagefind.js").status == 404)
+        #expect(try await rawGET(port: s.port, "/_lede/search-overlay/g2/../../../etc/passwd").status == 404)
+        #expect(!FileManager.default.fileExists(atPath: s.server.outputPath + "/_lede"))
+
+        var options = BuildOptions(siteRoot: site.root, output: site.root + "/fresh", baseURL: "http://127.0.0.1:\(s.port)/")
+        options.workers = 2
+        try SiteBuilder.build(options)
+        let served = try snapshot(s.server.outputPath), fresh = try snapshot(site.root + "/fresh")
+        #expect(served.filter { !$0.key.hasPrefix("pagefind/") } == fresh.filter { !$0.key.hasPrefix("pagefind/") })
+        #expect(served["pagefind/pagefind-entry.json"] != nil)
+        #expect(s.lines.all.filter { $0.hasPrefix("search: indexed ") }.count == 1, "\(s.lines.all)")
         try await s.stop()
     }
 
