@@ -399,9 +399,12 @@ public final class DevServer: Service, @unchecked Sendable {
     /// the search index behind: the overlay follows, or, when it cannot
     /// (or would grow past its limit), the whole site is indexed again.
     private func searchChanged(_ outputs: [String]?) {
+        // Only articles' pages count (the limit is of those): not the home,
+        // topic and timeline pages that a save rewrites too.
+        let articles = outputs.map { Search.indexablePages(outputPath, $0) }
         let (whole, pages): (Bool, Bool) = lock.withLock {
-            overlayLog.note(outputs)
-            return (overlayLog.needsWhole(limit: options.searchOverlayLimit), outputs?.contains { $0.hasSuffix(".html") } ?? false)
+            overlayLog.note(articles)
+            return (overlayLog.needsWhole(limit: options.searchOverlayLimit), articles.map { !$0.isEmpty } ?? false)
         }
         if whole { searchBehind() } else if pages { overlayBehind() }
     }

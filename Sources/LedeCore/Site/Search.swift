@@ -136,6 +136,17 @@ public enum Search {
         return (indexed, unmarked)
     }
 
+    /// Of `paths` (relative to the site in `folder`), the pages that
+    /// Pagefind indexes (with `data-pagefind-body`) and those that are gone:
+    /// the ones that may differ from what an index of the site held.
+    public static func indexablePages(_ folder: String, _ paths: [String]) -> [String] {
+        paths.filter { path in
+            guard path.hasSuffix(".html") else { return false }
+            guard let bytes = try? FileIO.readBytes(folder + "/" + path) else { return true }  // gone
+            return HTMLScanner.find(bytes, "data-pagefind-body", from: 0) != nil
+        }
+    }
+
     /// The URL Pagefind gives the page at `path` (relative to the site) when
     /// it is handed the file without one: `/` and the path, without a last
     /// `index.html` (`a/index.html` → `/a/`).
