@@ -30,7 +30,8 @@ public struct ServeOptions: Sendable {
     public var idleSeconds = 10
     /// The most pages the search overlay holds (pages changed since the
     /// whole-site index); past it, the site is indexed whole again (see
-    /// `SearchOverlayLog`). 200 pages take Pagefind about a second.
+    /// `SearchOverlayLog`). At 10,000 articles an overlay of 193 pages took
+    /// 0.7–1 s and 96 MB of Pagefind, against 37 s and 3.6 GB for the site.
     public var searchOverlayLimit = 200
 
     public init(siteRoot: String) {
