@@ -109,6 +109,10 @@ public final class DevServer: Service, @unchecked Sendable {
         (0, nil, true, Array(SearchOverlay.json(generation: 0, bundle: nil, superseded: []).utf8))
     /// The folder before it, still served to a page that is loading it.
     private var previousOverlayFolder: String?
+    /// Overlays begun: each is made in a folder of its own (`gN`), while its
+    /// generation is given when it is served (a whole-site index that comes
+    /// meanwhile empties the overlay, and takes a generation too).
+    private var overlaysBegun = 0
     /// Where overlays are made: a temporary folder of this server, outside the site.
     private let overlayRoot: String
 
@@ -495,8 +499,8 @@ public final class DevServer: Service, @unchecked Sendable {
             // A whole-site index is coming: the overlay stays as it is till then.
             guard let pagefind = job.pagefind, !job.log.needsWhole(limit: options.searchOverlayLimit) else { continue }
             let started = DispatchTime.now().uptimeNanoseconds
-            let generation = lock.withLock { overlay.generation } + 1
-            let folder = overlayRoot + "/g\(generation)"
+            let serial: Int = lock.withLock { overlaysBegun += 1; return overlaysBegun }
+            let folder = overlayRoot + "/g\(serial)"
             let made: (indexed: [String], unmarked: [String])
             do throws(Diagnostic) {
                 try? FileIO.removeTree(folder)
@@ -519,7 +523,7 @@ public final class DevServer: Service, @unchecked Sendable {
             if made.indexed.isEmpty && superseded.isEmpty && lock.withLock({ overlay.empty }) {
                 continue  // nothing to search, as before
             }
-            installOverlay(folder: made.indexed.isEmpty ? nil : folder, superseded: superseded, generation: generation)
+            installOverlay(folder: made.indexed.isEmpty ? nil : folder, superseded: superseded, serial: serial)
             let deleted = superseded.count - made.indexed.count
             say("search: overlay of \(count(made.indexed.count, "page"))\(deleted > 0 ? " (and \(count(deleted, "page")) gone)" : "") in \(ms(since: started)) ms")
             hub.searchIndexed(pages: made.indexed.count, overlay: true)
@@ -528,10 +532,10 @@ public final class DevServer: Service, @unchecked Sendable {
 
     /// Serves a new overlay (`folder`: made and complete; nil: none) in
     /// place of the last, in one step; the one before the last goes.
-    private func installOverlay(folder: String?, superseded: [String], generation: Int? = nil) {
+    private func installOverlay(folder: String?, superseded: [String], serial: Int = 0) {
         let gone: String? = lock.withLock {
-            let n = generation ?? overlay.generation + 1
-            let bundle = folder == nil ? nil : SearchOverlay.bundle(n)
+            let n = overlay.generation + 1
+            let bundle = folder == nil ? nil : SearchOverlay.bundle(serial)
             let old = previousOverlayFolder
             previousOverlayFolder = overlay.folder
             overlay = (n, folder, folder == nil && superseded.isEmpty,

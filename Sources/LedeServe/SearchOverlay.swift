@@ -82,9 +82,9 @@ public enum SearchOverlay {
     public static let path = "/_lede/search-overlay/"
     public static let manifest = path + "overlay.json"
 
-    /// The bundle of generation `n` (each in a folder of its own, so that no
-    /// browser mixes the files of two).
-    public static func bundle(_ generation: Int) -> String { path + "g\(generation)/" }
+    /// The bundle of the `serial`th overlay made (each in a folder of its
+    /// own, so that no browser mixes the files of two).
+    public static func bundle(_ serial: Int) -> String { path + "g\(serial)/" }
 
     /// `{"generation": N, "bundle": "/_lede/search-overlay/gN/" or null, "superseded": [...]}`.
     public static func json(generation: Int, bundle: String?, superseded: [String]) -> String {
