@@ -58,12 +58,8 @@ public enum RelatedExplainers {
 
         /// The weight of the term numbered `id`, nil when the article has no such term.
         func weight(of id: Int32) -> Double? {
-            var lo = 0, hi = weightsByID.count
-            while lo < hi {
-                let mid = (lo + hi) / 2
-                if weightsByID[mid].id < id { lo = mid + 1 } else { hi = mid }
-            }
-            return lo < weightsByID.count && weightsByID[lo].id == id ? weightsByID[lo].weight : nil
+            let at = weightsByID.partitionPoint { $0.id < id }
+            return at < weightsByID.count && weightsByID[at].id == id ? weightsByID[at].weight : nil
         }
     }
 

@@ -961,12 +961,8 @@ extension SiteSession {
             }
         }
         func record(_ path: String) -> ArticleRecord? {
-            var lo = 0, hi = published.count
-            while lo < hi {
-                let mid = (lo + hi) / 2
-                if published[mid].path < path { lo = mid + 1 } else { hi = mid }
-            }
-            return lo < published.count && published[lo].path == path ? published[lo].record : nil
+            let at = published.partitionPoint { $0.path < path }
+            return at < published.count && published[at].path == path ? published[at].record : nil
         }
 
         /// The feed: the full text of the 20 newest articles.
