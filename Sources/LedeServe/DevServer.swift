@@ -92,16 +92,14 @@ public final class DevServer: Service, @unchecked Sendable {
     private let buildQueue = DispatchQueue(label: "lede-serve-build")
     /// The search index is made on its own queue, after the reload went out.
     private let searchQueue = DispatchQueue(label: "lede-serve-search")
-    private var searchWanted = false
-    private var searchRunning = false
+    private var searchJob = CoalescedJob()
     private var stopping = false
     private let searchCancel = SearchCancel()
     /// The search overlay (SearchOverlay.swift): its own queue, so that it
     /// follows saves while a whole-site index is being made.
     private let overlayQueue = DispatchQueue(label: "lede-serve-search-overlay")
     private var overlayLog = SearchOverlayLog()
-    private var overlayWanted = false
-    private var overlayRunning = false
+    private var overlayJob = CoalescedJob()
     private let overlayCancel = SearchCancel()
     /// The overlay served: its generation, its folder (nil: no page to
     /// index) and its `overlay.json`.
@@ -398,7 +396,7 @@ public final class DevServer: Service, @unchecked Sendable {
 
     /// Whether the search index (or its overlay) is being made, or is to be
     /// made, for pages already served (`searchLater`).
-    public var searchBusy: Bool { lock.withLock { searchWanted || searchRunning || overlayWanted || overlayRunning } }
+    public var searchBusy: Bool { lock.withLock { searchJob.busy || overlayJob.busy } }
 
     /// A rebuild changed `outputs` (nil: it does not say which) and left
     /// the search index behind: the overlay follows, or, when it cannot
@@ -417,21 +415,14 @@ public final class DevServer: Service, @unchecked Sendable {
     /// The search index is behind the pages: make it again, after the one
     /// being made (if any), which is behind too.
     private func searchBehind() {
-        let start: Bool = lock.withLock {
-            searchWanted = true
-            if searchRunning || stopping { return false }
-            searchRunning = true
-            return true
-        }
-        if start { searchQueue.async { [self] in indexSearch() } }
+        if lock.withLock({ searchJob.ask(stopping: stopping) }) { searchQueue.async { [self] in indexSearch() } }
     }
 
     /// The whole-site index (the overlay's base), in the background.
     private func indexSearch() {
         while true {
             let (session, needed): (SiteSession?, Bool) = lock.withLock {
-                guard searchWanted, !stopping else { searchRunning = false; return (nil, false) }
-                searchWanted = false
+                guard searchJob.take(stopping: stopping) else { return (nil, false) }
                 // Asked for while the overlay could not follow; the index
                 // just made may have seen to it.
                 return (self.session, overlayLog.needsWhole(limit: options.searchOverlayLimit))
@@ -477,13 +468,7 @@ public final class DevServer: Service, @unchecked Sendable {
     /// The overlay is behind the saves: make it again, after the one being
     /// made (if any).
     private func overlayBehind() {
-        let start: Bool = lock.withLock {
-            overlayWanted = true
-            if overlayRunning || stopping { return false }
-            overlayRunning = true
-            return true
-        }
-        if start { overlayQueue.async { [self] in indexOverlay() } }
+        if lock.withLock({ overlayJob.ask(stopping: stopping) }) { overlayQueue.async { [self] in indexOverlay() } }
     }
 
     /// Makes the overlay: the article pages changed since the base, indexed
@@ -491,8 +476,7 @@ public final class DevServer: Service, @unchecked Sendable {
     private func indexOverlay() {
         while true {
             let job: (log: SearchOverlayLog, pagefind: String?)? = lock.withLock {
-                guard overlayWanted, !stopping else { overlayRunning = false; return nil }
-                overlayWanted = false
+                guard overlayJob.take(stopping: stopping) else { return nil }
                 return (overlayLog, session?.pagefind)
             }
             guard let job else { return }
@@ -509,7 +493,7 @@ public final class DevServer: Service, @unchecked Sendable {
             } catch {
                 // A page went while Pagefind read it: the rebuild that took
                 // it has asked for the overlay again.
-                if !lock.withLock({ stopping || overlayWanted }) {
+                if !lock.withLock({ stopping || overlayJob.wanted }) {
                     say("\(error.description)")
                     say("search: the overlay is behind the pages until the next save")
                 }
@@ -598,3 +582,31 @@ func ms(since start: UInt64) -> Int {
 }
 
 func count(_ n: Int, _ word: String) -> String { "\(n) \(word)\(n == 1 ? "" : "s")" }
+
+/// A background job asked for again and again (the search index, the
+/// overlay): asks while it runs are coalesced into one more run. Kept
+/// under its owner's lock.
+struct CoalescedJob {
+    /// Asked for since its last run began.
+    private(set) var wanted = false
+    /// Its loop is running (on its queue).
+    private(set) var running = false
+
+    var busy: Bool { wanted || running }
+
+    /// Asks for a run; true when the caller must start the loop.
+    mutating func ask(stopping: Bool) -> Bool {
+        wanted = true
+        if running || stopping { return false }
+        running = true
+        return true
+    }
+
+    /// At the top of the loop: whether to run again (and the ask is taken),
+    /// or to end the loop.
+    mutating func take(stopping: Bool) -> Bool {
+        guard wanted, !stopping else { running = false; return false }
+        wanted = false
+        return true
+    }
+}

@@ -66,3 +66,26 @@ struct SearchOverlayTests {
         #expect(Search.pageURL("notes/x.html") == "/notes/x.html")
     }
 }
+
+/// The coalescing of asks for the index and the overlay.
+@Suite struct CoalescedJobTests {
+    @Test func asksWhileItRunsMakeOneMoreRun() {
+        var job = CoalescedJob()
+        #expect(!job.busy)
+        var answers: [Bool] = []
+        answers.append(job.ask(stopping: false))    // starts the loop
+        answers.append(job.ask(stopping: false))    // running: coalesced
+        answers.append(job.take(stopping: false))   // the loop's first run
+        answers.append(job.ask(stopping: false))    // asked during the run
+        answers.append(job.ask(stopping: false))
+        answers.append(job.take(stopping: false))   // one more run for both asks
+        #expect(job.busy)
+        answers.append(job.take(stopping: false))   // nothing asked: the loop ends
+        #expect(!job.busy)
+        answers.append(job.ask(stopping: false))    // a later ask starts it again
+        answers.append(job.take(stopping: true))    // stopping: the loop ends
+        #expect(!job.running)
+        answers.append(job.ask(stopping: true))     // and no loop starts while stopping
+        #expect(answers == [true, false, true, false, false, true, false, true, false, false])
+    }
+}
