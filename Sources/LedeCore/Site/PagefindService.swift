@@ -183,9 +183,12 @@ struct PagefindService {
     /// 450 MB of HTML it would parse for nothing); else every page.
     static func indexedFiles(_ site: String, skip: String) throws -> [String] {
         let all = try htmlFiles(site, skip: skip)
-        let marked = try all.filter { HTMLScanner.find(try FileIO.readBytes(site + "/" + $0), "data-pagefind-body", from: 0) != nil }
+        let marked = try all.filter { marksBody(try FileIO.readBytes(site + "/" + $0)) }
         return marked.isEmpty ? all : marked
     }
+
+    /// Whether a page marks its body for Pagefind (`data-pagefind-body`).
+    static func marksBody(_ page: [UInt8]) -> Bool { HTMLScanner.find(page, "data-pagefind-body", from: 0) != nil }
 
     /// `*.html` files below `site`, relative to it and sorted, but for those in `skip`.
     static func htmlFiles(_ site: String, skip: String) throws -> [String] {

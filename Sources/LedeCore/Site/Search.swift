@@ -128,7 +128,7 @@ public enum Search {
         var indexed: [String] = [], unmarked: [String] = []
         for page in candidates.sorted() where page.hasSuffix(".html") {
             guard let bytes = try? FileIO.readBytes(folder + "/" + page) else { continue }  // gone
-            if HTMLScanner.find(bytes, "data-pagefind-body", from: 0) != nil { indexed.append(page) } else { unmarked.append(page) }
+            if PagefindService.marksBody(bytes) { indexed.append(page) } else { unmarked.append(page) }
         }
         guard !indexed.isEmpty else { return ([], unmarked) }
         let service = PagefindService(executable: pagefind, cancel: cancel)
@@ -143,7 +143,7 @@ public enum Search {
         paths.filter { path in
             guard path.hasSuffix(".html") else { return false }
             guard let bytes = try? FileIO.readBytes(folder + "/" + path) else { return true }  // gone
-            return HTMLScanner.find(bytes, "data-pagefind-body", from: 0) != nil
+            return PagefindService.marksBody(bytes)
         }
     }
 
