@@ -93,6 +93,8 @@ public final class DevServer: Service, @unchecked Sendable {
     /// The search index is made on its own queue, after the reload went out.
     private let searchQueue = DispatchQueue(label: "lede-serve-search")
     private var searchJob = CoalescedJob()
+    /// Rebuilds whose changed pages search has yet to note (`searchChanged`).
+    private var searchNoting = 0
     private var stopping = false
     private let searchCancel = SearchCancel()
     /// The search overlay (SearchOverlay.swift): its own queue, so that it
@@ -376,10 +378,13 @@ public final class DevServer: Service, @unchecked Sendable {
             }
             // The terminal line first (microseconds), so that whoever gets the
             // event finds the line already there; and the search index marked
-            // busy, so that they find that too.
-            if report.searchPending { searchChanged(report.changedOutputs) }
+            // busy, so that they find that too. Which changed pages search
+            // holds is read from them after the event (after a title edit,
+            // a dozen 2.7 MB timeline pages at 10,000 articles).
+            if report.searchPending { lock.withLock { searchNoting += 1 } }
             hub.rebuilt(changed: report.changedOutputs, stylesOnly: stylesOnly && !wasBroken, sources: sources.isEmpty ? batch : sources,
                         milliseconds: elapsed)
+            if report.searchPending { searchChanged(report.changedOutputs) }
         } catch {
             lock.withLock {
                 errors = error.all
@@ -396,7 +401,7 @@ public final class DevServer: Service, @unchecked Sendable {
 
     /// Whether the search index (or its overlay) is being made, or is to be
     /// made, for pages already served (`searchLater`).
-    public var searchBusy: Bool { lock.withLock { searchJob.busy || overlayJob.busy } }
+    public var searchBusy: Bool { lock.withLock { searchNoting > 0 || searchJob.busy || overlayJob.busy } }
 
     /// A rebuild changed `outputs` (nil: it does not say which) and left
     /// the search index behind: the overlay follows, or, when it cannot
@@ -405,17 +410,28 @@ public final class DevServer: Service, @unchecked Sendable {
         // Only articles' pages count (the limit is of those): not the home,
         // topic and timeline pages that a save rewrites too.
         let articles = outputs.map { Search.indexablePages(outputPath, $0) }
-        let (whole, pages): (Bool, Bool) = lock.withLock {
+        // Noted and the job asked for in one hold of the lock, so that search
+        // never looks idle between the rebuild and its index.
+        let (search, overlay): (Bool, Bool) = lock.withLock {
+            defer { searchNoting -= 1 }
             overlayLog.note(articles)
-            return (overlayLog.needsWhole(limit: options.searchOverlayLimit), articles.map { !$0.isEmpty } ?? false)
+            if overlayLog.needsWhole(limit: options.searchOverlayLimit) { return (searchJob.ask(stopping: stopping), false) }
+            if articles.map({ !$0.isEmpty }) ?? false { return (false, overlayJob.ask(stopping: stopping)) }
+            return (false, false)
         }
-        if whole { searchBehind() } else if pages { overlayBehind() }
+        start(search: search, overlay: overlay)
+    }
+
+    /// Starts the loops that their jobs' asks said to start.
+    private func start(search: Bool = false, overlay: Bool = false) {
+        if search { searchQueue.async { [self] in indexSearch() } }
+        if overlay { overlayQueue.async { [self] in indexOverlay() } }
     }
 
     /// The search index is behind the pages: make it again, after the one
     /// being made (if any), which is behind too.
     private func searchBehind() {
-        if lock.withLock({ searchJob.ask(stopping: stopping) }) { searchQueue.async { [self] in indexSearch() } }
+        start(search: lock.withLock { searchJob.ask(stopping: stopping) })
     }
 
     /// The whole-site index (the overlay's base), in the background.
@@ -468,7 +484,7 @@ public final class DevServer: Service, @unchecked Sendable {
     /// The overlay is behind the saves: make it again, after the one being
     /// made (if any).
     private func overlayBehind() {
-        if lock.withLock({ overlayJob.ask(stopping: stopping) }) { overlayQueue.async { [self] in indexOverlay() } }
+        start(overlay: lock.withLock { overlayJob.ask(stopping: stopping) })
     }
 
     /// Makes the overlay: the article pages changed since the base, indexed
