@@ -263,6 +263,43 @@ import Testing
         #expect(!site.exists("public/timeline/1990s/index.html"))
     }
 
+    @Test func aYearTooBigForOnePageIsSplitByMonth() throws {
+        // March 1995 has more events than a page holds: 49 articles tell one
+        // event on each of its days, in words no other event shares (an
+        // article lists one event a day, and events of a day that share a
+        // word are one). The events dated only "1995" have the year's own
+        // page; the months around March have theirs.
+        func word(_ k: Int) -> String { String((0..<3).map { Character(UnicodeScalar(UInt8(97 + (k / [676, 26, 1][$0]) % 26))) }) }
+        var files: [String: String] = [:]
+        let perDay = SiteTimelinePages.eventsPerPage / 31 + 1
+        for a in 0..<perDay {
+            var body = a > 0 ? "" : "In 1985 the council was founded.\n\nIn 1995 the assembly moved to a larger hall.\n\n"
+                + "On January 9, 1995 the budget passed.\n\nOn February 14, 1995 the mayor resigned.\n\n"
+            for day in 1...31 {
+                let w = word(a * 31 + day)
+                body += "On March \(day), 1995 \(w)ton \(w)ville \(w)ham.\n\n"
+            }
+            files["content/a\(a < 10 ? "0" : "")\(a).md"] = article("A\(a)", body: body)
+        }
+        let site = try TestSite(files)
+        try site.build()
+        let index = try site.read("public/timeline/index.html")
+        let listed = index.components(separatedBy: "<li><a href=\"").dropFirst().map { String($0.prefix { $0 != "<" }) }
+        #expect(listed == ["1980s/\">1980s", "1995/\">1995", "1995-01/\">January 1995", "1995-02/\">February 1995",
+                           "1995-03/\">March 1995, part 1", "1995-03-2/\">March 1995, part 2"])
+        #expect(values(try site.read("public/timeline/1995/index.html")) == ["1995"])
+        #expect(values(try site.read("public/timeline/1995-02/index.html")) == ["1995-02-14"])
+        let march = values(try site.read("public/timeline/1995-03/index.html"))
+        #expect(march.count == SiteTimelinePages.eventsPerPage)
+        #expect(march.first == "1995-03-01")
+        let part = try site.read("public/timeline/1995-03-2/index.html")
+        #expect(values(part) == Array(repeating: "1995-03-31", count: 31 * perDay - SiteTimelinePages.eventsPerPage))
+        #expect(part.contains("<h1 id=\"timeline-title\" class=\"list-title\">Timeline: March 1995, part 2</h1>"))
+        let json = try TimelineJSONTests.validate(Data(contentsOf: URL(fileURLWithPath: site.root + "/public/timeline/1995-03-2/timeline.json")), "part")
+        #expect(json.events.count == 31 * perDay - SiteTimelinePages.eventsPerPage)
+        #expect(!site.exists("public/timeline/1990s/index.html"))
+    }
+
     @Test func theNewPagesAreValidHTMLForTidy() throws {
         let tidy = try #require(which("tidy"), "tidy is needed (apt-get install tidy; .ci/run installs it)")
         var files = Self.files

@@ -56,4 +56,26 @@ import Testing
         #expect(fields == c.fields)
         #expect(d.map(\.value) == (c.fields == nil ? nil : c.value))
     }
+
+    /// A timeline splits a long year's sorted events into pages by
+    /// `monthSlot`: each slot must be one run of that order, in slot order.
+    @Test func valuesOfAYearSortIntoRunsByMonthSlot() throws {
+        let values = ["1990", "1990-01", "1990-01-31T23:59", "1990-W01", "1990-W05", "1990-W09", "1990-02-01", "1990-H1", "1990-Q1",
+                      "1990-SP", "1990-03-01", "1990-06", "1990-SU", "1990-Q3", "1990-H2", "1990-07-04TMO", "1990-W27", "1990-W53",
+                      "1990-FA", "1990-WI", "1990-12-31", "BC0044"]
+        let dates = try values.map { try #require(TimexDate($0), "\($0)") }.sorted { $0.sortKey < $1.sortKey }
+        let runs = dates.map { [$0.year, $0.monthSlot] }
+        #expect(runs == runs.sorted { ($0[0], $0[1]) < ($1[0], $1[1]) })
+        let slots = Dictionary(dates.map { ($0.value, $0.monthSlot) }, uniquingKeysWith: { a, _ in a })
+        #expect(slots["1990"] == 0)
+        #expect(slots["BC0044"] == 0)
+        #expect(slots["1990-W01"] == 1)
+        #expect(slots["1990-W05"] == 1)
+        #expect(slots["1990-W09"] == 2)
+        #expect(slots["1990-W53"] == 12)
+        #expect(slots["1990-SU"] == 6)
+        #expect(slots["1990-H2"] == 7)
+        #expect(slots["1990-WI"] == 12)
+        #expect(slots["1990-07-04TMO"] == 7)
+    }
 }

@@ -138,15 +138,23 @@ public struct TimexDate: Sendable, Hashable, Comparable, CustomStringConvertible
     /// A number that orders values by when they start: earlier first, and the
     /// coarser of two values that start together first ("1945" before "1945-05").
     public var sortKey: Int {
-        let monthStart = partStartMonth ?? month ?? 1
-        var dayStart = day ?? 1
         if precision == .week, let p = part, let w = Int(p.dropFirst()) {
             let days = (w - 1) * 7
-            return (((year * 13 + 1 + days / 31) * 32 + (days % 31 + 1)) * 25 * 60) * 10 + precision.rawValue
+            return (((year * 13 + monthSlot) * 32 + (days % 31 + 1)) * 25 * 60) * 10 + precision.rawValue
         }
-        if day == nil { dayStart = 0 }
+        let dayStart = day ?? 0
         let minutes = (hour ?? 0) * 60 + (minute ?? 0)
-        return ((((year * 13 + (month == nil && part == nil ? 0 : monthStart)) * 32 + dayStart) * 25 * 60 + minutes) * 10) + precision.rawValue
+        return ((((year * 13 + monthSlot) * 32 + dayStart) * 25 * 60 + minutes) * 10) + precision.rawValue
+    }
+
+    /// Where in its year `sortKey` places the value: 0 for a value no more
+    /// precise than its year, else the month it starts in (a season's or a
+    /// quarter's first month; a week's, counted in 31-day steps). Values of
+    /// one year and slot are together in sorted order.
+    public var monthSlot: Int {
+        if precision == .week, let p = part, let w = Int(p.dropFirst()) { return 1 + (w - 1) * 7 / 31 }
+        if month == nil && part == nil { return 0 }
+        return partStartMonth ?? month ?? 1
     }
 
     public static func < (a: TimexDate, b: TimexDate) -> Bool { a.sortKey < b.sortKey }
