@@ -514,6 +514,22 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: root) == ["public"])
     }
 
+    @Test func anUpdateReplacesWhatIsInTheWayOfItsFiles() throws {
+        // A file where a folder was, a folder where a file was, a file in
+        // folders that are not there yet: the quick rename fails for each.
+        let root = try folder()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let out = try OutputFolder(target: root + "/public", mode: .update)
+        try out.write("old", "a file now")
+        try out.write("keep.txt/index.html", "a folder now")
+        try out.write("a/b/c/index.html", "deep")
+        try out.write("plain.txt", "plain")
+        try out.commit()
+        #expect(contents(root + "/public") == ["old": "a file now", "keep.txt/index.html": "a folder now",
+                                               "a/b/c/index.html": "deep", "plain.txt": "plain"])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: root) == ["public"])
+    }
+
     @Test func discardedUpdateChangesNothing() throws {
         let root = try folder()
         defer { try? FileManager.default.removeItem(atPath: root) }
