@@ -123,11 +123,12 @@ public enum SiteFeatures {
         let events = m.events
         let scopes = layout.scopes, pageLists = layout.pageLists, allJobs = layout.jobs, topics = layout.topics
         let pageHashes = layout.pageHashes
-        func files(_ page: SiteTimelinePages.Page) -> [String] { [page.folder + "index.html", page.folder + "timeline.json"] }
+        func files(_ page: SiteTimelinePages.Page) -> [String] { [page.htmlPath, page.jsonPath] }
         var toWrite: [Int] = []
+        let knownInputs = scopes.map { known[$0.scope.path]?.pageInputs }
         for (j, (s, p)) in allJobs.enumerated() {
             let page = pageLists[s][p]
-            if let old = known[scopes[s].scope.path]?.pageInputs[page.folder], old == pageHashes[j], files(page).allSatisfy(isCurrent) {
+            if let old = knownInputs[s]?[page.folder], old == pageHashes[j], isCurrent(page.htmlPath), isCurrent(page.jsonPath) {
                 continue
             }
             toWrite.append(j)
@@ -201,10 +202,13 @@ public enum SiteFeatures {
         var j = 0
         for (s, list) in pageLists.enumerated() {
             var w = WrittenTimeline(paths: [], pages: list.count)
+            w.paths.reserveCapacity(2 * list.count)
+            w.pageInputs.reserveCapacity(list.count)
             for page in list {
-                // In the order pages were always written: a long timeline's index page first.
-                w.paths += page.kind == .whole || page.kind == .part
-                    ? [page.folder + "timeline.json", page.folder + "index.html"] : [page.folder + "index.html", page.folder + "timeline.json"]
+                // In the order they are written (`Page.files`), without a list made for each.
+                if page.kind == .index { w.paths.append(page.htmlPath); w.paths.append(page.jsonPath) } else {
+                    w.paths.append(page.jsonPath); w.paths.append(page.htmlPath)
+                }
                 w.pageInputs[page.folder] = pageHashes[j]
                 j += 1
             }
@@ -245,7 +249,7 @@ extension SiteFeatures {
             let j = candidates[n]
             let (s, p) = layout.jobs[j]
             let page = layout.pageLists[s][p]
-            let htmlPath = page.folder + "index.html", jsonPath = page.folder + "timeline.json"
+            let htmlPath = page.htmlPath, jsonPath = page.jsonPath
             guard let html = read(htmlPath), let json = read(jsonPath),
                   let made = SiteTimelinePages.splice(page, html: html, json: json, positions: at[j]!.sorted(),
                                                       events: layout.scopes[s].events, all: events, before: before,
