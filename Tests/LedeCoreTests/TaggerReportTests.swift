@@ -58,6 +58,25 @@ struct TaggerReportTests {
         #expect(ahead.map(\.value) == ["2019-Q3", "2019-Q4", "2019-Q3", "2018-Q3"], "\(ahead)")
     }
 
+    @Test func lastYearSetAgainstAnAmountIsTheReportedQuarter() {
+        // In a report on a quarter, "last year" as the second term of a comparison of amounts is that
+        // quarter a year before, as "a year ago" is (TimeBank: 1988-Q3).
+        let found = tagged("""
+            Travelers reported third-quarter net of $97 million. Its benefits group earned $24 million, compared \
+            with a loss of $3 million last year. Sales were $1.76 billion, up from last year's $1.55 billion. \
+            Sales for the corresponding period last year were lower.
+            """, reference: "2019-11-02")
+        #expect(found.map(\.value) == ["2019-Q3", "2018-Q3", "2018-Q3", "2018-Q3"], "\(found)")
+        // Not after a longer period, not without an amount, not without a quarter in view.
+        let nine = tagged("Net rose in the third quarter. In the nine months, net rose to $525.8 million from $504.2 million last year.",
+                          reference: "2019-11-02")
+        #expect(nine.last?.value == "2018", "\(nine)")
+        let plain = tagged("Net rose in the third quarter. Last year catastrophe losses totaled $5 million.", reference: "2019-11-02")
+        #expect(plain.last?.value == "2018", "\(plain)")
+        let noQuarter = tagged("Profit is likely to be 4.7 billion francs, up from 633.8 million francs last year.", reference: "2019-11-02")
+        #expect(noQuarter.last?.value == "2018", "\(noQuarter)")
+    }
+
     @Test func theQuarterAYearAgoIsOneExpression() {
         let found = tagged("Columbia lost money in the third quarter. For the quarter a year ago, it earned $16 million.",
                            reference: "2019-10-26")

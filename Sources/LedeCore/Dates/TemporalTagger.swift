@@ -742,6 +742,14 @@ public struct TemporalTagger: Sendable {
                 let p = Point(year: l.year + s.offset, quarter: q)
                 return (Self.value(of: p), p)
             }
+            // "compared with $33 million last year", "up from last year's $1.55 billion": in a report on a
+            // quarter, "last year" set against an amount is that quarter a year before, as "a year ago" is.
+            if s.offset == -1, s.anchor == .reference, !s.amountWasCounted, !s.keepAnchorGrain, !narrative,
+               m.end == m.start + 2, g.isK(m.start, .last), let l = quarterInView, let q = l.quarter,
+               !comparesLongerPeriod(g, m.start), comparesAmounts(g, m) {
+                let p = Point(year: l.year - 1, quarter: q)
+                return (Self.value(of: p), p)
+            }
             if s.keepAnchorGrain, s.grain == .quarter, quarterInView == nil, let ref = reference, let rm = ref.month {
                 // "the year-ago quarter" with no quarter in view: the last full quarter, a year before
                 var q = (rm - 1) / 3, y = ref.year - 1
@@ -810,6 +818,28 @@ public struct TemporalTagger: Sendable {
             if l.unit == .quarter { return false }
             if l.unit == .month, l.isPlural, g.t(j - 1).kind == .number || g.lx(j - 1).number >= 2 { return true }
             if l.unit == .year, !l.isPlural, g.isK(j - 1, .the) || g.isK(j - 1, .fiscal) || g.word(j - 1, "full") { return true }
+            j -= 1; steps += 1
+        }
+        return false
+    }
+
+    /// True when the expression is the second term of a comparison of amounts: an amount before it
+    /// after "from", "with" or "against" in its clause ("down from $21.4 million last year"), an amount
+    /// right after it ("from last year's $2.34 billion"), or "the same period" before it.
+    func comparesAmounts(_ g: Grammar, _ m: Match) -> Bool {
+        var e = m.end
+        if g.p(e, "'"), g.adj(e + 1), g.isK(e + 1, .s) {
+            e += 2
+            return g.t(e).kind == .number || (g.p(e, "$") && g.t(e + 1).kind == .number)
+        }
+        let before = m.start - 1
+        if g.word(before, "period") || g.lx(before).unit == .quarter { return true }
+        var j = before
+        var steps = 0
+        var amount = false
+        while j >= 0, steps < 12, !g.boundaryBefore(j + 1) || (g.t(j + 1).kind == .number && g.t(j + 1).gap == 0) {
+            if g.t(j).kind == .number { amount = true }
+            else if amount, g.isK(j, .from) || g.word(j, "with") || g.word(j, "against") { return true }
             j -= 1; steps += 1
         }
         return false
