@@ -131,7 +131,10 @@ func snapshot(_ dir: String) -> [String: Data] {
 }
 
 /// `only`: "body" or "title" makes every edit of that kind (for profiling one).
-func edits(_ site: String, count: Int, output: String?, only: String? = nil) {
+/// `titleWord`: a title edit puts this word before the title (each edit one
+/// more article with it as a key term) instead of "Edit N:", whose word no
+/// other article has.
+func edits(_ site: String, count: Int, output: String?, only: String? = nil, titleWord: String? = nil) {
     if let only, only != "body", only != "title" { fail("--only takes body or title, not \(only)") }
     let files = articlePaths(site)
     var options = BuildOptions(siteRoot: site, output: output)
@@ -157,7 +160,7 @@ func edits(_ site: String, count: Int, output: String?, only: String? = nil) {
         if body {
             text += "\nEdit \(k): on March \(k % 28 + 1), 2001 a correction was published.\n"
         } else if let range = text.range(of: "title: \"") {
-            text.replaceSubrange(range, with: "title: \"Edit \(k): ")
+            text.replaceSubrange(range, with: "title: \"" + (titleWord.map { "\($0) " } ?? "Edit \(k): "))
         }
         do { try text.write(toFile: path, atomically: false, encoding: .utf8) } catch { fail("cannot write \(file)") }
         t = now()
@@ -203,11 +206,11 @@ func edits(_ site: String, count: Int, output: String?, only: String? = nil) {
 }
 
 let args = Array(CommandLine.arguments.dropFirst())
-guard args.count >= 2 else { fail("usage: lede-bench stages SITE [--limit N] | lede-bench edits SITE [--edits N] [--output DIR] [--only body|title]") }
+guard args.count >= 2 else { fail("usage: lede-bench stages SITE [--limit N] | lede-bench edits SITE [--edits N] [--output DIR] [--only body|title] [--title-word W]") }
 let site = URL(fileURLWithPath: args[1]).standardizedFileURL.path
 switch args[0] {
 case "stages": stages(site, limit: option("--limit", in: args).flatMap(Int.init))
 case "edits": edits(site, count: option("--edits", in: args).flatMap(Int.init) ?? 25, output: option("--output", in: args),
-                   only: option("--only", in: args))
+                   only: option("--only", in: args), titleWord: option("--title-word", in: args))
 default: fail("unknown command \(args[0])")
 }
