@@ -974,8 +974,6 @@ extension SiteSession {
                                     clock: PhaseClock, listsUnchanged: Bool, featurePages: [String],
                                     write: @escaping @Sendable (String, UnsafeRawBufferPointer, UInt64) throws -> Void) throws {
         var old = state.cache.site
-        // Taken: a build that fails before it knows the pages again leaves none.
-        let keptListPages = state.listPages.take()
         let listInputs: UInt64
         if listsUnchanged {
             listInputs = old.inputsHash  // a rebuild that knows no card changed
@@ -1135,7 +1133,9 @@ extension SiteSession {
         }
         // Each page of each list: its articles, and whether any article of the whole list has a timeline.
         var listPages: [KeptListPages.Page] = []
-        if sameLists, let kept = keptListPages, kept.year == site.year, kept.perPage == perPage, kept.hasTimeline == hasTimeline {
+        // Taken here, after the cards and before anything that can fail, and
+        // put back below: a rebuild that only looked at the feed keeps it.
+        if sameLists, let kept = state.listPages.take(), kept.year == site.year, kept.perPage == perPage, kept.hasTimeline == hasTimeline {
             // The same lists of the same articles: a page's inputs changed
             // only where one of its articles' cards did (the cards rendered
             // again above). Made anew, the 2,500 pages' paths and hashes were

@@ -95,7 +95,6 @@ public enum SiteTimelinePages {
             (self.kind, self.folder, self.label, self.range) = (kind, folder, label, range)
             (htmlPath, jsonPath) = (folder + "index.html", folder + "timeline.json")
         }
-
     }
 
     /// The pages of one timeline: none for a tag without events, one when it
