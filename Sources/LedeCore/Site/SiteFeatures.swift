@@ -205,7 +205,7 @@ public enum SiteFeatures {
             w.paths.reserveCapacity(2 * list.count)
             w.pageInputs.reserveCapacity(list.count)
             for page in list {
-                // In the order they are written (`Page.files`), without a list made for each.
+                // In the order `SiteTimelinePages.write` writes them: a long timeline's index page first.
                 if page.kind == .index { w.paths.append(page.htmlPath); w.paths.append(page.jsonPath) } else {
                     w.paths.append(page.jsonPath); w.paths.append(page.htmlPath)
                 }
