@@ -143,9 +143,13 @@ import Testing
     /// timeline), an index updated in place chooses exactly what a new index
     /// chooses, with the same scores, and chooses again only for a few
     /// articles; with windows so small that most lists are walked in part,
-    /// and with the real ones (every list walked whole here).
-    @Test(arguments: [(tag: 4, term: 5), (tag: RelatedExplainers.tagWindow, term: RelatedExplainers.termWindow)])
-    func updatingTheIndexChoosesAsANewOne(windows: (tag: Int, term: Int)) throws {
+    /// and with the real ones (every list walked whole here); and with
+    /// limits so low that edits take lists across them, which changes who is
+    /// compared with whom.
+    @Test(arguments: [(tag: 4, term: 5, tagLimit: Int?.none, termLimit: Int?.none),
+                      (tag: RelatedExplainers.tagWindow, term: RelatedExplainers.termWindow, tagLimit: nil, termLimit: nil),
+                      (tag: 4, term: 5, tagLimit: 6, termLimit: 8)])
+    func updatingTheIndexChoosesAsANewOne(windows: (tag: Int, term: Int, tagLimit: Int?, termLimit: Int?)) throws {
         var seed: UInt64 = 42
         func next(_ n: Int) -> Int {
             seed = seed &* 6364136223846793005 &+ 1442695040888963407
@@ -163,12 +167,12 @@ import Testing
             return a
         }
         func makeIndex(_ summaries: [ArticleSummary]) -> RelatedExplainers.Index {
-            RelatedExplainers.Index(summaries, tagWindow: windows.tag, termWindow: windows.term)
+            RelatedExplainers.Index(summaries, tagWindow: windows.tag, termWindow: windows.term, tagLimit: windows.tagLimit, termLimit: windows.termLimit)
         }
         var summaries = (0..<120).map { make($0, title: "A\(next(10))") }
         var index = makeIndex(summaries)
         index.chooseAll()
-        var incremental = 0, chosenAgain = 0
+        var incremental = 0, chosenAgain = 0, crossed = 0
         for step in 0..<75 {
             let k = next(summaries.count)
             switch step % 5 {
@@ -180,7 +184,12 @@ import Testing
             }
             var fresh = makeIndex(summaries)
             fresh.chooseAll()
+            let listsBefore = (tags: index.byTag.mapValues { $0.count > index.tagLimit }, terms: index.byTerm.mapValues { $0.count > index.termLimit })
             let update = index.update([k], [summaries[k]])
+            if update != nil, listsBefore.tags != fresh.byTag.mapValues({ $0.count > fresh.tagLimit })
+                || listsBefore.terms != fresh.byTerm.mapValues({ $0.count > fresh.termLimit }) {
+                crossed += 1
+            }
             // A title decides only ties, a date only windows: never more than
             // the article's neighbours are chosen again.
             if step % 5 == 0 || step % 5 == 3 { #expect(update != nil, "step \(step)") }
@@ -205,10 +214,46 @@ import Testing
             #expect(wrong.isEmpty, "step \(step)")
         }
         #expect(incremental >= 30)
+        // Lists crossing a limit are updated in place too.
+        if windows.tagLimit != nil { #expect(crossed >= 5, "\(crossed) updates took a list across a limit") }
+        print("windows \(windows): \(incremental) of 75 updated in place, \(crossed) across a limit, \(chosenAgain) chosen again")
         #expect(chosenAgain < incremental * summaries.count / 4)
         // And the index is what `choose` gives (with the same windows).
         if windows.tag == RelatedExplainers.tagWindow {
             #expect(RelatedExplainers.choose(summaries) == index.chosen.map { $0.map(\.article) })
         }
+    }
+
+    /// A word too common to count (on more articles than the limit) is in no
+    /// article's profile, so that an edit giving it to one article more or
+    /// one less, which changes its weight, chooses again only around the
+    /// edited article, not for every article that has it; and the choice
+    /// is still that of a new index.
+    @Test func aTooCommonWordChangesOnlyTheEditedArticle() throws {
+        var summaries = (0..<60).map { k in
+            var a = ArticleSummary(testSlug: "a\(k)", title: "A\(k)", tags: ["tag\(k % 12)"],
+                                   keyTerms: ["common", "t\(k % 10)", "u\(k % 8)"], timeline: [(String(1900 + k % 9), nil)])
+            a.date = DateTime(year: 2000 + k % 5, month: 1 + k % 12, day: 1)
+            return a
+        }
+        func makeIndex() -> RelatedExplainers.Index {
+            var index = RelatedExplainers.Index(summaries, tagLimit: 8, termLimit: 8)
+            index.chooseAll()
+            return index
+        }
+        var index = makeIndex()
+        #expect(index.profiles.allSatisfy { p in !p.termList.contains { $0.0 == "common" } }, "a word on 60 articles, over the limit of 8, weighs nothing")
+        #expect(index.profiles[3].termList.map(\.0) == ["t3", "u3"])
+        // The edit takes "common" from a0 and gives it to no other: a
+        // different weight for "common", no new one for a0's other words.
+        summaries[0].keyTerms = ["t0", "u0"]
+        let update = index.update([0], [summaries[0]])
+        let again = try #require(update)
+        let fresh = makeIndex()
+        #expect(index.chosen.map { $0.map(\.article) } == fresh.chosen.map { $0.map(\.article) })
+        #expect(index.chosen.map { $0.map(\.score) } == fresh.chosen.map { $0.map(\.score) })
+        // a0, and those that share a word or tag with it that counts (t0:
+        // 6 articles, u0: 8, tag0: 5), whose choice may now hold a0 or not.
+        #expect(again.contains(0) && again.count <= 17, "chosen again: \(again)")
     }
 }

@@ -19,7 +19,9 @@ public enum RelatedExplainers {
     /// Below this score two articles are not related enough to show.
     static let minimumScore = 0.2
     /// On a big site, tags on more than a quarter of the articles and terms on
-    /// more than a twentieth say little, and are skipped.
+    /// more than a twentieth say little, and are skipped: they are in no
+    /// profile (`Index.profile`), so that one article more or less with such
+    /// a word, which changes its weight, changes no other article's profile.
     static let commonTagShare = 0.25, commonTermShare = 0.05
     /// How many articles of one tag's (term's) list an article is compared
     /// with at most. A longer list (one not common enough to skip: that grows
@@ -106,13 +108,16 @@ public enum RelatedExplainers {
         /// Lists longer than these are walked over a window (see `RelatedExplainers.tagWindow`).
         let tagWindow: Int, termWindow: Int
 
-        init(_ articles: [ArticleSummary], tagWindow: Int = RelatedExplainers.tagWindow, termWindow: Int = RelatedExplainers.termWindow) {
+        /// `tagLimit` and `termLimit` replace the limits that follow from
+        /// the site's size (`commonTagShare`), for tests of small sites.
+        init(_ articles: [ArticleSummary], tagWindow: Int = RelatedExplainers.tagWindow, termWindow: Int = RelatedExplainers.termWindow,
+             tagLimit: Int? = nil, termLimit: Int? = nil) {
             self.articles = articles
             self.tagWindow = tagWindow
             self.termWindow = termWindow
             let n = articles.count
-            tagLimit = max(1000, Int(Double(n) * commonTagShare))
-            termLimit = max(200, Int(Double(n) * commonTermShare))
+            self.tagLimit = tagLimit ?? max(1000, Int(Double(n) * commonTagShare))
+            self.termLimit = termLimit ?? max(200, Int(Double(n) * commonTermShare))
             order = articles.indices.sorted { Self.dateOrder(articles[$0], $0, articles[$1], $1) }
             rank = Array(repeating: 0, count: n)
             for (r, k) in order.enumerated() { rank[k] = r }
@@ -148,11 +153,11 @@ public enum RelatedExplainers {
 
         func profile(_ k: Int) -> Profile {
             var p = Profile()
-            for t in tagSets[k] { p.tags[t] = idf(tagDF[t] ?? 1) }
+            for t in tagSets[k] where (tagDF[t] ?? 0) <= tagLimit { p.tags[t] = idf(tagDF[t] ?? 1) }
             // Key terms come most telling first: weight by rank and rarity.
             // (A table by term is not kept: 10,000 of them took 15 MB.)
             var terms: [String: Double] = [:]
-            for (rank, t) in articles[k].keyTerms.enumerated() where (termDF[t] ?? 0) >= 2 {
+            for (rank, t) in articles[k].keyTerms.enumerated() where counts(term: termDF[t] ?? 0) {
                 terms[t] = idf(termDF[t] ?? 1) / (1 + Double(rank) / 8)
             }
             p.tagList = p.tags.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
@@ -165,12 +170,14 @@ public enum RelatedExplainers {
             return p
         }
 
+        /// Whether a tag (term) on `df` articles is in their profiles: one
+        /// too common is not, nor a term on one article only.
+        func counts(tag df: Int) -> Bool { df <= tagLimit }
+        func counts(term df: Int) -> Bool { df >= 2 && df <= termLimit }
+
         /// The articles a tag's or term's list relates (nil when it is too common to count).
-        func tagList(_ t: String) -> [Int]? { byTag[t].flatMap { $0.count <= tagLimit ? $0 : nil } }
-        func termList(_ t: String) -> [Int]? {
-            // A term on one article only is in no profile.
-            byTerm[t].flatMap { $0.count <= termLimit && $0.count >= 2 ? $0 : nil }
-        }
+        func tagList(_ t: String) -> [Int]? { byTag[t].flatMap { counts(tag: $0.count) ? $0 : nil } }
+        func termList(_ t: String) -> [Int]? { byTerm[t].flatMap { counts(term: $0.count) ? $0 : nil } }
 
         /// Where article `k` is, or would be, in a list in date order.
         func position(of k: Int, in list: [Int]) -> Int {
@@ -235,6 +242,8 @@ public enum RelatedExplainers {
         /// Scratch space of one worker.
         struct Sums {
             var tag: [Double], term: [Double], touched: [Int] = []
+            /// When set, every candidate's score is kept here, not only the best.
+            var all: [(article: Int, score: Double)]?
             init(_ n: Int) { tag = Array(repeating: 0, count: n); term = Array(repeating: 0, count: n) }
         }
 
@@ -269,6 +278,7 @@ public enum RelatedExplainers {
                 sums.term[j] = 0
                 guard let s else { continue }
                 let candidate = (article: j, score: s)
+                sums.all?.append(candidate)
                 if best.count == count, let last = best.last, !before(candidate, last) { continue }
                 var at = best.count
                 while at > 0 && before(candidate, best[at - 1]) { at -= 1 }
@@ -280,11 +290,14 @@ public enum RelatedExplainers {
         }
 
         /// Chooses again for the articles `which` (all when nil), in parallel.
-        mutating func chooseAll(_ which: [Int]? = nil) {
+        /// With `scores`, returns for each of `which` the scores of all its
+        /// candidates (those it could be related to), in no order.
+        @discardableResult
+        mutating func chooseAll(_ which: [Int]? = nil, scores: Bool = false) -> [[(article: Int, score: Double)]] {
             let n = articles.count
-            guard n > 1 else { chosen = Array(repeating: [], count: n); return }
+            guard n > 1 else { chosen = Array(repeating: [], count: n); return [] }
             let list = which ?? Array(0..<n)
-            let results = ResultSlots<[(article: Int, score: Double)]>(count: list.count)
+            let results = ResultSlots<(best: [(article: Int, score: Double)], all: [(article: Int, score: Double)])>(count: list.count)
             let next = AtomicCounter()
             let me = self
             let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, (list.count + 255) / 256))
@@ -293,18 +306,22 @@ public enum RelatedExplainers {
                 while true {
                     let m = next.increment()
                     guard m < list.count else { break }
-                    results.set(m, me.choose(list[m], into: &sums))
+                    if scores { sums.all = [] }
+                    let best = me.choose(list[m], into: &sums)
+                    results.set(m, (best, sums.all ?? []))
                 }
             }
-            for (m, result) in results.all.enumerated() { chosen[list[m]] = result }
+            let all = results.all
+            for (m, result) in all.enumerated() { chosen[list[m]] = result.best }
+            return scores ? all.map(\.all) : []
         }
 
         /// The articles whose window on a list of `k`'s can change when `k`
         /// moves in date order or leaves: those within half a window of it.
         func nearby(_ k: Int, tags: Set<String>, terms: Set<String>) -> Set<Int> {
             var near = Set<Int>()
-            for t in tags { if let l = byTag[t], l.count > tagWindow { near.formUnion(reach(of: k, in: l, window: tagWindow)) } }
-            for t in terms { if let l = byTerm[t], l.count > termWindow { near.formUnion(reach(of: k, in: l, window: termWindow)) } }
+            for t in tags { if let l = byTag[t], l.count > tagWindow, counts(tag: l.count) { near.formUnion(reach(of: k, in: l, window: tagWindow)) } }
+            for t in terms { if let l = byTerm[t], l.count > termWindow, counts(term: l.count) { near.formUnion(reach(of: k, in: l, window: termWindow)) } }
             return near
         }
 
@@ -322,7 +339,7 @@ public enum RelatedExplainers {
                 changedTerms.formUnion(edit.oldTerms.symmetricDifference(edit.newTerms))
                 edits.append(edit)
             }
-            let oldTagCounts = changedTags.map { byTag[$0]?.count ?? 0 }, oldTermCounts = changedTerms.map { byTerm[$0]?.count ?? 0 }
+            let oldTagDF = changedTags.map { tagDF[$0] ?? 0 }, oldTermDF = changedTerms.map { termDF[$0] ?? 0 }
             // An article that moves in date order changes the windows of the
             // articles near where it was and near where it goes (and only
             // theirs: further away, a window holds the same articles).
@@ -356,57 +373,77 @@ public enum RelatedExplainers {
                 for t in e.newTerms.subtracting(e.oldTerms) { termDF[t, default: 0] += 1; number(t) }
             }
             for e in edits where e.moved { shifted.formUnion(nearby(e.k, tags: e.newTags, terms: e.newTerms)) }
-            // A list that crossed a limit changes who is a candidate of whom: start again.
-            for (t, old) in zip(changedTags, oldTagCounts) where (old <= tagLimit) != ((byTag[t]?.count ?? 0) <= tagLimit) { return nil }
-            for (t, old) in zip(changedTerms, oldTermCounts) where (old <= termLimit) != ((byTerm[t]?.count ?? 0) <= termLimit) { return nil }
             // Whose profile changed: the edited articles, and those holding a
             // tag or term whose frequency (so weight) changed. (A list that
             // gained or lost an article changed the windows of its articles
-            // only: they are among these.)
+            // only, and one that crossed a limit (`tagLimit`) who its
+            // articles are compared with: they are among these too.)
             var profiled = Set(changed)
-            for t in changedTags { profiled.formUnion(byTag[t] ?? []) }
-            for t in changedTerms { profiled.formUnion(byTerm[t] ?? []) }
+            for (t, old) in zip(changedTags, oldTagDF) where counts(tag: old) || counts(tag: tagDF[t] ?? 0) { profiled.formUnion(byTag[t] ?? []) }
+            for (t, old) in zip(changedTerms, oldTermDF) where counts(term: old) || counts(term: termDF[t] ?? 0) { profiled.formUnion(byTerm[t] ?? []) }
             for t in changedTags where byTag[t]?.isEmpty == true { byTag[t] = nil; tagDF[t] = nil }
             for t in changedTerms where byTerm[t]?.isEmpty == true { byTerm[t] = nil; termDF[t] = nil }
-            guard profiled.count <= max(16, n / 50) else { return nil }
-            var oldProfiles: [Int: Profile] = [:]
-            for k in profiled {
-                oldProfiles[k] = profiles[k]
-                profiles[k] = profile(k)
-            }
-            // Chosen again: every article whose profile or windows changed,
-            // and any other whose choice one of them could enter or leave.
-            // For an other, only its scores against those changed: its choice
-            // holds unless one of them was chosen, or now ranks before its
-            // last. The others are those within reach of one changed (reach
-            // is symmetric; one that moved had all its old reach shifted).
-            var again = profiled.union(shifted)
-            var neighbours = Set<Int>()
-            for k in profiled {
-                for p in [profiles[k], oldProfiles[k]!] {
-                    for (t, _) in p.tagList {
-                        guard let l = tagList(t) else { continue }
-                        let at = position(of: k, in: l)
-                        neighbours.formUnion(at < l.count && l[at] == k ? reach(of: k, in: l, window: tagWindow) : l[...])
-                    }
-                    for (t, _) in p.termList {
-                        guard let l = termList(t) else { continue }
-                        let at = position(of: k, in: l)
-                        neighbours.formUnion(at < l.count && l[at] == k ? reach(of: k, in: l, window: termWindow) : l[...])
-                    }
+            // Each of them costs about what choosing for one article costs:
+            // past a quarter of the site, choosing for all is as quick.
+            guard profiled.count <= max(16, n / 4) else { return nil }
+            for k in profiled { profiles[k] = profile(k) }
+            // Those chosen again, with their scores against every candidate.
+            // A score is symmetric (sums in key order of the terms both
+            // share; reach is symmetric), so these are also the new scores
+            // of each of them as a candidate of any other article.
+            let profiledList = profiled.sorted()
+            let scored = chooseAll(profiledList, scores: true)
+            var isProfiled = [Bool](repeating: false, count: n), isEdited = isProfiled
+            for k in profiledList { isProfiled[k] = true }
+            for k in changed { isEdited[k] = true }
+            // Those whose windows shifted are chosen again whole.
+            var again = Set(shifted.filter { !isProfiled[$0] })
+            // Any other article's candidates kept their scores, but for
+            // those profiled: its best `count` of them, by their new scores.
+            var bestProfiled: [Int: [(article: Int, score: Double)]] = [:]
+            for (m, c) in profiledList.enumerated() {
+                for (j, s) in scored[m] where !isProfiled[j] && !again.contains(j) {
+                    var best = bestProfiled[j] ?? []
+                    let candidate = (article: c, score: s)
+                    if best.count == count, !before(candidate, best[count - 1]) { continue }
+                    var at = best.count
+                    while at > 0 && before(candidate, best[at - 1]) { at -= 1 }
+                    best.insert(candidate, at: at)
+                    if best.count > count { best.removeLast() }
+                    bestProfiled[j] = best
                 }
             }
-            for k in neighbours where !again.contains(k) {
-                let mine = chosen[k]
-                for c in profiled {
-                    if mine.contains(where: { $0.article == c }) { again.insert(k); break }
-                    guard let s = pairScore(k, c) else { continue }
-                    if mine.count < count || before((c, s), mine[mine.count - 1]) { again.insert(k); break }
+            // Its new choice is the best of its old one and those, unless
+            // one of its old choice is profiled and fell (or is an edited
+            // article, whose place among equal scores may have changed):
+            // then one it did not choose may now belong, and it is chosen
+            // again whole. Those that kept their place or rose still rank
+            // before every candidate it did not choose, as before.
+            var merged: [Int] = []
+            var others = Set(bestProfiled.keys)
+            for k in chosen.indices where !isProfiled[k] && !again.contains(k) && chosen[k].contains(where: { isProfiled[$0.article] }) {
+                others.insert(k)
+            }
+            for k in others.sorted() {
+                var mine = chosen[k]
+                var whole = false
+                for (i, e) in mine.enumerated() where isProfiled[e.article] {
+                    guard !isEdited[e.article], let s = pairScore(k, e.article), s >= e.score else { whole = true; break }
+                    mine[i].score = s
+                }
+                if whole { again.insert(k); continue }
+                for c in bestProfiled[k] ?? [] where !mine.contains(where: { $0.article == c.article }) { mine.append(c) }
+                // (A closure, not `before` itself: a method passed as a
+                // function takes a copy of the index, for every article.)
+                mine.sort { before($0, $1) }
+                if mine.count > count { mine.removeLast(mine.count - count) }
+                if !mine.elementsEqual(chosen[k], by: { $0.article == $1.article && $0.score == $1.score }) {
+                    chosen[k] = mine
+                    merged.append(k)
                 }
             }
-            let list = again.sorted()
-            chooseAll(list)
-            return list
+            chooseAll(again.sorted())
+            return (profiledList + again + merged).sorted()
         }
     }
 
