@@ -126,9 +126,11 @@ public enum SiteFeatures {
         func files(_ page: SiteTimelinePages.Page) -> [String] { [page.htmlPath, page.jsonPath] }
         var toWrite: [Int] = []
         let knownInputs = scopes.map { known[$0.scope.path]?.pageInputs }
+        // (Fields read one by one: a copy of each page cost a retain of each
+        // of its strings, for 4,400 pages a rebuild.)
         for (j, (s, p)) in allJobs.enumerated() {
-            let page = pageLists[s][p]
-            if let old = knownInputs[s]?[page.folder], old == pageHashes[j], isCurrent(page.htmlPath), isCurrent(page.jsonPath) {
+            if let old = knownInputs[s]?[pageLists[s][p].folder], old == pageHashes[j],
+               isCurrent(pageLists[s][p].htmlPath), isCurrent(pageLists[s][p].jsonPath) {
                 continue
             }
             toWrite.append(j)
@@ -150,9 +152,10 @@ public enum SiteFeatures {
         let plan = toWrite
         // What the batches read of each page, looked up once: the events it
         // shows (empty for an index) and its first.
-        let shows: [(refs: [SiteTimelinePages.ScopedEvent], range: Range<Int>)] = allJobs.map { s, p in
-            let page = pageLists[s][p]
-            return (scopes[s].events.refs, page.kind == .index ? 0..<0 : page.range)
+        var shows: [(refs: [SiteTimelinePages.ScopedEvent], range: Range<Int>)] = Array(repeating: ([], 0..<0), count: allJobs.count)
+        for j in plan {
+            let (s, p) = allJobs[j]
+            if pageLists[s][p].kind != .index { shows[j] = (scopes[s].events.refs, pageLists[s][p].range) }
         }
         func firstEvent(_ j: Int) -> Int32 { shows[j].range.isEmpty ? -1 : shows[j].refs[shows[j].range.lowerBound].index }
         let byDate = plan.map { (firstEvent($0), $0) }.sorted { $0 < $1 }.map(\.1)
