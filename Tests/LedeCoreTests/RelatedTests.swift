@@ -216,7 +216,6 @@ import Testing
         #expect(incremental >= 30)
         // Lists crossing a limit are updated in place too.
         if windows.tagLimit != nil { #expect(crossed >= 5, "\(crossed) updates took a list across a limit") }
-        print("windows \(windows): \(incremental) of 75 updated in place, \(crossed) across a limit, \(chosenAgain) chosen again")
         #expect(chosenAgain < incremental * summaries.count / 4)
         // And the index is what `choose` gives (with the same windows).
         if windows.tag == RelatedExplainers.tagWindow {

@@ -465,7 +465,8 @@ extension SiteSession {
     func writeFeatures(_ published: [(path: String, record: ArticleRecord)], siteKey: UInt64, renderer: PageRenderer,
                        spool: PageSpool, outputs: Manifest, copies: [String: CopyPlan], target: String, workers: Int,
                        clock: PhaseClock, renderPage: @escaping @Sendable (String) throws -> [UInt8],
-                       write: @escaping @Sendable (String, UnsafeRawBufferPointer, UInt64) throws -> Void) throws -> [String: RelatedFill] {
+                       write: @escaping @Sendable (String, UnsafeRawBufferPointer, UInt64) throws -> Void) throws
+        -> (fills: [String: RelatedFill], summaries: SiteSummaries?) {
         let old = state.cache.site
         func current(_ path: String) -> Bool { copies[path] != nil || outputs.isCurrent(path) }
         @Sendable func emit(_ path: String, _ text: String) throws {
@@ -698,7 +699,14 @@ extension SiteSession {
         state.cache.site.featurePaths = paths
         state.cache.site.featurePages = pages
 
-        return changed
+        return (changed, decoded.map { SiteSummaries(articles: $0.articles, order: $0.order) })
+    }
+
+    /// The summaries of the published articles (indexed like them) and the
+    /// order the site lists them in, newest first (`NewestFirst`).
+    struct SiteSummaries {
+        var articles: [ArticleSummary]
+        var order: [Int]
     }
 
     /// The summaries of `published`. In a session, the last build's list

@@ -719,9 +719,10 @@ extension SiteSession {
                 }
                 return Array(renderer.articlePage(article).raw.utf8)
             }
-            newFills = try writeFeatures(published, siteKey: siteKey, renderer: renderer, spool: spool, outputs: outputs,
-                                         copies: copies, target: outputPath, workers: workers, clock: clock,
-                                         renderPage: renderPage, write: writeIfChanged)
+            let features = try writeFeatures(published, siteKey: siteKey, renderer: renderer, spool: spool, outputs: outputs,
+                                             copies: copies, target: outputPath, workers: workers, clock: clock,
+                                             renderPage: renderPage, write: writeIfChanged)
+            newFills = features.fills
             clock.mark("features")
             // Site pages, as far as what they show changed (the sitemap lists
             // the feature pages too, so they come second).
@@ -740,7 +741,7 @@ extension SiteSession {
             try writeSitePages(published, siteKey: siteKey, renderer: renderer, annotator: annotator, contentDir: contentDir,
                                feed: feed, copies: copies, outputs: outputs, workers: workers, clock: clock,
                                listsUnchanged: fastPath && listsUnchanged && samePages,
-                               featurePages: featurePages, write: writeIfChanged)
+                               featurePages: featurePages, summaries: features.summaries, write: writeIfChanged)
             clock.mark("site pages")
 
 
@@ -971,7 +972,7 @@ extension SiteSession {
     fileprivate func writeSitePages(_ published: [(path: String, record: ArticleRecord)], siteKey: UInt64,
                                     renderer: PageRenderer, annotator: Annotator, contentDir: String,
                                     feed: FeedCandidates, copies: [String: CopyPlan], outputs: Manifest, workers: Int,
-                                    clock: PhaseClock, listsUnchanged: Bool, featurePages: [String],
+                                    clock: PhaseClock, listsUnchanged: Bool, featurePages: [String], summaries known: SiteSummaries?,
                                     write: @escaping @Sendable (String, UnsafeRawBufferPointer, UInt64) throws -> Void) throws {
         var old = state.cache.site
         let listInputs: UInt64
@@ -1042,11 +1043,17 @@ extension SiteSession {
             return
         }
 
-        // Everything the list pages show, newest first.
-        let all = try summaries(published, workers: workers)
-        let newest = NewestFirst.make(state.newestFirst.take(), paths: published.map(\.path), all)
-        state.newestFirst = newest
-        let order = newest.order
+        // Everything the list pages show, newest first (as the features
+        // pass found them, when it needed them).
+        let all: [ArticleSummary], order: [Int]
+        if let known {
+            (all, order) = (known.articles, known.order)
+        } else {
+            all = try summaries(published, workers: workers)
+            let newest = NewestFirst.make(state.newestFirst.take(), paths: published.map(\.path), all)
+            state.newestFirst = newest
+            order = newest.order
+        }
         var site = renderer
         site.year = all.compactMap { $0.date?.year }.max() ?? BuildClock.today.year
         clock.mark("  site: summaries, sort")
