@@ -100,6 +100,19 @@ struct TaggerReportTests {
             == Found(text: "Wednesday", type: "DATE", value: "2000-01-12"))
     }
 
+    @Test func tomorrowsWeekdayIsTomorrow() {
+        // A day six days back is "last Tuesday"; the bare weekday after the date of writing is the next day,
+        // even in a past-tense report written for the next morning (15 of 19 such TE3 weekdays).
+        #expect(only("Albright headed Tuesday to East Africa.", reference: "1998-08-17")
+            == Found(text: "Tuesday", type: "DATE", value: "1998-08-18"))
+        #expect(only("Protesters planned a rally on Saturday.", reference: "2000-01-07")
+            == Found(text: "Saturday", type: "DATE", value: "2000-01-08"))
+        // Other weekdays still look back in a past-tense sentence, and a possessive is a day gone by.
+        #expect(only("Albright headed Friday to East Africa.", reference: "1998-08-17")
+            == Found(text: "Friday", type: "DATE", value: "1998-08-14"))
+        #expect(value("He criticized Tuesday's ruling.", "Tuesday", reference: "1998-08-17")?.value == "1998-08-11")
+    }
+
     // MARK: Sets
 
     @Test func aWeekdayWithAPluralPartOfDayIsASet() {

@@ -875,7 +875,11 @@ public struct TemporalTagger: Sendable {
                 // News names a day by its event once the event has happened: "Wednesday's ruling".
                 dir = narrative && s.anchor != .last ? 1 : (s.possessive ? -1 : tense(g, m.start))
             }
-            if dir <= 0 {
+            if dir <= 0, s.direction == 0, !narrative, !s.possessive, (wd - s.weekday + 7) % 7 == 6 {
+                // Tomorrow's weekday names tomorrow: news says "last Tuesday" for a day six days back,
+                // and is written the day before it is read ("Albright headed Tuesday to East Africa").
+                delta = 1
+            } else if dir <= 0 {
                 // News reports what happened: a weekday is the last one, unless the sentence looks ahead.
                 delta = -((wd - s.weekday + 7) % 7)
                 if s.direction < 0 && delta == 0 { delta = -7 }
