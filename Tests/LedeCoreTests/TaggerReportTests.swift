@@ -113,6 +113,24 @@ struct TaggerReportTests {
         #expect(value("He criticized Tuesday's ruling.", "Tuesday", reference: "1998-08-17")?.value == "1998-08-11")
     }
 
+    @Test func aMonthSomethingHappenedInTakesTheTenseOfTheVerb() {
+        // Not the nearest February (four months ahead) but the last one: the purchase is over.
+        #expect(only("Since KKR bought RJR in February, it has sold assets.", reference: "1989-10-30")
+            == Found(text: "February", type: "DATE", value: "1989-02"))
+        #expect(only("In January, American Medical brought in a new chief executive.", reference: "1989-10-27")
+            == Found(text: "January", type: "DATE", value: "1989-01"))
+        #expect(only("Collins will command a shuttle mission in December.", reference: "1998-03-04")
+            == Found(text: "December", type: "DATE", value: "1998-12"))
+        // The month of an infinitive's event, and a deadline, still look ahead from a past-tense verb;
+        // a present passive ("is heard") is not a past tense.
+        #expect(only("Thermo Electron agreed to purchase the line for $22 million in February.", reference: "1989-10-30")
+            == Found(text: "February", type: "DATE", value: "1990-02"))
+        #expect(only("The company agreed to repay the loan by February.", reference: "1989-10-30")
+            == Found(text: "February", type: "DATE", value: "1990-02"))
+        #expect(only("He refused to sign before the case is heard in May.", reference: "2000-03-29")
+            == Found(text: "May", type: "DATE", value: "2000-05"))
+    }
+
     // MARK: Sets
 
     @Test func aWeekdayWithAPluralPartOfDayIsASet() {

@@ -265,6 +265,21 @@ public struct TemporalTagger: Sendable {
         return best
     }
 
+    /// An infinitive ("to admit", "to purchase") between token i and the nearest tense marker before it
+    /// in its clause: what token i dates is the infinitive's event.
+    func infinitiveBefore(_ g: Grammar, _ i: Int) -> Bool {
+        var j = i - 1
+        var steps = 0
+        while j >= 0, steps < 20, !g.boundaryBefore(j + 1) {
+            if marker(g, j, i) != 0 { return false }
+            if g.isK(j, .to), g.t(j + 1).kind == .word, !g.t(j + 1).isCapitalized, g.k(j + 1) == .none, !determiner(g, j + 1) {
+                return true
+            }
+            j -= 1; steps += 1
+        }
+        return false
+    }
+
     /// A date in a clause in the past perfect ("forces that had invaded Burma in late 1943") looks back
     /// from the story's time: "had" a few words before it in the same clause.
     func pastPerfect(_ g: Grammar, _ i: Int) -> Bool {
@@ -289,7 +304,8 @@ public struct TemporalTagger: Sendable {
             // "the plan", "its plans": the noun
             if l.tense > 0, g.word(j, "plan") || g.word(j, "plans"), determiner(g, j - 1) { return 0 }
             // A participle after "be" is a passive, not a tense: "will be held", "will be paid"
-            if l.tense < 0, g.word(j - 1, "be") || g.word(j - 1, "been") || g.word(j - 1, "being") { return 0 }
+            if l.tense < 0, g.word(j - 1, "be") || g.word(j - 1, "been") || g.word(j - 1, "being")
+                || g.word(j - 1, "is") || g.word(j - 1, "are") { return 0 }
             return Int(l.tense)
         }
         if l.month == 5, !tk.isCapitalized { return 1 }  // the modal "may"
@@ -523,8 +539,14 @@ public struct TemporalTagger: Sendable {
                         }
                         if s.direction == 0 {
                             // The tense of the sentence: a month in the wrong direction costs more.
-                            if dir > 0, d < -1 { cost += 4 }
-                            if dir < 0, d > 1 { cost += 4 }
+                            // A month that an event happened "in" takes the tense of the verb: "KKR bought RJR
+                            // in February", "a mission in December" that will be flown. Not a deadline ("by February",
+                            // "through January"), which looks ahead whatever the tense of the verb that sets it, nor
+                            // the month of an infinitive's event ("agreed to purchase the line in February").
+                            let inMonth = s.month != nil && s.day == nil && g.isK(m.start - 1, .in) && !infinitiveBefore(g, m.start - 1)
+                            let penalty: Double = inMonth ? 12 : 4
+                            if dir > 0, d < -1 { cost += penalty }
+                            if dir < 0, d > 1 { cost += penalty }
                         }
                         if cost < bestDist { bestDist = cost; bestYear = cy }
                     }
