@@ -131,6 +131,17 @@ struct TaggerReportTests {
             == Found(text: "May", type: "DATE", value: "2000-05"))
     }
 
+    @Test func anAbbreviationPointDoesNotEndTheSentence() {
+        // The tense is found past "Ala.," and "Mr.": the January before, not the one ahead.
+        #expect(only("In January, a bombing in Birmingham, Ala., killed a guard.", reference: "1998-10-25")
+            == Found(text: "January", type: "DATE", value: "1998-01"))
+        #expect(only("In January, Mr. Smith sold the house.", reference: "1998-10-25")
+            == Found(text: "January", type: "DATE", value: "1998-01"))
+        // A full stop still ends it.
+        #expect(tagged("The vote is in January. Mr. Smith sold the house.", reference: "1998-10-25").first
+            == Found(text: "January", type: "DATE", value: "1999-01"))
+    }
+
     // MARK: Sets
 
     @Test func aWeekdayWithAPluralPartOfDayIsASet() {

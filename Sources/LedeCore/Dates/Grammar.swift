@@ -53,13 +53,30 @@ struct Grammar {
         let tk = t(i)
         if tk.gap >= 3 { return true }
         let pv = t(i - 1)
-        if pv.kind == .punct && (pv.ch == 0x2E || pv.ch == 0x21 || pv.ch == 0x3F) { return true }
+        if pv.kind == .punct && (pv.ch == 0x2E || pv.ch == 0x21 || pv.ch == 0x3F) {
+            if pv.ch == 0x2E, tk.gap < 2, !pointEndsSentence(i - 1) { return false }
+            return true
+        }
         if pv.kind == .punct && (pv.ch == 0x22 || pv.ch == 0x27) , i >= 2 {
             let pp = t(i - 2)
             if pp.kind == .punct && (pp.ch == 0x2E || pp.ch == 0x21 || pp.ch == 0x3F) { return true }
         }
         return false
     }
+    /// False for the point of an abbreviation inside a sentence: one a comma or a lowercase word
+    /// follows ("Birmingham, Ala., killed"), or one after a title or "vs" ("Mr. Bush", "Roe vs. Wade").
+    func pointEndsSentence(_ i: Int) -> Bool {
+        let nx = t(i + 1)
+        if nx.kind == .punct, nx.ch == 0x2C || nx.ch == 0x3B { return false }
+        if nx.kind == .word, nx.shape & 1 == 0 { return false }
+        let w = t(i - 1)
+        guard w.kind == .word, w.length <= 4, t(i).gap == 0 else { return true }
+        return !(word(i - 1, "vs") || word(i - 1, "v") || word(i - 1, "mr") || word(i - 1, "mrs") || word(i - 1, "ms")
+            || word(i - 1, "dr") || word(i - 1, "gen") || word(i - 1, "sen") || word(i - 1, "rep") || word(i - 1, "gov")
+            || word(i - 1, "lt") || word(i - 1, "col") || word(i - 1, "capt") || word(i - 1, "sgt") || word(i - 1, "prof")
+            || word(i - 1, "rev") || word(i - 1, "st"))
+    }
+
     /// The token starts a sentence (so its capital says nothing).
     func sentenceInitial(_ i: Int) -> Bool {
         var j = i
