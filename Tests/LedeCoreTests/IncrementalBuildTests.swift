@@ -252,6 +252,32 @@ import Testing
         #expect(try site.read("public/tags/cold-war/timeline/index.html").contains("Timeline: cold war"))
     }
 
+    /// A title decides the order of articles of one day, which the home page
+    /// follows, but not the sitemap: it lists articles in the order of their
+    /// files, so that retitling one does not write its every entry again.
+    @Test func aTitleEditThatReordersADayLeavesTheSitemap() throws {
+        var files = Self.site
+        files["content/b.md"] = article("B wall", date: "2019-11-09", tags: ["cold-war"], body: "On November 9, 1989 the Berlin Wall opened.")
+        files["content/c.md"] = article("C wall", date: "2019-11-09", tags: ["cold-war"], body: "In 1961 the wall went up.")
+        let site = try TestSite(files)
+        let live = session(site)
+        _ = try live.build()
+        func order(_ page: String) throws -> [String] {
+            let html = try site.read(page)
+            return ["/b/", "/c/"].sorted { html.range(of: $0)!.lowerBound < html.range(of: $1)!.lowerBound }
+        }
+        #expect(try order("public/index.html") == ["/b/", "/c/"])
+        let sitemap = try site.read("public/sitemap.xml")
+        let report = try expectRebuild(site, live, changed: ["content/c.md"]) {
+            try site.write("content/c.md", article("A wall", date: "2019-11-09", tags: ["cold-war"], body: "In 1961 the wall went up."))
+        }
+        #expect(try order("public/index.html") == ["/c/", "/b/"], "the home page follows the new title")
+        #expect(try order("public/sitemap.xml") == ["/b/", "/c/"])
+        #expect(report.changedOutputs?.contains("index.html") == true)
+        #expect(report.changedOutputs?.contains("sitemap.xml") == false, "wrote \(report.changedOutputs ?? [])")
+        #expect(try site.read("public/sitemap.xml") == sitemap)
+    }
+
     /// Related explainers chosen again in a running session, after edits of
     /// titles, tags and words, are what a full build chooses.
     @Test func relatedExplainersAfterEditsAreWhatAFullBuildChooses() throws {
