@@ -1215,7 +1215,7 @@ extension SiteSession {
         // articles are in the order of their files, not newest first: that
         // order breaks ties by title, so that 16 of 40 title edits at 10,000
         // articles (most share their day with others) wrote the sitemap's
-        // 16,000 entries again. Crawlers read no order into it.
+        // 14,022 entries again. Crawlers read no order into it.
         var sitemapInputs = ByteWriter()
         sitemapInputs.u64(siteKey)
         for k in card.indices { sitemapInputs.u64(card[k].sitemapHash) }
