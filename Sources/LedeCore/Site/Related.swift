@@ -153,7 +153,7 @@ public enum RelatedExplainers {
 
         func profile(_ k: Int) -> Profile {
             var p = Profile()
-            for t in tagSets[k] where (tagDF[t] ?? 0) <= tagLimit { p.tags[t] = idf(tagDF[t] ?? 1) }
+            for t in tagSets[k] where counts(tag: tagDF[t] ?? 0) { p.tags[t] = idf(tagDF[t] ?? 1) }
             // Key terms come most telling first: weight by rank and rarity.
             // (A table by term is not kept: 10,000 of them took 15 MB.)
             var terms: [String: Double] = [:]
