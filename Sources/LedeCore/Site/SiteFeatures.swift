@@ -485,13 +485,10 @@ extension SiteSession {
         }
         // Every summary, decoded only when a part must be redone, and the
         // order the site lists them in (newest first), which decides ties.
-        var decoded: (articles: [ArticleSummary], order: [Int])?
-        func all() throws -> (articles: [ArticleSummary], order: [Int]) {
+        var decoded: SiteSummaries?
+        func all() throws -> SiteSummaries {
             if let decoded { return decoded }
-            let articles = try summaries(published, workers: workers)
-            let newest = NewestFirst.make(state.newestFirst.take(), paths: published.map(\.path), articles)
-            state.newestFirst = newest
-            decoded = (articles, newest.order)
+            decoded = try siteSummaries(published, workers: workers)
             return decoded!
         }
         var site = renderer
@@ -672,7 +669,8 @@ extension SiteSession {
             paths = oldTimelinePaths
             pages = old.featurePages - (old.featurePaths.contains("search/index.html") ? 1 : 0)
         } else {
-            let (articles, order) = try all()
+            let summaries = try all()
+            let (articles, order) = (summaries.articles, summaries.order)
             clock.mark("    timelines: summaries")
             let known = state.timelines
             var merged = state.merged
@@ -699,7 +697,7 @@ extension SiteSession {
         state.cache.site.featurePaths = paths
         state.cache.site.featurePages = pages
 
-        return (changed, decoded.map { SiteSummaries(articles: $0.articles, order: $0.order) })
+        return (changed, decoded)
     }
 
     /// The summaries of the published articles (indexed like them) and the
@@ -707,6 +705,15 @@ extension SiteSession {
     struct SiteSummaries {
         var articles: [ArticleSummary]
         var order: [Int]
+    }
+
+    /// The summaries of `published` and their order, newest first (in a
+    /// session, the last build's order with the changed articles moved).
+    func siteSummaries(_ published: [(path: String, record: ArticleRecord)], workers: Int) throws -> SiteSummaries {
+        let articles = try summaries(published, workers: workers)
+        let newest = NewestFirst.make(state.newestFirst.take(), paths: published.map(\.path), articles)
+        state.newestFirst = newest
+        return SiteSummaries(articles: articles, order: newest.order)
     }
 
     /// The summaries of `published`. In a session, the last build's list

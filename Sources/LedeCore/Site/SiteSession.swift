@@ -1045,15 +1045,8 @@ extension SiteSession {
 
         // Everything the list pages show, newest first (as the features
         // pass found them, when it needed them).
-        let all: [ArticleSummary], order: [Int]
-        if let known {
-            (all, order) = (known.articles, known.order)
-        } else {
-            all = try summaries(published, workers: workers)
-            let newest = NewestFirst.make(state.newestFirst.take(), paths: published.map(\.path), all)
-            state.newestFirst = newest
-            order = newest.order
-        }
+        let summaries = try known ?? siteSummaries(published, workers: workers)
+        let (all, order) = (summaries.articles, summaries.order)
         var site = renderer
         site.year = all.compactMap { $0.date?.year }.max() ?? BuildClock.today.year
         clock.mark("  site: summaries, sort")
