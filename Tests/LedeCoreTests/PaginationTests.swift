@@ -153,6 +153,47 @@ import Testing
         try expectFullBuild(site)
     }
 
+    /// Articles of one day go by title: a title edit moves an article
+    /// within each of its lists, and the pages between its old place and
+    /// its new one show other articles. Those are rewritten, the others not.
+    @Test func aTitleEditThatMovesAnArticleRewritesThePagesBetween() throws {
+        var files = ["content/_index.md": "---\ntitle: Desk\npaginate: 2\n---\nHello.\n"]
+        for (i, name) in ["b", "c", "d", "e", "f", "g"].enumerated() {
+            files["content/\(name).md"] = article("\(name.uppercased()) story", date: "2020-01-01", tags: i % 2 == 0 ? ["all", "Even"] : ["all", "Odd"],
+                                                 body: "In March 1990 thing \(i) happened.")
+        }
+        let site = try TestSite(files)
+        var options = BuildOptions(siteRoot: site.root)
+        options.workers = 2
+        let live = SiteSession(options: options)
+        try live.build()
+        #expect(cardSlugs(try site.read("public/tags/all/index.html"), root: "../../") == ["b", "c"])
+
+        // "f" (page 3 of "all", page 2 of "even") becomes the first of the day.
+        try site.write("content/f.md", article("A story", date: "2020-01-01", tags: ["all", "Even"], body: "In March 1990 thing 4 happened."))
+        var written = Set(try live.rebuild(changed: ["content/f.md"]).changedOutputs ?? [])
+        for moved in ["index.html", "page/2/index.html", "page/3/index.html", "tags/all/index.html", "tags/all/page/2/index.html",
+                      "tags/all/page/3/index.html"] {
+            #expect(written.contains(moved), "\(moved) shows other articles now")
+        }
+        #expect(cardSlugs(try site.read("public/tags/all/index.html"), root: "../../") == ["f", "b"])
+        #expect(written.contains("tags/even/index.html") && written.contains("tags/even/page/2/index.html"))
+        #expect(!written.contains("tags/odd/index.html") && !written.contains("tags/odd/page/2/index.html"))
+        try expectFullBuild(site)
+
+        // "e" moves one place down, after "g": within page 3 of "all", across the pages of "odd".
+        try site.write("content/e.md", article("H story", date: "2020-01-01", tags: ["all", "Odd"], body: "In March 1990 thing 3 happened."))
+        written = Set(try live.rebuild(changed: ["content/e.md"]).changedOutputs ?? [])
+        for moved in ["page/3/index.html", "tags/all/page/3/index.html", "tags/odd/index.html", "tags/odd/page/2/index.html"] {
+            #expect(written.contains(moved), "\(moved) shows other articles now")
+        }
+        for untouched in ["index.html", "page/2/index.html", "tags/all/index.html", "tags/all/page/2/index.html", "tags/even/index.html",
+                          "tags/even/page/2/index.html"] {
+            #expect(!written.contains(untouched), "\(untouched) shows the same articles")
+        }
+        try expectFullBuild(site)
+    }
+
     func expectFullBuild(_ site: TestSite, sourceLocation: SourceLocation = #_sourceLocation) throws {
         var options = BuildOptions(siteRoot: site.root, output: site.root + "/full")
         options.useCache = false

@@ -195,7 +195,7 @@ struct SessionState {
     var cards: (records: [ArticleRecord], list: [ArticleCards])?
     /// Each tag's articles as the list pages last showed them, and what that
     /// was made from: the articles' order and their tags.
-    var tagLists: (order: [Int], tags: [[String]], list: [(name: String, members: [Int])])?
+    var tagLists: TagLists?
     /// What related explainers were last chosen from: the published articles
     /// (by path) and their `profileHash`es, and the index (see `RelatedExplainers.Index`).
     var related: (paths: [String], hashes: [UInt64], index: RelatedExplainers.Index)?
@@ -929,7 +929,9 @@ final class Manifest: @unchecked Sendable {
 }
 
 /// The list pages (home, each tag's) of the last build of a session, in
-/// the order it wrote them, with what they were made from.
+/// the order it wrote them, with what they were made from. Kept with the
+/// `TagLists` they show: pages of the same lists, whose articles may have
+/// moved.
 struct KeptListPages {
     struct Page {
         var list: Int
@@ -946,6 +948,83 @@ struct KeptListPages {
     var perPage: Int
     var hasTimeline: [Bool]
     var pages: [Page]
+}
+
+/// Each tag's articles, newest first, as a session's list pages last
+/// showed them, and what that was made from. A title edit that moves an
+/// article among those of its day changes the order but no article's tags:
+/// the lists are then made again from each article's tags as numbers,
+/// instead of looking up 30,000 tag slugs again at 10,000 articles, which
+/// was half of the list pages' own time in such an edit.
+struct TagLists {
+    /// The articles the lists were made from (in file order), their tags and their order.
+    var records: [ArticleRecord]
+    var tags: [[String]]
+    var order: [Int]
+    /// Each tag's first spelling in `order` and its articles in that order
+    /// (an article as often as it has the tag's slug).
+    var list: [(name: String, members: [Int])] = []
+    /// Article k's tags as places in `list`, in the order of its tags, -1
+    /// for one without a slug: `places[start[k]..<start[k + 1]]`.
+    var start: [Int32]
+    var places: [Int32]
+
+    /// The lists of `all` (in file order, indexed like `records`), whose tags'
+    /// slugs are `keys`, in `order`.
+    init(records: [ArticleRecord], _ all: [ArticleSummary], keys: [[String]], order: [Int]) {
+        (self.records, self.order) = (records, order)
+        tags = all.map(\.tags)
+        var start: [Int32] = [0]
+        start.reserveCapacity(all.count + 1)
+        for k in all.indices { start.append(start[k] + Int32(all[k].tags.count)) }
+        var places = [Int32](repeating: -1, count: Int(start[all.count]))
+        var index: [String: Int] = [:]  // slug → place in `list`
+        for k in order {
+            for (i, key) in keys[k].enumerated() where !key.isEmpty {
+                let t: Int
+                if let known = index[key] {
+                    t = known
+                    list[t].members.append(k)
+                } else {
+                    t = list.count
+                    index[key] = t
+                    list.append((all[k].tags[i], [k]))
+                }
+                places[Int(start[k]) + i] = Int32(t)
+            }
+        }
+        (self.start, self.places) = (start, places)
+    }
+
+    /// Whether the articles `records` (with summaries `all`) have the tags
+    /// these lists were made from: only new records are looked at when there
+    /// are few.
+    func sameTags(_ records: [ArticleRecord], _ all: [ArticleSummary]) -> Bool {
+        guard tags.count == all.count else { return false }
+        let looked = SiteSession.newRecords(records, since: self.records) ?? Array(all.indices)
+        return looked.allSatisfy { tags[$0] == all[$0].tags }
+    }
+
+    /// The same lists in `order`, made again from the places.
+    mutating func reorder(_ order: [Int], _ all: [ArticleSummary]) {
+        var members = list.map { entry -> [Int] in
+            var m: [Int] = []
+            m.reserveCapacity(entry.members.count)
+            return m
+        }
+        places.withUnsafeBufferPointer { places in
+            for k in order {
+                for i in Int(start[k])..<Int(start[k + 1]) where places[i] >= 0 { members[Int(places[i])].append(k) }
+            }
+        }
+        for t in list.indices {
+            // The spelling of the newest article with the tag.
+            let first = members[t][0], from = Int(start[first])
+            let i = (from..<Int(start[first + 1])).first { places[$0] == Int32(t) }!
+            list[t] = (all[first].tags[i - from], members[t])
+        }
+        self.order = order
+    }
 }
 
 /// Rendered pieces of one article for list pages, kept by a session.
@@ -1091,28 +1170,21 @@ extension SiteSession {
         let perPage = site.config.paginate
         var lists: [(tag: String?, members: [Int])] = [(nil, order)]
 
-        // Each tag's articles, newest first: in a session, made again only
-        // when the order or some article's tags changed.
-        var tagList: [(name: String, members: [Int])] = []  // first spelling seen, members newest first
-        var sameLists = false
-        if let last = state.tagLists.take(), last.order == order, last.tags.count == all.count,
-           all.indices.allSatisfy({ last.tags[$0] == all[$0].tags }) {
-            tagList = last.list
-            sameLists = true
+        // Each tag's articles, newest first: in a session, made again from
+        // tag numbers when only the order changed, anew when some article's
+        // tags did.
+        var tagLists: TagLists
+        if let kept = state.tagLists.take(), kept.sameTags(records, all) {
+            tagLists = kept
         } else {
-            var tagIndex: [String: Int] = [:]  // slug → position in `tagList`
-            for k in order {
-                for (tag, key) in zip(all[k].tags, card[k].tagKeys) where !key.isEmpty {
-                    if let t = tagIndex[key] {
-                        tagList[t].members.append(k)
-                    } else {
-                        tagIndex[key] = tagList.count
-                        tagList.append((tag, [k]))
-                    }
-                }
-            }
+            tagLists = TagLists(records: records, all, keys: card.map(\.tagKeys), order: order)
+            state.listPages = nil  // pages of other lists
         }
-        state.tagLists = (order, all.map(\.tags), tagList)
+        let sameOrder = tagLists.order == order
+        if !sameOrder { tagLists.reorder(order, all) }
+        tagLists.records = records
+        state.tagLists = tagLists
+        let tagList = tagLists.list
         // Distinct spellings with one slug share a page only when they are the same string.
         var byName: [String: [Int]] = [:]
         for entry in tagList { byName[entry.name, default: []].append(contentsOf: entry.members) }
@@ -1131,21 +1203,35 @@ extension SiteSession {
             for k in members { w.u64(card[k].cardHash) }
             return Hash64.hash(w.bytes)
         }
+        /// The articles on page `n` (from 1) of a list.
+        func onPage(_ n: Int, of members: [Int]) -> ArraySlice<Int> {
+            perPage <= 0 ? members[...] : members[((n - 1) * perPage)..<min(n * perPage, members.count)]
+        }
         // Each page of each list: its articles, and whether any article of the whole list has a timeline.
         var listPages: [KeptListPages.Page] = []
         // Taken here, after the cards and before anything that can fail, and
         // put back below: a rebuild that only looked at the feed keeps it.
-        if sameLists, let kept = state.listPages.take(), kept.year == site.year, kept.perPage == perPage, kept.hasTimeline == hasTimeline {
-            // The same lists of the same articles: a page's inputs changed
-            // only where one of its articles' cards did (the cards rendered
-            // again above). Made anew, the 2,500 pages' paths and hashes were
-            // a tenth of a title edit at 10,000 articles.
+        if let kept = state.listPages.take(), kept.year == site.year, kept.perPage == perPage, kept.hasTimeline == hasTimeline {
+            // Lists of the same articles, with the same tags: the same pages.
+            // A page's inputs changed only where one of its articles' cards
+            // did (the cards rendered again above) or, when the order
+            // changed, where its articles did. Made anew, the 2,500 pages'
+            // paths and hashes were a tenth of a title edit at 10,000 articles.
             var cardChanged = [Bool](repeating: false, count: all.count)
             for k in toRender { cardChanged[k] = true }
             listPages = kept.pages
-            for n in listPages.indices where listPages[n].members.contains(where: { cardChanged[$0] }) {
-                let p = listPages[n]
-                listPages[n].hash = inputsHash(p.list, p.page, p.members, p.hasTimeline)
+            // (Fields read one by one: a copy of each page retains its strings.)
+            for n in listPages.indices {
+                var moved = false
+                if !sameOrder {
+                    let members = onPage(listPages[n].page.number, of: lists[listPages[n].list].members)
+                    moved = !members.elementsEqual(listPages[n].members)
+                    listPages[n].members = members
+                }
+                if moved || listPages[n].members.contains(where: { cardChanged[$0] }) {
+                    let p = listPages[n]
+                    listPages[n].hash = inputsHash(p.list, p.page, p.members, p.hasTimeline)
+                }
             }
         } else {
             for (l, list) in lists.enumerated() {
@@ -1154,8 +1240,7 @@ extension SiteSession {
                 let listHasTimeline = list.members.contains { hasTimeline[$0] }
                 for n in 1...pages {
                     let page = PageRenderer.ListPage(number: n, count: pages, folder: folder)
-                    let members = perPage <= 0 ? list.members[...]
-                        : list.members[((n - 1) * perPage)..<min(n * perPage, list.members.count)]
+                    let members = onPage(n, of: list.members)
                     listPages.append(.init(list: l, page: page, members: members, hasTimeline: listHasTimeline, path: page.path + "index.html",
                                            hash: inputsHash(l, page, members, listHasTimeline)))
                 }
