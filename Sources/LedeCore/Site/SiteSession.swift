@@ -204,8 +204,11 @@ struct SessionState {
     /// Every list page as the last build's site pages saw it (see
     /// `writeSitePages`), and what that was made from.
     var listPages: KeptListPages?
-    /// The feature pages (`SiteSession.featurePages`) of the last feature paths.
-    var featurePages: (paths: [String], pages: [String])?
+    /// The feature pages (`SiteSession.featurePages`) of the last feature
+    /// paths, and a hash of them.
+    var featurePages: (paths: [String], pages: [String], hash: UInt64)?
+    /// What the list pages read of each published article (see `ArticleListInputs`).
+    var articleInputs: ArticleListInputs?
     /// The articles whose related explainers the last choice chose again; nil when all.
     var relatedChosenAgain: [Int]?
     /// How the article pages stood after the last build that committed (see
@@ -730,18 +733,22 @@ extension SiteSession {
             // twice, they were a twentieth of a title edit: made once for each
             // list of paths.
             let featurePaths = state.cache.site.featurePaths
-            let featurePages: [String]
+            let featurePages: [String], featurePagesHash: UInt64
             if let known = state.featurePages, known.paths == featurePaths {
-                featurePages = known.pages
+                (featurePages, featurePagesHash) = (known.pages, known.hash)
             } else {
                 featurePages = Self.featurePages(featurePaths)
-                state.featurePages = (featurePaths, featurePages)
+                var w = ByteWriter()
+                for path in featurePages { w.string(path) }
+                featurePagesHash = Hash64.hash(w.bytes)
+                state.featurePages = (featurePaths, featurePages, featurePagesHash)
             }
             let samePages = featurePaths == siteBefore.featurePaths || featurePages == Self.featurePages(siteBefore.featurePaths)
             try writeSitePages(published, siteKey: siteKey, renderer: renderer, annotator: annotator, contentDir: contentDir,
                                feed: feed, copies: copies, outputs: outputs, workers: workers, clock: clock,
                                listsUnchanged: fastPath && listsUnchanged && samePages,
-                               featurePages: featurePages, summaries: features.summaries, write: writeIfChanged)
+                               featurePages: featurePages, featurePagesHash: featurePagesHash, summaries: features.summaries,
+                               write: writeIfChanged)
             clock.mark("site pages")
 
 
@@ -1027,6 +1034,46 @@ struct TagLists {
     }
 }
 
+/// What the list pages read of each published article: its path, card
+/// hash and whether it has a timeline, hashed, and the hashes summed. A
+/// session keeps it and puts in only new records: read again from the
+/// 10,000 records (each its own object in memory) for every rebuild, they
+/// were a fifth of the list pages' own time in a title edit.
+struct ArticleListInputs {
+    var records: [ArticleRecord]
+    /// Of each article, a hash of its path and card hash.
+    var parts: [UInt64]
+    /// Of all `parts`, wrapping: what changed when one did.
+    var sum: UInt64 = 0
+    var hasTimeline: [Bool]
+
+    static func make(_ kept: consuming ArticleListInputs?, _ published: [(path: String, record: ArticleRecord)],
+                     records: [ArticleRecord]) -> ArticleListInputs {
+        if var known = kept.take(), let changed = SiteSession.newRecords(records, since: known.records) {
+            for k in changed {
+                known.sum &-= known.parts[k]
+                known.set(k, published[k])
+            }
+            known.records = records
+            return known
+        }
+        var made = ArticleListInputs(records: records, parts: Array(repeating: 0, count: records.count),
+                                     hasTimeline: Array(repeating: false, count: records.count))
+        for k in published.indices { made.set(k, published[k]) }
+        return made
+    }
+
+    private mutating func set(_ k: Int, _ article: (path: String, record: ArticleRecord)) {
+        var w = ByteWriter()
+        w.string(article.path)
+        w.u64(article.record.info!.cardHash)
+        hasTimeline[k] = article.record.info!.timelineCount > 0
+        w.bool(hasTimeline[k])
+        parts[k] = Hash64.hash(w.bytes)
+        sum &+= parts[k]
+    }
+}
+
 /// Rendered pieces of one article for list pages, kept by a session.
 struct ArticleCards {
     var cardHash: UInt64
@@ -1051,18 +1098,23 @@ extension SiteSession {
     fileprivate func writeSitePages(_ published: [(path: String, record: ArticleRecord)], siteKey: UInt64,
                                     renderer: PageRenderer, annotator: Annotator, contentDir: String,
                                     feed: FeedCandidates, copies: [String: CopyPlan], outputs: Manifest, workers: Int,
-                                    clock: PhaseClock, listsUnchanged: Bool, featurePages: [String], summaries known: SiteSummaries?,
+                                    clock: PhaseClock, listsUnchanged: Bool, featurePages: [String], featurePagesHash: UInt64,
+                                    summaries known: SiteSummaries?,
                                     write: @escaping @Sendable (String, UnsafeRawBufferPointer, UInt64) throws -> Void) throws {
         var old = state.cache.site
+        let records = published.map(\.record)
+        let articleInputs = ArticleListInputs.make(state.articleInputs.take(), published, records: records)
+        state.articleInputs = articleInputs
         let listInputs: UInt64
         if listsUnchanged {
             listInputs = old.inputsHash  // a rebuild that knows no card changed
         } else {
             var lists = ByteWriter()
             lists.u64(siteKey)
-            for (path, record) in published { lists.string(path); lists.u64(record.info!.cardHash); lists.bool(record.info!.timelineCount > 0) }
+            lists.int(published.count)
+            lists.u64(articleInputs.sum)
             for path in copies.keys.sorted() { lists.string(path) }
-            for path in featurePages { lists.string(path) }
+            lists.u64(featurePagesHash)
             listInputs = Hash64.hash(lists.bytes)
         }
         func current(_ path: String) -> Bool { copies[path] != nil || outputs.isCurrent(path) }
@@ -1133,7 +1185,6 @@ extension SiteSession {
         // Cards (and tag slugs and sitemap entries), rendered once per article
         // and kept on its record. Indexed like `published`. In a session, the
         // last build's list with the cards of new records put in (see `summaries`).
-        let records = published.map(\.record)
         var kept: [ArticleCards]?
         var looked = Array(records.indices)  // the records whose cards are looked at
         if let last = state.cards.take(), let changed = Self.newRecords(records, since: last.records) {
@@ -1192,7 +1243,7 @@ extension SiteSession {
         lists += tags.map { (tag: $0.key, members: $0.value) }
 
         var tagInputs: [String: UInt64] = [:]
-        let hasTimeline = published.map { $0.record.info!.timelineCount > 0 }
+        let hasTimeline = articleInputs.hasTimeline
         /// What a list page is made from.
         func inputsHash(_ list: Int, _ page: PageRenderer.ListPage, _ members: ArraySlice<Int>, _ listHasTimeline: Bool) -> UInt64 {
             let tag = lists[list].tag
@@ -1250,11 +1301,12 @@ extension SiteSession {
         var listsToRender: [Int] = []  // into `listPages`
         tagInputs.reserveCapacity(listPages.count)
         pagePaths.reserveCapacity(listPages.count + 8)
-        for (n, p) in listPages.enumerated() {
-            tagInputs[p.path] = p.hash
-            pagePaths.append(p.path)
+        for n in listPages.indices {
+            let (path, hash) = (listPages[n].path, listPages[n].hash)
+            tagInputs[path] = hash
+            pagePaths.append(path)
             count += 1
-            if old.tagInputs[p.path] != p.hash || !current(p.path) { listsToRender.append(n) }
+            if old.tagInputs[path] != hash || !current(path) { listsToRender.append(n) }
         }
         clock.mark("  site: tag inputs")
         // The list pages that changed, in parallel (the home page and a tag
@@ -1297,8 +1349,8 @@ extension SiteSession {
         var sitemapInputs = ByteWriter()
         sitemapInputs.u64(siteKey)
         for k in card.indices { sitemapInputs.u64(card[k].sitemapHash) }
-        for entry in listPages { sitemapInputs.string(entry.page.path) }
-        for path in featurePages { sitemapInputs.string(path) }
+        for n in listPages.indices { sitemapInputs.string(listPages[n].page.path) }
+        sitemapInputs.u64(featurePagesHash)
         let lastmod = all.compactMap { $0.updated ?? $0.date }.max()
         sitemapInputs.dateTime(lastmod)
         let sitemapHash = Hash64.hash(sitemapInputs.bytes)
