@@ -135,6 +135,35 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: site.root + "/public/airlift/index.html"))
     }
 
+    /// A running session takes the timeline pages it wrote for current
+    /// without looking each up, but not once another build has used the
+    /// output folder: then it reads the cache again and checks the folder,
+    /// and a page deleted by hand meanwhile is written again.
+    @Test func aSessionChecksItsTimelinePagesAgainAfterAnotherBuild() throws {
+        let site = try TestSite(Self.site)
+        let live = session(site)
+        _ = try live.build()
+        let berlin = { (year: Int) in
+            article("The Wall falls", date: "1999-11-09", tags: ["cold-war", "germany"],
+                    body: "On November 9, \(year) the wall opened.\n\n## Key takeaways\n\n- It fell.\n- It mattered.")
+        }
+        try site.write("content/berlin.md", berlin(1988))
+        _ = try live.rebuild(changed: ["content/berlin.md"])
+        #expect(live.state.manifestTrusted)
+
+        // Another build (a `lede build` beside `lede serve`), then a topic
+        // page that Berlin is not on is deleted by hand.
+        _ = try session(site).build()
+        try site.remove("public/tags/space/timeline/index.html")
+        try site.write("content/berlin.md", berlin(1989))
+        let report = try live.rebuild(changed: ["content/berlin.md"])
+        #expect(report.changedOutputs?.contains("tags/space/timeline/index.html") == true)
+        #expect(site.exists("public/tags/space/timeline/index.html"))
+        let expected = try fullBuild(site), got = try site.snapshot()
+        #expect(got.keys.sorted() == expected.keys.sorted())
+        for (path, data) in expected where got[path] != data { Issue.record("public/\(path) differs from a full build") }
+    }
+
     @Test func editingATitleUpdatesListPages() throws {
         let site = try TestSite(Self.site)
         let live = session(site)

@@ -88,7 +88,7 @@ public enum SiteFeatures {
 
     /// Writes the site timeline and the topic timelines through `write`,
     /// but for the pages `known` says were written from the same inputs (and
-    /// whose files `isCurrent`); returns the paths and the number of pages of
+    /// whose files `isCurrent`, or all of them when `knownCurrent`); returns the paths and the number of pages of
     /// them all, and what each was written from (all those written, and of
     /// them those spliced). Each event's item and slide are rendered once,
     /// for every page that shows it.
@@ -98,7 +98,8 @@ public enum SiteFeatures {
     /// an edit of titles only, a page that shows the changed events is made
     /// from it (`spliceTimelinePages`) instead of being rendered.
     static func writeTimelines(_ articles: [ArticleSummary], order: [Int]? = nil, timelineHashes: [UInt64]? = nil, renderer: PageRenderer, workers: Int,
-                               siteKey: UInt64 = 0, known: [String: WrittenTimeline] = [:], merged: inout MergedTimeline?,
+                               siteKey: UInt64 = 0, known: [String: WrittenTimeline] = [:], knownCurrent: Bool = false,
+                               merged: inout MergedTimeline?,
                                isCurrent: (String) -> Bool = { _ in false }, readCurrent: (@Sendable (String) -> [UInt8]?)? = nil,
                                clock: PhaseClock? = nil, write: @escaping @Sendable (String, UnsafeRawBufferPointer) throws -> Void)
         throws -> (paths: [String], pages: Int, timelines: [String: WrittenTimeline], written: [String], spliced: [String]) {
@@ -130,7 +131,7 @@ public enum SiteFeatures {
         // of its strings, for 4,400 pages a rebuild.)
         for (j, (s, p)) in allJobs.enumerated() {
             if let old = knownInputs[s]?[pageLists[s][p].folder], old == pageHashes[j],
-               isCurrent(pageLists[s][p].htmlPath), isCurrent(pageLists[s][p].jsonPath) {
+               knownCurrent || isCurrent(pageLists[s][p].htmlPath) && isCurrent(pageLists[s][p].jsonPath) {
                 continue
             }
             toWrite.append(j)
@@ -677,7 +678,8 @@ extension SiteSession {
             state.merged = nil  // while it changes
             let written = try SiteFeatures.writeTimelines(articles, order: order, timelineHashes: published.map { $0.record.info!.timelineHash },
                                                           renderer: site, workers: workers, siteKey: siteKey,
-                                                          known: known, merged: &merged, isCurrent: current, readCurrent: readCurrent,
+                                                          known: known, knownCurrent: state.manifestTrusted, merged: &merged,
+                                                          isCurrent: current, readCurrent: readCurrent,
                                                           clock: clock, write: emitBytes)
             state.merged = merged
             (paths, pages) = (written.paths, written.pages)
