@@ -492,15 +492,16 @@ extension SiteSession {
             decoded = try siteSummaries(published, workers: workers)
             return decoded!
         }
+        let columns = ArticleColumns.make(state.columns.take(), published, records: published.map(\.record))
+        state.columns = columns
         var site = renderer
-        site.year = published.compactMap { $0.record.info!.date?.year }.max() ?? BuildClock.today.year
+        site.year = columns.latestYear ?? BuildClock.today.year
 
         // Related explainers: which, for every article (chosen again only when
         // something they are chosen by changed) ...
         var profile = ByteWriter()
-        profile.u64(siteKey); profile.int(published.count)
-        let hashes = published.map { $0.record.info!.profileHash }
-        for (k, (path, _)) in published.enumerated() { profile.string(path); profile.u64(hashes[k]) }
+        profile.u64(siteKey); profile.int(published.count); profile.u64(columns.profileSum)
+        let hashes = columns.profileHash
         let relatedInputs = Hash64.hash(profile.bytes)
         /// Whether what the session kept from an earlier build is of these articles.
         func samePaths(_ paths: [String]) -> Bool {
@@ -568,14 +569,13 @@ extension SiteSession {
                 if found { spooled[at] = true } else { plan0 = nil }
             }
         }
-        var cardHashes = [UInt64](repeating: 0, count: published.count)
-        for k in published.indices { cardHashes[k] = published[k].record.info!.cardHash }
+        let cardHashes = columns.cardHash
         var keys = [UInt64](repeating: 0, count: published.count)
-        for (k, (path, record)) in published.enumerated() {
-            let key = ArticlePagePlan.key(record.info!.pageHash, record.info!.relatedSlot, lists[k], cardHashes)
+        for k in published.indices {
+            let key = ArticlePagePlan.key(columns.pageHash[k], columns.relatedSlot[k], lists[k], cardHashes)
             keys[k] = key
             if let plan0, plan0.keys[k] == key, plan0.lists[k] == lists[k], !spooled[k] { continue }
-            let info = record.info!
+            let (path, info) = (published[k].path, published[k].record.info!)
             var h = ByteWriter()
             h.string(info.slug)
             for m in lists[k] { h.u64(published[m].record.info!.cardHash) }
@@ -658,8 +658,7 @@ extension SiteSession {
         // build's memory peaks.
         // Timelines: the site's and every topic's, with their JSON.
         var inputs = ByteWriter()
-        inputs.u64(siteKey); inputs.int(site.year); inputs.int(published.count)
-        for (path, record) in published { inputs.string(path); inputs.u64(record.info!.timelineHash) }
+        inputs.u64(siteKey); inputs.int(site.year); inputs.int(published.count); inputs.u64(columns.timelineSum)
         let timelineInputs = Hash64.hash(inputs.bytes)
         var paths: [String]
         var pages: Int
@@ -676,7 +675,7 @@ extension SiteSession {
             let known = state.timelines
             var merged = state.merged
             state.merged = nil  // while it changes
-            let written = try SiteFeatures.writeTimelines(articles, order: order, timelineHashes: published.map { $0.record.info!.timelineHash },
+            let written = try SiteFeatures.writeTimelines(articles, order: order, timelineHashes: columns.timelineHash,
                                                           renderer: site, workers: workers, siteKey: siteKey,
                                                           known: known, knownCurrent: state.manifestTrusted, merged: &merged,
                                                           isCurrent: current, readCurrent: readCurrent,

@@ -213,8 +213,8 @@ struct SessionState {
     /// The feature pages (`SiteSession.featurePages`) of the last feature
     /// paths, and a hash of them.
     var featurePages: (paths: [String], pages: [String], hash: UInt64)?
-    /// What the list pages read of each published article (see `ArticleListInputs`).
-    var articleInputs: ArticleListInputs?
+    /// What the site pass reads of each published article's record (see `ArticleColumns`).
+    var columns: ArticleColumns?
     /// The articles whose related explainers the last choice chose again; nil when all.
     var relatedChosenAgain: [Int]?
     /// How the article pages stood after the last build that committed (see
@@ -1045,46 +1045,6 @@ struct TagLists {
     }
 }
 
-/// What the list pages read of each published article: its path, card
-/// hash and whether it has a timeline, hashed, and the hashes summed. A
-/// session keeps it and puts in only new records: read again from the
-/// 10,000 records (each its own object in memory) for every rebuild, they
-/// were a fifth of the list pages' own time in a title edit.
-struct ArticleListInputs {
-    var records: [ArticleRecord]
-    /// Of each article, a hash of its path and card hash.
-    var parts: [UInt64]
-    /// Of all `parts`, wrapping: what changed when one did.
-    var sum: UInt64 = 0
-    var hasTimeline: [Bool]
-
-    static func make(_ kept: consuming ArticleListInputs?, _ published: [(path: String, record: ArticleRecord)],
-                     records: [ArticleRecord]) -> ArticleListInputs {
-        if var known = kept.take(), let changed = SiteSession.newRecords(records, since: known.records) {
-            for k in changed {
-                known.sum &-= known.parts[k]
-                known.set(k, published[k])
-            }
-            known.records = records
-            return known
-        }
-        var made = ArticleListInputs(records: records, parts: Array(repeating: 0, count: records.count),
-                                     hasTimeline: Array(repeating: false, count: records.count))
-        for k in published.indices { made.set(k, published[k]) }
-        return made
-    }
-
-    private mutating func set(_ k: Int, _ article: (path: String, record: ArticleRecord)) {
-        var w = ByteWriter()
-        w.string(article.path)
-        w.u64(article.record.info!.cardHash)
-        hasTimeline[k] = article.record.info!.timelineCount > 0
-        w.bool(hasTimeline[k])
-        parts[k] = Hash64.hash(w.bytes)
-        sum &+= parts[k]
-    }
-}
-
 /// Rendered pieces of one article for list pages, kept by a session.
 struct ArticleCards {
     var cardHash: UInt64
@@ -1114,8 +1074,8 @@ extension SiteSession {
                                     write: @escaping @Sendable (String, UnsafeRawBufferPointer, UInt64) throws -> Void) throws {
         var old = state.cache.site
         let records = published.map(\.record)
-        let articleInputs = ArticleListInputs.make(state.articleInputs.take(), published, records: records)
-        state.articleInputs = articleInputs
+        let columns = ArticleColumns.make(state.columns.take(), published, records: records)
+        state.columns = columns
         let listInputs: UInt64
         if listsUnchanged {
             listInputs = old.inputsHash  // a rebuild that knows no card changed
@@ -1123,7 +1083,7 @@ extension SiteSession {
             var lists = ByteWriter()
             lists.u64(siteKey)
             lists.int(published.count)
-            lists.u64(articleInputs.sum)
+            lists.u64(columns.listSum)
             for path in copies.keys.sorted() { lists.string(path) }
             lists.u64(featurePagesHash)
             listInputs = Hash64.hash(lists.bytes)
@@ -1190,7 +1150,7 @@ extension SiteSession {
         let summaries = try known ?? siteSummaries(published, workers: workers)
         let (all, order) = (summaries.articles, summaries.order)
         var site = renderer
-        site.year = all.compactMap { $0.date?.year }.max() ?? BuildClock.today.year
+        site.year = columns.latestYear ?? BuildClock.today.year
         clock.mark("  site: summaries, sort")
 
         // Cards (and tag slugs and sitemap entries), rendered once per article
@@ -1254,7 +1214,7 @@ extension SiteSession {
         lists += tags.map { (tag: $0.key, members: $0.value) }
 
         var tagInputs: [String: UInt64] = [:]
-        let hasTimeline = articleInputs.hasTimeline
+        let hasTimeline = columns.hasTimeline
         /// What a list page is made from.
         func inputsHash(_ list: Int, _ page: PageRenderer.ListPage, _ members: ArraySlice<Int>, _ listHasTimeline: Bool) -> UInt64 {
             let tag = lists[list].tag
