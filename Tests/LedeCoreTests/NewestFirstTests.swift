@@ -29,9 +29,13 @@ import Testing
         func reference() -> [Int] { summaries.indices.sorted { ArticleSummary.newestFirst(summaries[$0], summaries[$1]) } }
         var kept = NewestFirst(paths: paths, summaries)
         #expect(kept.order == reference())
+        // Told which articles can have changed (those edited, and one that was not), as a session is.
+        var told = kept
         for step in 0..<300 {
+            var candidates = [next(summaries.count)]
             for _ in 0..<(1 + next(3)) {
                 let k = next(summaries.count)
+                candidates.append(k)
                 switch next(3) {
                 case 0: summaries[k].title = "T\(next(4))"
                 case 1: summaries[k].date = date()
@@ -40,6 +44,8 @@ import Testing
             }
             kept = NewestFirst.make(kept, paths: paths, summaries)
             #expect(kept.order == reference(), "after step \(step)")
+            told = NewestFirst.make(told, paths: paths, summaries, candidates: candidates)
+            #expect(told.order == reference(), "after step \(step), told \(candidates)")
         }
         // Other articles: sorted anew.
         let fewer = Array(summaries.prefix(150))

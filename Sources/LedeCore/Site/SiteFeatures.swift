@@ -711,8 +711,8 @@ extension SiteSession {
     /// The summaries of `published` and their order, newest first (in a
     /// session, the last build's order with the changed articles moved).
     func siteSummaries(_ published: [(path: String, record: ArticleRecord)], workers: Int) throws -> SiteSummaries {
-        let articles = try summaries(published, workers: workers)
-        let newest = NewestFirst.make(state.newestFirst.take(), paths: published.map(\.path), articles)
+        let (articles, changed) = try summaries(published, workers: workers)
+        let newest = NewestFirst.make(state.newestFirst.take(), paths: published.map(\.path), articles, candidates: changed)
         state.newestFirst = newest
         return SiteSummaries(articles: articles, order: newest.order)
     }
@@ -721,18 +721,19 @@ extension SiteSession {
     /// with those of new records put in: an article whose record is the one
     /// the last build had has the same summary (a changed article gets a new
     /// record). Copied out of ten thousand records, the summaries were a
-    /// tenth of a title edit.
-    func summaries(_ published: [(path: String, record: ArticleRecord)], workers: Int) throws -> [ArticleSummary] {
+    /// tenth of a title edit. Also returns where the records are new, when
+    /// the list is the last build's with those put in.
+    func summaries(_ published: [(path: String, record: ArticleRecord)], workers: Int) throws -> ([ArticleSummary], changed: [Int]?) {
         let records = published.map(\.record)
         if var kept = state.summaries.take(), let changed = Self.newRecords(records, since: kept.records) {
             let fresh = try Self.decodeSummaries(changed.map { published[$0] }, workers: workers)
             for (n, k) in changed.enumerated() { kept.list[k] = fresh[n] }
             state.summaries = (records, kept.list)
-            return kept.list
+            return (kept.list, changed)
         }
         let list = try Self.decodeSummaries(published, workers: workers)
         state.summaries = (records, list)
-        return list
+        return (list, nil)
     }
 
     /// Where `records` holds other records than `last` (by identity), when
