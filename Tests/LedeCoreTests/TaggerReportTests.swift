@@ -142,6 +142,15 @@ struct TaggerReportTests {
             == Found(text: "January", type: "DATE", value: "1999-01"))
     }
 
+    @Test func aDecimalPointDoesNotEndTheSentence() {
+        // The past tense is found past "$42.875": the March before, not the one ahead.
+        #expect(tagged("The stock fluctuated, rising to $42.875 a share in June from $29.75 in March.", reference: "1989-10-30").last
+            == Found(text: "March", type: "DATE", value: "1989-03"))
+        // A full stop before a number still ends the sentence.
+        #expect(tagged("The stock fell 5. Shares rise in March.", reference: "1989-10-30").last
+            == Found(text: "March", type: "DATE", value: "1990-03"))
+    }
+
     // MARK: Sets
 
     @Test func aWeekdayWithAPluralPartOfDayIsASet() {

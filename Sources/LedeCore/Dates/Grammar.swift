@@ -68,6 +68,8 @@ struct Grammar {
     func pointEndsSentence(_ i: Int) -> Bool {
         let nx = t(i + 1)
         if nx.kind == .punct, nx.ch == 0x2C || nx.ch == 0x3B { return false }
+        // A decimal point: "$42.875 a share", "3.8 percent"
+        if nx.kind == .number, nx.gap == 0, t(i).gap == 0, t(i - 1).kind == .number { return false }
         if nx.kind == .word, nx.shape & 1 == 0 { return false }
         let w = t(i - 1)
         guard w.kind == .word, w.length <= 4, t(i).gap == 0 else { return true }
