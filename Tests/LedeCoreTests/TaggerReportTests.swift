@@ -151,6 +151,15 @@ struct TaggerReportTests {
             == Found(text: "March", type: "DATE", value: "1990-03"))
     }
 
+    @Test func nextToIsAPlaceNotTheFuture() {
+        // "next to the embassy" says nothing about the tense: the past tense of "ripped" decides.
+        #expect(only("A bomb ripped through a building next to the embassy Friday.", reference: "1998-08-08")
+            == Found(text: "Friday", type: "DATE", value: "1998-08-07"))
+        // "next" before a time still looks ahead.
+        #expect(only("The envoy flew to Nairobi and will next visit Dar es Salaam on Friday.", reference: "1998-08-08")
+            == Found(text: "Friday", type: "DATE", value: "1998-08-14"))
+    }
+
     // MARK: Sets
 
     @Test func aWeekdayWithAPluralPartOfDayIsASet() {

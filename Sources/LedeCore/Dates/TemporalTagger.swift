@@ -299,6 +299,7 @@ public struct TemporalTagger: Sendable {
         let l = g.lx(j)
         if l.tense != 0 {
             if l.tense > 0, l.key == .next || l.key == .coming, j == i - 1 { return 0 }  // part of the expression
+            if l.key == .next, g.isK(j + 1, .to) { return 0 }  // a place: "next to the embassy"
             // The past perfect of a plan looks back: "it had been scheduled to expire Friday"
             if l.tense > 0, g.word(j - 1, "had") || (g.word(j - 1, "been") && g.word(j - 2, "had")) { return -1 }
             // "the plan", "its plans": the noun
