@@ -17,11 +17,23 @@ struct ProseText {
     /// The block's direct inline children and the text range each produced.
     var pieces: [(node: MarkdownNode, range: Range<Int>)] = []
 
+    /// Code spans' ranges in `bytes`, blanked in `prose` at the end.
+    private var codeSpans: [Range<Int>] = []
+
     init(block: MarkdownNode) {
+        // Most blocks are a paragraph of a few hundred bytes: one allocation
+        // instead of a doubling for every few literals.
+        bytes.reserveCapacity(256)
         for child in block.children {
             let start = bytes.count
             append(child)
             pieces.append((child, start..<bytes.count))
+        }
+        // `prose` shares `bytes`' storage (arrays copy on write): most blocks
+        // have no code span, and then it is never copied.
+        prose = bytes
+        for span in codeSpans {
+            for i in span { prose[i] = 0x20 }
         }
     }
 
@@ -44,11 +56,12 @@ struct ProseText {
             case CMARK_NODE_TEXT:
                 appendText(n)
             case CMARK_NODE_SOFTBREAK, CMARK_NODE_LINEBREAK:
-                bytes.append(0x20); prose.append(0x20)
+                bytes.append(0x20)
             case CMARK_NODE_CODE:
                 if let literal = Self.literal(n) {
+                    let start = bytes.count
                     bytes.append(contentsOf: literal)
-                    prose.append(contentsOf: repeatElement(0x20, count: literal.count))
+                    codeSpans.append(start..<bytes.count)
                 }
             case CMARK_NODE_IMAGE:
                 // Skip its children (alt text), as the walk's .skipChildren does.
@@ -60,10 +73,7 @@ struct ProseText {
     }
 
     private mutating func appendText(_ n: OpaquePointer) {
-        if let literal = Self.literal(n) {
-            bytes.append(contentsOf: literal)
-            prose.append(contentsOf: literal)
-        }
+        if let literal = Self.literal(n) { bytes.append(contentsOf: literal) }
     }
 
     /// A node's literal as typed bytes (appending raw bytes went one at a time).
@@ -190,6 +200,7 @@ enum Clause {
             lo = words[first].lowerBound
             hi = words[end - 1].upperBound
         }
+        if let ascii = asciiClause(text, lo..<hi, prefix: prefix, suffix: suffix) { return ascii }
         var clause = String(decoding: text[lo..<hi], as: UTF8.self).trimmingWhitespace
         // Drop trailing punctuation that belonged to the sentence, keep a final stop.
         while let last = clause.last, isTrailingPunctuation(last) { clause.removeLast() }
@@ -213,6 +224,59 @@ enum Clause {
         if !suffix.isEmpty { return prefix + clause + suffix }
         if let last = clause.last, !endsClause(last) { clause += "." }
         return prefix + clause
+    }
+
+    /// The end of `around` (trimming, openers, capital, final stop) for a
+    /// clause of ASCII bytes other than CR, where every byte is a Character of
+    /// its own: the same steps on bytes, without Strings and Characters.
+    /// Nil for other clauses, which take the String path.
+    static func asciiClause(_ text: [UInt8], _ r: Range<Int>, prefix: String, suffix: String) -> String? {
+        text.withUnsafeBufferPointer { t -> String? in
+            for i in r where t[i] >= 0x80 || t[i] == 0x0D { return nil }
+            // Character.isWhitespace, for ASCII.
+            func isWhite(_ b: UInt8) -> Bool { b == 0x20 || (b >= 0x09 && b <= 0x0D) }
+            var lo = r.lowerBound, hi = r.upperBound
+            while lo < hi, isWhite(t[lo]) { lo += 1 }
+            while hi > lo, isWhite(t[hi - 1]) { hi -= 1 }
+            // isTrailingPunctuation's ASCII members: , ; : -
+            while hi > lo, t[hi - 1] == 0x2C || t[hi - 1] == 0x3B || t[hi - 1] == 0x3A || t[hi - 1] == 0x2D { hi -= 1 }
+            while hi > lo, isWhite(t[hi - 1]) { hi -= 1 }
+            var capital = false
+            if prefix.isEmpty {
+                func startsWith(_ opener: [UInt8]) -> Bool {
+                    guard hi - lo >= opener.count else { return false }
+                    for k in 0..<opener.count {
+                        var c = t[lo + k]
+                        if c >= 0x41 && c <= 0x5A { c += 32 }
+                        if c != opener[k] { return false }
+                    }
+                    return true
+                }
+                // As the String path: every opener in turn, until none is dropped.
+                var changed = true
+                while changed {
+                    changed = false
+                    for opener in openerUTF8 where startsWith(opener) && hi - lo > opener.count + 10 {
+                        lo += opener.count
+                        changed = true
+                    }
+                }
+                capital = lo < hi && t[lo] >= 0x61 && t[lo] <= 0x7A
+            }
+            var out: [UInt8] = []
+            out.reserveCapacity(hi - lo + 8)
+            out.append(contentsOf: prefix.utf8)
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: t[lo..<hi]))
+            if capital { out[prefix.utf8.count] -= 32 }
+            if !suffix.isEmpty {
+                out.append(contentsOf: suffix.utf8)
+            } else if hi > lo {
+                // endsClause's ASCII members: . ! ? " )
+                let last = t[hi - 1]
+                if !(last == 0x2E || last == 0x21 || last == 0x3F || last == 0x22 || last == 0x29) { out.append(0x2E) }
+            }
+            return String(decoding: out, as: UTF8.self)
+        }
     }
 
     /// The openers as UTF-8. An ASCII head starts with one exactly when its
@@ -256,14 +320,20 @@ enum Clause {
         return String(decoding: head, as: UTF8.self)
     }
 
+    /// Runs of bytes other than white space in `text[r]`. (Through a buffer
+    /// pointer: the range is checked once, not every byte; it counts every
+    /// byte of every article's prose.)
     static func wordCount(_ text: [UInt8], _ r: Range<Int>) -> Int {
-        var n = 0, inWord = false
-        for i in r {
-            let space = Sentences.isSpace(text[i])
-            if !space && !inWord { n += 1 }
-            inWord = !space
+        precondition(r.lowerBound >= 0 && r.upperBound <= text.count)
+        return text.withUnsafeBufferPointer { p in
+            var n = 0, inWord = false
+            for i in r {
+                let space = Sentences.isSpace(p[i])
+                if !space && !inWord { n += 1 }
+                inWord = !space
+            }
+            return n
         }
-        return n
     }
 
     /// Shortens text to at most `maxWords` words, ending with an ellipsis.
