@@ -104,3 +104,25 @@ extension SentencesTests {
         #expect(clause(long + " in 1989 " + long).split(separator: " ").count == 32)
     }
 }
+
+extension SentencesTests {
+    /// Words are counted eight bytes at a time: as many as a byte-by-byte
+    /// count finds, for every range of a text with every kind of white space.
+    @Test func wordsAreCountedAsByteByByte() {
+        let text = Array("  The wall\tfell,\n\r in 1989 — after  weeks.\u{a0}x y  z\r\n end ".utf8)
+        func byteByByte(_ r: Range<Int>) -> Int {
+            var n = 0, inWord = false
+            for i in r {
+                let space = Sentences.isSpace(text[i])
+                if !space && !inWord { n += 1 }
+                inWord = !space
+            }
+            return n
+        }
+        var wrong: [Range<Int>] = []
+        for lo in 0...text.count {
+            for hi in lo...text.count where Clause.wordCount(text, lo..<hi) != byteByByte(lo..<hi) { wrong.append(lo..<hi) }
+        }
+        #expect(wrong.isEmpty, "\(wrong.prefix(5))")
+    }
+}
