@@ -153,8 +153,11 @@ struct Work {
             switch node.kind {
             case .heading:
                 let text = node.plainText().trimmingWhitespace
-                let id = ids.make(from: text)
+                // As `ids.make(from: text)`, keeping the slug for classifyHeadings.
+                let slug = Slug.make(text)
+                let id = ids.claim(slug.isEmpty ? "section" : slug)
                 headings.append((node, HeadingInfo(level: node.headingLevel, id: id, text: text)))
+                headingSlugs.append(slug)
                 return .skipChildren
             case .paragraph, .codeBlock, .htmlBlock: return .skipChildren
             default: return .continue
@@ -265,21 +268,35 @@ struct Work {
     /// occurs in " " + the slug's words + " " (a byte search: both are ASCII
     /// or whole scalars).
     static func isTakeawayHeading(slug: String) -> Bool {
-        var normalized: [UInt8] = [0x20]
-        normalized.reserveCapacity(slug.utf8.count + 2)
-        for b in slug.utf8 { normalized.append(b == 0x2D ? 0x20 : b) }
-        normalized.append(0x20)
-        return takeawayHeadingNeedles.contains { Timeline.contains(normalized, $0) }
+        isTakeawayHeading(spaced: spacedWords(slug: slug))
+    }
+
+    /// " " + the slug's words + " ": its hyphens made spaces.
+    static func spacedWords(slug: String) -> [UInt8] {
+        var spaced: [UInt8] = [0x20]
+        spaced.reserveCapacity(slug.utf8.count + 2)
+        for b in slug.utf8 { spaced.append(b == 0x2D ? 0x20 : b) }
+        spaced.append(0x20)
+        return spaced
+    }
+
+    static func isTakeawayHeading(spaced: [UInt8]) -> Bool {
+        takeawayHeadingNeedles.contains { Timeline.contains(spaced, $0) }
     }
 
     /// For each heading: whether it heads a takeaways section, and its words
     /// (the slug with spaces), computed once.
     var headingKinds: [(isTakeaway: Bool, words: String)] = []
 
+    /// `Slug.make` of each heading's text, as collectHeadings made them (for
+    /// the headings it found; others are slugged here).
+    var headingSlugs: [String] = []
+
     mutating func classifyHeadings() {
-        headingKinds = headings.map { h in
-            let slug = Slug.make(h.info.text)
-            return (Self.isTakeawayHeading(slug: slug), slug.replacingAll("-", with: " "))
+        headingKinds = headings.enumerated().map { k, h in
+            let spaced = Self.spacedWords(slug: k < headingSlugs.count ? headingSlugs[k] : Slug.make(h.info.text))
+            // The words: `spaced` without its two spaces, the slug with hyphens made spaces.
+            return (Self.isTakeawayHeading(spaced: spaced), String(decoding: spaced[1..<(spaced.count - 1)], as: UTF8.self))
         }
     }
 
@@ -419,14 +436,16 @@ struct Work {
     func trimEdges(_ para: MarkdownNode) {
         while let f = para.firstChild, f.kind == .softBreak || f.kind == .lineBreak { f.unlink() }
         while let l = para.lastChild, l.kind == .softBreak || l.kind == .lineBreak { l.unlink() }
+        // (Only spaces are dropped, one byte each: comparing UTF-8 counts
+        // says whether any were, without counting Characters.)
         if let f = para.firstChild, f.kind == .text, let s = f.literal {
             let t = String(s.drop { $0 == " " })
-            if t.isEmpty { f.unlink() } else if t.count != s.count { f.setLiteral(t) }
+            if t.isEmpty { f.unlink() } else if t.utf8.count != s.utf8.count { f.setLiteral(t) }
         }
         if let l = para.lastChild, l.kind == .text, let s = l.literal {
             var t = s
             while t.last == " " { t.removeLast() }
-            if t.isEmpty { l.unlink() } else if t.count != s.count { l.setLiteral(t) }
+            if t.isEmpty { l.unlink() } else if t.utf8.count != s.utf8.count { l.setLiteral(t) }
         }
         if para.firstChild == nil { para.unlink() }
     }

@@ -201,11 +201,23 @@ enum Timeline {
     /// with a colon is cut at the colon's byte; splitting by Characters cost
     /// more than finding the heading's words.
     static func mainPart(_ heading: String) -> String {
-        if heading.utf8.allSatisfy({ $0 < 0x80 }) {
-            guard let colon = heading.utf8.firstIndex(of: 0x3A) else { return heading }
-            if colon > heading.startIndex { return String(heading[..<colon]) }
+        var heading = heading
+        // On the bytes: nil for no colon, the bytes before an ASCII heading's
+        // first colon, or -1 when the String split is needed.
+        let cut = heading.withUTF8 { p -> Int? in
+            var colon: Int?
+            for (i, b) in p.enumerated() {
+                if b >= 0x80 { return -1 }
+                if b == 0x3A, colon == nil { colon = i }
+            }
+            if let colon, colon == 0 { return -1 }
+            return colon
         }
-        return heading.split(separator: ":", maxSplits: 1).first.map(String.init) ?? heading
+        switch cut {
+        case nil: return heading
+        case -1: return heading.split(separator: ":", maxSplits: 1).first.map(String.init) ?? heading
+        case let colon?: return String(heading[..<heading.utf8.index(heading.startIndex, offsetBy: colon)])
+        }
     }
 
     static func headingNames(headingWords words: [String], _ text: String) -> Bool {
@@ -222,39 +234,49 @@ enum Timeline {
     /// `contentWords` drops them). Nil when the text has scalars other than
     /// ASCII and simple ones (whose lower case is never ASCII).
     static func possibleHits(_ words: [String], _ text: String) -> Int? {
-        var lowered: [UInt8] = []
-        lowered.reserveCapacity(text.utf8.count)
         var text = text
-        let ok = text.withUTF8 { p -> Bool in
-            var i = 0
-            while i < p.count {
-                let b = p[i]
-                if b < 0x80 {
-                    if b != 0x27 { lowered.append(b >= 0x41 && b <= 0x5A ? b + 32 : b) }
-                    i += 1
-                    continue
+        return text.withUTF8 { p -> Int? in
+            // The lowered text is never longer than the text: written straight
+            // into the array's storage (this runs for every dated event).
+            var ok = true
+            let lowered = [UInt8](unsafeUninitializedCapacity: p.count) { out, written in
+                var i = 0, n = 0
+                while i < p.count {
+                    let b = p[i]
+                    if b < 0x80 {
+                        if b != 0x27 { out[n] = b >= 0x41 && b <= 0x5A ? b + 32 : b; n += 1 }
+                        i += 1
+                        continue
+                    }
+                    let length = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : 2
+                    guard i + length <= p.count else { ok = false; break }
+                    var v = UInt32(b) & (length == 2 ? 0x1F : length == 3 ? 0x0F : 0x07)
+                    for k in 1..<length { v = (v << 6) | (UInt32(p[i + k]) & 0x3F) }
+                    guard isSimpleScalar(v) else { ok = false; break }
+                    if v != 0x2019 { out[n] = 0x20; n += 1 }  // not ASCII: a prefix cannot run through it
+                    i += length
                 }
-                let length = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : 2
-                guard i + length <= p.count else { return false }
-                var v = UInt32(b) & (length == 2 ? 0x1F : length == 3 ? 0x0F : 0x07)
-                for k in 1..<length { v = (v << 6) | (UInt32(p[i + k]) & 0x3F) }
-                guard isSimpleScalar(v) else { return false }
-                if v != 0x2019 { lowered.append(0x20) }  // not ASCII: a prefix cannot run through it
-                i += length
+                written = n
             }
-            return true
-        }
-        guard ok else { return nil }
-        var possible = 0
-        for word in words {
-            let prefix = Array(word.utf8.prefix(5))
-            guard prefix.allSatisfy({ $0 < 0x80 }), word.utf8.count >= 5 || word.utf8.allSatisfy({ $0 < 0x80 }) else {
-                possible += 1  // not an ASCII prefix: no shortcut
-                continue
+            guard ok else { return nil }
+            var possible = 0
+            for word in words {
+                var word = word
+                let found = word.withUTF8 { w -> Bool in
+                    let prefix = UnsafeBufferPointer(rebasing: w.prefix(5))
+                    guard prefix.allSatisfy({ $0 < 0x80 }), w.count >= 5 || w.allSatisfy({ $0 < 0x80 }) else {
+                        return true  // not an ASCII prefix: no shortcut
+                    }
+                    guard !prefix.isEmpty else { return true }
+                    guard prefix.count <= lowered.count else { return false }
+                    return lowered.withUnsafeBytes { h in
+                        lede_find_bytes(h.baseAddress, h.count, prefix.baseAddress, prefix.count) != nil
+                    }
+                }
+                if found { possible += 1 }
             }
-            if contains(lowered, prefix) { possible += 1 }
+            return possible
         }
-        return possible
     }
 
     static func contains(_ hay: [UInt8], _ needle: [UInt8]) -> Bool {

@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Markup that is safe to put into a page as it is.
 ///
 /// Only lede's own renderers make `HTML` (cmark's output, filled templates,
@@ -93,25 +97,30 @@ public struct HTML: Sendable, Equatable, CustomStringConvertible {
 
 extension String {
     /// Replaces every occurrence of `target` (a plain string, not a pattern).
+    /// On the UTF-8 bytes in place: runs between matches are copied whole,
+    /// and a text without a match is returned as it is, with nothing made.
     public func replacingAll(_ target: String, with replacement: String) -> String {
-        guard let first = target.utf8.first else { return self }
-        guard self.utf8.contains(first) else { return self }
-        let t = Array(target.utf8)
-        let s = Array(self.utf8)
-        var out: [UInt8] = []
-        out.reserveCapacity(s.count)
-        var i = 0
-        var changed = false
-        while i < s.count {
-            if s[i] == first, i + t.count <= s.count, s[i..<(i + t.count)].elementsEqual(t) {
-                out.append(contentsOf: replacement.utf8)
-                i += t.count
-                changed = true
-            } else {
-                out.append(s[i])
-                i += 1
+        var target = target, text = self
+        let replaced = target.withUTF8 { t in text.withUTF8 { s -> [UInt8]? in
+            guard let first = t.first else { return nil }
+            var out: [UInt8] = []
+            var start = 0  // the first byte not yet copied to `out`
+            var i = 0
+            while i < s.count {
+                if s[i] == first, i + t.count <= s.count, memcmp(s.baseAddress! + i, t.baseAddress!, t.count) == 0 {
+                    if out.isEmpty { out.reserveCapacity(s.count + 16) }
+                    out.append(contentsOf: UnsafeBufferPointer(rebasing: s[start..<i]))
+                    out.append(contentsOf: replacement.utf8)
+                    i += t.count
+                    start = i
+                } else {
+                    i += 1
+                }
             }
-        }
-        return changed ? String(decoding: out, as: UTF8.self) : self
+            guard start > 0 else { return nil }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: s[start...]))
+            return out
+        } }
+        return replaced.map { String(decoding: $0, as: UTF8.self) } ?? self
     }
 }
