@@ -178,9 +178,16 @@ struct TermCounter: TermSink {
         // Only the first `count` are kept: those with fewer uses than the
         // count-th most used need no sorting.
         if kept.count > KeyTerms.count {
-            var counts = kept.map(\.count)
-            counts.sort(by: >)
-            let least = counts[KeyTerms.count - 1]
+            // The count-th largest count, read off how many terms have each
+            // count, rather than from all the counts sorted.
+            var histogram = [Int](repeating: 0, count: (kept.map(\.count).max() ?? 0) + 1)
+            for k in kept { histogram[k.count] += 1 }
+            var least = histogram.count - 1
+            var atLeast = histogram[least]  // terms used `least` times or more
+            while atLeast < KeyTerms.count {
+                least -= 1
+                atLeast += histogram[least]
+            }
             kept.removeAll { $0.count < least }
         }
         func text(_ ref: Int) -> String { ref >= 0 ? string(entries[ref]) : otherTerms[-ref - 1] }

@@ -196,18 +196,20 @@ struct PackedWordSet: Sendable {
 
         init() {}
 
-        /// The key of a whole word: its first 15 bytes copied in at once
-        /// (byte k at bits 8k, as `append` puts it).
+        /// The key of a whole word: its first 15 bytes, byte k at bits 8k (as
+        /// `append` puts them), gathered in two 64-bit halves. (Copying the
+        /// bytes into the key's memory called memcpy for every word and then
+        /// read the 16 bytes back as one, a load the CPU cannot forward from
+        /// the byte stores: it stalled.)
         init(_ bytes: UnsafeBufferPointer<UInt8>) {
-            #if _endian(little)
-            if let base = bytes.baseAddress {
-                let n = min(bytes.count, 15)
-                withUnsafeMutableBytes(of: &bits) { $0.baseAddress!.copyMemory(from: base, byteCount: n) }
+            let n = min(bytes.count, 15)
+            var lo: UInt64 = 0, hi: UInt64 = 0
+            for k in 0..<min(n, 8) { lo |= UInt64(bytes[k]) << (8 * k) }
+            if n > 8 {
+                for k in 8..<n { hi |= UInt64(bytes[k]) << (8 * (k - 8)) }
             }
+            bits = UInt128(hi) << 64 | UInt128(lo)
             count = bytes.count
-            #else
-            for b in bytes { append(b) }
-            #endif
         }
 
         @inline(__always)
