@@ -88,10 +88,10 @@ public enum SiteFeatures {
 
     /// Writes the site timeline and the topic timelines through `write`,
     /// but for the pages `known` says were written from the same inputs (and
-    /// whose files `isCurrent`, or all of them when `knownCurrent`); returns the paths and the number of pages of
-    /// them all, and what each was written from (all those written, and of
-    /// them those spliced). Each event's item and slide are rendered once,
-    /// for every page that shows it.
+    /// whose files `isCurrent`, or all of them when `knownCurrent`); returns
+    /// the paths and the number of pages of them all, and what each was
+    /// written from (all those written, and of them those spliced). Each
+    /// event's item and slide are rendered once, for every page that shows it.
     ///
     /// `order` is the order the site lists `articles` in (theirs when nil).
     /// `readCurrent` gives a file as the last build wrote it, or nil: after
