@@ -194,6 +194,29 @@ import Testing
         try expectFullBuild(site)
     }
 
+    /// A tag is named as its newest article spells it, and the tag pages go
+    /// by name: a title edit that reorders a day can move a tag among the
+    /// others ("Berlin" sorts before "apple", "berlin" after it), and each
+    /// tag page must still show its own articles.
+    @Test func aTitleEditThatRespellsATagKeepsEachTagPageItsOwn() throws {
+        let site = try TestSite([
+            "content/_index.md": "---\ntitle: Desk\n---\nHello.\n",
+            "content/b.md": article("B story", date: "2020-01-01", tags: ["Berlin"], body: "In March 1990 a thing happened."),
+            "content/c.md": article("C story", date: "2020-01-01", tags: ["berlin"], body: "In May 1990 a thing happened."),
+            "content/d.md": article("D story", date: "2020-01-01", tags: ["apple"], body: "In June 1990 a thing happened."),
+        ])
+        var options = BuildOptions(siteRoot: site.root)
+        options.workers = 2
+        let live = SiteSession(options: options)
+        try live.build()
+        #expect(try site.read("public/tags/berlin/index.html").contains("Berlin"))
+        try site.write("content/c.md", article("A story", date: "2020-01-01", tags: ["berlin"], body: "In May 1990 a thing happened."))
+        _ = try live.rebuild(changed: ["content/c.md"])
+        #expect(cardSlugs(try site.read("public/tags/berlin/index.html"), root: "../../") == ["c", "b"])
+        #expect(cardSlugs(try site.read("public/tags/apple/index.html"), root: "../../") == ["d"])
+        try expectFullBuild(site)
+    }
+
     func expectFullBuild(_ site: TestSite, sourceLocation: SourceLocation = #_sourceLocation) throws {
         var options = BuildOptions(siteRoot: site.root, output: site.root + "/full")
         options.useCache = false

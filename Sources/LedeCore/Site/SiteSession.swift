@@ -951,6 +951,8 @@ final class Manifest: @unchecked Sendable {
 /// `TagLists` they show: pages of the same lists, whose articles may have
 /// moved.
 struct KeptListPages {
+    /// The lists' tags (nil for the home list), in the order `Page.list` counts them.
+    var names: [String?]
     struct Page {
         var list: Int
         var page: PageRenderer.ListPage
@@ -1233,8 +1235,11 @@ extension SiteSession {
         var listPages: [KeptListPages.Page] = []
         // Taken here, after the cards and before anything that can fail, and
         // put back below: a rebuild that only looked at the feed keeps it.
-        if let kept = state.listPages.take(), kept.year == site.year, kept.perPage == perPage, kept.hasTimeline == hasTimeline {
-            // Lists of the same articles, with the same tags: the same pages.
+        if let kept = state.listPages.take(), kept.names.elementsEqual(lists.lazy.map(\.tag)), kept.year == site.year,
+           kept.perPage == perPage, kept.hasTimeline == hasTimeline {
+            // Lists of the same articles, with the same tags, named and in
+            // order as before (a tag is named as its newest article spells
+            // it, and the lists go by name): the same pages.
             // A page's inputs changed only where one of its articles' cards
             // did (the cards rendered again above) or, when the order
             // changed, where its articles did. Made anew, the 2,500 pages'
@@ -1268,7 +1273,7 @@ extension SiteSession {
                 }
             }
         }
-        state.listPages = KeptListPages(year: site.year, perPage: perPage, hasTimeline: hasTimeline, pages: listPages)
+        state.listPages = KeptListPages(names: lists.map(\.tag), year: site.year, perPage: perPage, hasTimeline: hasTimeline, pages: listPages)
         var listsToRender: [Int] = []  // into `listPages`
         tagInputs.reserveCapacity(listPages.count)
         pagePaths.reserveCapacity(listPages.count + 8)
