@@ -177,12 +177,6 @@ struct SessionState {
     var cache = CacheState()
     /// The output manifest has been checked against the disk by this session.
     var outputVerified = false
-    /// Every output file of the last build, which committed, is in the
-    /// manifest as that build wrote it, and nothing has reset the manifest
-    /// since: a page whose inputs are those of the last build is then
-    /// current without looking its files up (8,800 timeline files at
-    /// 10,000 articles, a thirtieth of a title edit).
-    var manifestTrusted = false
     /// What the last successful build found across articles; lets a rebuild
     /// told what changed look at those files only.
     var index: SessionIndex?
@@ -219,6 +213,9 @@ struct SessionState {
     var relatedChosenAgain: [Int]?
     /// How the article pages stood after the last build that committed (see
     /// `ArticlePagePlan`), and what the build in progress makes of them.
+    /// Dropped wherever the manifest is read again, reset or checked against
+    /// the disk: while there is one, every file of the last build is in the
+    /// manifest as that build wrote it (`writeFeatures` relies on it).
     var pagePlan: ArticlePagePlan?
     var nextPagePlan: ArticlePagePlan?
     /// Pagefind as the last build found it (nil: search is off or missing).
@@ -377,7 +374,6 @@ extension SiteSession {
                 state.cacheLoaded = true
                 state.outputVerified = false
                 state.pagePlan = nil
-                state.manifestTrusted = false
             }
         }
         defer { state.cacheFile?.unlock() }
@@ -393,11 +389,9 @@ extension SiteSession {
         if !options.useCache || !FileIO.isDirectory(outputPath) || Self.readOwner(ownerPath) != state.cache.owner {
             state.cache.outputs = [:]
             state.pagePlan = nil
-            state.manifestTrusted = false
         }
         if !state.outputVerified {
             state.pagePlan = nil
-            state.manifestTrusted = false
             Self.verify(&state.cache.outputs, in: outputPath, workers: workers)
             state.outputVerified = true
         }
@@ -701,7 +695,6 @@ extension SiteSession {
             state.nextPagePlan = nil
             state.cache.site = siteBefore
             state.timelines = timelinesBefore  // what they describe was not committed
-            state.manifestTrusted = false
             saveCache()  // the articles read are not read again
             return Diagnostics(all)
         }
@@ -910,7 +903,6 @@ extension SiteSession {
         }
         state.index = index
         state.pagePlan = state.nextPagePlan.take()
-        state.manifestTrusted = true
         if searchIndexed { clock.note("  of which search (Pagefind)", seconds: searchSeconds) }
         clock.mark("commit")
         saveCache()
