@@ -462,12 +462,13 @@ extension SiteSession {
     /// The site pass of the features (see `SiteFeatures`): timelines, related
     /// explainers (every article page is written here), the search page.
     /// Updates `state.cache.site`'s feature fields; returns the new related
-    /// fills, by article path.
+    /// fills, by article path, the summaries and their order when it needed
+    /// them, and the articles' columns, for the site pages.
     func writeFeatures(_ published: [(path: String, record: ArticleRecord)], siteKey: UInt64, renderer: PageRenderer,
                        spool: PageSpool, outputs: Manifest, copies: [String: CopyPlan], target: String, workers: Int,
                        clock: PhaseClock, renderPage: @escaping @Sendable (String) throws -> [UInt8],
                        write: @escaping @Sendable (String, UnsafeRawBufferPointer, UInt64) throws -> Void) throws
-        -> (fills: [String: RelatedFill], summaries: SiteSummaries?) {
+        -> (fills: [String: RelatedFill], summaries: SiteSummaries?, columns: ArticleColumns) {
         let old = state.cache.site
         func current(_ path: String) -> Bool { copies[path] != nil || outputs.isCurrent(path) }
         // Every file of the last build is in the manifest as written while
@@ -583,7 +584,7 @@ extension SiteSession {
             let (path, info) = (published[k].path, published[k].record.info!)
             var h = ByteWriter()
             h.string(info.slug)
-            for m in lists[k] { h.u64(published[m].record.info!.cardHash) }
+            for m in lists[k] { h.u64(cardHashes[m]) }
             let fill = RelatedFill(pageHash: info.pageHash, relatedHash: Hash64.hash(h.bytes), relatedLength: 0,
                                    related: lists[k].map { published[$0].path }, outputHash: 0)
             if !spool.contains(path), let known = outputs.fills[path], known.pageHash == fill.pageHash,
@@ -703,7 +704,7 @@ extension SiteSession {
         state.cache.site.featurePaths = paths
         state.cache.site.featurePages = pages
 
-        return (changed, decoded)
+        return (changed, decoded, columns)
     }
 
     /// The summaries of the published articles (indexed like them) and the

@@ -751,7 +751,7 @@ extension SiteSession {
                                feed: feed, copies: copies, outputs: outputs, workers: workers, clock: clock,
                                listsUnchanged: fastPath && listsUnchanged && samePages,
                                featurePages: featurePages, featurePagesHash: featurePagesHash, summaries: features.summaries,
-                               write: writeIfChanged)
+                               columns: features.columns, write: writeIfChanged)
             clock.mark("site pages")
 
 
@@ -1059,17 +1059,15 @@ extension SiteSession {
     /// the published articles (in file order). Nothing is rendered that cannot
     /// have changed: when no article's card changed, only the feed is looked
     /// at; otherwise each tag page is rendered only if its articles or their
-    /// cards changed.
+    /// cards changed. `columns` are those the features pass made of `published`.
     fileprivate func writeSitePages(_ published: [(path: String, record: ArticleRecord)], siteKey: UInt64,
                                     renderer: PageRenderer, annotator: Annotator, contentDir: String,
                                     feed: FeedCandidates, copies: [String: CopyPlan], outputs: Manifest, workers: Int,
                                     clock: PhaseClock, listsUnchanged: Bool, featurePages: [String], featurePagesHash: UInt64,
-                                    summaries known: SiteSummaries?,
+                                    summaries known: SiteSummaries?, columns: ArticleColumns,
                                     write: @escaping @Sendable (String, UnsafeRawBufferPointer, UInt64) throws -> Void) throws {
         var old = state.cache.site
-        let records = published.map(\.record)
-        let columns = ArticleColumns.make(state.columns.take(), published, records: records)
-        state.columns = columns
+        let records = columns.records
         let listInputs: UInt64
         if listsUnchanged {
             listInputs = old.inputsHash  // a rebuild that knows no card changed
