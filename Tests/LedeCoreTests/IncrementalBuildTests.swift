@@ -73,6 +73,38 @@ import Testing
         #expect(try site.snapshot() == fullBuild(site))
     }
 
+    /// The cache log of a build that changed nothing grows only by the
+    /// output folder's new owner token, not by the site record again.
+    @Test func aBuildWithNothingChangedAppendsNoSiteRecord() throws {
+        let site = try TestSite(Self.site)
+        // Sources written just before a build are read again by the next one
+        // (they may change again within the clock's tick), which logs their
+        // records again: these were written well before.
+        let past = Date(timeIntervalSinceNow: -60)
+        for path in Self.site.keys {
+            try FileManager.default.setAttributes([.modificationDate: past], ofItemAtPath: site.root + "/" + path)
+        }
+        try site.build()
+        func logSize() throws -> Int {
+            let folder = site.root + "/.lede-cache"
+            let logs = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".log") }
+            try #require(logs.count == 1)
+            return try #require(try FileManager.default.attributesOfItem(atPath: folder + "/" + logs[0])[.size] as? Int)
+        }
+        let before = try logSize()
+        let again = try site.build()
+        #expect(again.changedOutputs == [])
+        let after = try logSize()
+        #expect(after - before <= 32, "a build with nothing changed appended \(after - before) bytes to the cache log")
+        // An edit still records the site pages it changed, for a new process.
+        try site.write("content/cuba.md", article("Cuba crisis", date: "2012-10-16", tags: ["cold-war"], body: "In October 1962 it began."))
+        try site.build()
+        #expect(try logSize() - after > 32)
+        let cold = try session(site).build()
+        #expect(cold.changedOutputs == [] && cold.articlesRebuilt == 0)
+        #expect(try site.snapshot() == fullBuild(site))
+    }
+
     @Test func warningsAreReportedAgainWhenNothingChanged() throws {
         var files = Self.site
         files["content/moon.md"] = article("Moon landing", extra: "colour: blue\n")
@@ -531,6 +563,34 @@ import Testing
         #expect(loaded.site.sitemapInputs == 14 && loaded.site.featurePaths == ["timeline/index.html"] && loaded.site.featurePages == 1)
         #expect(loaded.site.timelineInputs == 15 && loaded.site.relatedInputs == 16 && loaded.site.searchStamp == stamp)
         #expect(loaded.fills == ["a.md": state.fills["a.md"]!])
+        #expect(loaded.site == state.site)
+    }
+
+    /// A build appends the site record only when it differs from the last
+    /// one, so `==` must see every field: one changed at a time, each makes
+    /// the records differ. A field added to `SiteRecord` fails the count
+    /// below until it is compared (and added here).
+    @Test func siteRecordsDifferInEachField() throws {
+        let stamp = FileIO.Stamp(size: 10, mtime: -5, ctime: 1 << 40, inode: .max)
+        let base = SiteRecord(inputsHash: 11, pages: 4, feedBodies: ["a.md": (1234, "<p>b</p>")], pagePaths: ["index.html"],
+                              feedInputs: 12, feedPaths: ["a.md"], tagInputs: ["tags/x/index.html": 13], sitemapInputs: 14,
+                              featurePaths: ["timeline/index.html"], featurePages: 1, timelineInputs: 15, relatedInputs: 16,
+                              searchStamp: stamp)
+        #expect(Mirror(reflecting: base).children.count == 13)
+        #expect(base == base)
+        let changes: [(String, (inout SiteRecord) -> Void)] = [
+            ("inputsHash", { $0.inputsHash += 1 }), ("pages", { $0.pages += 1 }),
+            ("feedBodies hash", { $0.feedBodies["a.md"] = (1235, "<p>b</p>") }), ("feedBodies body", { $0.feedBodies["a.md"] = (1234, "<p>c</p>") }),
+            ("feedBodies path", { $0.feedBodies = ["b.md": (1234, "<p>b</p>")] }), ("pagePaths", { $0.pagePaths.append("page/2/index.html") }),
+            ("feedInputs", { $0.feedInputs += 1 }), ("feedPaths", { $0.feedPaths = ["b.md"] }), ("tagInputs", { $0.tagInputs["tags/x/index.html"] = 0 }),
+            ("sitemapInputs", { $0.sitemapInputs += 1 }), ("featurePaths", { $0.featurePaths = [] }), ("featurePages", { $0.featurePages += 1 }),
+            ("timelineInputs", { $0.timelineInputs += 1 }), ("relatedInputs", { $0.relatedInputs += 1 }), ("searchStamp", { $0.searchStamp = nil }),
+        ]
+        for (field, change) in changes {
+            var other = base
+            change(&other)
+            #expect(other != base, "records that differ in \(field) compare equal")
+        }
     }
 }
 

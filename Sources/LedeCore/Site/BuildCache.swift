@@ -135,6 +135,21 @@ struct SiteRecord: Sendable {
     var searchStamp: FileIO.Stamp?
 }
 
+/// Field by field (a new field of `SiteRecord` is compared here too): a
+/// build whose site record is the one the log already ends with appends
+/// none (at 10,000 articles it is 1.5 MB, mostly the feed's bodies).
+extension SiteRecord: Equatable {
+    static func == (a: SiteRecord, b: SiteRecord) -> Bool {
+        a.inputsHash == b.inputsHash && a.pages == b.pages && a.feedInputs == b.feedInputs && a.sitemapInputs == b.sitemapInputs
+            && a.featurePages == b.featurePages && a.timelineInputs == b.timelineInputs && a.relatedInputs == b.relatedInputs
+            && a.searchStamp == b.searchStamp && a.pagePaths == b.pagePaths && a.feedPaths == b.feedPaths
+            && a.featurePaths == b.featurePaths && a.tagInputs == b.tagInputs && a.feedBodies.count == b.feedBodies.count
+            && a.feedBodies.allSatisfy { path, entry in
+                b.feedBodies[path].map { $0.contentHash == entry.contentHash && $0.body == entry.body } ?? false
+            }
+    }
+}
+
 /// Everything the cache holds.
 struct CacheState: Sendable {
     var siteKey: UInt64 = 0

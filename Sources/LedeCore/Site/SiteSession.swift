@@ -892,7 +892,8 @@ extension SiteSession {
         } else if searchIndexed || siteBefore.searchStamp == nil || mode == .stage {
             state.cache.site.searchStamp = FileIO.stamp(searchEntry)
         }
-        batch.site(state.cache.site)
+        // The log replays to `siteBefore` (a new site key reset both).
+        if state.cache.site != siteBefore { batch.site(state.cache.site) }
         if options.useCache {
             let owner = UInt64.random(in: 1...UInt64.max)
             state.cache.owner = owner
