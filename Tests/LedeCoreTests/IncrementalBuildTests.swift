@@ -566,6 +566,30 @@ import Testing
         #expect(loaded.site == state.site)
     }
 
+    /// A record torn by a crash ends the log: loading keeps what came
+    /// before it and cuts the file there, so that the next append follows
+    /// a whole record.
+    @Test func aTornRecordEndsTheCacheLog() throws {
+        let folder = NSTemporaryDirectory() + "lede-cache-\(UUID().uuidString.prefix(8))"
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        var state = CacheState()
+        state.siteKey = 42
+        state.outputs["a/index.html"] = OutputEntry(hash: 77, stamp: FileIO.Stamp(size: 10, mtime: 5, ctime: 6, inode: 7))
+        let cache = BuildCache(folder: folder, key: "test")
+        cache.rewrite(state)
+        let whole = try #require(FileIO.stamp(cache.path)).size
+        var more = BuildCache.Batch()
+        more.output("b/index.html", OutputEntry(hash: 78, stamp: FileIO.Stamp(size: 11, mtime: 5, ctime: 6, inode: 8)))
+        let torn = Array(more.writer.bytes.dropLast(3))
+        let handle = try #require(FileHandle(forWritingAtPath: cache.path))
+        handle.seekToEndOfFile()
+        handle.write(Data(torn))
+        try handle.close()
+        let loaded = BuildCache(folder: folder, key: "test").load()
+        #expect(loaded.siteKey == 42 && loaded.outputs.keys.sorted() == ["a/index.html"])
+        #expect(FileIO.stamp(cache.path)?.size == whole)
+    }
+
     /// A build appends the site record only when it differs from the last
     /// one, so `==` must see every field: one changed at a time, each makes
     /// the records differ. A field added to `SiteRecord` fails the count

@@ -203,28 +203,53 @@ final class BuildCache {
     // MARK: Loading
 
     /// Replays the log. A missing or foreign file gives an empty state.
+    ///
+    /// The file is mapped, not read: read into memory, the 36 MB log of a
+    /// 10,000-article site cost a fifth of a build with nothing to do, most
+    /// of it faulting in fresh pages to copy into.
     func load() -> CacheState {
         var state = CacheState()
-        guard let bytes = try? FileIO.readBytes(path) else { return state }
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return state }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG, st.st_size > 0,
+              let mapped = mmap(nil, Int(st.st_size), PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0), mapped != MAP_FAILED
+        else { return state }
+        defer { munmap(mapped, Int(st.st_size)) }
+        let all = UnsafeRawBufferPointer(start: mapped, count: Int(st.st_size))
         var header = ByteWriter()
         Self.writeHeader(&header)
-        guard bytes.count >= header.bytes.count, Array(bytes[0..<header.bytes.count]) == header.bytes else { return state }
-        var at = header.bytes.count
-        bytes.withUnsafeBytes { all in
-            while at + 13 <= all.count {
-                let length = Int(all.loadUnaligned(fromByteOffset: at, as: UInt32.self).littleEndian)
-                guard length >= 1, at + 4 + length + 8 <= all.count else { break }
-                let body = UnsafeRawBufferPointer(rebasing: all[(at + 4)..<(at + 4 + length)])
-                let check = all.loadUnaligned(fromByteOffset: at + 4 + length, as: UInt64.self).littleEndian
-                guard Hash64.hash(body) == check else { break }
-                var reader = ByteReader(body)
-                do { try Self.apply(&reader, to: &state) } catch { break }
-                at += 4 + length + 8
-            }
+        guard all.count >= header.bytes.count, all.prefix(header.bytes.count).elementsEqual(header.bytes) else { return state }
+        let start = header.bytes.count
+        // The records' kinds, counted first: the tables are made once at
+        // their size instead of growing (and hashing every path again) as
+        // they fill.
+        var counts = [Int](repeating: 0, count: 256)
+        var at = start
+        while at + 13 <= all.count {
+            let length = Int(all.loadUnaligned(fromByteOffset: at, as: UInt32.self).littleEndian)
+            guard length >= 1, at + 4 + length + 8 <= all.count else { break }
+            counts[Int(all[at + 4])] += 1
+            at += 4 + length + 8
+        }
+        state.articles.reserveCapacity(counts[Int(Kind.article.rawValue)])
+        state.outputs.reserveCapacity(counts[Int(Kind.output.rawValue)])
+        state.fills.reserveCapacity(counts[Int(Kind.fill.rawValue)])
+        at = start
+        while at + 13 <= all.count {
+            let length = Int(all.loadUnaligned(fromByteOffset: at, as: UInt32.self).littleEndian)
+            guard length >= 1, at + 4 + length + 8 <= all.count else { break }
+            let body = UnsafeRawBufferPointer(rebasing: all[(at + 4)..<(at + 4 + length)])
+            let check = all.loadUnaligned(fromByteOffset: at + 4 + length, as: UInt64.self).littleEndian
+            guard Hash64.hash(body) == check else { break }
+            var reader = ByteReader(body)
+            do { try Self.apply(&reader, to: &state) } catch { break }
+            at += 4 + length + 8
         }
         fileSize = at
         liveEstimate = at
-        if at < bytes.count { truncate(path, off_t(at)) }  // drop a torn tail
+        if at < all.count { truncate(path, off_t(at)) }  // drop a torn tail (the mapping is not read again)
         seen = FileIO.stamp(path)
         return state
     }
