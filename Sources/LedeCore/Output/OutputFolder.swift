@@ -45,6 +45,8 @@ public final class OutputFolder: @unchecked Sendable {
     public let mode: Mode
     /// Called with each path before it is written (tests simulate failures with it).
     public var beforeWrite: (@Sendable (String) throws -> Void)?
+    /// Threads that remove the previous site after a replacing commit.
+    public var workers = 1
     private let journal: String
     private let lock = Lock()
     private var made: Set<String> = []
@@ -262,7 +264,7 @@ public final class OutputFolder: @unchecked Sendable {
         if FileIO.exists(target) {
             if lede_exchange_paths(staging, target) == 0 {
                 checkpoint?("swapped")
-                try FileIO.removeTree(staging)  // now holds the previous site
+                try FileIO.removeTree(staging, workers: workers)  // now holds the previous site
                 return
             }
             // No atomic exchange on this system: two renames, a moment apart.
@@ -273,7 +275,7 @@ public final class OutputFolder: @unchecked Sendable {
                 _ = rename(old, target)
                 throw FileIO.Failure(path: target, operation: "replace", code: code)
             }
-            try FileIO.removeTree(old)
+            try FileIO.removeTree(old, workers: workers)
         } else {
             guard rename(staging, target) == 0 else { throw FileIO.Failure(path: target, operation: "create", code: errno) }
         }

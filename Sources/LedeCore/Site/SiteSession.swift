@@ -414,6 +414,7 @@ extension SiteSession {
         }
         output.beforeWrite = options.beforeWrite
         output.checkpoint = options.checkpoint
+        output.workers = workers
         let written = WrittenFiles()
         @Sendable func writeIfChanged(_ path: String, _ bytes: UnsafeRawBufferPointer, hash: UInt64) throws {
             if let old = outputs.entries[path], old.hash == hash { return }

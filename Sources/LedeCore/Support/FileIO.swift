@@ -210,6 +210,33 @@ public enum FileIO {
         }
     }
 
+    /// `removeTree` shared among `workers` threads: what is two levels down
+    /// is removed side by side, then the folders above it. (Most of removing
+    /// a site is the system freeing its files' pages: 0.4 s for the 900 MB
+    /// of a 10,000-article site, which a full build waited for alone.)
+    public static func removeTree(_ path: String, workers: Int) throws {
+        var st = stat()
+        guard workers > 1, lstat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR else { return try removeTree(path) }
+        var jobs: [String] = [], folders: [String] = [path]
+        for name in try listDirectory(path) {
+            let child = path + "/" + name
+            if lstat(child, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR {
+                folders.append(child)
+                for inner in try listDirectory(child) { jobs.append(child + "/" + inner) }
+            } else {
+                jobs.append(child)
+            }
+        }
+        let failures = FailureBox(), list = jobs
+        parallelFor(list.count, workers: workers) { k in
+            do { try removeTree(list[k]) } catch { failures.set(error) }
+        }
+        if let error = failures.error { throw error }
+        for folder in folders.reversed() where rmdir(folder) != 0 {
+            throw Failure(path: folder, operation: "remove folder", code: errno)
+        }
+    }
+
     /// Names in a folder, without "." and "..", sorted.
     public static func listDirectory(_ path: String) throws -> [String] {
         guard let dir = opendir(path) else { throw Failure(path: path, operation: "list", code: errno) }
