@@ -100,6 +100,17 @@ struct TaggerReportTests {
             == Found(text: "Wednesday", type: "DATE", value: "2000-01-12"))
     }
 
+    @Test func plannedToIsAPastTense() {
+        // Written on a Wednesday: a plan still ahead would read "plans to pay".
+        #expect(only("On Friday, the Kenyan government planned to pay the first claims.", reference: "1998-09-30")
+            == Found(text: "Friday", type: "DATE", value: "1998-09-25"))
+        // A participle after "be", and "planned for", still look ahead.
+        #expect(only("The payment is planned to start Friday.", reference: "1998-09-30")
+            == Found(text: "Friday", type: "DATE", value: "1998-10-02"))
+        #expect(only("A rally is planned for Friday.", reference: "1998-09-30")
+            == Found(text: "Friday", type: "DATE", value: "1998-10-02"))
+    }
+
     @Test func tomorrowsWeekdayIsTomorrow() {
         // A day six days back is "last Tuesday"; the bare weekday after the date of writing is the next day,
         // even in a past-tense report written for the next morning (15 of 19 such TE3 weekdays).

@@ -304,6 +304,13 @@ public struct TemporalTagger: Sendable {
             if l.tense > 0, g.word(j - 1, "had") || (g.word(j - 1, "been") && g.word(j - 2, "had")) { return -1 }
             // "the plan", "its plans": the noun
             if l.tense > 0, g.word(j, "plan") || g.word(j, "plans"), determiner(g, j - 1) { return 0 }
+            // "planned" as a verb is a past tense: "the government planned to pay the claims on Friday" was
+            // written after the plan, which would otherwise read "plans to pay". Not a participle after "be"
+            // ("is planned for May") or before a noun ("the planned merger"), nor "planned for".
+            if l.tense > 0, g.word(j, "planned"), g.isK(j + 1, .to), !determiner(g, j - 1),
+               !(g.word(j - 1, "is") || g.word(j - 1, "are") || g.word(j - 1, "be") || g.word(j - 1, "been") || g.word(j - 1, "being")) {
+                return -1
+            }
             // A participle after "be" is a passive, not a tense: "will be held", "will be paid"
             if l.tense < 0, g.word(j - 1, "be") || g.word(j - 1, "been") || g.word(j - 1, "being")
                 || g.word(j - 1, "is") || g.word(j - 1, "are") { return 0 }
