@@ -135,6 +135,9 @@ struct TaggerConstructionTests {
         c("The council approved the budget a month or so ago.", "a month or so ago", "DATE", "2019-02"),
         // "the week of" a day is the ISO week that holds it.
         c("Hearings are planned for the week of June 3.", "the week of June 3", "DATE", "2019-W23"),
+        // So is a holiday's week ("Easter week" ends on Easter Sunday, Monday to Sunday).
+        c("Pilgrims will crowd the city in Easter week.", "Easter week", "DATE", "2019-W16"),
+        c("Shops hired extra staff for Christmas week.", "Christmas week", "DATE", "2018-W52"),
         // A year said in words after a month or a season (broadcast transcripts) belongs to it.
         c("Crude last traded this low in March nineteen ninety-nine, a broker said.", "March nineteen ninety-nine", "DATE", "1999-03"),
         c("Prices peaked in the summer of nineteen eighty-two.", "the summer of nineteen eighty-two", "DATE", "1982-SU"),

@@ -2047,6 +2047,8 @@ struct Grammar {
         if t(e).kind == .word, t(e).isCapitalized, t(e).gap <= 1, lx(e).key == .none, lx(e).month == 0 {
             return nil
         }
+        // "Easter week", "Christmas week": the week that holds the day
+        if word(e, "week") { s.weekOfDay = true; e += 1 }
         var y = e
         if p(y, ",") { y += 1 }
         if let (yr, bc, ye) = yearAfter(y) { s.year = yr; s.bc = bc; s.explicit = true; e = ye }
