@@ -194,6 +194,9 @@ struct TaggerConstructionTests {
         c("The offensive began in October 1915; four days later the allies joined.", "four days later", "DATE", "1915-XX-XX"),
         c("In March 1944 the army attacked, and troops that had landed in late 1943 held on. By June the city fell.", "June", "DATE", "1944-06"),
         c("In 1917 the front barely moved; over the past year both armies had bled.", "the past year", "DURATION", "P1Y"),
+        // A season joined by "and" to one with a year shares it, as "August and September 1914" do.
+        c("The front held through 1944. Both armies had spent the spring and early summer of 1943 preparing.",
+          "the spring", "DATE", "1943-SP"),
     ]
 
     @Test(arguments: valueRulesCases) func valueRule(_ t: Case) { check(t) }

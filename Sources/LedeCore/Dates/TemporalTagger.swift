@@ -187,7 +187,10 @@ public struct TemporalTagger: Sendable {
             let dayPair = m.sem.day != nil && m.sem.month != nil && g.t(e + 1).kind == .number
             // "in August and September 1914": the first month shares the second's year
             let monthPair = m.sem.month != nil && m.sem.day == nil && m.sem.year == nil && g.lx(e + 1).month != 0
-            guard opener == .between || g.isK(m.start - 2, .between) || dayPair || monthPair else { return nil }
+            // "the spring and early summer of 1943": so does a season
+            let seasonPair = m.sem.season != nil && m.sem.year == nil && m.sem.month == nil
+                && (g.lx(e + 1).season != 0 || g.lx(e + 2).season != 0)
+            guard opener == .between || g.isK(m.start - 2, .between) || dayPair || monthPair || seasonPair else { return nil }
             j = e + 1
         } else {
             return nil
@@ -217,10 +220,12 @@ public struct TemporalTagger: Sendable {
             return (Match(start: j, end: end, sem: s), true)
         }
         if !dash, g.isK(e, .and), !(opener == .between || g.isK(m.start - 2, .between)) {
-            // only "May and July 2002": a month with its year
-            guard m.sem.month != nil, m.sem.day == nil, let y = g.match(at: j), y.start == j, y.sem.kind == .point,
-                  y.sem.month != nil, y.sem.day == nil, y.sem.year != nil, y.sem.explicit else { return nil }
-            return (y, true)
+            // only "May and July 2002": a month with its year, or a season with its year
+            guard let y = g.match(at: j), y.start == j, y.sem.kind == .point, y.sem.day == nil, y.sem.year != nil, y.sem.explicit
+            else { return nil }
+            if m.sem.month != nil, m.sem.day == nil, y.sem.month != nil { return (y, true) }
+            if m.sem.season != nil, m.sem.month == nil, y.sem.season != nil, y.sem.month == nil { return (y, true) }
+            return nil
         }
         guard let y = g.match(at: j), y.sem.kind == .point || y.sem.kind == .weekday else { return nil }
         // Both ends the same kind of thing
