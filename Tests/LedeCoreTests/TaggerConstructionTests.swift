@@ -154,6 +154,10 @@ struct TaggerConstructionTests {
         c("Profit fell in the fourth quarter. It earned $1 million in the 2017 quarter.", "the 2017 quarter", "DATE", "2017-Q4"),
         c("Rivals will cut prices over the summer.", "the summer", "DATE", "2019-SU"),
         c("The dividend will be paid in August.", "August", "DATE", "2019-08"),
+        // "last February" said in March is not the month just over ("last month"), but "this past February" is.
+        c("Two helicopters crashed last February.", "last February", "DATE", "2018-02"),
+        c("Two helicopters crashed this past February.", "this past February", "DATE", "2019-02"),
+        c("Two helicopters crashed last January.", "last January", "DATE", "2019-01"),
         c("The revised plan takes effect in August.", "August", "DATE", "2019-08"),
         c("The unexpected bonus arrives in August.", "August", "DATE", "2019-08"),
         c("It rained for a few days.", "a few days", "DURATION", "PXD"),

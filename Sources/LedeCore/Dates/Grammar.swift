@@ -1431,6 +1431,7 @@ struct Grammar {
         if l.month != 0, !l.isPlural, t(j).isCapitalized, month(j) != nil {
             var s = Sem(); s.month = Int(l.month)
             guard Self.direct(&s, det) else { return nil }
+            if thisPast { s.nearestInDirection = true }
             var (_, e) = month(j)!
             if let (d, de, _) = parseDay(e), d <= DateTime.daysIn(month: s.month!, year: 2000) { s.day = d; e = de }
             return Match(start: i, end: e, sem: s)

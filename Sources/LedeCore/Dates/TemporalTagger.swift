@@ -544,6 +544,10 @@ public struct TemporalTagger: Sendable {
                     for cy in (y - 1)...(y + 1) {
                         let d = Double(cy * 12) + t - refPos
                         if s.direction < 0, d > -margin { continue }
+                        // "last February" is not the month just over, which is "last month" (said on 1 March,
+                        // the February a year before); "this past February" is.
+                        if s.direction < 0, s.day == nil, let mo = s.month, !s.nearestInDirection, let rm = ref.month,
+                           ref.year * 12 + rm - (cy * 12 + mo) < 2 { continue }
                         if s.direction > 0, d < margin { continue }
                         var cost = abs(d)
                         if s.quarter != nil, s.direction == 0, dir <= 0, d > -1.5 + 0.0, Double(cy * 12) + t - 1.5 > refPos {
