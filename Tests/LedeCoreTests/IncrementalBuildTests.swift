@@ -590,6 +590,40 @@ import Testing
         #expect(FileIO.stamp(cache.path)?.size == whole)
     }
 
+    /// A log loaded with most of it replaced by later records is compacted
+    /// at the next append, as one that grew so in this process would be:
+    /// loading counts only what is live.
+    @Test func aLogMostlyReplacedIsCompactedAfterLoading() throws {
+        let folder = NSTemporaryDirectory() + "lede-cache-\(UUID().uuidString.prefix(8))"
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let stamp = FileIO.Stamp(size: 10, mtime: 5, ctime: 6, inode: 7)
+        func record(_ n: Int) -> ArticleRecord {
+            let summary = ArticleSummary(path: "content/a.md", slug: "a", title: "A \(n)", summary: String(repeating: "x", count: 100_000),
+                                         date: nil, updated: nil, author: nil, tags: [], readingMinutes: 1, timeline: [], takeaways: [],
+                                         keyTerms: [])
+            return ArticleRecord(stamp: stamp, readAt: 99, contentHash: UInt64(n), diagnostics: [],
+                                 info: .init(slug: "a", isDraft: false, date: nil, timelineCount: 0, takeawayCount: 0, pageHash: 1,
+                                             cardHash: 2, profileHash: 3, timelineHash: 4, relatedSlot: 0, summary: summary, encodedSummary: nil))
+        }
+        var state = CacheState()
+        state.siteKey = 42
+        state.articles["a.md"] = record(0)
+        BuildCache(folder: folder, key: "test").rewrite(state)
+        // 50 edits of the article, each appended by a new process.
+        for n in 1...50 {
+            let cache = BuildCache(folder: folder, key: "test")
+            var loaded = cache.load()
+            loaded.articles["a.md"] = record(n)
+            var batch = BuildCache.Batch()
+            batch.article("a.md", loaded.articles["a.md"]!)
+            cache.append(batch) { loaded }
+        }
+        let size = try #require(FileIO.stamp(folder + "/build-test.log")).size
+        #expect(size < 1_000_000, "the log of one 100 KB record grew to \(size) bytes")
+        let final = BuildCache(folder: folder, key: "test").load()
+        #expect(final.articles["a.md"]?.contentHash == 50 && final.siteKey == 42)
+    }
+
     /// A build appends the site record only when it differs from the last
     /// one, so `==` must see every field: one changed at a time, each makes
     /// the records differ. A field added to `SiteRecord` fails the count

@@ -236,6 +236,13 @@ final class BuildCache {
         state.articles.reserveCapacity(counts[Int(Kind.article.rawValue)])
         state.outputs.reserveCapacity(counts[Int(Kind.output.rawValue)])
         state.fills.reserveCapacity(counts[Int(Kind.fill.rawValue)])
+        // What the log holds for nothing (records that later ones replaced
+        // or removed), estimated as it is replayed: a record that replaces
+        // one is taken to be as long as it. The log is compacted by how much
+        // of it is live, so a log loaded with much of it dead must not count
+        // as all live (after 150 title edits in a session, a 334 MB log
+        // described 36 MB).
+        var dead = 0, outputBytes = 0
         at = start
         while at + 13 <= all.count {
             let length = Int(all.loadUnaligned(fromByteOffset: at, as: UInt32.self).littleEndian)
@@ -243,12 +250,21 @@ final class BuildCache {
             let body = UnsafeRawBufferPointer(rebasing: all[(at + 4)..<(at + 4 + length)])
             let check = all.loadUnaligned(fromByteOffset: at + 4 + length, as: UInt64.self).littleEndian
             guard Hash64.hash(body) == check else { break }
+            let size = 4 + length + 8, kind = Kind(rawValue: body[0]), key = state.siteKey
             var reader = ByteReader(body)
-            do { try Self.apply(&reader, to: &state) } catch { break }
-            at += 4 + length + 8
+            let replaced: Bool
+            do { replaced = try Self.apply(&reader, to: &state) } catch { break }
+            switch kind {
+            case .siteKey where state.siteKey != key: dead = at - start - outputBytes  // all but the outputs
+            case .outputsCleared: dead += outputBytes + size; outputBytes = 0
+            case .output: if replaced { dead += size } else { outputBytes += size }
+            case .articleRemoved, .outputRemoved, .sourceRemoved, .fillRemoved: dead += replaced ? 2 * size : size
+            default: if replaced { dead += size }
+            }
+            at += size
         }
         fileSize = at
-        liveEstimate = at
+        liveEstimate = max(0, at - dead)
         if at < all.count { truncate(path, off_t(at)) }  // drop a torn tail (the mapping is not read again)
         seen = FileIO.stamp(path)
         return state
@@ -258,7 +274,11 @@ final class BuildCache {
         case siteKey = 1, article, articleRemoved, output, outputRemoved, outputsCleared, source, sourceRemoved, site, owner, fill, fillRemoved
     }
 
-    static func apply(_ r: inout ByteReader, to state: inout CacheState) throws {
+    /// Replays one record; returns whether it took the place of what an
+    /// earlier record said of the same thing (an article, an output, the
+    /// site...), which the log then holds for nothing.
+    @discardableResult
+    static func apply(_ r: inout ByteReader, to state: inout CacheState) throws -> Bool {
         guard let kind = Kind(rawValue: try r.u8()) else { throw ByteReader.Failure() }
         switch kind {
         case .siteKey:
@@ -267,21 +287,21 @@ final class BuildCache {
             state.siteKey = key
         case .article:
             let path = try r.string()
-            state.articles[path] = try r.articleRecord()
+            return state.articles.updateValue(try r.articleRecord(), forKey: path) != nil
         case .articleRemoved:
-            state.articles[try r.string()] = nil
+            return state.articles.removeValue(forKey: try r.string()) != nil
         case .output:
             let path = try r.string()
-            state.outputs[path] = OutputEntry(hash: try r.u64(), stamp: try r.stamp())
+            return state.outputs.updateValue(OutputEntry(hash: try r.u64(), stamp: try r.stamp()), forKey: path) != nil
         case .outputRemoved:
-            state.outputs[try r.string()] = nil
+            return state.outputs.removeValue(forKey: try r.string()) != nil
         case .outputsCleared:
             state.outputs = [:]
         case .source:
             let path = try r.string()
-            state.sources[path] = CopiedSource(stamp: try r.stamp(), readAt: try r.i64(), hash: try r.u64())
+            return state.sources.updateValue(CopiedSource(stamp: try r.stamp(), readAt: try r.i64(), hash: try r.u64()), forKey: path) != nil
         case .sourceRemoved:
-            state.sources[try r.string()] = nil
+            return state.sources.removeValue(forKey: try r.string()) != nil
         case .site:
             var site = SiteRecord()
             site.inputsHash = try r.u64()
@@ -303,18 +323,22 @@ final class BuildCache {
             site.timelineInputs = try r.u64()
             site.relatedInputs = try r.u64()
             if try r.bool() { site.searchStamp = try r.stamp() }
-            state.site = site
+            defer { state.site = site }
+            return state.site.pages > 0 || !state.site.pagePaths.isEmpty
         case .owner:
+            let replaced = state.owner != 0
             state.owner = try r.u64()
+            return replaced
         case .fill:
             let path = try r.string()
             var fill = RelatedFill(pageHash: try r.u64(), relatedHash: try r.u64(), relatedLength: try r.int(), related: [], outputHash: 0)
             for _ in 0..<(try r.count()) { fill.related.append(try r.string()) }
             fill.outputHash = try r.u64()
-            state.fills[path] = fill
+            return state.fills.updateValue(fill, forKey: path) != nil
         case .fillRemoved:
-            state.fills[try r.string()] = nil
+            return state.fills.removeValue(forKey: try r.string()) != nil
         }
+        return false
     }
 
     // MARK: Writing
