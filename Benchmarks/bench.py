@@ -127,26 +127,48 @@ def fmt_s(r):
     return f"{r['mean']:.2f} s ± {r['stddev'] or 0:.2f}" if r['mean'] >= 0.1 else f"{r['mean'] * 1000:.0f} ms ± {(r['stddev'] or 0) * 1000:.0f}"
 
 
+def parse_args():
+    """The options in the usage above; --help prints it, and an unknown
+    option is an error (it used to be ignored, and a mistyped option ran the
+    whole default benchmark)."""
+    import argparse
+
+    def sizes_list(text):
+        try:
+            return [int(x) for x in text.split(",") if x]
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected sizes like 1000,10000, not {text!r}")
+
+    p = argparse.ArgumentParser(prog="python3 Benchmarks/bench.py", description=__doc__.split("\n")[0],
+                                epilog="See the top of Benchmarks/bench.py for what each column measures.")
+    p.add_argument("--sizes", type=sizes_list, default=[1000, 10000, 50000], help="corpus sizes (default 1000,10000,50000)")
+    p.add_argument("--hugo-sizes", type=sizes_list, default=None, help="sizes Hugo is measured at (default: all)")
+    p.add_argument("--runs", type=int, default=5, help="hyperfine runs per full build (default 5)")
+    p.add_argument("--edits", type=int, default=25, help="one-article edits in the running session (default 25)")
+    p.add_argument("--work", default=os.path.join(tempfile.gettempdir(), "lede-bench"), help="where the corpora go (default /tmp/lede-bench)")
+    p.add_argument("--markdown", default=None, metavar="FILE", help="also write the table to FILE")
+    p.add_argument("--skip-build", action="store_true", help="use the release binaries as they are")
+    p.add_argument("--no-hugo", action="store_true", help="leave Hugo out")
+    p.add_argument("--search", action="store_true", help="run Pagefind as a normal build does")
+    return p.parse_args()
+
+
 def main():
-    args = sys.argv[1:]
-
-    def opt(name, default):
-        return args[args.index(name) + 1] if name in args else default
-
-    sizes = [int(x) for x in opt("--sizes", "1000,10000,50000").split(",")]
-    hugo_sizes = [int(x) for x in opt("--hugo-sizes", ",".join(map(str, sizes))).split(",") if x]
-    runs = int(opt("--runs", "5"))
-    edits = int(opt("--edits", "25"))
-    work = os.path.abspath(opt("--work", os.path.join(tempfile.gettempdir(), "lede-bench")))
-    markdown_out = opt("--markdown", None)
+    args = parse_args()
+    sizes = args.sizes
+    hugo_sizes = args.hugo_sizes if args.hugo_sizes is not None else sizes
+    runs = args.runs
+    edits = args.edits
+    work = os.path.abspath(args.work)
+    markdown_out = args.markdown
     for tool in ["hyperfine", "cmark"]:
         if not shutil.which(tool):
             sys.exit(f"{tool} is needed: apt-get install {tool}")
-    have_hugo = shutil.which("hugo") is not None and "--no-hugo" not in args
-    if "--search" not in args:
+    have_hugo = shutil.which("hugo") is not None and not args.no_hugo
+    if not args.search:
         os.environ["LEDE_PAGEFIND"] = "off"
 
-    if "--skip-build" not in args:
+    if not args.skip_build:
         print("building lede and lede-bench (release)...", file=sys.stderr)
         subprocess.run(["swift", "build", "-c", "release", "--product", "lede"], cwd=REPO, check=True)
         subprocess.run(["swift", "build", "-c", "release", "--product", "lede-bench"], cwd=REPO, check=True)
