@@ -531,7 +531,7 @@ import Testing
         state.articles["bad.md"] = ArticleRecord(stamp: stamp, readAt: 1, contentHash: 5, diagnostics: [.error("content/bad.md", 2, 3, "e")], info: nil)
         state.outputs["a/index.html"] = OutputEntry(hash: 77, stamp: stamp)
         state.sources["static/x"] = CopiedSource(stamp: stamp, readAt: 3, hash: 9)
-        state.site = SiteRecord(inputsHash: 11, pages: 4, feedBodies: ["a.md": (1234, "<p>b</p>")], pagePaths: ["index.html"],
+        state.site = SiteRecord(inputsHash: 11, pages: 4, feedBodies: ["a.md": FeedBody(contentHash: 1234, body: "<p>b</p>")], pagePaths: ["index.html"],
                                 feedInputs: 12, feedPaths: ["a.md"], tagInputs: ["tags/x/index.html": 13], sitemapInputs: 14,
                                 featurePaths: ["timeline/index.html"], featurePages: 1, timelineInputs: 15, relatedInputs: 16,
                                 searchStamp: stamp)
@@ -627,10 +627,10 @@ import Testing
     /// A build appends the site record only when it differs from the last
     /// one, so `==` must see every field: one changed at a time, each makes
     /// the records differ. A field added to `SiteRecord` fails the count
-    /// below until it is compared (and added here).
+    /// below until it is added here.
     @Test func siteRecordsDifferInEachField() throws {
         let stamp = FileIO.Stamp(size: 10, mtime: -5, ctime: 1 << 40, inode: .max)
-        let base = SiteRecord(inputsHash: 11, pages: 4, feedBodies: ["a.md": (1234, "<p>b</p>")], pagePaths: ["index.html"],
+        let base = SiteRecord(inputsHash: 11, pages: 4, feedBodies: ["a.md": FeedBody(contentHash: 1234, body: "<p>b</p>")], pagePaths: ["index.html"],
                               feedInputs: 12, feedPaths: ["a.md"], tagInputs: ["tags/x/index.html": 13], sitemapInputs: 14,
                               featurePaths: ["timeline/index.html"], featurePages: 1, timelineInputs: 15, relatedInputs: 16,
                               searchStamp: stamp)
@@ -638,8 +638,8 @@ import Testing
         #expect(base == base)
         let changes: [(String, (inout SiteRecord) -> Void)] = [
             ("inputsHash", { $0.inputsHash += 1 }), ("pages", { $0.pages += 1 }),
-            ("feedBodies hash", { $0.feedBodies["a.md"] = (1235, "<p>b</p>") }), ("feedBodies body", { $0.feedBodies["a.md"] = (1234, "<p>c</p>") }),
-            ("feedBodies path", { $0.feedBodies = ["b.md": (1234, "<p>b</p>")] }), ("pagePaths", { $0.pagePaths.append("page/2/index.html") }),
+            ("feedBodies hash", { $0.feedBodies["a.md"] = FeedBody(contentHash: 1235, body: "<p>b</p>") }), ("feedBodies body", { $0.feedBodies["a.md"] = FeedBody(contentHash: 1234, body: "<p>c</p>") }),
+            ("feedBodies path", { $0.feedBodies = ["b.md": FeedBody(contentHash: 1234, body: "<p>b</p>")] }), ("pagePaths", { $0.pagePaths.append("page/2/index.html") }),
             ("feedInputs", { $0.feedInputs += 1 }), ("feedPaths", { $0.feedPaths = ["b.md"] }), ("tagInputs", { $0.tagInputs["tags/x/index.html"] = 0 }),
             ("sitemapInputs", { $0.sitemapInputs += 1 }), ("featurePaths", { $0.featurePaths = [] }), ("featurePages", { $0.featurePages += 1 }),
             ("timelineInputs", { $0.timelineInputs += 1 }), ("relatedInputs", { $0.relatedInputs += 1 }), ("searchStamp", { $0.searchStamp = nil }),

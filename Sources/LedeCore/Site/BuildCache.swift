@@ -114,7 +114,7 @@ struct SiteRecord: Sendable {
     var inputsHash: UInt64 = 0
     var pages = 0
     /// The rendered bodies of the articles in the feed, by source path.
-    var feedBodies: [String: (contentHash: UInt64, body: String)] = [:]
+    var feedBodies: [String: FeedBody] = [:]
     /// The site pages' output paths.
     var pagePaths: [String] = []
     /// What the feed was last made from (its articles, newest first), and a
@@ -135,19 +135,14 @@ struct SiteRecord: Sendable {
     var searchStamp: FileIO.Stamp?
 }
 
-/// Field by field (a new field of `SiteRecord` is compared here too): a
-/// build whose site record is the one the log already ends with appends
+/// A build whose site record is the one the log already ends with appends
 /// none (at 10,000 articles it is 1.5 MB, mostly the feed's bodies).
-extension SiteRecord: Equatable {
-    static func == (a: SiteRecord, b: SiteRecord) -> Bool {
-        a.inputsHash == b.inputsHash && a.pages == b.pages && a.feedInputs == b.feedInputs && a.sitemapInputs == b.sitemapInputs
-            && a.featurePages == b.featurePages && a.timelineInputs == b.timelineInputs && a.relatedInputs == b.relatedInputs
-            && a.searchStamp == b.searchStamp && a.pagePaths == b.pagePaths && a.feedPaths == b.feedPaths
-            && a.featurePaths == b.featurePaths && a.tagInputs == b.tagInputs && a.feedBodies.count == b.feedBodies.count
-            && a.feedBodies.allSatisfy { path, entry in
-                b.feedBodies[path].map { $0.contentHash == entry.contentHash && $0.body == entry.body } ?? false
-            }
-    }
+extension SiteRecord: Equatable {}
+
+/// An article's body as the feed shows it, and the hash of the source it was rendered from.
+struct FeedBody: Sendable, Equatable {
+    var contentHash: UInt64
+    var body: String
 }
 
 /// Everything the cache holds.
@@ -308,7 +303,7 @@ final class BuildCache {
             site.pages = try r.int()
             for _ in 0..<(try r.int()) {
                 let path = try r.string()
-                site.feedBodies[path] = (try r.u64(), try r.string())
+                site.feedBodies[path] = FeedBody(contentHash: try r.u64(), body: try r.string())
             }
             for _ in 0..<(try r.count()) { site.pagePaths.append(try r.string()) }
             site.feedInputs = try r.u64()
@@ -324,7 +319,7 @@ final class BuildCache {
             site.relatedInputs = try r.u64()
             if try r.bool() { site.searchStamp = try r.stamp() }
             defer { state.site = site }
-            return state.site.pages > 0 || !state.site.pagePaths.isEmpty
+            return state.site != SiteRecord()
         case .owner:
             let replaced = state.owner != 0
             state.owner = try r.u64()

@@ -1110,7 +1110,7 @@ extension SiteSession {
                 return
             }
             var bodies: [String: HTML] = [:]
-            var feedBodies: [String: (contentHash: UInt64, body: String)] = [:]
+            var feedBodies: [String: FeedBody] = [:]
             for entry in newest {
                 let hash = record(entry.path)!.contentHash
                 var body = feed.body(entry.path, contentHash: hash)
@@ -1122,7 +1122,7 @@ extension SiteSession {
                 }
                 if let body {
                     bodies[entry.summary.slug] = HTML(trusted: body)
-                    feedBodies[entry.path] = (hash, body)
+                    feedBodies[entry.path] = FeedBody(contentHash: hash, body: body)
                 }
             }
             try emit("feed.xml", renderer.feed(newest.map(\.summary), bodies: bodies))
