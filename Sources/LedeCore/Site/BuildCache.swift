@@ -217,16 +217,21 @@ final class BuildCache {
         Self.writeHeader(&header)
         guard all.count >= header.bytes.count, all.prefix(header.bytes.count).elementsEqual(header.bytes) else { return state }
         let start = header.bytes.count
+        /// The body of the record framed at `at` (length, body, checksum), if it is whole.
+        func body(at: Int) -> UnsafeRawBufferPointer? {
+            guard at + 13 <= all.count else { return nil }
+            let length = Int(all.loadUnaligned(fromByteOffset: at, as: UInt32.self).littleEndian)
+            guard length >= 1, at + 4 + length + 8 <= all.count else { return nil }
+            return UnsafeRawBufferPointer(rebasing: all[(at + 4)..<(at + 4 + length)])
+        }
         // The records' kinds, counted first: the tables are made once at
         // their size instead of growing (and hashing every path again) as
         // they fill.
         var counts = [Int](repeating: 0, count: 256)
         var at = start
-        while at + 13 <= all.count {
-            let length = Int(all.loadUnaligned(fromByteOffset: at, as: UInt32.self).littleEndian)
-            guard length >= 1, at + 4 + length + 8 <= all.count else { break }
-            counts[Int(all[at + 4])] += 1
-            at += 4 + length + 8
+        while let body = body(at: at) {
+            counts[Int(body[0])] += 1
+            at += 4 + body.count + 8
         }
         state.articles.reserveCapacity(counts[Int(Kind.article.rawValue)])
         state.outputs.reserveCapacity(counts[Int(Kind.output.rawValue)])
@@ -239,13 +244,10 @@ final class BuildCache {
         // described 36 MB).
         var dead = 0, outputBytes = 0
         at = start
-        while at + 13 <= all.count {
-            let length = Int(all.loadUnaligned(fromByteOffset: at, as: UInt32.self).littleEndian)
-            guard length >= 1, at + 4 + length + 8 <= all.count else { break }
-            let body = UnsafeRawBufferPointer(rebasing: all[(at + 4)..<(at + 4 + length)])
-            let check = all.loadUnaligned(fromByteOffset: at + 4 + length, as: UInt64.self).littleEndian
+        while let body = body(at: at) {
+            let check = all.loadUnaligned(fromByteOffset: at + 4 + body.count, as: UInt64.self).littleEndian
             guard Hash64.hash(body) == check else { break }
-            let size = 4 + length + 8, kind = Kind(rawValue: body[0]), key = state.siteKey
+            let size = 4 + body.count + 8, kind = Kind(rawValue: body[0]), key = state.siteKey
             var reader = ByteReader(body)
             let replaced: Bool
             do { replaced = try Self.apply(&reader, to: &state) } catch { break }
