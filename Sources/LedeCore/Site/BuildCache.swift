@@ -280,7 +280,13 @@ final class BuildCache {
         switch kind {
         case .siteKey:
             let key = try r.u64()
-            if key != state.siteKey { state.articles = [:]; state.site = SiteRecord(); state.fills = [:] }
+            // Emptied keeping their room: the log's first record is a site
+            // key, and the tables were made at their size before replaying.
+            if key != state.siteKey {
+                state.articles.removeAll(keepingCapacity: true)
+                state.site = SiteRecord()
+                state.fills.removeAll(keepingCapacity: true)
+            }
             state.siteKey = key
         case .article:
             let path = try r.string()
@@ -293,7 +299,7 @@ final class BuildCache {
         case .outputRemoved:
             return state.outputs.removeValue(forKey: try r.string()) != nil
         case .outputsCleared:
-            state.outputs = [:]
+            state.outputs.removeAll(keepingCapacity: true)
         case .source:
             let path = try r.string()
             return state.sources.updateValue(CopiedSource(stamp: try r.stamp(), readAt: try r.i64(), hash: try r.u64()), forKey: path) != nil
