@@ -1,6 +1,14 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+/// On Linux, lede allocates through tcmalloc (Debian's libtcmalloc-minimal4,
+/// the library file itself, so that no -dev package is needed): a full
+/// build of 10,000 articles spent 14 % of its CPU time in glibc's malloc and
+/// free, and took 13 % less time and CPU with tcmalloc (README, "Speed").
+/// Linked into the programs only, ahead of libc, so that its malloc is the
+/// one every library of the process uses.
+let fastMalloc: [LinkerSetting] = [.linkedLibrary(":libtcmalloc_minimal.so.4", .when(platforms: [.linux]))]
+
 let package = Package(
     name: "lede",
     platforms: [.macOS(.v14)],
@@ -57,7 +65,8 @@ let package = Package(
         ),
         .executableTarget(
             name: "lede",
-            dependencies: ["LedeCore", "LedeServe", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["LedeCore", "LedeServe", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            linkerSettings: fastMalloc
         ),
         // Speed benchmark of the temporal tagger (MB/s on one core).
         .executableTarget(name: "lede-bench-tagger", dependencies: ["LedeCore"]),
@@ -66,7 +75,8 @@ let package = Package(
         .executableTarget(
             name: "lede-bench",
             dependencies: ["LedeCore"],
-            path: "Benchmarks/LedeBench"
+            path: "Benchmarks/LedeBench",
+            linkerSettings: fastMalloc
         ),
         .testTarget(
             name: "LedeCoreTests",
