@@ -96,4 +96,24 @@ import Testing
         #expect(r.status == 1)
         #expect(r.stderr.contains("/nonexistent/x.md:1:1: error: cannot read the file"))
     }
+
+    #if os(Linux)
+    /// lede allocates through tcmalloc (Package.swift, `fastMalloc`): the
+    /// dynamic linker binds `malloc` and `free`, for lede and the libraries
+    /// it loads, to libtcmalloc, not to libc.
+    @Test func mallocAndFreeAreTcmallocs() throws {
+        let r = try run("/usr/bin/env", ["LD_DEBUG=bindings", ledeExecutable, "--version"])
+        #expect(r.status == 0, "\(r.stderr.suffix(500))")
+        for symbol in ["malloc", "free"] {
+            let bindings = r.stderr.split(separator: "\n").filter { $0.contains("normal symbol `\(symbol)'") }
+            #expect(!bindings.isEmpty, "no binding of \(symbol)")
+            // "binding file A [0] to B [0]: normal symbol `malloc'": B is the library that defines it.
+            let elsewhere = bindings.filter { line in
+                guard let to = line.range(of: " to ") else { return true }
+                return !line[to.upperBound...].contains("libtcmalloc_minimal.so")
+            }
+            #expect(elsewhere.count == 0, "\(symbol) bound elsewhere: \(elsewhere.prefix(2))")
+        }
+    }
+    #endif
 }
