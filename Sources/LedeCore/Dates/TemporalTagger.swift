@@ -312,13 +312,11 @@ public struct TemporalTagger: Sendable {
             // "planned" as a verb is a past tense: "the government planned to pay the claims on Friday" was
             // written after the plan, which would otherwise read "plans to pay". Not a participle after "be"
             // ("is planned for May") or before a noun ("the planned merger"), nor "planned for".
-            if l.tense > 0, g.word(j, "planned"), g.isK(j + 1, .to), !determiner(g, j - 1),
-               !(g.word(j - 1, "is") || g.word(j - 1, "are") || g.word(j - 1, "be") || g.word(j - 1, "been") || g.word(j - 1, "being")) {
+            if l.tense > 0, g.word(j, "planned"), g.isK(j + 1, .to), !determiner(g, j - 1), !formOfBe(g, j - 1) {
                 return -1
             }
             // A participle after "be" is a passive, not a tense: "will be held", "will be paid"
-            if l.tense < 0, g.word(j - 1, "be") || g.word(j - 1, "been") || g.word(j - 1, "being")
-                || g.word(j - 1, "is") || g.word(j - 1, "are") { return 0 }
+            if l.tense < 0, formOfBe(g, j - 1) { return 0 }
             return Int(l.tense)
         }
         if l.month == 5, !tk.isCapitalized { return 1 }  // the modal "may"
@@ -345,6 +343,11 @@ public struct TemporalTagger: Sendable {
             return -1
         }
         return 0
+    }
+
+    /// "be", "been", "being", "is" or "are": a participle after it is a passive, not a tense.
+    func formOfBe(_ g: Grammar, _ j: Int) -> Bool {
+        g.word(j, "be") || g.word(j, "been") || g.word(j, "being") || g.word(j, "is") || g.word(j, "are")
     }
 
     /// A determiner or possessive pronoun: what follows it is a noun phrase, not a verb.
