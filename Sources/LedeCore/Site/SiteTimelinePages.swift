@@ -49,11 +49,7 @@ public enum SiteTimelinePages {
 
         /// The event `r` shows, as told by `list[at]` (the merged event as it was, say).
         func event(_ r: ScopedEvent, _ list: [SiteEvent], at: Int) -> SiteEvent {
-            let e = list[at]
-            guard let keeps = keeps(r) else { return e }
-            var copy = e
-            copy.sources = keeps.map { e.sources[Int($0)] }
-            return copy
+            ShownEvent(merged: list[at], keeps: keeps(r)).event
         }
 
         /// Which sources of its merged event a restricted copy keeps; nil for the event itself.
@@ -69,12 +65,43 @@ public enum SiteTimelinePages {
         }
     }
 
-    /// How a page shows one event: from its merged event's rendering, naming
-    /// the sources `keeps` lists (all when nil); without a rendering (see
-    /// `RenderedEvent.init`), rendered for the page.
+    /// How a page shows one event: the merged event `merged`, naming the
+    /// sources `keeps` lists (all when nil), from its rendering; without a
+    /// rendering (see `RenderedEvent.init`), rendered for the page. What a
+    /// page needs of the sources it names is read through `keeps`: a
+    /// restricted copy is made only to render one (made for every item, the
+    /// copies cost a tenth of the pages' time).
     struct ShownEvent: Sendable {
-        var rendered: RenderedEvent?
+        var merged: SiteEvent
+        var rendered: RenderedEvent? = nil
         var keeps: ArraySlice<Int32>?
+
+        var group: SiteTimeline.Group { merged.group }
+
+        /// Its slide's row (`TimelineJSON.siteGroup`), from the first source it names.
+        func siteGroup(groupByArticle: Bool) -> String {
+            TimelineJSON.siteGroup(merged.sources[keeps.map { Int($0.first!) } ?? 0], groupByArticle: groupByArticle)
+        }
+
+        /// The event as it is shown: the merged event, or a copy naming only the kept sources.
+        var event: SiteEvent {
+            guard let keeps else { return merged }
+            var copy = merged
+            copy.sources = keeps.map { merged.sources[Int($0)] }
+            return copy
+        }
+
+        /// The slugs of the articles it names.
+        func forEachSlug(_ body: (String) -> Void) {
+            let sources = merged.sources
+            if let keeps { for k in keeps { body(sources[Int(k)].slug) } } else { for k in sources.indices { body(sources[k].slug) } }
+        }
+
+        /// The tag slugs of the sources it names, as `SiteEvent.tagSlugs` gives them.
+        var tagSlugs: [String] { keeps == nil ? merged.tagSlugs : event.tagSlugs }
+
+        /// Its slide's id: its first source's, as `TimelineJSON.siteID` makes it.
+        var id: String { rendered?.id(keeps: keeps) ?? TimelineJSON.siteID(event) }
     }
 
     /// One page of a timeline (its HTML and its JSON).
@@ -177,38 +204,35 @@ public enum SiteTimelinePages {
         func put(_ path: String, _ bytes: [UInt8]) throws { try bytes.withUnsafeBytes { try write(path, $0) } }
         let groupByArticle = scope.tag != nil
         let refs = events.refs
-        func list(_ range: Range<Int>) -> (events: [SiteEvent], items: [ShownEvent]) {
-            var es: [SiteEvent] = [], items: [ShownEvent] = []
-            es.reserveCapacity(range.count)
+        func list(_ range: Range<Int>) -> [ShownEvent] {
+            var items: [ShownEvent] = []
             items.reserveCapacity(range.count)
             for k in range {
                 let r = refs[k]
-                es.append(events.event(r, all))
-                items.append(ShownEvent(rendered: rendered[Int(r.index)], keeps: events.keeps(r)))
+                items.append(ShownEvent(merged: all[Int(r.index)], rendered: rendered[Int(r.index)], keeps: events.keeps(r)))
             }
-            return (es, items)
+            return items
         }
-        func json(_ es: [SiteEvent], _ items: [ShownEvent], heading: String) -> [UInt8] {
-            TimelineJSON.documentBytes(headline: heading, text: "<p>\(HTML.escape(scope.description))</p>", count: es.count, newline: true) { k, out in
+        func json(_ items: [ShownEvent], heading: String) -> [UInt8] {
+            TimelineJSON.documentBytes(headline: heading, text: "<p>\(HTML.escape(scope.description))</p>", count: items.count, newline: true) { k, out in
                 let shown = items[k]
                 if let r = shown.rendered {
                     r.appendHead(keeps: shown.keeps, to: &out)
                 } else {
-                    out.append(contentsOf: TimelineJSON.siteHead(es[k], config: renderer.config))
+                    out.append(contentsOf: TimelineJSON.siteHead(shown.event, config: renderer.config))
                 }
-                let id = shown.keeps == nil ? shown.rendered?.id : nil
-                return (TimelineJSON.siteGroup(es[k], groupByArticle: groupByArticle), id ?? TimelineJSON.siteID(es[k]), es[k].date.year)
+                return (shown.siteGroup(groupByArticle: groupByArticle), shown.id, shown.merged.date.year)
             }
         }
         switch page.kind {
         case .whole:
-            let (es, items) = list(page.range)
-            try put(scope.path + "timeline.json", json(es, items, heading: scope.heading))
-            try put(scope.path + "index.html", renderer.timelinePage(es, items: items, scope: scope, topics: topics, decadePages: nil))
+            let items = list(page.range)
+            try put(scope.path + "timeline.json", json(items, heading: scope.heading))
+            try put(scope.path + "index.html", renderer.timelinePage(items, scope: scope, topics: topics, decadePages: nil))
         case .index:
             let parts = pages.filter { $0.kind == .part }
             try put(scope.path + "index.html", renderer.timelinePage(
-                [], items: [], totals: totals(events, all), scope: scope, topics: topics,
+                [], totals: totals(events, all), scope: scope, topics: topics,
                 decadePages: parts.map { ($0.label, String($0.folder.dropFirst(scope.path.count)), $0.range.count) }))
             // The index's JSON, like the page, has one slide per page, not every
             // event again: the events are in the pages' JSON.
@@ -218,9 +242,9 @@ public enum SiteTimelinePages {
                 headline: scope.heading, intro: scope.description, config: renderer.config))
         case .part:
             let sub = Scope(path: page.folder, heading: "\(scope.heading): \(page.label)", description: scope.description, tag: scope.tag)
-            let (es, items) = list(page.range)
-            try put(sub.path + "timeline.json", json(es, items, heading: sub.heading))
-            try put(sub.path + "index.html", renderer.timelinePage(es, items: items, scope: sub, topics: topics,
+            let items = list(page.range)
+            try put(sub.path + "timeline.json", json(items, heading: sub.heading))
+            try put(sub.path + "index.html", renderer.timelinePage(items, scope: sub, topics: topics,
                                                                      decadePages: nil, parent: scope))
         }
     }
@@ -338,21 +362,21 @@ public enum SiteTimelinePages {
 
 extension PageRenderer {
     /// One timeline page. With `decadePages`, the page is an index of them.
-    /// `items` holds each event's rendered item where it has one (see
-    /// `RenderedEvent`); `totals`, for an index, what it says of all events.
-    func timelinePage(_ events: [SiteEvent], items: [SiteTimelinePages.ShownEvent], totals: SiteTimelinePages.Totals? = nil,
+    /// `items` are the events it shows, each with its rendered item where it
+    /// has one (see `RenderedEvent`); `totals`, for an index, what it says of all events.
+    func timelinePage(_ items: [SiteTimelinePages.ShownEvent], totals: SiteTimelinePages.Totals? = nil,
                       scope: SiteTimelinePages.Scope,
                       topics: [(tag: String, count: Int)], decadePages: [(label: String, path: String, count: Int)]?,
                       parent: SiteTimelinePages.Scope? = nil) -> [UInt8] {
         let root = Self.root(for: scope.path)
         // Group by year (or decade, century), in order.
-        var groups: [(group: SiteTimeline.Group, events: [SiteEvent], items: [SiteTimelinePages.ShownEvent])] = []
-        for (e, item) in zip(events, items) {
-            if groups.last?.group == e.group {
-                groups[groups.count - 1].events.append(e)
+        var groups: [(group: SiteTimeline.Group, items: [SiteTimelinePages.ShownEvent])] = []
+        for item in items {
+            let group = item.group
+            if groups.last?.group == group {
                 groups[groups.count - 1].items.append(item)
             } else {
-                groups.append((e.group, [e], [item]))
+                groups.append((group, [item]))
             }
         }
         let first = (totals?.first ?? groups.first?.group)?.year ?? 0, last = (totals?.last ?? groups.last?.group)?.year ?? 0
@@ -368,7 +392,7 @@ extension PageRenderer {
             }, separator: "\n")
             body = []
         } else if byDecade {
-            var decades: [(decade: Int, groups: [(group: SiteTimeline.Group, events: [SiteEvent], items: [SiteTimelinePages.ShownEvent])])] = []
+            var decades: [(decade: Int, groups: [(group: SiteTimeline.Group, items: [SiteTimelinePages.ShownEvent])])] = []
             for g in groups {
                 if decades.last?.decade == g.group.decade { decades[decades.count - 1].groups.append(g) } else { decades.append((g.group.decade, [g])) }
             }
@@ -376,24 +400,24 @@ extension PageRenderer {
                 let label = SiteTimeline.Group.decade(d.decade).label
                 return theme["parts/timeline-index-item.html"].render([
                     "url": .text("#\(SiteTimeline.Group.decade(d.decade).id)s"), "label": .text(label),
-                    "count": .text(String(d.groups.reduce(0) { $0 + $1.events.count })),
+                    "count": .text(String(d.groups.reduce(0) { $0 + $1.items.count })),
                 ])
             }, separator: "\n")
             body = Self.joined(decades.map { d in
                 let group = SiteTimeline.Group.decade(d.decade)
                 return theme["parts/timeline-decade.html"].renderBytes([
                     "id": .text(group.id + "s"), "label": .text(group.label),
-                    "count": .text(String(d.groups.reduce(0) { $0 + $1.events.count })),
-                    "years": .htmlBytes(Self.joined(d.groups.map { yearGroup($0.group, $0.events, $0.items, level: 3, root: root) })),
+                    "count": .text(String(d.groups.reduce(0) { $0 + $1.items.count })),
+                    "years": .htmlBytes(Self.joined(d.groups.map { yearGroup($0.group, $0.items, level: 3, root: root) })),
                 ])
             })
         } else {
             index = HTML.joined(groups.map { g in
                 theme["parts/timeline-index-item.html"].render([
-                    "url": .text("#" + g.group.id), "label": .text(g.group.label), "count": .text(String(g.events.count)),
+                    "url": .text("#" + g.group.id), "label": .text(g.group.label), "count": .text(String(g.items.count)),
                 ])
             }, separator: "\n")
-            body = Self.joined(groups.map { yearGroup($0.group, $0.events, $0.items, level: 2, root: root) })
+            body = Self.joined(groups.map { yearGroup($0.group, $0.items, level: 2, root: root) })
         }
 
         // Topic timelines: links without JavaScript, an in-page filter with it.
@@ -418,8 +442,8 @@ extension PageRenderer {
         // Strings, each joined part was read again to check its UTF-8.
         let content = theme["timeline.html"].renderBytes([
             "root": .text(root), "title": .text(scope.heading), "kicker": .html(kicker),
-            "intro": .text(scope.description), "count": .text(String(totals?.count ?? events.count)),
-            "articles": .text(String(totals?.articles ?? Set(events.flatMap { $0.sources.map(\.slug) }).count)), "span": .text(span),
+            "intro": .text(scope.description), "count": .text(String(totals?.count ?? items.count)),
+            "articles": .text(String(totals?.articles ?? articleCount(items))), "span": .text(span),
             "index": .html(index), "filter": .html(filter), "groups": .htmlBytes(body), "json_url": .text("timeline.json"),
         ])
         return layoutBytes(PageInfo(path: scope.path, title: scope.heading, description: scope.description,
@@ -437,22 +461,28 @@ extension PageRenderer {
         return out
     }
 
-    func yearGroup(_ group: SiteTimeline.Group, _ events: [SiteEvent], _ shown: [SiteTimelinePages.ShownEvent], level: Int, root: String) -> [UInt8] {
+    /// How many articles the items name.
+    private func articleCount(_ items: [SiteTimelinePages.ShownEvent]) -> Int {
+        var slugs = Set<String>()
+        for item in items { item.forEachSlug { slugs.insert($0) } }
+        return slugs.count
+    }
+
+    func yearGroup(_ group: SiteTimeline.Group, _ shown: [SiteTimelinePages.ShownEvent], level: Int, root: String) -> [UInt8] {
         // The items rendered once, with the page's root and the sources they name put in.
         var bytes: [UInt8] = []
         bytes.reserveCapacity(shown.reduce(0) { $0 + ($1.rendered?.item.count ?? 600) + 64 })
         let rootBytes = Array(root.utf8)
-        for (k, e) in events.enumerated() {
+        for (k, item) in shown.enumerated() {
             if k > 0 { bytes.append(0x0A) }
-            if let r = shown[k].rendered {
-                let keeps = shown[k].keeps
-                r.appendItem(keeps: keeps, tags: Array(HTML.escape(e.tagSlugs.joined(separator: " ")).utf8), root: rootBytes, to: &bytes)
+            if let r = item.rendered {
+                r.appendItem(keeps: item.keeps, tags: Array(HTML.escape(item.tagSlugs.joined(separator: " ")).utf8), root: rootBytes, to: &bytes)
             } else {
-                bytes.append(contentsOf: siteTimelineItem(e, root: root))
+                bytes.append(contentsOf: siteTimelineItem(item.event, root: root))
             }
         }
         return theme["parts/timeline-year.html"].renderBytes([
-            "id": .text(group.id), "label": .text(group.label), "count": .text(String(events.count)),
+            "id": .text(group.id), "label": .text(group.label), "count": .text(String(shown.count)),
             "level": .text(String(level)), "items": .htmlBytes(bytes),
         ])
     }
@@ -533,6 +563,8 @@ final class RenderedEvent: Sendable {
         /// text of the slide.
         var headStart: [UInt8]
         var headLinks: [[UInt8]]
+        /// Per source: the slide's id when the source comes first (`TimelineJSON.siteID`).
+        var ids: [String]
     }
 
     static let headEnd = Array("</p>\"}".utf8)
@@ -561,7 +593,8 @@ final class RenderedEvent: Sendable {
             parts = nil
             return
         }
-        var links: [[UInt8]] = [], targets: [[UInt8]] = [], headLinks: [[UInt8]] = []
+        var links: [[UInt8]] = [], targets: [[UInt8]] = [], headLinks: [[UInt8]] = [], ids: [String] = []
+        ids.reserveCapacity(sources.count)
         links.reserveCapacity(sources.count)
         targets.reserveCapacity(sources.count)
         headLinks.reserveCapacity(sources.count)
@@ -576,6 +609,7 @@ final class RenderedEvent: Sendable {
             var quoted: [UInt8] = []
             JSON.quote(TimelineJSON.link(renderer.config, slug: slug, anchor: anchor, title: title), into: &quoted)
             headLinks.append(Array(quoted[1..<(quoted.count - 1)]))
+            ids.append(k == 0 ? id : TimelineJSON.id(slug, anchor, e.value))
         }
         let cut = renderer.siteTimelineItem(e, url: .text("\u{2}"), tags: "\u{3}", sources: [Self.sourceList])
         var marks: [Int32] = []
@@ -585,7 +619,7 @@ final class RenderedEvent: Sendable {
         let cutHead = TimelineJSON.siteHead(e, links: "\u{4}", config: renderer.config)
         guard cutHead.count >= Self.headTail.count, cutHead[(cutHead.count - Self.headTail.count)...].elementsEqual(Self.headTail) else { return nil }
         let parts = Parts(item: cut, marks: marks, links: links, targets: targets,
-                          headStart: Array(cutHead[..<(cutHead.count - Self.headTail.count)]), headLinks: headLinks)
+                          headStart: Array(cutHead[..<(cutHead.count - Self.headTail.count)]), headLinks: headLinks, ids: ids)
         // The whole item and head, filled from the parts.
         var whole: [UInt8] = []
         whole.reserveCapacity(cut.count + links.reduce(0) { $0 + $1.count + 2 } + 64)
@@ -596,6 +630,12 @@ final class RenderedEvent: Sendable {
         Self.fillHead(parts, keeps: nil, to: &head)
         self.head = head
         self.parts = parts
+    }
+
+    /// The slide's id when it names the sources `keeps` lists (all when nil).
+    func id(keeps: ArraySlice<Int32>?) -> String {
+        guard let keeps, let parts else { return id }  // one source: the copy names it too
+        return parts.ids[Int(keeps.first!)]
     }
 
     /// How many of each mark `bytes` holds; their places are appended to `at`.

@@ -227,9 +227,11 @@ public enum TimelineJSON {
 
     /// The row of an event: the first tag of the first article that tells it
     /// on the site timeline, the article on a tag's.
-    static func siteGroup(_ e: SiteEvent, groupByArticle: Bool) -> String {
-        let first = e.sources[0]
-        return groupByArticle ? first.title : (first.tags.first ?? first.title)
+    static func siteGroup(_ e: SiteEvent, groupByArticle: Bool) -> String { siteGroup(e.sources[0], groupByArticle: groupByArticle) }
+
+    /// The row of an event whose first source is `first`.
+    static func siteGroup(_ first: SiteEvent.Source, groupByArticle: Bool) -> String {
+        groupByArticle ? first.title : (first.tags.first ?? first.title)
     }
 
     static func siteID(_ e: SiteEvent) -> String { id(e.sources[0].slug, e.sources[0].anchor, e.value) }
