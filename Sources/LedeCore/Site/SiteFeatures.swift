@@ -45,12 +45,14 @@ public enum SiteFeatures {
         w.string(e.value); w.optionalString(e.endValue); w.string(e.display); w.string(e.text); w.optionalString(e.title)
         let sources = e.sources
         w.int(keeping?.count ?? sources.count)
-        func add(_ source: SiteEvent.Source) {
-            w.string(source.slug); w.string(source.title); w.string(source.anchor)
-            for t in source.tags { w.string(t) }
-            w.int(source.tags.count)
+        // By index: a Source passed whole was copied, five retains and releases.
+        func add(_ k: Int) {
+            w.string(sources[k].slug); w.string(sources[k].title); w.string(sources[k].anchor)
+            let tags = sources[k].tags
+            for t in tags { w.string(t) }
+            w.int(tags.count)
         }
-        if let keeping { for k in keeping { add(sources[Int(k)]) } } else { for source in sources { add(source) } }
+        if let keeping { for k in keeping { add(Int(k)) } } else { for k in sources.indices { add(k) } }
         return Hash64.hash(w.bytes)
     }
 
