@@ -86,19 +86,23 @@ public struct SiteEvent: Sendable {
     }
 
     /// Slugs of the tags of every article that tells the event, each once.
+    public var tagSlugs: [String] { Self.tagSlugs(sources, keeps: nil) }
+
+    /// The tag slugs of the sources `keeps` lists (all when nil), each once.
     /// An event has a handful: they are compared with those found so far
     /// (a Set cost more than the rest of the item it is asked for).
-    public var tagSlugs: [String] {
-        let sources = self.sources
-        let count = sources.reduce(0) { $0 + $1.tagKeys.count }
+    static func tagSlugs(_ sources: [Source], keeps: ArraySlice<Int32>?) -> [String] {
+        var count = 0
+        if let keeps { for k in keeps { count += sources[Int(k)].tagKeys.count } } else { for k in sources.indices { count += sources[k].tagKeys.count } }
         var out: [String] = []
         out.reserveCapacity(count)
-        if count <= 32 {
-            for s in sources { for k in s.tagKeys where !out.contains(k) { out.append(k) } }
-        } else {
-            var seen = Set<String>(minimumCapacity: count)
-            for s in sources { for k in s.tagKeys where seen.insert(k).inserted { out.append(k) } }
+        var seen = count <= 32 ? nil : Set<String>(minimumCapacity: count)
+        func add(_ k: Int) {
+            for key in sources[k].tagKeys {
+                if seen == nil ? !out.contains(key) : seen!.insert(key).inserted { out.append(key) }
+            }
         }
+        if let keeps { for k in keeps { add(Int(k)) } } else { for k in sources.indices { add(k) } }
         return out
     }
 }

@@ -98,7 +98,7 @@ public enum SiteTimelinePages {
         }
 
         /// The tag slugs of the sources it names, as `SiteEvent.tagSlugs` gives them.
-        var tagSlugs: [String] { keeps == nil ? merged.tagSlugs : event.tagSlugs }
+        var tagSlugs: [String] { SiteEvent.tagSlugs(merged.sources, keeps: keeps) }
 
         /// Its slide's id: its first source's, as `TimelineJSON.siteID` makes it.
         var id: String { rendered?.id(keeps: keeps) ?? TimelineJSON.siteID(event) }
