@@ -34,6 +34,17 @@ import Testing
         #expect(Timeline.contentWords("The wall’s fall: Gorbachev's “naïve” café, 1989") == ["walls", "gorbachevs", "naïve", "café"])  // "fall" is a season
     }
 
+    @Test func theWordHashesAreTheHashesOfTheWords() {
+        // Both paths: texts read by bytes and those with "ﬁ" or "ǅ", read by Characters.
+        for text in Self.texts(2000) + ["", "a", "ﬁne wall", "Summit in Helsinki, 1975"] {
+            #expect(Timeline.contentWordHashes(text) == Timeline.contentWords(text).map { Hash64.hash($0) }, "\(text)")
+        }
+        // What merging relies on for an event without a title: a trailing space adds no word.
+        for text in Self.texts(500) {
+            #expect(Timeline.contentWordHashes(text + " ") == Timeline.contentWordHashes(text), "\(text)")
+        }
+    }
+
     @Test func theMainPartOfAHeadingIsWhatSplittingAtTheColonGives() {
         var headings = ["", ":", "::", "a:", ":b", ":b:c", "a:b:c", "The Helsinki Summit: 1975", "No colon", " : x", "Café: au lait",
                         "Ünter: x", "a\u{301}:b", ":\u{301}b:c",

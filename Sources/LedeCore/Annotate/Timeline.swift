@@ -24,6 +24,19 @@ enum Timeline {
         return characterContentWords(text)
     }
 
+    /// `Hash64.hash` of each of `contentWords` (what the site timeline's
+    /// merge compares), without making a String of each word where the
+    /// bytes can be read directly.
+    static func contentWordHashes(_ text: String) -> [UInt64] {
+        var text = text
+        let fast = text.withUTF8 { p -> [UInt64]? in
+            var out: [UInt64] = []
+            out.reserveCapacity(p.count / 8 + 1)
+            return scanContentWords(p) { out.append(Hash64.hash(UnsafeRawBufferPointer($0))) } ? out : nil
+        }
+        return fast ?? characterContentWords(text).map { Hash64.hash($0) }
+    }
+
     /// The definition: words of letters and digits of the lowercased text,
     /// Character by Character; apostrophes are dropped inside words.
     static func characterContentWords(_ text: String) -> [String] {
@@ -56,6 +69,13 @@ enum Timeline {
     static func fastContentWords(_ p: UnsafeBufferPointer<UInt8>) -> [String]? {
         var out: [String] = []
         out.reserveCapacity(p.count / 8 + 1)
+        return scanContentWords(p) { out.append(String(decoding: $0, as: UTF8.self)) } ? out : nil
+    }
+
+    /// The pass of `fastContentWords`: gives each word's lowercased bytes to
+    /// `found`; false (having given some) for a text it cannot read by bytes.
+    @inline(__always)
+    private static func scanContentWords(_ p: UnsafeBufferPointer<UInt8>, _ found: (UnsafeBufferPointer<UInt8>) -> Void) -> Bool {
         var word = ContentWord()
         var i = 0
         let n = p.count
@@ -66,15 +86,15 @@ enum Timeline {
                 if b >= 0x61 && b <= 0x7A { word.append(b, number: false) }
                 else if b >= 0x41 && b <= 0x5A { word.append(b + 32, number: false) }
                 else if b >= 0x30 && b <= 0x39 { word.append(b, number: true) }
-                else if b != 0x27 { word.flush(into: &out) }
+                else if b != 0x27 { word.flush(found) }
                 continue
             }
             // Decode one scalar (the text is valid UTF-8: it came from a String).
             let length = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : 2
-            guard i + length <= n else { return nil }
+            guard i + length <= n else { return false }
             var v = UInt32(b) & (length == 2 ? 0x1F : length == 3 ? 0x0F : 0x07)
             for k in 1..<length { v = (v << 6) | (UInt32(p[i + k]) & 0x3F) }
-            guard isSimpleScalar(v), let scalar = Unicode.Scalar(v) else { return nil }
+            guard isSimpleScalar(v), let scalar = Unicode.Scalar(v) else { return false }
             i += length
             if v == 0x2019 { continue }
             let properties = scalar.properties
@@ -82,11 +102,11 @@ enum Timeline {
             if properties.isAlphabetic || isNumber {
                 word.append(lowercased: properties.lowercaseMapping, number: isNumber)
             } else {
-                word.flush(into: &out)
+                word.flush(found)
             }
         }
-        word.flush(into: &out)
-        return out
+        word.flush(found)
+        return true
     }
 
     /// The word `fastContentWords` is reading: its lowercased bytes, and
@@ -120,17 +140,18 @@ enum Timeline {
         }
 
         /// Ends the word: a word of two characters or more, not all digits
-        /// and not a stopword, is appended to `out`.
-        mutating func flush(into out: inout [String]) {
+        /// and not a stopword, is given to `found`.
+        @inline(__always)
+        mutating func flush(_ found: (UnsafeBufferPointer<UInt8>) -> Void) {
             defer { count = 0; characters = 0; allNumbers = true; ascii = true }
             guard characters > 1, !allNumbers else { return }
             let n = count
             buffer.withUnsafeBufferPointer { p in
                 let word = UnsafeBufferPointer(rebasing: p[..<n])
                 // Stopwords are ASCII: an ASCII word is looked up by its bytes.
-                if ascii, Timeline.stopwordKeys.contains(word) { return }
-                let w = String(decoding: word, as: UTF8.self)
-                if ascii || !Timeline.stopwords.contains(w) { out.append(w) }
+                if ascii ? !Timeline.stopwordKeys.contains(word) : !Timeline.stopwords.contains(String(decoding: word, as: UTF8.self)) {
+                    found(word)
+                }
             }
         }
     }

@@ -181,7 +181,8 @@ public enum SiteTimeline {
             list.reserveCapacity(a.timeline.count)
             for (n, e) in a.timeline.enumerated() {
                 guard let date = TimexDate(e.value) else { continue }
-                var words = Timeline.contentWords(e.text + " " + (e.title ?? "")).map { Hash64.hash($0) }
+                // A space ends a word: without a title, the text's words are all.
+                var words = Timeline.contentWordHashes(e.title.map { e.text + " " + $0 } ?? e.text)
                 words.sort()
                 var unique = 0
                 for w in words where unique == 0 || words[unique - 1] != w { words[unique] = w; unique += 1 }
