@@ -394,4 +394,24 @@ extension SiteTimelineTests {
             #expect(String(decoding: TimelineJSON.siteHead(e, config: config), as: UTF8.self) == String(decoding: slide, as: UTF8.self))
         }
     }
+
+    @Test func theMarksOfAnItemAreFoundWhereverTheyAre() {
+        // Lengths around the eight-byte steps, marks (1-4) at every place, and bytes just above them and NUL.
+        var seed: UInt64 = 11
+        for _ in 0..<3000 {
+            seed = seed &* 6364136223846793005 &+ 1442695040888963407
+            let count = Int(seed >> 58)  // 0-63
+            var bytes: [UInt8] = []
+            for _ in 0..<count {
+                seed = seed &* 6364136223846793005 &+ 1442695040888963407
+                let r = Int(seed >> 59)
+                bytes.append(r < 6 ? UInt8(r) : r < 8 ? UInt8(0x80 + r) : UInt8(0x20 + r))
+            }
+            var at: [Int32] = []
+            let counts = RenderedEvent.marks(in: bytes, at: &at)
+            let expected = bytes.indices.filter { bytes[$0] >= 1 && bytes[$0] <= 4 }
+            #expect(at == expected.map(Int32.init), "\(bytes)")
+            #expect(counts == (1...4).map { m in bytes.filter { $0 == m }.count }, "\(bytes)")
+        }
+    }
 }

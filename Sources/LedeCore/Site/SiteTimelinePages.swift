@@ -641,9 +641,25 @@ final class RenderedEvent: Sendable {
     /// How many of each mark `bytes` holds; their places are appended to `at`.
     static func marks(in bytes: [UInt8], at: inout [Int32]) -> [Int] {
         var counts = [0, 0, 0, 0]
-        for (i, b) in bytes.enumerated() where b >= root && b <= sourceList {
-            counts[Int(b - root)] += 1
-            at.append(Int32(i))
+        bytes.withUnsafeBytes { p in
+            func look(_ i: Int) {
+                let b = p[i]
+                if b >= root && b <= sourceList {
+                    counts[Int(b - root)] += 1
+                    at.append(Int32(i))
+                }
+            }
+            // Eight bytes at a time past those with no byte below 5 (the
+            // marks are 1 to 4): an item is a few hundred bytes with a handful.
+            var i = 0
+            while i + 8 <= p.count {
+                let v = p.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                if (v &- 0x0505_0505_0505_0505) & ~v & 0x8080_8080_8080_8080 != 0 {
+                    for k in i..<(i + 8) { look(k) }
+                }
+                i += 8
+            }
+            while i < p.count { look(i); i += 1 }
         }
         return counts
     }
