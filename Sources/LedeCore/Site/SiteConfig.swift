@@ -39,8 +39,11 @@ public struct SiteConfig: Sendable {
     /// An absolute URL for a site path ("tags/cold-war/"), or a root-relative one
     /// when the base URL is unknown.
     public func absoluteURL(_ path: String) -> String {
-        (baseURL ?? "/") + path
+        urlPrefix + path
     }
+
+    /// What `absoluteURL` puts before a path.
+    var urlPrefix: String { baseURL ?? "/" }
 
     /// Checks and normalizes a base URL: http(s), ending in "/".
     public static func normalizeBaseURL(_ raw: String) -> String? {

@@ -606,8 +606,9 @@ final class RenderedEvent: Sendable {
             guard Self.marks(in: link, at: &at) == [rootsPerLink, 0, 0, 0] else { return nil }
             links.append(link)
             targets.append(Array(HTML.escape(slug + "/#" + anchor).utf8))
-            var quoted: [UInt8] = []
-            JSON.quote(TimelineJSON.link(renderer.config, slug: slug, anchor: anchor, title: title), into: &quoted)
+            var html: [UInt8] = [], quoted: [UInt8] = []
+            TimelineJSON.appendLink(renderer.config, slug: slug, anchor: anchor, title: title, to: &html)
+            html.withUnsafeBufferPointer { JSON.quote($0, into: &quoted) }
             headLinks.append(Array(quoted[1..<(quoted.count - 1)]))
             ids.append(k == 0 ? id : TimelineJSON.id(slug, anchor, e.value))
         }

@@ -219,7 +219,12 @@ public enum TimelineJSON {
     /// `link`, appended as UTF-8.
     static func appendLink(_ config: SiteConfig, slug: String, anchor: String, title: String, to out: inout [UInt8]) {
         append("<a href=\"", to: &out)
-        HTML.escape(config.absoluteURL(slug + "/") + "#" + anchor, into: &out)
+        // `absoluteURL(slug + "/") + "#" + anchor`, escaped piece by piece
+        // (escaping is byte by byte): joined, it made three Strings a link.
+        HTML.escape(config.urlPrefix, into: &out)
+        HTML.escape(slug, into: &out)
+        append("/#", to: &out)
+        HTML.escape(anchor, into: &out)
         append("\">", to: &out)
         HTML.escape(title, into: &out)
         append("</a>", to: &out)
