@@ -45,14 +45,12 @@ public enum SiteFeatures {
         w.string(e.value); w.optionalString(e.endValue); w.string(e.display); w.string(e.text); w.optionalString(e.title)
         let sources = e.sources
         w.int(keeping?.count ?? sources.count)
-        // By index: a Source passed whole was copied, five retains and releases.
-        func add(_ k: Int) {
+        SiteEvent.forEachSource(sources, keeping: keeping) { k in
             w.string(sources[k].slug); w.string(sources[k].title); w.string(sources[k].anchor)
             let tags = sources[k].tags
             for t in tags { w.string(t) }
             w.int(tags.count)
         }
-        if let keeping { for k in keeping { add(Int(k)) } } else { for k in sources.indices { add(k) } }
         return Hash64.hash(w.bytes)
     }
 

@@ -93,17 +93,25 @@ public struct SiteEvent: Sendable {
     /// (a Set cost more than the rest of the item it is asked for).
     static func tagSlugs(_ sources: [Source], keeps: ArraySlice<Int32>?) -> [String] {
         var count = 0
-        if let keeps { for k in keeps { count += sources[Int(k)].tagKeys.count } } else { for k in sources.indices { count += sources[k].tagKeys.count } }
+        forEachSource(sources, keeping: keeps) { count += sources[$0].tagKeys.count }
         var out: [String] = []
         out.reserveCapacity(count)
         var seen = count <= 32 ? nil : Set<String>(minimumCapacity: count)
-        func add(_ k: Int) {
+        forEachSource(sources, keeping: keeps) { k in
             for key in sources[k].tagKeys {
                 if seen == nil ? !out.contains(key) : seen!.insert(key).inserted { out.append(key) }
             }
         }
-        if let keeps { for k in keeps { add(Int(k)) } } else { for k in sources.indices { add(k) } }
         return out
+    }
+
+    /// Gives `body` the index of each source `keeps` lists (a restricted
+    /// copy's, see `SiteTimelinePages.ScopeEvents`), or of every source when
+    /// nil, in order. By index: a Source handed on whole is copied (five
+    /// retains and releases).
+    @inline(__always)
+    static func forEachSource(_ sources: [Source], keeping keeps: ArraySlice<Int32>?, _ body: (Int) -> Void) {
+        if let keeps { for k in keeps { body(Int(k)) } } else { for k in sources.indices { body(k) } }
     }
 }
 

@@ -94,7 +94,7 @@ public enum SiteTimelinePages {
         /// The slugs of the articles it names.
         func forEachSlug(_ body: (String) -> Void) {
             let sources = merged.sources
-            if let keeps { for k in keeps { body(sources[Int(k)].slug) } } else { for k in sources.indices { body(sources[k].slug) } }
+            SiteEvent.forEachSource(sources, keeping: keeps) { body(sources[$0].slug) }
         }
 
         /// The tag slugs of the sources it names, as `SiteEvent.tagSlugs` gives them.
@@ -345,10 +345,7 @@ public enum SiteTimelinePages {
         if let known = events.totals { return known }
         var slugs = Set<String>()
         for r in events.refs {
-            let sources = all[Int(r.index)].sources
-            if let keeps = events.keeps(r) { for k in keeps { slugs.insert(sources[Int(k)].slug) } } else {
-                for s in sources { slugs.insert(s.slug) }
-            }
+            ShownEvent(merged: all[Int(r.index)], keeps: events.keeps(r)).forEachSlug { slugs.insert($0) }
         }
         return Totals(count: events.refs.count, articles: slugs.count,
                       first: events.refs.first.map { all[Int($0.index)].group }, last: events.refs.last.map { all[Int($0.index)].group })
