@@ -35,6 +35,26 @@ import Testing
         #expect(t.renderBytes([:]) == Array("<h1 title=\"\"></h1>\n<footer></footer>“é”".utf8))
     }
 
+    @Test func aStreamedSlotIsWrittenWhereverTheTemplateShowsIt() throws {
+        let t = try Template.parse(name: "t", text: "<main>{{body}}</main><h1>{{title}}</h1><aside>{{body}}</aside>",
+                                   path: "templates/t.html", slots: ["title", "body"], load: none)
+        let markup = Array("<p>Café &amp; “ok”</p>".utf8)
+        var out = Array("<!-- before -->".utf8)
+        var calls = 0
+        // The streamed slot's value in `values`, if any, is not used.
+        t.renderBytes(["title": .text("A & B"), "body": .htmlBytes(Array("unused".utf8))], into: &out, streaming: "body") { out in
+            calls += 1
+            out.append(contentsOf: markup)
+        }
+        #expect(calls == 2)
+        #expect(out == Array("<!-- before -->".utf8) + t.renderBytes(["title": .text("A & B"), "body": .htmlBytes(markup)]))
+        // A template without the slot never asks for it.
+        var plain: [UInt8] = []
+        try Template.parse(name: "u", text: "<h1>{{title}}</h1>", path: "templates/u.html", slots: ["title", "body"], load: none)
+            .renderBytes(["title": .text("x")], into: &plain, streaming: "body") { _ in Issue.record("asked for a slot the template does not show") }
+        #expect(plain == Array("<h1>x</h1>".utf8))
+    }
+
     @Test func unknownSlotIsAnErrorWithLineAndColumn() {
         do {
             _ = try Template.parse(name: "t", text: "<p>\n  {{title}} {{subtitle}}\n", path: "templates/t.html",

@@ -191,13 +191,23 @@ public struct Template: Sendable {
     public func renderBytes(_ values: Values) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(size(values))
+        renderBytes(values, into: &out, streaming: nil) { _ in }
+        return out
+    }
+
+    /// `renderBytes` appended to `out`, with `emit` writing the value of the
+    /// slot `streaming` into `out` wherever the template shows it (and its
+    /// value in `values`, if any, unused): a long part, such as a timeline
+    /// page's thousand items, goes straight into the page instead of being
+    /// put together on its own and copied in, once for each enclosing template.
+    public func renderBytes(_ values: Values, into out: inout [UInt8], streaming: String?, _ emit: (inout [UInt8]) -> Void) {
         for segment in segments {
             switch segment {
             case .literal(let s): out.append(contentsOf: s.utf8)
-            case .slot(let name): Self.value(name, in: values)?.append(to: &out)
+            case .slot(let name):
+                if name == streaming { emit(&out) } else { Self.value(name, in: values)?.append(to: &out) }
             }
         }
-        return out
     }
 
     @inline(__always)
