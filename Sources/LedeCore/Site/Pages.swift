@@ -105,9 +105,12 @@ public struct PageRenderer: Sendable {
         theme["base.html"].render(layoutValues(page, content: .html(content)))
     }
 
-    /// `layout` of content put together as UTF-8, into UTF-8.
-    func layoutBytes(_ page: PageInfo, content: [UInt8]) -> [UInt8] {
-        theme["base.html"].renderBytes(layoutValues(page, content: .htmlBytes(content)))
+    /// `layout` into UTF-8, with `content` writing the page's content (UTF-8) where the layout shows it.
+    func layoutBytes(_ page: PageInfo, capacity: Int, content: (inout [UInt8]) -> Void) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(capacity)
+        theme["base.html"].renderBytes(layoutValues(page, content: .htmlBytes([])), into: &out, streaming: "content", content)
+        return out
     }
 
     /// The layout's slots.

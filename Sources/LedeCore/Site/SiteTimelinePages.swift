@@ -380,14 +380,15 @@ extension PageRenderer {
         let byDecade = last - first > SiteTimelinePages.decadeSpan
 
         let index: HTML
-        let body: [UInt8]
+        // The groups, written where the page shows them (see `Template.renderBytes(_:into:streaming:_:)`).
+        let body: (inout [UInt8]) -> Void
         if let pages = decadePages {
             index = HTML.joined(pages.map { p in
                 theme["parts/timeline-index-item.html"].render([
                     "url": .text(p.path), "label": .text(p.label), "count": .text(String(p.count)),
                 ])
             }, separator: "\n")
-            body = []
+            body = { _ in }
         } else if byDecade {
             var decades: [(decade: Int, groups: [(group: SiteTimeline.Group, items: [SiteTimelinePages.ShownEvent])])] = []
             for g in groups {
@@ -400,21 +401,33 @@ extension PageRenderer {
                     "count": .text(String(d.groups.reduce(0) { $0 + $1.items.count })),
                 ])
             }, separator: "\n")
-            body = Self.joined(decades.map { d in
-                let group = SiteTimeline.Group.decade(d.decade)
-                return theme["parts/timeline-decade.html"].renderBytes([
-                    "id": .text(group.id + "s"), "label": .text(group.label),
-                    "count": .text(String(d.groups.reduce(0) { $0 + $1.items.count })),
-                    "years": .htmlBytes(Self.joined(d.groups.map { yearGroup($0.group, $0.items, level: 3, root: root) })),
-                ])
-            })
+            body = { out in
+                for (k, d) in decades.enumerated() {
+                    if k > 0 { out.append(0x0A) }
+                    let group = SiteTimeline.Group.decade(d.decade)
+                    theme["parts/timeline-decade.html"].renderBytes([
+                        "id": .text(group.id + "s"), "label": .text(group.label),
+                        "count": .text(String(d.groups.reduce(0) { $0 + $1.items.count })),
+                    ], into: &out, streaming: "years") { out in
+                        for (n, g) in d.groups.enumerated() {
+                            if n > 0 { out.append(0x0A) }
+                            yearGroup(g.group, g.items, level: 3, root: root, into: &out)
+                        }
+                    }
+                }
+            }
         } else {
             index = HTML.joined(groups.map { g in
                 theme["parts/timeline-index-item.html"].render([
                     "url": .text("#" + g.group.id), "label": .text(g.group.label), "count": .text(String(g.items.count)),
                 ])
             }, separator: "\n")
-            body = Self.joined(groups.map { yearGroup($0.group, $0.items, level: 2, root: root) })
+            body = { out in
+                for (n, g) in groups.enumerated() {
+                    if n > 0 { out.append(0x0A) }
+                    yearGroup(g.group, g.items, level: 2, root: root, into: &out)
+                }
+            }
         }
 
         // Topic timelines: links without JavaScript, an in-page filter with it.
@@ -435,27 +448,20 @@ extension PageRenderer {
         }
         let span = totals == nil && groups.isEmpty || totals?.count == 0 ? "no dates yet" : first == last ? SiteTimeline.Group.year(first).label
             : "\(SiteTimeline.Group.year(first).label)–\(SiteTimeline.Group.year(last).label)"
-        // A page shows up to a few thousand items, put together as bytes: as
-        // Strings, each joined part was read again to check its UTF-8.
-        let content = theme["timeline.html"].renderBytes([
+        // A page shows up to a few thousand items, put together as bytes (as
+        // Strings, each joined part was read again to check its UTF-8), each
+        // written once, where the page shows it.
+        let values: Template.Values = [
             "root": .text(root), "title": .text(scope.heading), "kicker": .html(kicker),
             "intro": .text(scope.description), "count": .text(String(totals?.count ?? items.count)),
             "articles": .text(String(totals?.articles ?? articleCount(items))), "span": .text(span),
-            "index": .html(index), "filter": .html(filter), "groups": .htmlBytes(body), "json_url": .text("timeline.json"),
-        ])
-        return layoutBytes(PageInfo(path: scope.path, title: scope.heading, description: scope.description,
-                                    bodyClass: "page-timeline"), content: content)
-    }
-
-    /// Parts joined by newlines.
-    private static func joined(_ parts: [[UInt8]]) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(parts.reduce(parts.count) { $0 + $1.count })
-        for (k, part) in parts.enumerated() {
-            if k > 0 { out.append(0x0A) }
-            out.append(contentsOf: part)
+            "index": .html(index), "filter": .html(filter), "json_url": .text("timeline.json"),
+        ]
+        let capacity = items.reduce(64 * 1024) { $0 + ($1.rendered?.item.count ?? 600) + 80 }
+        return layoutBytes(PageInfo(path: scope.path, title: scope.heading, description: scope.description, bodyClass: "page-timeline"),
+                           capacity: capacity) { out in
+            theme["timeline.html"].renderBytes(values, into: &out, streaming: "groups", body)
         }
-        return out
     }
 
     /// How many articles the items name.
@@ -465,23 +471,22 @@ extension PageRenderer {
         return slugs.count
     }
 
-    func yearGroup(_ group: SiteTimeline.Group, _ shown: [SiteTimelinePages.ShownEvent], level: Int, root: String) -> [UInt8] {
-        // The items rendered once, with the page's root and the sources they name put in.
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(shown.reduce(0) { $0 + ($1.rendered?.item.count ?? 600) + 64 })
+    /// One year's (decade's, century's) part of a timeline page, appended to `out`.
+    func yearGroup(_ group: SiteTimeline.Group, _ shown: [SiteTimelinePages.ShownEvent], level: Int, root: String, into out: inout [UInt8]) {
         let rootBytes = Array(root.utf8)
-        for (k, item) in shown.enumerated() {
-            if k > 0 { bytes.append(0x0A) }
-            if let r = item.rendered {
-                r.appendItem(keeps: item.keeps, tags: Array(HTML.escape(item.tagSlugs.joined(separator: " ")).utf8), root: rootBytes, to: &bytes)
-            } else {
-                bytes.append(contentsOf: siteTimelineItem(item.event, root: root))
+        theme["parts/timeline-year.html"].renderBytes([
+            "id": .text(group.id), "label": .text(group.label), "count": .text(String(shown.count)), "level": .text(String(level)),
+        ], into: &out, streaming: "items") { out in
+            // The items rendered once, with the page's root and the sources they name put in.
+            for (k, item) in shown.enumerated() {
+                if k > 0 { out.append(0x0A) }
+                if let r = item.rendered {
+                    r.appendItem(keeps: item.keeps, tags: Array(HTML.escape(item.tagSlugs.joined(separator: " ")).utf8), root: rootBytes, to: &out)
+                } else {
+                    out.append(contentsOf: siteTimelineItem(item.event, root: root))
+                }
             }
         }
-        return theme["parts/timeline-year.html"].renderBytes([
-            "id": .text(group.id), "label": .text(group.label), "count": .text(String(shown.count)),
-            "level": .text(String(level)), "items": .htmlBytes(bytes),
-        ])
     }
 
     /// One event's item on a timeline page, as UTF-8 (pages are put together as bytes).
