@@ -45,13 +45,6 @@ public enum SiteTimelinePages {
 
         var restrictedCount: Int { keptStart.count - 1 }
 
-        func event(_ r: ScopedEvent, _ all: [SiteEvent]) -> SiteEvent { event(r, all, at: Int(r.index)) }
-
-        /// The event `r` shows, as told by `list[at]` (the merged event as it was, say).
-        func event(_ r: ScopedEvent, _ list: [SiteEvent], at: Int) -> SiteEvent {
-            ShownEvent(merged: list[at], keeps: keeps(r)).event
-        }
-
         /// Which sources of its merged event a restricted copy keeps; nil for the event itself.
         func keeps(_ r: ScopedEvent) -> ArraySlice<Int32>? {
             r.restricted >= 0 ? kept[Int(keptStart[Int(r.restricted)])..<Int(keptStart[Int(r.restricted) + 1])] : nil
@@ -265,7 +258,9 @@ public enum SiteTimelinePages {
         for k in positions {
             let r = events.refs[k]
             guard let old = before[Int(r.index)] else { return nil }
-            let now = events.event(r, all), then = events.event(r, [old], at: 0)
+            // As shown before and after: the merged event then and now, naming the kept sources.
+            let keeps = events.keeps(r)
+            let now = ShownEvent(merged: all[Int(r.index)], keeps: keeps).event, then = ShownEvent(merged: old, keeps: keeps).event
             items.append((renderer.siteTimelineItem(then, root: root), renderer.siteTimelineItem(now, root: root)))
             func slide(_ e: SiteEvent) -> [UInt8] {
                 var out = TimelineJSON.siteHead(e, config: renderer.config)
