@@ -151,7 +151,8 @@ import Testing
     @Test func anEventRenderedOnceFillsAsRenderingItForThePage() throws {
         let renderer = PageRenderer(theme: try Theme.load(siteTemplates: nil), config: SiteConfig())
         func source(_ slug: String, _ title: String, _ tags: [String]) -> SiteEvent.Source {
-            SiteEvent.Source(slug: slug, title: title, anchor: "p-\(slug)", tags: tags, tagKeys: tags.map { Slug.make($0) })
+            SiteEvent.Source(slug: slug, title: title, anchor: "p-\(slug)", tags: tags, tagKeys: tags.map { Slug.make($0) },
+                             article: Int32(["wall", "unity", "bonn"].firstIndex(of: slug)!))
         }
         let sources = [source("wall", "The \"Wall\" & <its> fall", ["Cold War", "germany"]), source("unity", "German unity", ["germany"]),
                        source("bonn", "Bonn’s years", ["germany", "Politics"])]
@@ -242,6 +243,38 @@ import Testing
         #expect(indexJSON.events.first?.text?.text?.contains("timeline/1900s/\"") == true)
         let decadeJSON = try TimelineJSONTests.validate(Data(contentsOf: URL(fileURLWithPath: site.root + "/public/timeline/1900s/timeline.json")), "1900s")
         #expect(decadeJSON.events.count == 100)
+    }
+
+    /// "N events from M explainers": M counts the articles a page's events
+    /// name, each once, and on a topic's timeline only those with the topic
+    /// (an event told by an article without it names just the others there),
+    /// on an index page for all the timeline's events.
+    @Test func aTimelineCountsTheExplainersItsEventsName() throws {
+        var body = ""
+        for y in 1900..<(1900 + SiteTimelinePages.eventsPerPage / 10 + 1) {
+            for m in 1...10 { body += "The council met on \(DateTime.monthNames[m - 1]) 3, \(y) to vote on motion \(y)-\(m).\n\n" }
+        }
+        let events = (SiteTimelinePages.eventsPerPage / 10 + 1) * 10 + 1
+        let site = try TestSite([
+            "content/long.md": article("Long", tags: ["council"], body: body),
+            "content/mayor.md": article("Mayor", tags: ["council"], body: "The mayor resigned on May 9, 1931 after a scandal."),
+            // The same event as the long article's first: one event, naming both.
+            "content/press.md": article("Press", tags: ["press"], body: "The council met on January 3, 1900 to vote on motion 1900-1."),
+        ])
+        try site.build()
+        func count(_ path: String) throws -> String? {
+            let page = try site.read("public/" + path + "index.html")
+            return page.components(separatedBy: "<p class=\"list-count\">").dropFirst().first?.components(separatedBy: " · ").first
+        }
+        #expect(try count("timeline/") == "\(events) events from 3 explainers")
+        #expect(try count("timeline/1900s/") == "100 events from 2 explainers")
+        #expect(try count("timeline/1930s/") == "101 events from 2 explainers")
+        #expect(try count("timeline/1940s/") == "100 events from 1 explainers")
+        let council = PageRenderer.tagPath("council") + "timeline/"
+        #expect(try count(council) == "\(events) events from 2 explainers")
+        #expect(try count(council + "1900s/") == "100 events from 1 explainers")
+        #expect(try count(council + "1930s/") == "101 events from 2 explainers")
+        #expect(try count(PageRenderer.tagPath("press") + "timeline/") == "1 events from 1 explainers")
     }
 
     @Test func aDecadeTooBigForOnePageIsSplitByYear() throws {
@@ -340,7 +373,7 @@ extension SiteTimelineTests {
     @Test func anEventNamesEachTagSlugOnceInOrder() throws {
         func event(_ tagLists: [[String]]) throws -> SiteEvent {
             let sources = tagLists.enumerated().map { k, keys in
-                SiteEvent.Source(slug: "a\(k)", title: "A\(k)", anchor: "p1", tags: keys, tagKeys: keys)
+                SiteEvent.Source(slug: "a\(k)", title: "A\(k)", anchor: "p1", tags: keys, tagKeys: keys, article: Int32(k))
             }
             return SiteEvent(value: "1989", endValue: nil, display: "1989", text: "t", title: nil, sources: sources,
                              date: try #require(TimexDate("1989")), order: 0)
@@ -367,7 +400,8 @@ extension SiteTimelineTests {
         let theme = try Theme.load(siteTemplates: nil)
         let renderer = PageRenderer(theme: theme, config: config)
         func source(_ slug: String, _ title: String, _ tags: [String]) -> SiteEvent.Source {
-            SiteEvent.Source(slug: slug, title: title, anchor: "p-\(slug)&x", tags: tags, tagKeys: tags.map { Slug.make($0) })
+            SiteEvent.Source(slug: slug, title: title, anchor: "p-\(slug)&x", tags: tags, tagKeys: tags.map { Slug.make($0) },
+                             article: Int32(["wall", "unity"].firstIndex(of: slug)!))
         }
         let sources = [source("wall", "The \"Wall\" & <its> fall", ["Cold War", "germany"]), source("unity", "German unity — “1990”", ["germany"])]
         for (count, title, end) in [(1, nil, nil), (2, "The <Helsinki> “Summit”", "1990-10-03")] as [(Int, String?, String?)] {

@@ -84,11 +84,8 @@ public enum SiteTimelinePages {
             return copy
         }
 
-        /// The slugs of the articles it names.
-        func forEachSlug(_ body: (String) -> Void) {
-            let sources = merged.sources
-            SiteEvent.forEachSource(sources, keeping: keeps) { body(sources[$0].slug) }
-        }
+        /// The numbers of the articles it names (`SiteEvent.Source.article`).
+        func forEachArticle(_ body: (Int32) -> Void) { merged.forEachArticle(keeping: keeps, body) }
 
         /// The tag slugs of the sources it names, as `SiteEvent.tagSlugs` gives them.
         var tagSlugs: [String] { SiteEvent.tagSlugs(merged.sources, keeps: keeps) }
@@ -338,11 +335,9 @@ public enum SiteTimelinePages {
 
     static func totals(_ events: ScopeEvents, _ all: [SiteEvent]) -> Totals {
         if let known = events.totals { return known }
-        var slugs = Set<String>()
-        for r in events.refs {
-            ShownEvent(merged: all[Int(r.index)], keeps: events.keeps(r)).forEachSlug { slugs.insert($0) }
-        }
-        return Totals(count: events.refs.count, articles: slugs.count,
+        var articles = ArticleSet()
+        for r in events.refs { all[Int(r.index)].forEachArticle(keeping: events.keeps(r)) { articles.insert($0) } }
+        return Totals(count: events.refs.count, articles: articles.count,
                       first: events.refs.first.map { all[Int($0.index)].group }, last: events.refs.last.map { all[Int($0.index)].group })
     }
 
@@ -461,9 +456,9 @@ extension PageRenderer {
 
     /// How many articles the items name.
     private func articleCount(_ items: [SiteTimelinePages.ShownEvent]) -> Int {
-        var slugs = Set<String>()
-        for item in items { item.forEachSlug { slugs.insert($0) } }
-        return slugs.count
+        var articles = ArticleSet()
+        for item in items { item.forEachArticle { articles.insert($0) } }
+        return articles.count
     }
 
     /// One year's (decade's, century's) part of a timeline page, appended to `out`.
