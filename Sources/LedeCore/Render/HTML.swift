@@ -40,8 +40,7 @@ public struct HTML: Sendable, Equatable, CustomStringConvertible {
     /// Whether the text has a character `escape` replaces.
     @inline(__always)
     static func needsEscaping(_ text: String) -> Bool {
-        var text = text
-        return text.withUTF8 { p in
+        text.withUTF8Bytes { p in
             for b in p where b == 0x26 || b == 0x3C || b == 0x3E || b == 0x22 || b == 0x27 { return true }
             return false
         }
@@ -49,8 +48,7 @@ public struct HTML: Sendable, Equatable, CustomStringConvertible {
 
     /// `escape` into UTF-8 bytes.
     static func escape(_ text: String, into out: inout [UInt8]) {
-        var text = text
-        text.withUTF8 { p in
+        text.withUTF8Bytes { p in
             escapeRuns(p, run: { out.append(contentsOf: UnsafeBufferPointer(rebasing: p[$0])) },
                        replacement: { r in r.withUTF8Buffer { out.append(contentsOf: $0) } })
         }
@@ -58,8 +56,7 @@ public struct HTML: Sendable, Equatable, CustomStringConvertible {
 
     static func escape(_ text: String, into out: inout String) {
         if !needsEscaping(text) { out += text; return }
-        var text = text
-        text.withUTF8 { p in
+        text.withUTF8Bytes { p in
             escapeRuns(p, run: { out.append(contentsOf: String(decoding: UnsafeBufferPointer(rebasing: p[$0]), as: UTF8.self)) },
                        replacement: { out.append(contentsOf: $0.description) })
         }

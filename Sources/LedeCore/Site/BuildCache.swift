@@ -542,8 +542,7 @@ struct ByteWriter {
     mutating func string(_ s: String) {
         // Through withUTF8: appending `s.utf8` went byte by byte for the
         // short strings most fields are (325 instructions a field).
-        var s = s
-        s.withUTF8 { p in
+        s.withUTF8Bytes { p in
             uvarint(UInt64(p.count))
             bytes.append(contentsOf: p)
         }

@@ -142,8 +142,7 @@ public enum Hash64 {
     }
 
     public static func hash(_ string: String, seed: UInt64 = 0) -> UInt64 {
-        var s = string
-        return s.withUTF8 { hash(UnsafeRawBufferPointer($0), seed: seed) }
+        string.withUTF8Bytes { hash(UnsafeRawBufferPointer($0), seed: seed) }
     }
 
     public static func hash(_ p: UnsafeRawBufferPointer, seed: UInt64 = 0) -> UInt64 {

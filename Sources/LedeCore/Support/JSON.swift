@@ -62,8 +62,7 @@ public indirect enum JSON: Sendable, Equatable, ExpressibleByStringLiteral, Expr
     public static func quote(_ s: String, into out: inout String) {
         // Most text needs no escaping and is appended whole; otherwise it is
         // quoted into bytes (`quote(_:into:)` below) and they are appended.
-        var text = s
-        let plain = text.withUTF8 { p in !p.contains(where: needsLook) }
+        let plain = s.withUTF8Bytes { p in !p.contains(where: needsLook) }
         if plain {
             out += "\""
             out += s
@@ -79,8 +78,7 @@ public indirect enum JSON: Sendable, Equatable, ExpressibleByStringLiteral, Expr
     /// `quote`, into UTF-8 bytes: the runs between escapes are copied whole
     /// (timelines write hundreds of thousands of strings this way).
     public static func quote(_ s: String, into out: inout [UInt8]) {
-        var text = s
-        text.withUTF8 { quote($0, into: &out) }
+        s.withUTF8Bytes { quote($0, into: &out) }
     }
 
     /// `quote` of valid UTF-8 bytes (text put together as bytes).

@@ -44,8 +44,7 @@ public enum Slug {
     /// Whether `text` is runs of lowercase ASCII letters and digits joined
     /// by single hyphens (or empty): what `make` makes, and leaves as it is.
     static func isSlug(_ text: String) -> Bool {
-        var text = text
-        return text.withUTF8 { p in
+        text.withUTF8Bytes { p in
             guard let first = p.first else { return true }
             guard first != 0x2D, p[p.count - 1] != 0x2D else { return false }
             var hyphen = false
