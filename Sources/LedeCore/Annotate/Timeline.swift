@@ -338,7 +338,8 @@ enum Timeline {
         }
         // Keys are unique (document order breaks ties), computed once per event.
         // (`sortKeys`: TimexDate sort keys of values the caller has parsed already.)
-        return events.map { e in (key: (sortKeys[e.value] ?? TimexDate(e.value)?.sortKey ?? Int.max, e.order), event: e) }
-            .sorted { $0.key < $1.key }.map(\.event)
+        let keys = events.indices.map { k in (sortKeys[events[k].value] ?? TimexDate(events[k].value)?.sortKey ?? Int.max, events[k].order) }
+        events.permute(events.indices.sorted { keys[$0] < keys[$1] })
+        return events
     }
 }

@@ -756,7 +756,8 @@ extension ArticleSummary {
         for t in tags { w.string(t) }
         w.int(keyTerms.count)
         for t in keyTerms { w.string(t) }
-        for e in timeline { w.string(e.value); w.optionalString(e.endValue) }
+        // By index: `for e in timeline` copied each event (six strings).
+        for i in timeline.indices { w.string(timeline[i].value); w.optionalString(timeline[i].endValue) }
         return Hash64.hash(w.bytes)
     }
 
@@ -768,9 +769,10 @@ extension ArticleSummary {
         w.int(tags.count)
         for t in tags { w.string(t) }
         w.int(timeline.count)
-        for e in timeline {
-            w.string(e.value); w.optionalString(e.endValue); w.string(e.display); w.string(e.text); w.optionalString(e.title)
-            w.string(e.anchor); w.u8(e.source == .text ? 0 : 1); w.int(e.order)
+        for i in timeline.indices {
+            w.string(timeline[i].value); w.optionalString(timeline[i].endValue); w.string(timeline[i].display)
+            w.string(timeline[i].text); w.optionalString(timeline[i].title)
+            w.string(timeline[i].anchor); w.u8(timeline[i].source == .text ? 0 : 1); w.int(timeline[i].order)
         }
         return Hash64.hash(w.bytes)
     }

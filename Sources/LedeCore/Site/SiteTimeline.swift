@@ -235,11 +235,16 @@ public enum SiteTimeline {
             var events: [SiteEvent] = [], words: [[UInt64]] = [], lastArticle: [Int32] = []
             for i in groups[n] {
                 let place = grouped[i], (_, articleNumber, m) = all[place]
-                let a = sorted[Int(articleNumber)], mention = mentions[Int(articleNumber)][Int(m)]
-                let e = a.timeline[Int(mention.event)], w = mention.words
+                let mention = mentions[Int(articleNumber)][Int(m)]
+                let w = mention.words
+                // The article's and the event's fields are read where they are:
+                // a copy of each for every mention cost a retain and a release
+                // of their dozen and six references.
+                let an = Int(articleNumber), ev = Int(mention.event)
+                let value = sorted[an].timeline[ev].value, endValue = sorted[an].timeline[ev].endValue
                 let b: Int
-                if let found = buckets.firstIndex(where: { $0.value == e.value && $0.endValue == e.endValue }) { b = found } else {
-                    buckets.append(Bucket(value: e.value, endValue: e.endValue))
+                if let found = buckets.firstIndex(where: { $0.value == value && $0.endValue == endValue }) { b = found } else {
+                    buckets.append(Bucket(value: value, endValue: endValue))
                     b = buckets.count - 1
                 }
                 // Words that many events of one date share ("president") cannot tell
@@ -255,18 +260,19 @@ public enum SiteTimeline {
                 let match = candidates.first { k in
                     lastArticle[k] != articleNumber && sameEvent(words[k], w, precision: mention.date.precision)
                 }
-                let source = SiteEvent.Source(slug: a.slug, title: a.title, anchor: e.anchor, tags: a.tags, tagKeys: tagKeys[Int(articleNumber)],
-                                              article: articleNumber)
+                let source = SiteEvent.Source(slug: sorted[an].slug, title: sorted[an].title, anchor: sorted[an].timeline[ev].anchor,
+                                              tags: sorted[an].tags, tagKeys: tagKeys[an], article: articleNumber)
                 if let k = match {
                     events[k].sources.append(source)
                     lastArticle[k] = articleNumber
                     // A hand-written entry tells it best.
-                    if e.source == .frontMatter, !e.text.isEmpty { events[k].text = e.text }
-                    if events[k].title == nil { events[k].title = e.title }
+                    if sorted[an].timeline[ev].source == .frontMatter, !sorted[an].timeline[ev].text.isEmpty { events[k].text = sorted[an].timeline[ev].text }
+                    if events[k].title == nil { events[k].title = sorted[an].timeline[ev].title }
                 } else {
                     let k = events.count
-                    events.append(SiteEvent(value: e.value, endValue: e.endValue, display: e.display, text: e.text,
-                                            title: e.title, sources: [source], date: mention.date, order: place))
+                    events.append(SiteEvent(value: value, endValue: endValue, display: sorted[an].timeline[ev].display,
+                                            text: sorted[an].timeline[ev].text, title: sorted[an].timeline[ev].title,
+                                            sources: [source], date: mention.date, order: place))
                     words.append(w)
                     lastArticle.append(articleNumber)
                     buckets[b].members.append(k)

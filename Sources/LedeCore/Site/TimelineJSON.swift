@@ -164,22 +164,24 @@ public enum TimelineJSON {
         var after: [UInt8] = Array("\">".utf8)
         HTML.escape("Read in “\(a.title)”", into: &after)
         after.append(contentsOf: "</a></p>".utf8)
-        let events = a.timeline.compactMap { e in TimexDate(e.value).map { (event: e, start: $0) } }
+        // The events with a date, by index (a copy of each was six strings' retains and releases).
+        let timeline = a.timeline
+        let events = timeline.indices.compactMap { k in TimexDate(timeline[k].value).map { (event: k, start: $0) } }
         var text: [UInt8] = []
         return documentBytes(headline: a.title, text: "<p>\(HTML.escape(a.summary))</p>", count: events.count, capacity: 800,
                              newline: true) { k, out in
-            let (e, start) = events[k]
+            let (i, start) = events[k]
             text.removeAll(keepingCapacity: true)
             append("<p>", to: &text)
-            HTML.escape(e.text, into: &text)
+            HTML.escape(timeline[i].text, into: &text)
             text.append(contentsOf: before)
-            HTML.escape(e.anchor, into: &text)
+            HTML.escape(timeline[i].anchor, into: &text)
             text.append(contentsOf: after)
             text.withUnsafeBufferPointer {
-                writeHead(start: start, end: e.endValue.flatMap { TimexDate($0) }, display: e.display, headline: e.title ?? e.display,
-                          text: $0, into: &out)
+                writeHead(start: start, end: timeline[i].endValue.flatMap { TimexDate($0) }, display: timeline[i].display,
+                          headline: timeline[i].title ?? timeline[i].display, text: $0, into: &out)
             }
-            return (a.title, id(a.slug, e.anchor, e.value), start.year)
+            return (a.title, id(a.slug, timeline[i].anchor, timeline[i].value), start.year)
         }
     }
 
