@@ -240,4 +240,19 @@ extension TimelineJSONTests {
             #expect(doc.events.count == 5)
         }
     }
+
+    /// A slide's id from slug, anchor and value is the slug of the three
+    /// joined by hyphens, whether they are slugs (joined as they are) or not.
+    @Test func aSlidesIDIsTheSlugOfItsPartsJoined() {
+        let parts = ["", "wall", "the-wall", "p-3", "1989-11-09", "1989-11-09T15:30", "-x", "x-", "a--b", "Zürich", "ÉTÉ",
+                     "Let's go", "1989-W07", "PRESENT_REF", "x9", "–", "中文"]
+        for slug in parts {
+            for anchor in parts {
+                for value in parts {
+                    #expect(TimelineJSON.id(slug, anchor, value) == Slug.make([slug, anchor, value].joined(separator: "-")),
+                            "\(slug) | \(anchor) | \(value)")
+                }
+            }
+        }
+    }
 }

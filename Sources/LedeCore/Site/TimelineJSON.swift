@@ -146,6 +146,24 @@ public enum TimelineJSON {
         Slug.make(parts.joined(separator: "-"))
     }
 
+    /// `id(slug, anchor, value)`, the id of an event's slide: when the three
+    /// are slugs already (nearly always: an article's slug, a paragraph id,
+    /// a date such as 1989-11-09), joined by hyphens they are the slug that
+    /// `Slug.make` would make, so they are just joined, with no array of
+    /// parts and no pass over the joined text.
+    static func id(_ slug: String, _ anchor: String, _ value: String) -> String {
+        guard !slug.isEmpty, !anchor.isEmpty, !value.isEmpty, Slug.isSlug(slug), Slug.isSlug(anchor), Slug.isSlug(value) else {
+            return Slug.make(slug + "-" + anchor + "-" + value)
+        }
+        var id = slug
+        id.reserveCapacity(slug.utf8.count + anchor.utf8.count + value.utf8.count + 2)
+        id += "-"
+        id += anchor
+        id += "-"
+        id += value
+        return id
+    }
+
     /// `<a href="URL">title</a>` for the article an event comes from.
     static func link(_ config: SiteConfig, slug: String, anchor: String, title: String) -> String {
         "<a href=\"\(HTML.escape(config.absoluteURL(slug + "/") + "#" + anchor))\">\(HTML.escape(title))</a>"
