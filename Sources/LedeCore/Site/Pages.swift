@@ -152,6 +152,15 @@ public struct PageRenderer: Sendable {
     }
 
     public func articlePage(_ a: Article) -> HTML {
+        HTML(trusted: String(decoding: articlePageBytes(a), as: UTF8.self))
+    }
+
+    /// `articlePage` as UTF-8, which the build writes: the article's
+    /// template is filled straight into the layout's buffer, and its
+    /// timeline goes in as the bytes it is put together as. (As Strings,
+    /// the content was copied into the layout, the page into bytes, and the
+    /// timeline's bytes checked again as UTF-8.)
+    public func articlePageBytes(_ a: Article) -> [UInt8] {
         let path = "\(a.slug)/"
         let root = Self.root(for: path)
         let url = config.absoluteURL(path)
@@ -164,15 +173,15 @@ public struct PageRenderer: Sendable {
                                   ["date": .text(updated?.display ?? ""), "date_iso": .text(updated?.iso ?? "")])),
             "reading_time": .text("\(a.readingMinutes) min read"), "word_count": .text(String(a.wordCount)),
         ])
-        let content = theme["article.html"].render([
+        let content: Template.Values = [
             "root": .text(root), "title": .text(a.title), "url": .text(url),
             "kicker": .html(part("parts/kicker.html", !a.tags.isEmpty, ["tags": .html(tagLinks(a.tags, root: root))])),
             "dek": .html(part("parts/dek.html", !a.summary.isEmpty, ["summary": .text(a.summary)])),
             // Related explainers are filled in by the site pass (Related.swift).
             "byline": .html(byline), "body": .html(a.body), "related": .html(HTML(trusted: RelatedExplainers.placeholder)),
-            "toc": .html(toc(a.headings)), "timeline": .html(timeline(a.timeline, jsonURL: "timeline.json")),
+            "toc": .html(toc(a.headings)), "timeline": .htmlBytes(timelineBytes(a.timeline, jsonURL: "timeline.json")),
             "takeaways_summary": .html(takeawaysSummary(a.takeaways)),
-        ])
+        ]
 
         var head = "<meta property=\"og:type\" content=\"article\">\n"
         if let d = a.date { head += "<meta property=\"article:published_time\" content=\"\(d.rfc3339)\">\n" }
@@ -183,8 +192,11 @@ public struct PageRenderer: Sendable {
         }
         for tag in a.tags { head += "<meta property=\"article:tag\" content=\"\(HTML.escape(tag))\">\n" }
         head += "<script type=\"application/ld+json\">" + HTML.jsonForScript(jsonLD(a, url: url).serialized()).raw + "</script>\n"
-        return layout(PageInfo(path: path, title: a.title, description: a.summary, bodyClass: "page-article",
-                               head: HTML(trusted: head)), content: content)
+        let page = PageInfo(path: path, title: a.title, description: a.summary, bodyClass: "page-article", head: HTML(trusted: head))
+        let article = theme["article.html"]
+        return layoutBytes(page, capacity: a.body.raw.utf8.count + 16_384) { out in
+            article.renderBytes(content, into: &out, streaming: nil) { _ in }
+        }
     }
 
     /// schema.org BackgroundNewsArticle: what an explainer is.
@@ -225,9 +237,10 @@ public struct PageRenderer: Sendable {
         return theme["parts/toc.html"].render(["items": .html(HTML.joined(items))])
     }
 
-    func timeline(_ events: [TimelineEvent], jsonURL: String) -> HTML {
-        guard !events.isEmpty else { return .empty }
-        // The items filled into one buffer, joined by newlines, made a String once.
+    /// An article's own timeline (`parts/timeline.html`), as UTF-8.
+    func timelineBytes(_ events: [TimelineEvent], jsonURL: String) -> [UInt8] {
+        guard !events.isEmpty else { return [] }
+        // The items filled into one buffer, joined by newlines.
         var items: [UInt8] = []
         for (k, e) in events.enumerated() {
             if k > 0 { items.append(0x0A) }
@@ -239,7 +252,7 @@ public struct PageRenderer: Sendable {
                 .text(e.text), .text("#" + e.anchor), .text(e.source.rawValue),
             ], into: &items)
         }
-        return theme["parts/timeline.html"].render([
+        return theme["parts/timeline.html"].renderBytes([
             "items": .htmlBytes(items), "count": .text(String(events.count)), "json_url": .text(jsonURL),
         ])
     }

@@ -514,7 +514,7 @@ extension SiteSession {
                 if publishes(info) {
                     // The page waits in the spool for its related explainers,
                     // which the site pass chooses once every article is known.
-                    let page = Array(renderer.articlePage(article).raw.utf8)
+                    let page = renderer.articlePageBytes(article)
                     info.pageHash = Hash64.hash(page)
                     info.relatedSlot = lastIndex(of: RelatedExplainers.placeholderBytes, in: page) ?? -1
                     do {
@@ -724,7 +724,7 @@ extension SiteSession {
                 guard let article = annotator.annotate(source, defaultSlug: ContentScanner.defaultSlug(path)).0 else {
                     throw FileIO.Failure(path: "content/" + path, operation: "read (it changed during the build; build again)", code: EAGAIN)
                 }
-                return Array(renderer.articlePage(article).raw.utf8)
+                return renderer.articlePageBytes(article)
             }
             let features = try writeFeatures(published, siteKey: siteKey, renderer: renderer, spool: spool, outputs: outputs,
                                              copies: copies, target: outputPath, workers: workers, clock: clock,
