@@ -83,11 +83,17 @@ public struct PageRenderer: Sendable {
     static func tagPath(_ tag: String) -> String { "tags/\(Slug.make(tag))/" }
 
     func tagLinks(_ tags: [String], root: String) -> HTML {
-        HTML.joined(tags.map { tag in
-            theme["parts/tag-link.html"].render([
+        // The template looked up once and the links filled into one buffer:
+        // a String for each link, and their join, cost more than the links
+        // (every card and article page has a few).
+        let template = theme["parts/tag-link.html"]
+        var out: [UInt8] = []
+        for tag in tags {
+            template.renderBytes([
                 "root": .text(root), "url": .text(root + Self.tagPath(tag)), "name": .text(tag), "count": "",
-            ])
-        })
+            ], into: &out, streaming: nil) { _ in }
+        }
+        return HTML(trusted: String(decoding: out, as: UTF8.self))
     }
 
     // MARK: Layout
