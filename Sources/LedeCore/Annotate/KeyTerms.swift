@@ -10,8 +10,7 @@ public enum KeyTerms {
     public static func of(title: String, blocks: [String]) -> [String] {
         var counter = TermCounter()
         for block in blocks {
-            var block = block
-            block.withUTF8 { counter.add(text: $0) }
+            block.withUTF8Bytes { counter.add(text: $0) }
         }
         return counter.keyTerms(title: title)
     }
@@ -146,8 +145,7 @@ struct TermCounter: TermSink {
         let titleSet = Set(titleTerms)
         var titleEntries = Set<Int>()
         for t in titleSet {
-            var t = t
-            _ = t.withUTF8 { p in
+            _ = t.withUTF8Bytes { p in
                 // The term's bytes are its stem: "y" is a byte like any other here.
                 titleEntries.insert(p.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) ? -1 : add(p, y: false, by: 3))
             }

@@ -35,8 +35,7 @@ public enum Terms {
             }
         }
         var sink = Collect()
-        var text = text
-        text.withUTF8 { scan($0, into: &sink) }
+        text.withUTF8Bytes { scan($0, into: &sink) }
         return sink.out
     }
 

@@ -28,8 +28,7 @@ enum Timeline {
     /// merge compares), without making a String of each word where the
     /// bytes can be read directly.
     static func contentWordHashes(_ text: String) -> [UInt64] {
-        var text = text
-        let fast = text.withUTF8 { p -> [UInt64]? in
+        let fast = text.withUTF8Bytes { p -> [UInt64]? in
             var out: [UInt64] = []
             out.reserveCapacity(p.count / 8 + 1)
             return scanContentWords(p) { out.append(Hash64.hash(UnsafeRawBufferPointer($0))) } ? out : nil
@@ -222,10 +221,9 @@ enum Timeline {
     /// with a colon is cut at the colon's byte; splitting by Characters cost
     /// more than finding the heading's words.
     static func mainPart(_ heading: String) -> String {
-        var heading = heading
         // On the bytes: nil for no colon, the bytes before an ASCII heading's
         // first colon, or -1 when the String split is needed.
-        let cut = heading.withUTF8 { p -> Int? in
+        let cut = heading.withUTF8Bytes { p -> Int? in
             var colon: Int?
             for (i, b) in p.enumerated() {
                 if b >= 0x80 { return -1 }
@@ -255,8 +253,7 @@ enum Timeline {
     /// `contentWords` drops them). Nil when the text has scalars other than
     /// ASCII and simple ones (whose lower case is never ASCII).
     static func possibleHits(_ words: [String], _ text: String) -> Int? {
-        var text = text
-        return text.withUTF8 { p -> Int? in
+        return text.withUTF8Bytes { p -> Int? in
             // The lowered text is never longer than the text: written straight
             // into the array's storage (this runs for every dated event).
             var ok = true
@@ -282,8 +279,7 @@ enum Timeline {
             guard ok else { return nil }
             var possible = 0
             for word in words {
-                var word = word
-                let found = word.withUTF8 { w -> Bool in
+                let found = word.withUTF8Bytes { w -> Bool in
                     let prefix = UnsafeBufferPointer(rebasing: w.prefix(5))
                     guard prefix.allSatisfy({ $0 < 0x80 }), w.count >= 5 || w.allSatisfy({ $0 < 0x80 }) else {
                         return true  // not an ASCII prefix: no shortcut

@@ -133,8 +133,7 @@ extension TemporalExpression {
 /// JSON string escaping without Foundation.
 enum JSONText {
     static func append(_ value: String, to out: inout String) {
-        var v = value
-        v.withUTF8 { append($0, 0..<$0.count, to: &out) }
+        value.withUTF8Bytes { append($0, 0..<$0.count, to: &out) }
     }
 
     static func append(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, to out: inout String) {

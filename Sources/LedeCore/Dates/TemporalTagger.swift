@@ -59,8 +59,7 @@ public struct TemporalTagger: Sendable {
     }
 
     public mutating func tag(_ text: String) -> [TemporalExpression] {
-        var s = text
-        return s.withUTF8 { tag($0) }
+        return text.withUTF8Bytes { tag($0) }
     }
 
     /// Tags one piece of prose; offsets are UTF-8 byte offsets into it.

@@ -112,8 +112,7 @@ public final class OutputFolder: @unchecked Sendable {
     }
 
     public func write(_ path: String, _ text: String) throws {
-        var s = text
-        try s.withUTF8 { _ = try write(path, UnsafeRawBufferPointer($0)) }
+        try text.withUTF8Bytes { _ = try write(path, UnsafeRawBufferPointer($0)) }
     }
 
     /// Writes a file and returns its stamp (as it will be in the target).

@@ -97,8 +97,7 @@ extension String {
     /// On the UTF-8 bytes in place: runs between matches are copied whole,
     /// and a text without a match is returned as it is, with nothing made.
     public func replacingAll(_ target: String, with replacement: String) -> String {
-        var target = target, text = self
-        let replaced = target.withUTF8 { t in text.withUTF8 { s -> [UInt8]? in
+        let replaced = target.withUTF8Bytes { t in withUTF8Bytes { s -> [UInt8]? in
             guard let first = t.first else { return nil }
             var out: [UInt8] = []
             var start = 0  // the first byte not yet copied to `out`

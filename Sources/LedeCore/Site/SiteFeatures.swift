@@ -477,8 +477,7 @@ extension SiteSession {
         // its files up (8,800 at 10,000 articles, a thirtieth of a title edit).
         let manifestTrusted = state.pagePlan != nil
         @Sendable func emit(_ path: String, _ text: String) throws {
-            var text = text
-            try text.withUTF8 { try emitBytes(path, UnsafeRawBufferPointer($0)) }
+            try text.withUTF8Bytes { try emitBytes(path, UnsafeRawBufferPointer($0)) }
         }
         @Sendable func emitBytes(_ path: String, _ raw: UnsafeRawBufferPointer) throws {
             guard copies[path] == nil else { return }

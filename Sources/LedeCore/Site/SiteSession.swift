@@ -1087,8 +1087,7 @@ extension SiteSession {
 
         @Sendable func emit(_ path: String, _ html: HTML) throws {
             guard copies[path] == nil else { return }
-            var text = html.raw
-            try text.withUTF8 { bytes in
+            try html.raw.withUTF8Bytes { bytes in
                 let raw = UnsafeRawBufferPointer(bytes)
                 try write(path, raw, Hash64.hash(raw))
             }

@@ -188,8 +188,7 @@ public enum SiteTimelinePages {
                       scope: Scope, topics: [(tag: String, count: Int)], renderer: PageRenderer,
                       write: (String, UnsafeRawBufferPointer) throws -> Void) throws {
         func put(_ path: String, _ text: String) throws {
-            var text = text
-            try text.withUTF8 { try write(path, UnsafeRawBufferPointer($0)) }
+            try text.withUTF8Bytes { try write(path, UnsafeRawBufferPointer($0)) }
         }
         func put(_ path: String, _ bytes: [UInt8]) throws { try bytes.withUnsafeBytes { try write(path, $0) } }
         let groupByArticle = scope.tag != nil

@@ -105,8 +105,7 @@ public enum TimelineJSON {
     /// A slide but for its group and id: `{"start_date": …, "text": {…}}`
     /// without the closing brace.
     static func writeHead(_ s: Slide, into out: inout [UInt8]) {
-        var text = s.text
-        text.withUTF8 { writeHead(start: s.start, end: s.end, display: s.display, headline: s.headline, text: $0, into: &out) }
+        s.text.withUTF8Bytes { writeHead(start: s.start, end: s.end, display: s.display, headline: s.headline, text: $0, into: &out) }
     }
 
     /// The head of a slide whose text (HTML) is put together as UTF-8.

@@ -64,8 +64,7 @@ public enum FileIO {
     }
 
     public static func write(_ string: String, to path: String) throws {
-        var s = string
-        try s.withUTF8 { try write(UnsafeRawBufferPointer($0), to: path) }
+        try string.withUTF8Bytes { try write(UnsafeRawBufferPointer($0), to: path) }
     }
 
     /// What a file's metadata says about its content: when the stamp is the
