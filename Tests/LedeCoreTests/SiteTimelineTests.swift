@@ -449,3 +449,39 @@ extension SiteTimelineTests {
         }
     }
 }
+
+extension SiteTimelineTests {
+    /// A source shares its article's fields with the article's other
+    /// mentions (`SourceArticle`): two sources are equal by what they say,
+    /// not by which box holds it, and an event's hash (what decides whether
+    /// a timeline page is written again) sees every field a page shows.
+    @Test func aSourceIsItsArticlesFieldsAndAnchor() throws {
+        func source(slug: String = "wall", title: String = "The Wall", anchor: String = "p1",
+                    tags: [String] = ["Cold War"], article: Int32 = 0) -> SiteEvent.Source {
+            SiteEvent.Source(slug: slug, title: title, anchor: anchor, tags: tags, tagKeys: tags.map { Slug.make($0) }, article: article)
+        }
+        let shared = SiteEvent.SourceArticle(slug: "wall", title: "The Wall", tags: ["Cold War"], tagKeys: ["cold-war"], article: 0)
+        #expect(source() == source())
+        #expect(SiteEvent.Source(shared, anchor: "p1") == source())
+        #expect(SiteEvent.Source(shared, anchor: "p2") != source())
+        #expect(source(title: "The Berlin Wall") != source())
+        #expect(source(tags: ["Cold War", "Germany"]) != source())
+        #expect(source(article: 1) != source())
+        #expect(source(slug: "wall-2") != source())
+
+        func hash(_ sources: [SiteEvent.Source]) throws -> UInt64 {
+            SiteFeatures.eventHash(SiteEvent(value: "1989", endValue: nil, display: "1989", text: "t", title: nil, sources: sources,
+                                             date: try #require(TimexDate("1989")), order: 0))
+        }
+        let base = try hash([source()])
+        #expect(try hash([SiteEvent.Source(shared, anchor: "p1")]) == base)
+        #expect(try hash([source(title: "The Berlin Wall")]) != base)
+        #expect(try hash([source(tags: ["Cold War", "Germany"])]) != base)
+        #expect(try hash([source(tags: [])]) != base)
+        #expect(try hash([source(anchor: "p2")]) != base)
+        #expect(try hash([source(slug: "wall-2")]) != base)
+        #expect(try hash([source(), source(slug: "unity", article: 1)]) != base)
+        // Tags are told apart from the title: moving a word between them changes the hash.
+        #expect(try hash([source(title: "The Wall", tags: ["Germany"])]) != hash([source(title: "The WallGermany", tags: [])]))
+    }
+}

@@ -46,10 +46,7 @@ public enum SiteFeatures {
         let sources = e.sources
         w.int(keeping?.count ?? sources.count)
         SiteEvent.forEachSource(sources, keeping: keeping) { k in
-            w.string(sources[k].slug); w.string(sources[k].title); w.string(sources[k].anchor)
-            let tags = sources[k].tags
-            for t in tags { w.string(t) }
-            w.int(tags.count)
+            w.u64(sources[k].info.hash); w.string(sources[k].anchor)
         }
         return Hash64.hash(w.bytes)
     }
@@ -348,10 +345,13 @@ struct MergedTimeline: Sendable {
                 tagsChanged = tagsChanged || m.tags[k] != a.tags
                 for (e, _) in m.positions[k] where changed.insert(Int(e)).inserted { before[Int(e)] = m.events[Int(e)] }
                 let tagKeys = a.tags.map { Slug.make($0) }.filter { !$0.isEmpty }
+                var info: SiteEvent.SourceArticle?
                 for (e, s) in m.positions[k] {
-                    m.events[Int(e)].sources[Int(s)].title = a.title
-                    m.events[Int(e)].sources[Int(s)].tags = a.tags
-                    m.events[Int(e)].sources[Int(s)].tagKeys = tagKeys
+                    if info == nil {
+                        let old = m.events[Int(e)].sources[Int(s)].info
+                        info = SiteEvent.SourceArticle(slug: old.slug, title: a.title, tags: a.tags, tagKeys: tagKeys, article: old.article)
+                    }
+                    m.events[Int(e)].sources[Int(s)].info = info!
                 }
                 for (e, _) in m.positions[k] { m.hashes[Int(e)] = SiteFeatures.eventHash(m.events[Int(e)]) }
                 m.titles[k] = a.title

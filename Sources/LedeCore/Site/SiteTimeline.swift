@@ -2,19 +2,55 @@
 /// chronology. An event that two articles both tell (the same date, and words
 /// around it that agree) is listed once, naming both.
 public struct SiteEvent: Sendable {
-    /// One article that tells the event.
-    public struct Source: Sendable, Equatable {
-        public var slug: String
-        public var title: String
-        /// The id of the paragraph (or element) the event came from.
-        public var anchor: String
-        public var tags: [String]
+    /// What an event's source says of its article, shared by all the
+    /// article's mentions: made once per article by the merge, so that a
+    /// source is two references (this and its anchor), and a hash of an
+    /// event hashes the article's fields once, not once per mention.
+    public final class SourceArticle: Sendable {
+        public let slug: String
+        public let title: String
+        public let tags: [String]
         /// The tags as slugs.
-        public var tagKeys: [String]
+        public let tagKeys: [String]
         /// The article's number in the merge that made the event (its place
         /// among the site's articles in slug order): what a count of the
         /// articles a timeline names counts, without hashing slugs.
-        public var article: Int32
+        public let article: Int32
+        /// A hash of the slug, title and tags (`SiteFeatures.eventHash` reads it).
+        let hash: UInt64
+
+        public init(slug: String, title: String, tags: [String], tagKeys: [String], article: Int32) {
+            self.slug = slug; self.title = title; self.tags = tags; self.tagKeys = tagKeys; self.article = article
+            var w = ByteWriter(capacity: 64 + slug.utf8.count + title.utf8.count)
+            w.string(slug); w.string(title)
+            for t in tags { w.string(t) }
+            w.int(tags.count)
+            hash = Hash64.hash(w.bytes)
+        }
+    }
+
+    /// One article that tells the event.
+    public struct Source: Sendable, Equatable {
+        public var info: SourceArticle
+        /// The id of the paragraph (or element) the event came from.
+        public var anchor: String
+
+        public init(_ info: SourceArticle, anchor: String) { self.info = info; self.anchor = anchor }
+
+        public init(slug: String, title: String, anchor: String, tags: [String], tagKeys: [String], article: Int32) {
+            self.init(SourceArticle(slug: slug, title: title, tags: tags, tagKeys: tagKeys, article: article), anchor: anchor)
+        }
+
+        public var slug: String { info.slug }
+        public var title: String { info.title }
+        public var tags: [String] { info.tags }
+        public var tagKeys: [String] { info.tagKeys }
+        public var article: Int32 { info.article }
+
+        public static func == (a: Source, b: Source) -> Bool {
+            a.anchor == b.anchor && (a.info === b.info || (a.info.hash == b.info.hash && a.slug == b.slug && a.title == b.title
+                && a.tags == b.tags && a.tagKeys == b.tagKeys && a.article == b.article))
+        }
     }
 
     /// The fields live in one shared box, copied only when a copy is changed:
@@ -192,10 +228,11 @@ public enum SiteTimeline {
             var words: [UInt64]
         }
         let mentions = Slots<[Mention]>(Array(repeating: [], count: sorted.count))
-        let tagKeys = Slots<[String]>(Array(repeating: [], count: sorted.count))
+        let infos = Slots<SiteEvent.SourceArticle?>(Array(repeating: nil, count: sorted.count))
         parallelFor(sorted.count, workers: workers) { k in
             let a = sorted[k]
-            tagKeys.set(k, a.tags.map { Slug.make($0) }.filter { !$0.isEmpty })
+            infos.set(k, SiteEvent.SourceArticle(slug: a.slug, title: a.title, tags: a.tags,
+                                                 tagKeys: a.tags.map { Slug.make($0) }.filter { !$0.isEmpty }, article: Int32(k)))
             var list: [Mention] = []
             list.reserveCapacity(a.timeline.count)
             for (n, e) in a.timeline.enumerated() {
@@ -260,8 +297,7 @@ public enum SiteTimeline {
                 let match = candidates.first { k in
                     lastArticle[k] != articleNumber && sameEvent(words[k], w, precision: mention.date.precision)
                 }
-                let source = SiteEvent.Source(slug: sorted[an].slug, title: sorted[an].title, anchor: sorted[an].timeline[ev].anchor,
-                                              tags: sorted[an].tags, tagKeys: tagKeys[an], article: articleNumber)
+                let source = SiteEvent.Source(infos[an]!, anchor: sorted[an].timeline[ev].anchor)
                 if let k = match {
                     events[k].sources.append(source)
                     lastArticle[k] = articleNumber
