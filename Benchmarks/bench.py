@@ -140,7 +140,8 @@ def parse_args():
             raise argparse.ArgumentTypeError(f"expected sizes like 1000,10000, not {text!r}")
 
     p = argparse.ArgumentParser(prog="python3 Benchmarks/bench.py", description=__doc__.split("\n")[0],
-                                epilog="See the top of Benchmarks/bench.py for what each column measures.")
+                                epilog="See the top of Benchmarks/bench.py for what each column measures.",
+                                allow_abbrev=False)
     p.add_argument("--sizes", type=sizes_list, default=[1000, 10000, 50000], help="corpus sizes (default 1000,10000,50000)")
     p.add_argument("--hugo-sizes", type=sizes_list, default=None, help="sizes Hugo is measured at (default: all)")
     p.add_argument("--runs", type=int, default=5, help="hyperfine runs per full build (default 5)")
