@@ -33,4 +33,43 @@ import Testing
             #expect(String(decoding: bytes, as: UTF8.self) == string, "padded by \(pad)")
         }
     }
+
+    /// Values of every kind, nested, compact and indented: the bytes
+    /// `lede extract` and the pages' JSON-LD print.
+    @Test func valuesAreWrittenCompactAndIndented() throws {
+        let value = JSON.object([
+            ("a", [1, -2, .double(0.5), .double(.infinity)]), ("b", .object([])), ("c", .array([])),
+            ("d", .object([("e", .null), ("f", true), ("g", false), ("h", "x\"y")])), ("i", .array([.object([("j", 3)])])),
+        ])
+        #expect(value.serialized() == #"{"a":[1,-2,0.5,null],"b":{},"c":[],"d":{"e":null,"f":true,"g":false,"h":"x\"y"},"i":[{"j":3}]}"#)
+        #expect(value.serialized(pretty: true) == """
+            {
+              "a": [
+                1,
+                -2,
+                0.5,
+                null
+              ],
+              "b": {},
+              "c": [],
+              "d": {
+                "e": null,
+                "f": true,
+                "g": false,
+                "h": "x\\"y"
+              },
+              "i": [
+                {
+                  "j": 3
+                }
+              ]
+            }
+            """)
+        #expect(value.serializedBytes(pretty: true) == Array(value.serialized(pretty: true).utf8))
+        var appended = Array("x".utf8)
+        value.write(into: &appended)
+        #expect(appended == Array(("x" + value.serialized()).utf8))
+        let parsed = try JSONSerialization.jsonObject(with: Data(value.serialized(pretty: true).utf8)) as? [String: Any]
+        #expect((parsed?["d"] as? [String: Any])?["h"] as? String == "x\"y")
+    }
 }

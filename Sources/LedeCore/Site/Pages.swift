@@ -185,8 +185,8 @@ public struct PageRenderer: Sendable {
             "dek": .html(part("parts/dek.html", !a.summary.isEmpty, ["summary": .text(a.summary)])),
             // Related explainers are filled in by the site pass (Related.swift).
             "byline": .html(byline), "body": .html(a.body), "related": .html(HTML(trusted: RelatedExplainers.placeholder)),
-            "toc": .html(toc(a.headings)), "timeline": .htmlBytes(timelineBytes(a.timeline, jsonURL: "timeline.json")),
-            "takeaways_summary": .html(takeawaysSummary(a.takeaways)),
+            "toc": .htmlBytes(toc(a.headings)), "timeline": .htmlBytes(timelineBytes(a.timeline, jsonURL: "timeline.json")),
+            "takeaways_summary": .htmlBytes(takeawaysSummary(a.takeaways)),
         ]
 
         var head = "<meta property=\"og:type\" content=\"article\">\n"
@@ -223,24 +223,31 @@ public struct PageRenderer: Sendable {
         return .object(fields)
     }
 
-    func toc(_ headings: [HeadingInfo]) -> HTML {
-        // h2 entries with their h3s nested; deeper levels are left out.
-        var items: [HTML] = []
-        var k = 0
+    /// The table of contents (`parts/toc.html`), as UTF-8: h2 entries with
+    /// their h3s nested; deeper levels are left out. Filled into bytes: as
+    /// Strings, each entry was copied into its parent's and the page's.
+    func toc(_ headings: [HeadingInfo]) -> [UInt8] {
         let relevant = headings.filter { $0.level == 2 || $0.level == 3 }
-        guard relevant.count >= 2 else { return .empty }
+        guard relevant.count >= 2 else { return [] }
+        let item = theme["parts/toc-item.html"]
+        var items: [UInt8] = []
+        var children: [UInt8] = []
+        var k = 0
         while k < relevant.count {
             let h = relevant[k]
             k += 1
-            var children: [HTML] = []
+            children.removeAll(keepingCapacity: true)
+            if k < relevant.count, relevant[k].level > h.level { children.append(contentsOf: "<ol>".utf8) }
             while k < relevant.count, relevant[k].level > h.level {
-                children.append(theme["parts/toc-item.html"].render(["id": .text(relevant[k].id), "text": .text(relevant[k].text), "children": .html(.empty)]))
+                item.renderBytes(["id": .text(relevant[k].id), "text": .text(relevant[k].text), "children": .htmlBytes([])],
+                                 into: &children, streaming: nil) { _ in }
                 k += 1
             }
-            let nested = children.isEmpty ? HTML.empty : HTML(trusted: "<ol>") + HTML.joined(children) + HTML(trusted: "</ol>")
-            items.append(theme["parts/toc-item.html"].render(["id": .text(h.id), "text": .text(h.text), "children": .html(nested)]))
+            if !children.isEmpty { children.append(contentsOf: "</ol>".utf8) }
+            item.renderBytes(["id": .text(h.id), "text": .text(h.text), "children": .htmlBytes(children)],
+                             into: &items, streaming: nil) { _ in }
         }
-        return theme["parts/toc.html"].render(["items": .html(HTML.joined(items))])
+        return theme["parts/toc.html"].renderBytes(["items": .htmlBytes(items)])
     }
 
     /// An article's own timeline (`parts/timeline.html`), as UTF-8.
@@ -276,16 +283,19 @@ public struct PageRenderer: Sendable {
         return true
     }
 
-    func takeawaysSummary(_ takeaways: [Takeaway]) -> HTML {
-        guard !takeaways.isEmpty else { return .empty }
-        let items = takeaways.enumerated().map { k, t in
-            theme["parts/takeaways-summary-item.html"].render([
-                "anchor": .text("#" + t.anchor), "text": .text(t.text), "number": .text(String(k + 1)),
-            ])
+    /// The box that lists an article's takeaways, as UTF-8.
+    func takeawaysSummary(_ takeaways: [Takeaway]) -> [UInt8] {
+        guard !takeaways.isEmpty else { return [] }
+        let item = theme["parts/takeaways-summary-item.html"]
+        var items: [UInt8] = []
+        for (k, t) in takeaways.enumerated() {
+            if k > 0 { items.append(0x0A) }
+            item.renderBytes(["anchor": .text("#" + t.anchor), "text": .text(t.text), "number": .text(String(k + 1))],
+                             into: &items, streaming: nil) { _ in }
         }
         let auto = takeaways.allSatisfy { $0.source == .auto }
-        return theme["parts/takeaways-summary.html"].render([
-            "items": .html(HTML.joined(items, separator: "\n")), "count": .text(String(takeaways.count)),
+        return theme["parts/takeaways-summary.html"].renderBytes([
+            "items": .htmlBytes(items), "count": .text(String(takeaways.count)),
             "label": .text(auto ? "Automatic summary" : "Key takeaways"), "source": .text(auto ? "auto" : "author"),
         ])
     }

@@ -22,40 +22,57 @@ public indirect enum JSON: Sendable, Equatable, ExpressibleByStringLiteral, Expr
 
     /// Compact JSON, or indented with two spaces when `pretty`.
     public func serialized(pretty: Bool = false) -> String {
-        var out = ""
+        String(decoding: serializedBytes(pretty: pretty), as: UTF8.self)
+    }
+
+    /// `serialized` as UTF-8. Written as bytes: a value is a few dozen
+    /// pieces, and appending each to a `String` cost more than its bytes.
+    public func serializedBytes(pretty: Bool = false) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(256)
         write(into: &out, pretty: pretty, indent: 0)
         return out
     }
 
-    private func write(into out: inout String, pretty: Bool, indent: Int) {
+    /// Appends `serializedBytes(pretty:)` to `out`.
+    public func write(into out: inout [UInt8], pretty: Bool = false) {
+        write(into: &out, pretty: pretty, indent: 0)
+    }
+
+    private func write(into out: inout [UInt8], pretty: Bool, indent: Int) {
+        @inline(__always) func put(_ s: StaticString) { s.withUTF8Buffer { out.append(contentsOf: $0) } }
+        func newline(_ level: Int) {
+            out.append(0x0A)
+            out.append(contentsOf: repeatElement(0x20, count: 2 * level))
+        }
         switch self {
-        case .null: out += "null"
-        case .bool(let b): out += b ? "true" : "false"
-        case .int(let i): out += String(i)
-        case .double(let d): out += d.isFinite ? String(d) : "null"
+        case .null: put("null")
+        case .bool(let b): if b { put("true") } else { put("false") }
+        case .int(let i): out.append(contentsOf: String(i).utf8)
+        case .double(let d): if d.isFinite { out.append(contentsOf: String(d).utf8) } else { put("null") }
         case .string(let s): JSON.quote(s, into: &out)
         case .array(let items):
-            if items.isEmpty { out += "[]"; return }
-            out += "["
+            if items.isEmpty { put("[]"); return }
+            out.append(0x5B)
             for (k, item) in items.enumerated() {
-                if k > 0 { out += "," }
-                if pretty { out += "\n" + String(repeating: "  ", count: indent + 1) }
+                if k > 0 { out.append(0x2C) }
+                if pretty { newline(indent + 1) }
                 item.write(into: &out, pretty: pretty, indent: indent + 1)
             }
-            if pretty { out += "\n" + String(repeating: "  ", count: indent) }
-            out += "]"
+            if pretty { newline(indent) }
+            out.append(0x5D)
         case .object(let fields):
-            if fields.isEmpty { out += "{}"; return }
-            out += "{"
+            if fields.isEmpty { put("{}"); return }
+            out.append(0x7B)
             for (k, (key, value)) in fields.enumerated() {
-                if k > 0 { out += "," }
-                if pretty { out += "\n" + String(repeating: "  ", count: indent + 1) }
+                if k > 0 { out.append(0x2C) }
+                if pretty { newline(indent + 1) }
                 JSON.quote(key, into: &out)
-                out += pretty ? ": " : ":"
+                if pretty { put(": ") } else { out.append(0x3A) }
                 value.write(into: &out, pretty: pretty, indent: indent + 1)
             }
-            if pretty { out += "\n" + String(repeating: "  ", count: indent) }
-            out += "}"
+            if pretty { newline(indent) }
+            out.append(0x7D)
         }
     }
 
