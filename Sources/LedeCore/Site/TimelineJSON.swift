@@ -49,14 +49,13 @@ public enum TimelineJSON {
         append(",\"text\":", to: &out)
         JSON.quote(text, into: &out)
         append("}},\"events\":[", to: &out)
-        var usedIDs = Set<String>()
-        usedIDs.reserveCapacity(count)
+        var usedIDs = StringSet(minimumCapacity: count)
         var cosmological = false
         for k in 0..<count {
             if k > 0 { out.append(0x2C) }
             let (group, base, year) = slide(k, &out)
             var id = base, n = 1
-            while !usedIDs.insert(id).inserted { n += 1; id = "\(base)-\(n)" }
+            while !usedIDs.insert(id) { n += 1; id = "\(base)-\(n)" }
             appendGroupAndIDKey(group, to: &out)
             JSON.quote(id, into: &out)
             out.append(0x7D)
