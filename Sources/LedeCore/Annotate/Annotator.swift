@@ -142,7 +142,7 @@ struct Work {
             path: path, slug: slug, frontMatter: frontMatter, title: title, summary: summary,
             headings: headings.map(\.info), wordCount: words, readingMinutes: max(1, (words + 229) / 230),
             timeline: timeline, takeaways: takeaways, calloutCount: calloutCount, keyTerms: keyTerms,
-            body: HTML(trusted: document.renderHTML()))
+            bodyBytes: document.renderHTMLBytes())
     }
 
     // MARK: Headings

@@ -74,6 +74,13 @@ public final class MarkdownDocument {
     /// cmark's HTML for the whole document.
     public func renderHTML() -> String { root.renderHTML() }
 
+    /// `renderHTML()` as UTF-8 (cmark writes UTF-8; it is not checked again).
+    public func renderHTMLBytes() -> [UInt8] {
+        var out: [UInt8] = []
+        root.renderHTML(into: &out)
+        return out
+    }
+
     /// Makes a block that renders as the given raw HTML before and after its
     /// children (cmark's custom block). It belongs to no tree until inserted.
     public func makeCustomBlock(onEnter: String, onExit: String) -> MarkdownNode {

@@ -184,7 +184,7 @@ public struct PageRenderer: Sendable {
             "kicker": .html(part("parts/kicker.html", !a.tags.isEmpty, ["tags": .html(tagLinks(a.tags, root: root))])),
             "dek": .html(part("parts/dek.html", !a.summary.isEmpty, ["summary": .text(a.summary)])),
             // Related explainers are filled in by the site pass (Related.swift).
-            "byline": .html(byline), "body": .html(a.body), "related": .html(HTML(trusted: RelatedExplainers.placeholder)),
+            "byline": .html(byline), "body": .htmlBytes(a.bodyBytes), "related": .html(HTML(trusted: RelatedExplainers.placeholder)),
             "toc": .htmlBytes(toc(a.headings)), "timeline": .htmlBytes(timelineBytes(a.timeline, jsonURL: "timeline.json")),
             "takeaways_summary": .htmlBytes(takeawaysSummary(a.takeaways)),
         ]
@@ -200,7 +200,7 @@ public struct PageRenderer: Sendable {
         head += "<script type=\"application/ld+json\">" + HTML.jsonForScript(jsonLD(a, url: url).serialized()).raw + "</script>\n"
         let page = PageInfo(path: path, title: a.title, description: a.summary, bodyClass: "page-article", head: HTML(trusted: head))
         let article = theme["article.html"]
-        return layoutBytes(page, capacity: a.body.raw.utf8.count + 16_384) { out in
+        return layoutBytes(page, capacity: a.bodyBytes.count + 16_384) { out in
             article.renderBytes(content, into: &out, streaming: nil) { _ in }
         }
     }

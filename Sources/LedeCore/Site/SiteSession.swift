@@ -526,7 +526,7 @@ extension SiteSession {
                     } catch {
                         writeProblems.add(.error(displayPath, 1, 1, "cannot write the page: \(error.localizedDescription); the previous site is unchanged"))
                     }
-                    feed.offer(summary, contentHash: hash, body: article.body.raw)
+                    feed.offer(summary, contentHash: hash, body: article.bodyBytes)
                 }
                 record.info = info
             }
@@ -1497,11 +1497,12 @@ final class WrittenFiles: @unchecked Sendable {
 final class FeedCandidates: @unchecked Sendable {
     private let lock = Lock()
     private let limit: Int
-    private var items: [(summary: ArticleSummary, contentHash: UInt64, body: String)] = []
+    /// Bodies as UTF-8: made Strings only for the few the feed takes.
+    private var items: [(summary: ArticleSummary, contentHash: UInt64, body: [UInt8])] = []
 
     init(limit: Int) { self.limit = limit }
 
-    func offer(_ summary: ArticleSummary, contentHash: UInt64, body: String) {
+    func offer(_ summary: ArticleSummary, contentHash: UInt64, body: [UInt8]) {
         lock.withLock {
             if items.count == limit, let last = items.last, !ArticleSummary.newestFirst(summary, last.summary) { return }
             let at = items.firstIndex { ArticleSummary.newestFirst(summary, $0.summary) } ?? items.count
@@ -1512,7 +1513,8 @@ final class FeedCandidates: @unchecked Sendable {
 
     /// The body of the article at `path` (relative to content/), if it was rebuilt.
     func body(_ path: String, contentHash: UInt64) -> String? {
-        lock.withLock { items.first { $0.summary.path == "content/" + path && $0.contentHash == contentHash }?.body }
+        let bytes = lock.withLock { items.first { $0.summary.path == "content/" + path && $0.contentHash == contentHash }?.body }
+        return bytes.map { String(decoding: $0, as: UTF8.self) }
     }
 }
 
