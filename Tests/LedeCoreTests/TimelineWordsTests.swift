@@ -70,4 +70,20 @@ import Testing
         #expect(Timeline.contains(Array("ab".utf8), []))
         #expect(!Timeline.contains(Array("ab".utf8), Array("abc".utf8)))
     }
+
+    /// `Timeline.isFiner` on the bytes against its definition on Strings:
+    /// a finer date of the same sentence says an event better.
+    @Test func aFinerDateIsTheValueAndAHyphenOrATimeOfTheDay() {
+        let values = ["", "1987", "1987-06", "1987-06-12", "1987-06-12T10:00", "1987-06-12TEV", "1987-W24", "1987T", "1987-",
+                      "19", "198", "1987-0", "1987-06-1", "1987-06-123", "1987-06-12-x", "PRESENT_REF", "P3Y", "XXXX-07"]
+        var finer = 0
+        for a in values {
+            for b in values {
+                let expected = a.hasPrefix(b + "-") || (a.hasPrefix(b + "T") && b.count == 10)
+                #expect(Timeline.isFiner(a, than: b) == expected, "\(a) than \(b)")
+                if expected { finer += 1 }
+            }
+        }
+        #expect(finer == 19)
+    }
 }

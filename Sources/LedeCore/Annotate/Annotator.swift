@@ -550,7 +550,8 @@ struct Work {
         }
         var titledSections = Set<Int>()
         var order = 0
-        var paragraphsInSection: [Int?: Int] = [:]
+        // Paragraphs so far in each section, by section + 1 (0: before the first heading).
+        var paragraphsInSection = [Int](repeating: 0, count: headings.count + 1)
         // A date worked out from context ("two weeks later", "on 19 August") is an
         // event only when the paragraph has stated its year before it, or an
         // earlier item of the same list has: narratives jump, and a far anchor
@@ -558,7 +559,7 @@ struct Work {
         var listYears: [MarkdownNode: Set<Int>] = [:]
         for (index, block) in blocks.enumerated() {
             let bytes = block.prose.bytes
-            if !block.isHeading { paragraphsInSection[block.section, default: 0] += 1 }
+            if !block.isHeading { paragraphsInSection[block.section.map { $0 + 1 } ?? 0] += 1 }
             guard !bytes.isEmpty else { continue }
             let taggerStart = annotator.settings.taggerClock != nil ? CPUTimeCounter.threadTime() : 0
             let found = block.prose.prose.withUnsafeBufferPointer { tagger.tag($0) }
@@ -575,14 +576,15 @@ struct Work {
             var consumedAsEnd = Set<Int>()
             var sentences: [Range<Int>]?
             var sentenceCursor = 0
-            // Where each year is first stated outright in this block (found is in text order).
-            var firstStated: [Int: Int] = [:]
+            // Where each year is first stated outright in this block (found is in text
+            // order): a block states a handful, looked up in a list.
+            var firstStated: [(year: Int, at: Int)] = []
             for (k, e) in found.enumerated() where e.isExplicit {
-                if let y = TimexDate(e.value)?.year, firstStated[y] == nil { firstStated[y] = k }
+                if let y = TimexDate(e.value)?.year, !firstStated.contains(where: { $0.year == y }) { firstStated.append((y, k)) }
             }
             for (k, e) in found.enumerated() where !consumedAsEnd.contains(k) {
                 guard e.type == .date || e.type == .time, let date = TimexDate(e.value), date.precision >= .year else { continue }
-                guard e.isExplicit || earlierItems.contains(date.year) || (firstStated[date.year] ?? k) < k else { continue }
+                guard e.isExplicit || earlierItems.contains(date.year) || (firstStated.first { $0.year == date.year }?.at ?? k) < k else { continue }
                 var endValue: String?
                 var display = date.display
                 var span = e.start..<e.end
@@ -605,7 +607,7 @@ struct Work {
                 inSentence.removeAll { !($0.type == .date || $0.type == .time) }
                 // "Twenty-four years later, on June 12, 1987": the finer date of the
                 // same sentence says it better.
-                if inSentence.contains(where: { $0.value.hasPrefix(e.value + "-") || ($0.value.hasPrefix(e.value + "T") && e.value.count == 10) }) { continue }
+                if inSentence.contains(where: { Timeline.isFiner($0.value, than: e.value) }) { continue }
                 // A date that is its own short sentence ("Launch, July 16, 1969.")
                 // reads with the sentence that follows.
                 if let at, at + 1 < sentences!.count, Clause.wordCount(bytes, sentence) < 6 {
@@ -637,7 +639,7 @@ struct Work {
                 let anchor: String
                 if let a = anchors[index] { anchor = a } else {
                     let prefix = block.section.map { headings[$0].info.id } ?? "intro"
-                    anchor = ids.claim("\(prefix)-\(paragraphsInSection[block.section] ?? 1)")
+                    anchor = ids.claim("\(prefix)-\(max(1, paragraphsInSection[block.section.map { $0 + 1 } ?? 0]))")
                     anchors[index] = anchor
                 }
                 order += 1

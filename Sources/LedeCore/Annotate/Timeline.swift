@@ -1,4 +1,7 @@
 import CLedeSys
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Ordering, merging and titling of an article's timeline events.
 enum Timeline {
@@ -196,6 +199,19 @@ enum Timeline {
         }
         guard let words = joined.withUnsafeBufferPointer({ fastContentWords($0) }) else { return nil }
         return Set(words)
+    }
+
+    /// Whether the TIMEX value `finer` is a part of `value`: `value` and a
+    /// hyphen ("1987-06" of "1987"), or for a day, a time of it
+    /// ("1987-06-12T10:00" of "1987-06-12"). Read on the bytes: with Strings,
+    /// `value + "-"` was made for each date compared.
+    static func isFiner(_ finer: String, than value: String) -> Bool {
+        finer.withUTF8Bytes { f in
+            value.withUTF8Bytes { v in
+                guard f.count > v.count, v.count == 0 || memcmp(f.baseAddress!, v.baseAddress!, v.count) == 0 else { return false }
+                return f[v.count] == 0x2D || (f[v.count] == 0x54 && value.count == 10)
+            }
+        }
     }
 
     /// Two mentions of one value are one event when the words around them agree.
