@@ -49,7 +49,10 @@ import Testing
         var headings = ["", ":", "::", "a:", ":b", ":b:c", "a:b:c", "The Helsinki Summit: 1975", "No colon", " : x", "Café: au lait",
                         "Ünter: x", "a\u{301}:b", ":\u{301}b:c",
                         // A colon with a combining mark is no colon to Character splitting: no cut at its byte.
-                        "x:\u{301}b", "x:\u{301}b: c"]
+                        "x:\u{301}b", "x:\u{301}b: c",
+                        // A prepended mark joins the colon after it; ASCII around a colon in a non-ASCII heading.
+                        "\u{600}:b", "x\u{600}:b: c", "Mining and Valparaíso: part 4", "Zürich: the “vote”: 1971", "a:é", "é:a",
+                        "a\u{200D}:b", "a:\u{200D}b", "a:\u{FE0F}b", "中文:x"]
         headings += Self.texts(400).map { $0.replacingAll(",", with: ":") }
         for h in headings {
             #expect(Timeline.mainPart(h) == (h.split(separator: ":", maxSplits: 1).first.map(String.init) ?? h), "\(h)")

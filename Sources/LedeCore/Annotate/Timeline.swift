@@ -233,19 +233,20 @@ enum Timeline {
     }
 
     /// The first piece of `split(separator: ":", maxSplits: 1)`: the
-    /// heading before its first colon. An ASCII heading that does not start
-    /// with a colon is cut at the colon's byte; splitting by Characters cost
-    /// more than finding the heading's words.
+    /// heading before its first colon. A heading whose first colon has ASCII
+    /// on both sides (and does not start it) is cut at the colon's byte:
+    /// only a mark that is not ASCII (a combining accent after it, a
+    /// prepended one before it) makes a colon part of a larger Character.
+    /// Splitting by Characters cost more than finding the heading's words.
     static func mainPart(_ heading: String) -> String {
-        // On the bytes: nil for no colon, the bytes before an ASCII heading's
-        // first colon, or -1 when the String split is needed.
+        // On the bytes: nil for no colon, the bytes before the first colon,
+        // or -1 when the String split is needed.
         let cut = heading.withUTF8Bytes { p -> Int? in
-            var colon: Int?
-            for (i, b) in p.enumerated() {
-                if b >= 0x80 { return -1 }
-                if b == 0x3A, colon == nil { colon = i }
+            guard let colon = p.firstIndex(of: 0x3A) else {
+                // No colon byte: no colon Character either.
+                return nil
             }
-            if let colon, colon == 0 { return -1 }
+            if colon == 0 || p[colon - 1] >= 0x80 || (colon + 1 < p.count && p[colon + 1] >= 0x80) { return -1 }
             return colon
         }
         switch cut {
