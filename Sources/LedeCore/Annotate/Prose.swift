@@ -24,6 +24,8 @@ struct ProseText {
         // Most blocks are a paragraph of a few hundred bytes: one allocation
         // instead of a doubling for every few literals.
         bytes.reserveCapacity(256)
+        // And a dozen inlines (text, emphasis, links, line breaks).
+        pieces.reserveCapacity(12)
         for child in block.children {
             let start = bytes.count
             append(child)

@@ -54,6 +54,8 @@ public enum Sentences {
     public static func split(_ t: UnsafeBufferPointer<UInt8>) -> [Range<Int>] {
         var out: [Range<Int>] = []
         let n = t.count
+        // A sentence of prose is a hundred bytes or more: room for most blocks' at once.
+        out.reserveCapacity(n / 64 + 2)
         var start = 0
         var i = 0
         func emit(_ end: Int) {
