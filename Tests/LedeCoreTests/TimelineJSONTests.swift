@@ -162,7 +162,7 @@ extension ArticleSummary {
         fm.tags = tags
         var article = Article(path: "content/\(testSlug).md", slug: testSlug, frontMatter: fm, title: title, summary: "",
                               headings: [], wordCount: 0, readingMinutes: 1, timeline: [], takeaways: [], calloutCount: 0,
-                              keyTerms: keyTerms, body: .empty)
+                              keyTerms: keyTerms, bodyBytes: [])
         article.timeline = timeline.enumerated().map { k, v in
             let d = TimexDate(v.0)
             let end = v.1.flatMap { TimexDate($0) }
@@ -210,7 +210,7 @@ extension TimelineJSONTests {
         fm.title = #"Q&A: <the> "wall", it's \ “over”"#
         var article = Article(path: "content/q-a.md", slug: "q-a", frontMatter: fm, title: fm.title!, summary: "Fish & <chips> \\ \"x\"",
                               headings: [], wordCount: 0, readingMinutes: 1, timeline: [], takeaways: [], calloutCount: 0,
-                              keyTerms: [], body: .empty)
+                              keyTerms: [], bodyBytes: [])
         let texts = ["Plain text.", "A <b> & \"quote\" 'apostrophe'", "Back\\slash and line\u{2028}separator\nnewline",
                      "Em dash — and “curly” quotes, café", "Not a date at all", "Tab\there"]
         let values = ["1989-11-09", "1939", "BC0044-03-15", "2001-SU", "not-a-value", "1969-07-20T20:17"]

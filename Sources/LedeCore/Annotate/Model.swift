@@ -71,28 +71,9 @@ public struct Article: Sendable {
     public var bodyBytes: [UInt8]
 
     /// `bodyBytes` as markup.
-    public var body: HTML {
-        get { HTML(trusted: String(decoding: bodyBytes, as: UTF8.self)) }
-        set { bodyBytes = Array(newValue.raw.utf8) }
-    }
+    public var body: HTML { HTML(trusted: String(decoding: bodyBytes, as: UTF8.self)) }
 
     public var date: DateTime? { frontMatter.date }
     public var tags: [String] { frontMatter.tags }
     public var isDraft: Bool { frontMatter.draft }
-
-    init(path: String, slug: String, frontMatter: FrontMatter, title: String, summary: String, headings: [HeadingInfo],
-         wordCount: Int, readingMinutes: Int, timeline: [TimelineEvent], takeaways: [Takeaway], calloutCount: Int,
-         keyTerms: [String] = [], bodyBytes: [UInt8]) {
-        self.path = path; self.slug = slug; self.frontMatter = frontMatter; self.title = title; self.summary = summary
-        self.headings = headings; self.wordCount = wordCount; self.readingMinutes = readingMinutes; self.timeline = timeline
-        self.takeaways = takeaways; self.calloutCount = calloutCount; self.keyTerms = keyTerms; self.bodyBytes = bodyBytes
-    }
-
-    init(path: String, slug: String, frontMatter: FrontMatter, title: String, summary: String, headings: [HeadingInfo],
-         wordCount: Int, readingMinutes: Int, timeline: [TimelineEvent], takeaways: [Takeaway], calloutCount: Int,
-         keyTerms: [String] = [], body: HTML) {
-        self.init(path: path, slug: slug, frontMatter: frontMatter, title: title, summary: summary, headings: headings,
-                  wordCount: wordCount, readingMinutes: readingMinutes, timeline: timeline, takeaways: takeaways,
-                  calloutCount: calloutCount, keyTerms: keyTerms, bodyBytes: Array(body.raw.utf8))
-    }
 }
