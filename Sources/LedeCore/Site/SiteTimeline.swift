@@ -18,6 +18,11 @@ public struct SiteEvent: Sendable {
         public let article: Int32
         /// A hash of the slug, title and tags (`SiteFeatures.eventHash` reads it).
         let hash: UInt64
+        /// What follows the head of a slide whose first source this is, up
+        /// to its id (`TimelineJSON.appendGroupAndIDKey`): grouped by the
+        /// article (on a tag's timeline) and by its first tag (on the site's).
+        /// Made once: every timeline that shows an event wrote its group again.
+        let groupByArticle: [UInt8], groupByTag: [UInt8]
 
         public init(slug: String, title: String, tags: [String], tagKeys: [String], article: Int32) {
             self.slug = slug; self.title = title; self.tags = tags; self.tagKeys = tagKeys; self.article = article
@@ -26,7 +31,18 @@ public struct SiteEvent: Sendable {
             for t in tags { w.string(t) }
             w.int(tags.count)
             hash = Hash64.hash(w.bytes)
+            var byArticle: [UInt8] = []
+            TimelineJSON.appendGroupAndIDKey(TimelineJSON.siteGroup(title: title, tags: tags, groupByArticle: true), to: &byArticle)
+            groupByArticle = byArticle
+            if tags.isEmpty { groupByTag = byArticle } else {
+                var byTag: [UInt8] = []
+                TimelineJSON.appendGroupAndIDKey(TimelineJSON.siteGroup(title: title, tags: tags, groupByArticle: false), to: &byTag)
+                groupByTag = byTag
+            }
         }
+
+        /// `groupByArticle` or `groupByTag`.
+        func groupAndIDKey(groupByArticle byArticle: Bool) -> [UInt8] { byArticle ? groupByArticle : groupByTag }
     }
 
     /// One article that tells the event.

@@ -71,9 +71,10 @@ public enum SiteTimelinePages {
 
         var group: SiteTimeline.Group { merged.group }
 
-        /// Its slide's row (`TimelineJSON.siteGroup`), from the first source it names.
-        func siteGroup(groupByArticle: Bool) -> String {
-            TimelineJSON.siteGroup(merged.sources[keeps.map { Int($0.first!) } ?? 0], groupByArticle: groupByArticle)
+        /// What its slide shows as its row, up to its id (`TimelineJSON.siteGroup`
+        /// and `appendGroupAndIDKey`), from the first source it names.
+        func groupAndIDKey(groupByArticle: Bool) -> [UInt8] {
+            merged.sources[keeps.map { Int($0.first!) } ?? 0].info.groupAndIDKey(groupByArticle: groupByArticle)
         }
 
         /// The event as it is shown: the merged event, or a copy naming only the kept sources.
@@ -210,7 +211,8 @@ public enum SiteTimelinePages {
                 } else {
                     out.append(contentsOf: TimelineJSON.siteHead(shown.event, config: renderer.config))
                 }
-                return (shown.siteGroup(groupByArticle: groupByArticle), shown.id, shown.merged.date.year)
+                out.append(contentsOf: shown.groupAndIDKey(groupByArticle: groupByArticle))
+                return (shown.id, shown.merged.date.year)
             }
         }
         switch page.kind {
@@ -260,7 +262,7 @@ public enum SiteTimelinePages {
             items.append((renderer.siteTimelineItem(then, root: root), renderer.siteTimelineItem(now, root: root)))
             func slide(_ e: SiteEvent) -> [UInt8] {
                 var out = TimelineJSON.siteHead(e, config: renderer.config)
-                TimelineJSON.appendGroupAndIDKey(TimelineJSON.siteGroup(e, groupByArticle: groupByArticle), to: &out)
+                out.append(contentsOf: e.sources[0].info.groupAndIDKey(groupByArticle: groupByArticle))
                 return out
             }
             slides.append((slide(then), slide(now)))

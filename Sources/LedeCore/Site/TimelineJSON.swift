@@ -25,23 +25,25 @@ public enum TimelineJSON {
     static func document(headline: String, text: String, slides: [Slide]) -> String {
         document(headline: headline, text: text, count: slides.count) { k, out in
             writeHead(slides[k], into: &out)
-            return (slides[k].group, slides[k].id, slides[k].start.year)
+            appendGroupAndIDKey(slides[k].group, to: &out)
+            return (slides[k].id, slides[k].start.year)
         }
     }
 
     /// The document, each slide written by `slide`: its head (`writeHead`)
-    /// into the buffer, returning its group, id and year. Site and topic
-    /// timelines write heads rendered once for all the timelines that show
-    /// an event (`siteHead`).
+    /// and what follows up to its id (`appendGroupAndIDKey`) into the
+    /// buffer, returning its id and year. Site and topic timelines write
+    /// heads and groups made once for all the timelines that show an event
+    /// (`siteHead`, `SiteEvent.SourceArticle.groupAndIDKey`).
     static func document(headline: String, text: String, count: Int, capacity: Int = 400,
-                         slide: (Int, inout [UInt8]) -> (group: String?, id: String, year: Int)) -> String {
+                         slide: (Int, inout [UInt8]) -> (id: String, year: Int)) -> String {
         String(decoding: documentBytes(headline: headline, text: text, count: count, capacity: capacity, slide: slide), as: UTF8.self)
     }
 
     /// The document as UTF-8, ended by a newline if `newline`: what a
     /// timeline page writes as it is, with no `String` made of it.
     static func documentBytes(headline: String, text: String, count: Int, capacity: Int = 400, newline: Bool = false,
-                              slide: (Int, inout [UInt8]) -> (group: String?, id: String, year: Int)) -> [UInt8] {
+                              slide: (Int, inout [UInt8]) -> (id: String, year: Int)) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(256 + count * capacity)
         append("{\"title\":{\"text\":{\"headline\":", to: &out)
@@ -53,10 +55,9 @@ public enum TimelineJSON {
         var cosmological = false
         for k in 0..<count {
             if k > 0 { out.append(0x2C) }
-            let (group, base, year) = slide(k, &out)
+            let (base, year) = slide(k, &out)
             var id = base, n = 1
             while !usedIDs.insert(id) { n += 1; id = "\(base)-\(n)" }
-            appendGroupAndIDKey(group, to: &out)
             JSON.quote(id, into: &out)
             out.append(0x7D)
             // Years TimelineJS's human scale cannot place need the cosmological one.
@@ -199,7 +200,8 @@ public enum TimelineJSON {
                 writeHead(start: start, end: timeline[i].endValue.flatMap { TimexDate($0) }, display: timeline[i].display,
                           headline: timeline[i].title ?? timeline[i].display, text: $0, into: &out)
             }
-            return (a.title, id(a.slug, timeline[i].anchor, timeline[i].value), start.year)
+            appendGroupAndIDKey(a.title, to: &out)
+            return (id(a.slug, timeline[i].anchor, timeline[i].value), start.year)
         }
     }
 
@@ -251,12 +253,10 @@ public enum TimelineJSON {
     }
 
     /// The row of an event: the first tag of the first article that tells it
-    /// on the site timeline, the article on a tag's.
-    static func siteGroup(_ e: SiteEvent, groupByArticle: Bool) -> String { siteGroup(e.sources[0], groupByArticle: groupByArticle) }
-
-    /// The row of an event whose first source is `first`.
-    static func siteGroup(_ first: SiteEvent.Source, groupByArticle: Bool) -> String {
-        groupByArticle ? first.title : (first.tags.first ?? first.title)
+    /// on the site timeline, the article on a tag's. That article's
+    /// `SiteEvent.SourceArticle` keeps it written (`groupAndIDKey`).
+    static func siteGroup(title: String, tags: [String], groupByArticle: Bool) -> String {
+        groupByArticle ? title : (tags.first ?? title)
     }
 
     static func siteID(_ e: SiteEvent) -> String { id(e.sources[0].slug, e.sources[0].anchor, e.value) }
