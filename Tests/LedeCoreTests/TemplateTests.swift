@@ -123,6 +123,47 @@ import Testing
         }
     }
 
+    /// An article's cards, made for several pages at once from numbered
+    /// templates, are its card template filled by name at each page's root,
+    /// its tag links too; with and without a date and tags.
+    @Test func anArticlesCardsAreItsCardTemplateFilledByName() throws {
+        let theme = try Theme.load(siteTemplates: nil)
+        let renderer = PageRenderer(theme: theme, config: SiteConfig(), year: 2024)
+        func byName(_ a: ArticleSummary, root: String) -> String {
+            var links = ""
+            for tag in a.tags {
+                links += theme["parts/tag-link.html"].render([
+                    "root": .text(root), "url": .text(root + "tags/" + Slug.make(tag) + "/"), "name": .text(tag), "count": "",
+                ]).raw
+            }
+            let published = a.date.map {
+                theme["parts/published.html"].render(["date": .text($0.display), "date_iso": .text($0.iso)])
+            } ?? .empty
+            return theme["parts/article-card.html"].render([
+                "root": .text(root), "url": .text(root + a.slug + "/"), "title": .text(a.title), "summary": .text(a.summary),
+                "published": .html(published), "reading_time": .text("\(a.readingMinutes) min read"),
+                "tags": .html(a.tags.isEmpty ? .empty : theme["parts/card-tags.html"].render(["tags": .html(HTML(trusted: links))])),
+            ]).raw
+        }
+        let tagged = ArticleSummary(path: "a.md", slug: "the-wall", title: "The “Wall” & <its> fall", summary: "Tom's \"summary\" & more",
+                                    date: DateTime(year: 1989, month: 11, day: 9), updated: nil, author: nil,
+                                    tags: ["Berlin Wall", "R&D", "Zürich"], readingMinutes: 7, timeline: [], takeaways: [])
+        var bare = tagged
+        bare.tags = []
+        bare.date = nil
+        let roots = ["./", "../../", "../../../../", "../"]
+        for a in [tagged, bare] {
+            let cards = renderer.cards(a, roots: roots)
+            #expect(cards.map(\.raw) == roots.map { byName(a, root: $0) })
+            #expect(renderer.card(a, root: "../").raw == byName(a, root: "../"))
+        }
+        #expect(byName(tagged, root: "./").contains("Tom&#39;s &quot;summary&quot; &amp; more"))
+        #expect(renderer.tagLinks(tagged.tags, root: "../").raw
+                == #"<a class="tag" href="../tags/berlin-wall/" data-count="">Berlin Wall</a>"# + "\n"
+                + #"<a class="tag" href="../tags/r-d/" data-count="">R&amp;D</a>"# + "\n"
+                + #"<a class="tag" href="../tags/zurich/" data-count="">Zürich</a>"# + "\n")
+    }
+
     @Test func escapingCoversAttributeBreakers() {
         #expect(HTML.escape("a'b\"c<d>e&f") == "a&#39;b&quot;c&lt;d&gt;e&amp;f")
         #expect(HTML.jsonForScript("{\"x\":\"</script><!--\"}").raw == "{\"x\":\"\\u003c/script>\\u003c!--\"}")

@@ -59,6 +59,8 @@ public struct PageRenderer: Sendable {
     /// a timeline page fills them for every event it shows. So is an
     /// article's timeline item, filled for each event of every article.
     let timelineItem: Template.Positional, timelineSource: Template.Positional, articleTimelineItem: Template.Positional
+    /// An article's card and its tag links, filled for every article at three depths.
+    let articleCard: Template.Positional, cardTags: Template.Positional, tagLink: Template.Positional
 
     public init(theme: Theme, config: SiteConfig, year: Int? = nil, search: Bool = false) {
         self.theme = theme
@@ -68,6 +70,9 @@ public struct PageRenderer: Sendable {
         timelineItem = theme["parts/site-timeline-item.html"].positional(Self.timelineItemSlots)
         timelineSource = theme["parts/timeline-source.html"].positional(["url", "title"])
         articleTimelineItem = theme["parts/timeline-item.html"].positional(Self.articleTimelineItemSlots)
+        articleCard = theme["parts/article-card.html"].positional(["root", "url", "title", "summary", "published", "reading_time", "tags"])
+        cardTags = theme["parts/card-tags.html"].positional(["tags"])
+        tagLink = theme["parts/tag-link.html"].positional(["root", "url", "name", "count"])
     }
 
     static let articleTimelineItemSlots = ["datetime", "value", "end_datetime", "display", "title", "text", "anchor", "source"]
@@ -83,17 +88,39 @@ public struct PageRenderer: Sendable {
     static func tagPath(_ tag: String) -> String { "tags/\(Slug.make(tag))/" }
 
     func tagLinks(_ tags: [String], root: String) -> HTML {
-        // The template looked up once and the links filled into one buffer:
-        // a String for each link, and their join, cost more than the links
-        // (every card and article page has a few).
-        let template = theme["parts/tag-link.html"]
         var out: [UInt8] = []
-        for tag in tags {
-            template.renderBytes([
-                "root": .text(root), "url": .text(root + Self.tagPath(tag)), "name": .text(tag), "count": "",
-            ], into: &out, streaming: nil) { _ in }
-        }
+        appendTagLinks(TagLinkParts(tags), root: root, into: &out)
         return HTML(trusted: String(decoding: out, as: UTF8.self))
+    }
+
+    /// An article's tags as its tag links show them whatever the page:
+    /// names and paths escaped once, for the links of every page.
+    struct TagLinkParts {
+        var names: [[UInt8]], paths: [[UInt8]]
+
+        init(_ tags: [String]) {
+            names = tags.map { tag in
+                var b: [UInt8] = []
+                HTML.escape(tag, into: &b)
+                return b
+            }
+            paths = tags.map { tag in
+                var b: [UInt8] = []
+                HTML.escape(PageRenderer.tagPath(tag), into: &b)
+                return b
+            }
+        }
+    }
+
+    /// The tag links for a page at `root`, filled into one buffer: a String
+    /// for each link, and their join, cost more than the links (every card
+    /// and article page has a few).
+    func appendTagLinks(_ tags: TagLinkParts, root: String, into out: inout [UInt8]) {
+        var escapedRoot: [UInt8] = []
+        HTML.escape(root, into: &escapedRoot)
+        for (name, path) in zip(tags.names, tags.paths) {
+            tagLink.renderBytes([.htmlBytes(escapedRoot), .htmlBytes(escapedRoot + path), .htmlBytes(name), .htmlBytes([])], into: &out)
+        }
     }
 
     // MARK: Layout
@@ -308,13 +335,33 @@ public struct PageRenderer: Sendable {
 
     /// One article's card in a list, for a page at `root` ("./" on the home page,
     /// "../../" on tag pages).
-    func card(_ a: ArticleSummary, root: String) -> HTML {
-        theme["parts/article-card.html"].render([
-            "root": .text(root), "url": .text(root + a.slug + "/"), "title": .text(a.title),
-            "summary": .text(a.summary), "published": .html(published(a.date)),
-            "reading_time": .text("\(a.readingMinutes) min read"),
-            "tags": .html(part("parts/card-tags.html", !a.tags.isEmpty, ["tags": .html(tagLinks(a.tags, root: root))])),
-        ])
+    func card(_ a: ArticleSummary, root: String) -> HTML { cards(a, roots: [root])[0] }
+
+    /// The article's cards for pages at each of `roots`. What does not
+    /// depend on the page (the title, summary and tags escaped, the date,
+    /// the reading time) is made once for all of them: a site shows each
+    /// card at three depths.
+    func cards(_ a: ArticleSummary, roots: [String]) -> [HTML] {
+        func escaped(_ s: String) -> SlotValue {
+            var b: [UInt8] = []
+            HTML.escape(s, into: &b)
+            return .htmlBytes(b)
+        }
+        let title = escaped(a.title), summary = escaped(a.summary), readingTime = escaped("\(a.readingMinutes) min read")
+        let published = SlotValue.html(published(a.date)), tags = TagLinkParts(a.tags)
+        return roots.map { root in
+            var url: [UInt8] = []
+            HTML.escape(root, into: &url)
+            HTML.escape(a.slug, into: &url)
+            url.append(0x2F)
+            var tagsPart: [UInt8] = []
+            if !a.tags.isEmpty {
+                var links: [UInt8] = []
+                appendTagLinks(tags, root: root, into: &links)
+                cardTags.renderBytes([.htmlBytes(links)], into: &tagsPart)
+            }
+            return articleCard.render([.text(root), .htmlBytes(url), title, summary, published, readingTime, .htmlBytes(tagsPart)])
+        }
     }
 
     public func homePage(_ articles: [ArticleSummary]) -> HTML {

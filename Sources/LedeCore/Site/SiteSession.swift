@@ -1159,8 +1159,8 @@ extension SiteSession {
         parallelFor(toRender.count, workers: workers) { [site] s in
             let a = all[toRender[s]]
             let sitemap = site.sitemapURL("\(a.slug)/", lastmod: a.updated ?? a.date)
-            rendered.set(s, ArticleCards(cardHash: a.cardHash, home: site.card(a, root: "./"), tag: site.card(a, root: "../../"),
-                                         deep: site.card(a, root: "../../../../"),
+            let cards = site.cards(a, roots: ["./", "../../", "../../../../"])
+            rendered.set(s, ArticleCards(cardHash: a.cardHash, home: cards[0], tag: cards[1], deep: cards[2],
                                          sitemap: sitemap, sitemapHash: Hash64.hash(sitemap.raw),
                                          tagKeys: a.tags.map { Slug.make($0) }))
         }
