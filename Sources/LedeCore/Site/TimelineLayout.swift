@@ -46,9 +46,52 @@ struct TimelineLayout: Sendable {
     private static func add(_ i: Int, _ e: SiteEvent, keeping key: String, to s: inout SiteTimelinePages.ScopeEvents) {
         if e.sources.allSatisfy({ $0.tagKeys.contains(key) }) {
             s.refs.append(.init(index: Int32(i)))
-        } else if e.sources.contains(where: { $0.tagKeys.contains(key) }) {
+        } else {
             s.refs.append(.init(index: Int32(i), restricted: s.addRestricted(e, keeping: key)))
         }
+    }
+
+    /// The tag slugs of the events (`SiteEvent.tagSlugs`) as numbers:
+    /// `slugs[n]` is tag n's slug, and event i's tags are
+    /// `tags[start[i]..<start[i + 1]]`, in `tagSlugs`'s order. A source's
+    /// slugs are looked up once for its article (by its `SourceArticle`),
+    /// not once for every event: hashing each slug of each event was a
+    /// tenth of the layout.
+    struct NumberedTags {
+        var slugs: [String] = []
+        var tags: [Int32] = []
+        var start: [Int32] = [0]
+
+        init(_ events: [SiteEvent]) {
+            var number: [String: Int32] = [:]
+            var ofArticle: [ObjectIdentifier: [Int32]] = [:]
+            var seen: [Bool] = []
+            for e in events {
+                let first = tags.count
+                for source in e.sources {
+                    let info = source.info
+                    let numbers = ofArticle[ObjectIdentifier(info)] ?? {
+                        let list = info.tagKeys.map { key in
+                            if let n = number[key] { return n }
+                            number[key] = Int32(slugs.count)
+                            slugs.append(key)
+                            seen.append(false)
+                            return Int32(slugs.count - 1)
+                        }
+                        ofArticle[ObjectIdentifier(info)] = list
+                        return list
+                    }()
+                    for n in numbers where !seen[Int(n)] {
+                        seen[Int(n)] = true
+                        tags.append(n)
+                    }
+                }
+                for n in tags[first...] { seen[Int(n)] = false }
+                start.append(Int32(tags.count))
+            }
+        }
+
+        func of(_ i: Int) -> ArraySlice<Int32> { tags[Int(start[i])..<Int(start[i + 1])] }
     }
 
     /// `order` is the order the site lists `articles` in (theirs when nil).
@@ -64,16 +107,12 @@ struct TimelineLayout: Sendable {
                 if let name = names[s] { spellingsDiffer = spellingsDiffer || name != t } else { names[s] = t }
             }
         }
-        var tagSlugs: [[String]] = []
-        tagSlugs.reserveCapacity(events.count)
-        var eventCounts: [String: Int] = [:]
-        for e in events {
-            let slugs = e.tagSlugs
-            for k in slugs { eventCounts[k, default: 0] += 1 }
-            tagSlugs.append(slugs)
-        }
-        topics = eventCounts.compactMap { k, c in names[k].map { (tag: $0, count: c) } }
+        let numbered = NumberedTags(events)
+        var eventCounts = [Int](repeating: 0, count: numbered.slugs.count)
+        for n in numbered.tags { eventCounts[Int(n)] += 1 }
+        let topicTags = numbered.slugs.indices.compactMap { n in names[numbered.slugs[n]].map { (tag: $0, count: eventCounts[n], number: n) } }
             .sorted { ($0.count, $1.tag) > ($1.count, $0.tag) }
+        topics = topicTags.map { ($0.tag, $0.count) }
 
         let site = SiteTimelinePages.Scope(
             path: "timeline/", heading: "Timeline",
@@ -82,24 +121,20 @@ struct TimelineLayout: Sendable {
         // The site's timeline and the topic timelines: the events each shows,
         // by index into the merged events (a copy only where a tag's timeline
         // names fewer articles than the event has).
-        var byTag: [String: SiteTimelinePages.ScopeEvents] = [:]
+        var byTag = [SiteTimelinePages.ScopeEvents](repeating: SiteTimelinePages.ScopeEvents(), count: numbered.slugs.count)
         for (i, e) in events.enumerated() {
-            for key in tagSlugs[i] {
-                // Changed in place: one lookup, and no copy of the list.
-                Self.add(i, e, keeping: key, to: &byTag[key, default: SiteTimelinePages.ScopeEvents()])
-            }
+            for n in numbered.of(i) { Self.add(i, e, keeping: numbered.slugs[Int(n)], to: &byTag[Int(n)]) }
         }
-        tagSlugs = []
         var all = SiteTimelinePages.ScopeEvents()
         all.refs = events.indices.map { .init(index: Int32($0)) }
         scopes = [(site, all)]
-        for t in topics {
+        for t in topicTags {
             scopes.append((SiteTimelinePages.Scope(
                 path: PageRenderer.tagPath(t.tag) + "timeline/", heading: "Timeline: \(t.tag)",
                 description: "The events of the explainers on “\(t.tag)”, in one chronology.", tag: t.tag),
-                byTag[Slug.make(t.tag)] ?? SiteTimelinePages.ScopeEvents()))
+                byTag[t.number]))
         }
-        byTag = [:]
+        byTag = []
         // What an index page says of all its timeline's events (a set of the
         // slugs of 166,000 events for the site's), worked out once: a title
         // edit changes none of it.
