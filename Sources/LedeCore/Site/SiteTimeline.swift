@@ -161,6 +161,18 @@ public struct SiteEvent: Sendable {
         return out
     }
 
+    /// `tagSlugs` as an item's `data-tags` shows them: escaped, joined by
+    /// spaces, as UTF-8 (made for every item of every timeline page, where
+    /// a joined String, its escaped copy and their bytes were three more).
+    static func tagList(_ sources: [Source], keeps: ArraySlice<Int32>?) -> [UInt8] {
+        var out: [UInt8] = []
+        for (n, key) in tagSlugs(sources, keeps: keeps).enumerated() {
+            if n > 0 { out.append(0x20) }
+            HTML.escape(key, into: &out)
+        }
+        return out
+    }
+
     /// Gives `body` the article number (`Source.article`) of each source
     /// `keeps` lists, or of every source when nil.
     func forEachArticle(keeping keeps: ArraySlice<Int32>?, _ body: (Int32) -> Void) {

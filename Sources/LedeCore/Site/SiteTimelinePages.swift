@@ -88,8 +88,8 @@ public enum SiteTimelinePages {
         /// The numbers of the articles it names (`SiteEvent.Source.article`).
         func forEachArticle(_ body: (Int32) -> Void) { merged.forEachArticle(keeping: keeps, body) }
 
-        /// The tag slugs of the sources it names, as `SiteEvent.tagSlugs` gives them.
-        var tagSlugs: [String] { SiteEvent.tagSlugs(merged.sources, keeps: keeps) }
+        /// The tag slugs of the sources it names, as its item's `data-tags` shows them (`SiteEvent.tagList`).
+        var tagList: [UInt8] { SiteEvent.tagList(merged.sources, keeps: keeps) }
 
         /// Its slide's id: its first source's, as `TimelineJSON.siteID` makes it.
         var id: String { rendered?.id(keeps: keeps) ?? TimelineJSON.siteID(event) }
@@ -472,7 +472,7 @@ extension PageRenderer {
             for (k, item) in shown.enumerated() {
                 if k > 0 { out.append(0x0A) }
                 if let r = item.rendered {
-                    r.appendItem(keeps: item.keeps, tags: Array(HTML.escape(item.tagSlugs.joined(separator: " ")).utf8), root: rootBytes, to: &out)
+                    r.appendItem(keeps: item.keeps, tags: item.tagList, root: rootBytes, to: &out)
                 } else {
                     out.append(contentsOf: siteTimelineItem(item.event, root: root))
                 }
@@ -500,19 +500,19 @@ extension PageRenderer {
             if k > 0 { links.append(0x2C); links.append(0x20) }
             timelineSource.renderBytes([.htmlBytes(k == 0 ? first : target(s)), .text(s.title)], into: &links)
         }
-        return siteTimelineItem(e, url: .htmlBytes(first), tags: e.tagSlugs.joined(separator: " "), sources: links)
+        return siteTimelineItem(e, url: .htmlBytes(first), tags: .htmlBytes(SiteEvent.tagList(e.sources, keeps: nil)), sources: links)
     }
 
     /// The item with the parts that name its sources given: the first
     /// source's link target, the tag slugs and the source links (HTML, UTF-8).
-    func siteTimelineItem(_ e: SiteEvent, url: SlotValue, tags: String, sources: [UInt8]) -> [UInt8] {
+    func siteTimelineItem(_ e: SiteEvent, url: SlotValue, tags: SlotValue, sources: [UInt8]) -> [UInt8] {
         var out: [UInt8] = []
         // In the order of `timelineItemSlots`.
         timelineItem.renderBytes([
             .text(e.date.htmlDatetime), .text(e.value), .text(e.display),
             .text(e.endValue.flatMap { TimexDate($0)?.htmlDatetime } ?? ""),
             .html(part("parts/timeline-title.html", e.title != nil, ["title": .text(e.title ?? "")])),
-            .text(e.text), url, .text(tags), .htmlBytes(sources),
+            .text(e.text), url, tags, .htmlBytes(sources),
         ], into: &out)
         return out
     }
@@ -605,7 +605,7 @@ final class RenderedEvent: Sendable {
             headLinks.append(Array(quoted[1..<(quoted.count - 1)]))
             ids.append(k == 0 ? id : TimelineJSON.id(slug, anchor, e.value))
         }
-        let cut = renderer.siteTimelineItem(e, url: .text("\u{2}"), tags: "\u{3}", sources: [Self.sourceList])
+        let cut = renderer.siteTimelineItem(e, url: .text("\u{2}"), tags: .text("\u{3}"), sources: [Self.sourceList])
         var marks: [Int32] = []
         // The slots' places in `PageRenderer.timelineItemSlots`.
         guard Self.marks(in: cut, at: &marks) == [0, itemTemplate.uses(6), itemTemplate.uses(7), itemTemplate.uses(8)] else { return nil }
@@ -617,7 +617,7 @@ final class RenderedEvent: Sendable {
         // The whole item and head, filled from the parts.
         var whole: [UInt8] = []
         whole.reserveCapacity(cut.count + links.reduce(0) { $0 + $1.count + 2 } + 64)
-        Self.fill(parts, keeps: nil, tags: Array(HTML.escape(e.tagSlugs.joined(separator: " ")).utf8), root: [Self.root], to: &whole)
+        Self.fill(parts, keeps: nil, tags: SiteEvent.tagList(e.sources, keeps: nil), root: [Self.root], to: &whole)
         item = whole
         var head: [UInt8] = []
         head.reserveCapacity(cutHead.count + headLinks.reduce(0) { $0 + $1.count + 2 })
