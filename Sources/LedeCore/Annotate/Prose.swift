@@ -138,69 +138,76 @@ enum Clause {
     static func around(_ date: Range<Int>, in sentence: Range<Int>, of text: [UInt8], others: [Range<Int>] = [],
                        maxWords: Int = 32) -> String {
         var lo = sentence.lowerBound, hi = sentence.upperBound
-        func matches(_ at: Int, _ word: [UInt8]) -> Bool {
-            guard at + word.count <= hi else { return false }
-            for k in 0..<word.count {
-                var c = text[at + k]
-                if c >= 0x41 && c <= 0x5A { c += 32 }
-                if c != word[k] { return false }
-            }
-            return true
-        }
-        // Boundaries: ";", ": " followed by several words, " — " pairs, and comma + joiner.
-        var i = sentence.lowerBound
-        while i < sentence.upperBound {
-            let b = text[i]
-            var cutBefore: Int?  // the clause before ends here
-            var cutAfter: Int?   // the clause after starts here (nil: it cannot stand alone)
-            if b == 0x3B { cutBefore = i; cutAfter = i + 1 }
-            else if b == 0x3A, i + 1 < hi, text[i + 1] == 0x20 { cutBefore = i; cutAfter = i + 2 }
-            else if b == 0x2C {
-                if coordinatorBytes.contains(where: { matches(i, $0) }) { cutBefore = i; cutAfter = i + 2 }
-                else if subordinatorBytes.contains(where: { matches(i, $0) }) { cutBefore = i }
-                else if matches(i, andBytes), others.contains(where: { ($0.lowerBound > i) != (date.lowerBound > i) }) {
-                    // ", and" between this date and another one.
-                    cutBefore = i; cutAfter = i + 2
-                }
-            }
-            if let before = cutBefore {
-                let after = cutAfter ?? Int.max
-                if before <= date.lowerBound, after <= date.lowerBound {
-                    // Keep the clause after only if it is long enough to stand alone.
-                    if wordCount(text, after..<hi) >= 4 { lo = after }
-                } else if before >= date.upperBound {
-                    if wordCount(text, lo..<before) >= 4 { hi = before; break }
-                }
-            }
-            i += 1
-        }
-        // Too long: keep a window of words that shows the date.
         var prefix = "", suffix = ""
-        // Counted first: most clauses are short enough, and need no list.
-        var count = 0
-        var k = lo
-        while k < hi, count <= maxWords {
-            while k < hi, Sentences.isSpace(text[k]) { k += 1 }
-            if k < hi { count += 1 }
-            while k < hi, !Sentences.isSpace(text[k]) { k += 1 }
-        }
-        if count > maxWords {
-            var words: [Range<Int>] = []
-            k = lo
-            while k < hi {
-                while k < hi, Sentences.isSpace(text[k]) { k += 1 }
-                let s = k
-                while k < hi, !Sentences.isSpace(text[k]) { k += 1 }
-                if s < k { words.append(s..<k) }
+        // The word lists read once, and the bytes where they are: looked up
+        // at every byte, the lists cost a call and a retain and release each.
+        let coordinators = coordinatorBytes, subordinators = subordinatorBytes, and = andBytes
+        text.withUnsafeBufferPointer { text in
+            func matches(_ at: Int, _ word: [UInt8]) -> Bool {
+                guard at + word.count <= hi else { return false }
+                for k in 0..<word.count {
+                    var c = text[at + k]
+                    if c >= 0x41 && c <= 0x5A { c += 32 }
+                    if c != word[k] { return false }
+                }
+                return true
             }
-            let last = words.lastIndex { $0.lowerBound < date.upperBound } ?? 0
-            var first = 0
-            if last >= maxWords - 3 { first = min(last - maxWords + 4, words.count - maxWords) }
-            let end = min(first + maxWords, words.count)
-            if first > 0 { prefix = "…" }
-            if end < words.count { suffix = "…" }
-            lo = words[first].lowerBound
-            hi = words[end - 1].upperBound
+            // Boundaries: ";", ": " followed by several words, " — " pairs, and comma + joiner.
+            var i = sentence.lowerBound
+            while i < sentence.upperBound {
+                let b = text[i]
+                // Every boundary starts with one of these three bytes.
+                guard b == 0x3B || b == 0x3A || b == 0x2C else { i += 1; continue }
+                var cutBefore: Int?  // the clause before ends here
+                var cutAfter: Int?   // the clause after starts here (nil: it cannot stand alone)
+                if b == 0x3B { cutBefore = i; cutAfter = i + 1 }
+                else if b == 0x3A, i + 1 < hi, text[i + 1] == 0x20 { cutBefore = i; cutAfter = i + 2 }
+                else if b == 0x2C {
+                    if coordinators.contains(where: { matches(i, $0) }) { cutBefore = i; cutAfter = i + 2 }
+                    else if subordinators.contains(where: { matches(i, $0) }) { cutBefore = i }
+                    else if matches(i, and), others.contains(where: { ($0.lowerBound > i) != (date.lowerBound > i) }) {
+                        // ", and" between this date and another one.
+                        cutBefore = i; cutAfter = i + 2
+                    }
+                }
+                if let before = cutBefore {
+                    let after = cutAfter ?? Int.max
+                    if before <= date.lowerBound, after <= date.lowerBound {
+                        // Keep the clause after only if it is long enough to stand alone.
+                        if wordCount(text, after..<hi) >= 4 { lo = after }
+                    } else if before >= date.upperBound {
+                        if wordCount(text, lo..<before) >= 4 { hi = before; break }
+                    }
+                }
+                i += 1
+            }
+            // Too long: keep a window of words that shows the date.
+            // Counted first: most clauses are short enough, and need no list.
+            var count = 0
+            var k = lo
+            while k < hi, count <= maxWords {
+                while k < hi, Sentences.isSpace(text[k]) { k += 1 }
+                if k < hi { count += 1 }
+                while k < hi, !Sentences.isSpace(text[k]) { k += 1 }
+            }
+            if count > maxWords {
+                var words: [Range<Int>] = []
+                k = lo
+                while k < hi {
+                    while k < hi, Sentences.isSpace(text[k]) { k += 1 }
+                    let s = k
+                    while k < hi, !Sentences.isSpace(text[k]) { k += 1 }
+                    if s < k { words.append(s..<k) }
+                }
+                let last = words.lastIndex { $0.lowerBound < date.upperBound } ?? 0
+                var first = 0
+                if last >= maxWords - 3 { first = min(last - maxWords + 4, words.count - maxWords) }
+                let end = min(first + maxWords, words.count)
+                if first > 0 { prefix = "…" }
+                if end < words.count { suffix = "…" }
+                lo = words[first].lowerBound
+                hi = words[end - 1].upperBound
+            }
         }
         if let ascii = asciiClause(text, lo..<hi, prefix: prefix, suffix: suffix) { return ascii }
         var clause = String(decoding: text[lo..<hi], as: UTF8.self).trimmingWhitespace
@@ -327,8 +334,12 @@ enum Clause {
     /// a time (a word starts at a byte that is not white space after one that
     /// is, or at the start of the range).
     static func wordCount(_ text: [UInt8], _ r: Range<Int>) -> Int {
-        precondition(r.lowerBound >= 0 && r.upperBound <= text.count)
-        return text.withUnsafeBufferPointer { p in
+        text.withUnsafeBufferPointer { wordCount($0, r) }
+    }
+
+    static func wordCount(_ p: UnsafeBufferPointer<UInt8>, _ r: Range<Int>) -> Int {
+        precondition(r.lowerBound >= 0 && r.upperBound <= p.count)
+        do {
             var n = 0
             var i = r.lowerBound
             var afterSpace = true  // whether the byte before `i` is white space (or there is none)
