@@ -124,6 +124,7 @@ public enum ContentScanner {
     static func scan(_ dir: String) throws(Diagnostic) -> [(path: String, stamp: FileIO.Stamp)] {
         var out: [(path: String, stamp: FileIO.Stamp)] = []
         var visited = Set<String>()
+        let folder = FileIO.Folder(dir)
         func walk(_ relative: String) throws(Diagnostic) {
             let full = relative.isEmpty ? dir : dir + "/" + relative
             let real = URL(fileURLWithPath: full).resolvingSymlinksInPath().path
@@ -140,7 +141,7 @@ public enum ContentScanner {
                     try walk(rel)
                 } else if isArticleName(name) {
                     // A dangling link has no stamp of its own: it is listed, so that reading it reports it.
-                    out.append((rel, FileIO.stamp(dir + "/" + rel) ?? FileIO.Stamp.unknown))
+                    out.append((rel, folder.stamp(rel) ?? FileIO.Stamp.unknown))
                 }
             }
         }

@@ -1454,9 +1454,10 @@ extension SiteSession {
         guard !outputs.isEmpty else { return }
         let entries = Array(outputs)
         let found = Slots<FileIO.Stamp?>(Array(repeating: nil, count: entries.count))
+        let folder = FileIO.Folder(target)
         parallelFor((entries.count + 255) / 256, workers: workers) { chunk in
             for k in (chunk * 256)..<min(entries.count, chunk * 256 + 256) {
-                found.set(k, FileIO.stamp(target + "/" + entries[k].key))
+                found.set(k, folder.stamp(entries[k].key))
             }
         }
         for (k, (path, entry)) in entries.enumerated() {

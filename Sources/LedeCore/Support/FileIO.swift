@@ -107,6 +107,31 @@ public enum FileIO {
         return Stamp(st)
     }
 
+    /// A folder held open, for the stamps of many files in it: the kernel
+    /// walks only the relative path, not the folder's path again for each
+    /// file. (A rebuild with nothing to do looks at every article and every
+    /// page; walking their full paths was a fifth of its time.)
+    public final class Folder: Sendable {
+        let fd: Int32
+        let path: String
+
+        /// Nil when the folder cannot be opened; `stamp` then falls back to the full path.
+        public init(_ path: String) {
+            self.path = path
+            fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        }
+
+        deinit { if fd >= 0 { close(fd) } }
+
+        /// `FileIO.stamp(path + "/" + relative)`.
+        public func stamp(_ relative: String) -> Stamp? {
+            guard fd >= 0 else { return FileIO.stamp(path + "/" + relative) }
+            var st = stat()
+            guard fstatat(fd, relative, &st, 0) == 0 else { return nil }
+            return Stamp(st)
+        }
+    }
+
     /// The wall clock in nanoseconds since 1970.
     public static func now() -> Int64 {
         var ts = timespec()
