@@ -164,6 +164,51 @@ import Testing
                 + #"<a class="tag" href="../tags/zurich/" data-count="">Zürich</a>"# + "\n")
     }
 
+    /// Escaping, which passes over eight bytes at a time, replaces each of
+    /// the five characters wherever it stands: texts of every length up to
+    /// 40 bytes with one or two of them (and multi-byte characters) at every
+    /// offset, against a byte-by-byte replacement.
+    @Test func escapingFindsEveryCharacterAtEveryOffset() {
+        func expected(_ s: String) -> String {
+            var out = ""
+            for ch in s.unicodeScalars {
+                switch ch {
+                case "&": out += "&amp;"
+                case "<": out += "&lt;"
+                case ">": out += "&gt;"
+                case "\"": out += "&quot;"
+                case "'": out += "&#39;"
+                default: out.unicodeScalars.append(ch)
+                }
+            }
+            return out
+        }
+        let specials: [Character] = ["&", "<", ">", "\"", "'"]
+        let fillers: [Character] = ["a", "é", "—", "%", "?", "=", "\u{1F600}"]
+        var checked = 0
+        for length in 0...40 {
+            let base = String((0..<length).map { fillers[$0 % fillers.count] })
+            var texts = [base]
+            for at in 0...length {
+                for special in specials {
+                    var chars = Array(base)
+                    chars.insert(special, at: min(at, chars.count))
+                    texts.append(String(chars))
+                    chars.insert(specials[(at + 1) % specials.count], at: chars.count - at / 2)
+                    texts.append(String(chars))
+                }
+            }
+            for text in texts {
+                var bytes: [UInt8] = []
+                HTML.escape(text, into: &bytes)
+                #expect(String(decoding: bytes, as: UTF8.self) == expected(text), "\(text)")
+                #expect(HTML.escape(text) == expected(text))
+                checked += 1
+            }
+        }
+        #expect(checked == 8_651)
+    }
+
     @Test func escapingCoversAttributeBreakers() {
         #expect(HTML.escape("a'b\"c<d>e&f") == "a&#39;b&quot;c&lt;d&gt;e&amp;f")
         #expect(HTML.jsonForScript("{\"x\":\"</script><!--\"}").raw == "{\"x\":\"\\u003c/script>\\u003c!--\"}")

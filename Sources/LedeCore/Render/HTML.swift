@@ -66,8 +66,15 @@ public struct HTML: Sendable, Equatable, CustomStringConvertible {
     /// whole, and the replacement of each byte that does, in order.
     @inline(__always)
     private static func escapeRuns(_ p: UnsafeBufferPointer<UInt8>, run: (Range<Int>) -> Void, replacement: (StaticString) -> Void) {
-        var start = 0
-        for i in 0..<p.count {
+        var start = 0, i = 0
+        let n = p.count, raw = UnsafeRawPointer(p.baseAddress)
+        while i < n {
+            // Eight bytes at a time past those with nothing to escape (most
+            // text: pages escape every title, summary and event they show).
+            if let raw {
+                while i + 8 <= n, !mayNeedEscaping(raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) { i += 8 }
+            }
+            guard i < n else { break }
             let r: StaticString
             switch p[i] {
             case 0x26: r = "&amp;"
@@ -75,13 +82,24 @@ public struct HTML: Sendable, Equatable, CustomStringConvertible {
             case 0x3E: r = "&gt;"
             case 0x22: r = "&quot;"
             case 0x27: r = "&#39;"
-            default: continue
+            default: i += 1; continue
             }
             if start < i { run(start..<i) }
             replacement(r)
-            start = i + 1
+            i += 1
+            start = i
         }
-        if start < p.count { run(start..<p.count) }
+        if start < n { run(start..<n) }
+    }
+
+    /// Whether any of the eight bytes of `w` is one `escape` replaces (exact:
+    /// the bit trick for "has a zero byte", after XOR with each).
+    @inline(__always)
+    static func mayNeedEscaping(_ w: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        @inline(__always) func hasZero(_ v: UInt64) -> UInt64 { (v &- ones) & ~v & highs }
+        return (hasZero(w ^ (ones &* 0x26)) | hasZero(w ^ (ones &* 0x3C)) | hasZero(w ^ (ones &* 0x3E))
+            | hasZero(w ^ (ones &* 0x22)) | hasZero(w ^ (ones &* 0x27))) != 0
     }
 
     /// Text that can go inside a `<script type="application/ld+json">`: JSON
