@@ -137,6 +137,8 @@ enum Clause {
     /// two dated events ("X happened in 1918, and Y in 1938") is cut between them.
     static func around(_ date: Range<Int>, in sentence: Range<Int>, of text: [UInt8], others: [Range<Int>] = [],
                        maxWords: Int = 32) -> String {
+        // Read through a pointer below, which checks no bounds.
+        precondition(sentence.lowerBound >= 0 && sentence.upperBound <= text.count)
         var lo = sentence.lowerBound, hi = sentence.upperBound
         var prefix = "", suffix = ""
         // The word lists read once, and the bytes where they are: looked up

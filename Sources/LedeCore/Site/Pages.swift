@@ -348,7 +348,7 @@ public struct PageRenderer: Sendable {
             return .htmlBytes(b)
         }
         let title = escaped(a.title), summary = escaped(a.summary), readingTime = escaped("\(a.readingMinutes) min read")
-        let published = SlotValue.html(published(a.date)), tags = TagLinkParts(a.tags)
+        let date = SlotValue.html(published(a.date)), tags = TagLinkParts(a.tags)
         return roots.map { root in
             var url: [UInt8] = []
             HTML.escape(root, into: &url)
@@ -360,7 +360,7 @@ public struct PageRenderer: Sendable {
                 appendTagLinks(tags, root: root, into: &links)
                 cardTags.renderBytes([.htmlBytes(links)], into: &tagsPart)
             }
-            return articleCard.render([.text(root), .htmlBytes(url), title, summary, published, readingTime, .htmlBytes(tagsPart)])
+            return articleCard.render([.text(root), .htmlBytes(url), title, summary, date, readingTime, .htmlBytes(tagsPart)])
         }
     }
 

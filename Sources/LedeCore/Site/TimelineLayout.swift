@@ -42,7 +42,8 @@ struct TimelineLayout: Sendable {
     }
 
     /// Adds event `i` to a tag's timeline: whole when every source has the
-    /// tag, else as a copy naming those that do.
+    /// tag, else as a copy naming those that do (`key` is one of the event's
+    /// tags, so some source has it).
     private static func add(_ i: Int, _ e: SiteEvent, keeping key: String, to s: inout SiteTimelinePages.ScopeEvents) {
         if e.sources.allSatisfy({ $0.tagKeys.contains(key) }) {
             s.refs.append(.init(index: Int32(i)))

@@ -110,12 +110,12 @@ public enum FileIO {
     /// A folder held open, for the stamps of many files in it: the kernel
     /// walks only the relative path, not the folder's path again for each
     /// file. (A rebuild with nothing to do looks at every article and every
-    /// page; walking their full paths was a fifth of its time.)
+    /// page; walking their full paths was a sixth of its CPU time.)
     public final class Folder: Sendable {
         let fd: Int32
         let path: String
 
-        /// Nil when the folder cannot be opened; `stamp` then falls back to the full path.
+        /// When the folder cannot be opened, `stamp` looks files up by their full path.
         public init(_ path: String) {
             self.path = path
             fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
