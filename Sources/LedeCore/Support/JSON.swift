@@ -76,22 +76,6 @@ public indirect enum JSON: Sendable, Equatable, ExpressibleByStringLiteral, Expr
         }
     }
 
-    public static func quote(_ s: String, into out: inout String) {
-        // Most text needs no escaping and is appended whole; otherwise it is
-        // quoted into bytes (`quote(_:into:)` below) and they are appended.
-        let plain = s.withUTF8Bytes { p in !p.contains(where: needsLook) }
-        if plain {
-            out += "\""
-            out += s
-            out += "\""
-            return
-        }
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(s.utf8.count + s.utf8.count / 8 + 8)
-        quote(s, into: &bytes)
-        out += String(decoding: bytes, as: UTF8.self)
-    }
-
     /// `quote`, into UTF-8 bytes: the runs between escapes are copied whole
     /// (timelines write hundreds of thousands of strings this way).
     public static func quote(_ s: String, into out: inout [UInt8]) {
