@@ -121,7 +121,6 @@ public enum SiteFeatures {
         let events = m.events
         let scopes = layout.scopes, pageLists = layout.pageLists, allJobs = layout.jobs, topics = layout.topics
         let pageHashes = layout.pageHashes
-        func files(_ page: SiteTimelinePages.Page) -> [String] { [page.htmlPath, page.jsonPath] }
         var toWrite: [Int] = []
         let knownInputs = scopes.map { known[$0.scope.path]?.pageInputs }
         // (Fields read one by one: a copy of each page cost a retain of each
@@ -206,10 +205,7 @@ public enum SiteFeatures {
             w.paths.reserveCapacity(2 * list.count)
             w.pageInputs.reserveCapacity(list.count)
             for page in list {
-                // In the order `SiteTimelinePages.write` writes them: a long timeline's index page first.
-                if page.kind == .index { w.paths.append(page.htmlPath); w.paths.append(page.jsonPath) } else {
-                    w.paths.append(page.jsonPath); w.paths.append(page.htmlPath)
-                }
+                w.paths.append(contentsOf: page.files)
                 w.pageInputs[page.folder] = pageHashes[j]
                 j += 1
             }
@@ -219,7 +215,7 @@ public enum SiteFeatures {
         }
         m.layout = layout
         merged = m
-        func files(_ jobs: [Int]) -> [String] { jobs.flatMap { files(pageLists[allJobs[$0].scope][allJobs[$0].page]) } }
+        func files(_ jobs: [Int]) -> [String] { jobs.flatMap { pageLists[allJobs[$0].scope][allJobs[$0].page].files } }
         return (paths, pages, timelines, files(plan + spliced), files(spliced))
     }
 }
@@ -257,9 +253,7 @@ extension SiteFeatures {
                                                       scope: layout.scopes[s].scope, renderer: renderer)
             else { return }
             do {
-                // In the order `SiteTimelinePages.write` writes them.
-                try made.json.withUnsafeBytes { try write(jsonPath, $0) }
-                try made.html.withUnsafeBytes { try write(htmlPath, $0) }
+                for path in page.files { try (path == jsonPath ? made.json : made.html).withUnsafeBytes { try write(path, $0) } }
                 done.set(n, true)
             } catch {
                 failures.set(error)

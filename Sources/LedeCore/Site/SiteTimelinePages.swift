@@ -113,6 +113,11 @@ public enum SiteTimelinePages {
             (self.kind, self.folder, self.label, self.range) = (kind, folder, label, range)
             (htmlPath, jsonPath) = (folder + "index.html", folder + "timeline.json")
         }
+
+        /// Its two files in the order they are written (`write`, a session's
+        /// splice) and listed (`SiteFeatures.WrittenTimeline.paths`): a long
+        /// timeline's index page first, the JSON first on the others.
+        var files: [String] { kind == .index ? [htmlPath, jsonPath] : [jsonPath, htmlPath] }
     }
 
     /// The pages of one timeline: none for a tag without events, one when it
@@ -183,14 +188,11 @@ public enum SiteTimelinePages {
     }
 
     /// Writes one page of a timeline, its HTML and its JSON, in the order
-    /// `write` has always seen them. `rendered` holds the items and slides
+    /// `page.files` gives. `rendered` holds the items and slides
     /// of the merged events that `pages` shows (see `RenderedEvent`).
     static func write(_ page: Page, of pages: [Page], events: ScopeEvents, all: [SiteEvent], rendered: Slots<RenderedEvent?>,
                       scope: Scope, topics: [(tag: String, count: Int)], renderer: PageRenderer,
                       write: (String, UnsafeRawBufferPointer) throws -> Void) throws {
-        func put(_ path: String, _ text: String) throws {
-            try text.withUTF8Bytes { try write(path, UnsafeRawBufferPointer($0)) }
-        }
         func put(_ path: String, _ bytes: [UInt8]) throws { try bytes.withUnsafeBytes { try write(path, $0) } }
         let groupByArticle = scope.tag != nil
         let refs = events.refs
@@ -203,7 +205,7 @@ public enum SiteTimelinePages {
             }
             return items
         }
-        func json(_ items: [ShownEvent], heading: String) -> [UInt8] {
+        func jsonBytes(_ items: [ShownEvent], heading: String) -> [UInt8] {
             TimelineJSON.documentBytes(headline: heading, text: "<p>\(HTML.escape(scope.description))</p>", count: items.count, newline: true) { k, out in
                 let shown = items[k]
                 if let r = shown.rendered {
@@ -215,29 +217,31 @@ public enum SiteTimelinePages {
                 return (shown.id, shown.merged.date.year)
             }
         }
+        // The page's two files, put in the order `page.files` says.
+        let html: [UInt8], json: [UInt8]
         switch page.kind {
         case .whole:
             let items = list(page.range)
-            try put(scope.path + "timeline.json", json(items, heading: scope.heading))
-            try put(scope.path + "index.html", renderer.timelinePage(items, scope: scope, topics: topics, decadePages: nil))
+            json = jsonBytes(items, heading: scope.heading)
+            html = renderer.timelinePage(items, scope: scope, topics: topics, decadePages: nil)
         case .index:
             let parts = pages.filter { $0.kind == .part }
-            try put(scope.path + "index.html", renderer.timelinePage(
+            html = renderer.timelinePage(
                 [], totals: totals(events, all), scope: scope, topics: topics,
-                decadePages: parts.map { ($0.label, String($0.folder.dropFirst(scope.path.count)), $0.range.count) }))
+                decadePages: parts.map { ($0.label, String($0.folder.dropFirst(scope.path.count)), $0.range.count) })
             // The index's JSON, like the page, has one slide per page, not every
             // event again: the events are in the pages' JSON.
-            try put(scope.path + "timeline.json", TimelineJSON.index(
+            json = Array(TimelineJSON.index(
                 parts.map { (label: $0.label, path: $0.folder, first: all[Int(refs[$0.range.first!].index)].date,
                              last: all[Int(refs[$0.range.last!].index)].date, count: $0.range.count) },
-                headline: scope.heading, intro: scope.description, config: renderer.config))
+                headline: scope.heading, intro: scope.description, config: renderer.config).utf8)
         case .part:
             let sub = Scope(path: page.folder, heading: "\(scope.heading): \(page.label)", description: scope.description, tag: scope.tag)
             let items = list(page.range)
-            try put(sub.path + "timeline.json", json(items, heading: sub.heading))
-            try put(sub.path + "index.html", renderer.timelinePage(items, scope: sub, topics: topics,
-                                                                     decadePages: nil, parent: scope))
+            json = jsonBytes(items, heading: sub.heading)
+            html = renderer.timelinePage(items, scope: sub, topics: topics, decadePages: nil, parent: scope)
         }
+        for path in page.files { try put(path, path == page.jsonPath ? json : html) }
     }
 
     /// One page of a timeline (kind `.whole` or `.part`) as it was written,
