@@ -231,10 +231,10 @@ public enum SiteTimelinePages {
                 decadePages: parts.map { ($0.label, String($0.folder.dropFirst(scope.path.count)), $0.range.count) })
             // The index's JSON, like the page, has one slide per page, not every
             // event again: the events are in the pages' JSON.
-            json = Array(TimelineJSON.index(
+            json = TimelineJSON.index(
                 parts.map { (label: $0.label, path: $0.folder, first: all[Int(refs[$0.range.first!].index)].date,
                              last: all[Int(refs[$0.range.last!].index)].date, count: $0.range.count) },
-                headline: scope.heading, intro: scope.description, config: renderer.config).utf8)
+                headline: scope.heading, intro: scope.description, config: renderer.config)
         case .part:
             let sub = Scope(path: page.folder, heading: "\(scope.heading): \(page.label)", description: scope.description, tag: scope.tag)
             let items = list(page.range)

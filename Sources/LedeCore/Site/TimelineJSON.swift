@@ -23,25 +23,25 @@ public enum TimelineJSON {
     /// than the rest of their pages (and appending to a `String`, piece by
     /// piece, most of what was left).
     static func document(headline: String, text: String, slides: [Slide]) -> String {
-        document(headline: headline, text: text, count: slides.count) { k, out in
+        String(decoding: documentBytes(headline: headline, text: text, slides: slides), as: UTF8.self)
+    }
+
+    /// `document` as UTF-8, ended by a newline if `newline`.
+    static func documentBytes(headline: String, text: String, slides: [Slide], newline: Bool = false) -> [UInt8] {
+        documentBytes(headline: headline, text: text, count: slides.count, newline: newline) { k, out in
             writeHead(slides[k], into: &out)
             appendGroupAndIDKey(slides[k].group, to: &out)
             return (slides[k].id, slides[k].start.year)
         }
     }
 
-    /// The document, each slide written by `slide`: its head (`writeHead`)
-    /// and what follows up to its id (`appendGroupAndIDKey`) into the
-    /// buffer, returning its id and year. Site and topic timelines write
-    /// heads and groups made once for all the timelines that show an event
-    /// (`siteHead`, `SiteEvent.SourceArticle.groupAndIDKey`).
-    static func document(headline: String, text: String, count: Int, capacity: Int = 400,
-                         slide: (Int, inout [UInt8]) -> (id: String, year: Int)) -> String {
-        String(decoding: documentBytes(headline: headline, text: text, count: count, capacity: capacity, slide: slide), as: UTF8.self)
-    }
-
-    /// The document as UTF-8, ended by a newline if `newline`: what a
-    /// timeline page writes as it is, with no `String` made of it.
+    /// The document as UTF-8, ended by a newline if `newline` (what a
+    /// timeline page writes as it is, with no `String` made of it), each
+    /// slide written by `slide`: its head (`writeHead`) and what follows up
+    /// to its id (`appendGroupAndIDKey`) into the buffer, returning its id
+    /// and year. Site and topic timelines write heads and groups made once
+    /// for all the timelines that show an event (`siteHead`,
+    /// `SiteEvent.SourceArticle.groupAndIDKey`).
     static func documentBytes(headline: String, text: String, count: Int, capacity: Int = 400, newline: Bool = false,
                               slide: (Int, inout [UInt8]) -> (id: String, year: Int)) -> [UInt8] {
         var out: [UInt8] = []
@@ -264,7 +264,7 @@ public enum TimelineJSON {
     /// The index of a timeline split into pages: one slide per page (a decade
     /// or a year), spanning its events, linking to the page and its JSON.
     public static func index(_ pages: [(label: String, path: String, first: TimexDate, last: TimexDate, count: Int)],
-                             headline: String, intro: String, config: SiteConfig) -> String {
+                             headline: String, intro: String, config: SiteConfig) -> [UInt8] {
         let slides = pages.map { p -> Slide in
             let url = config.absoluteURL(p.path)
             return Slide(start: p.first, end: p.last == p.first ? nil : p.last, display: p.label, headline: p.label,
@@ -272,6 +272,6 @@ public enum TimelineJSON {
                              + "The timeline of \(HTML.escape(p.label))</a> (<a href=\"\(HTML.escape(url + "timeline.json"))\">JSON</a>)</p>",
                          group: nil, id: id(p.label))
         }
-        return document(headline: headline, text: "<p>\(HTML.escape(intro))</p>", slides: slides) + "\n"
+        return documentBytes(headline: headline, text: "<p>\(HTML.escape(intro))</p>", slides: slides, newline: true)
     }
 }
