@@ -99,16 +99,8 @@ public struct PageRenderer: Sendable {
         var names: [[UInt8]], paths: [[UInt8]]
 
         init(_ tags: [String]) {
-            names = tags.map { tag in
-                var b: [UInt8] = []
-                HTML.escape(tag, into: &b)
-                return b
-            }
-            paths = tags.map { tag in
-                var b: [UInt8] = []
-                HTML.escape(PageRenderer.tagPath(tag), into: &b)
-                return b
-            }
+            names = tags.map { HTML.escapedBytes($0) }
+            paths = tags.map { HTML.escapedBytes(PageRenderer.tagPath($0)) }
         }
     }
 
@@ -116,8 +108,7 @@ public struct PageRenderer: Sendable {
     /// for each link, and their join, cost more than the links (every card
     /// and article page has a few).
     func appendTagLinks(_ tags: TagLinkParts, root: String, into out: inout [UInt8]) {
-        var escapedRoot: [UInt8] = []
-        HTML.escape(root, into: &escapedRoot)
+        let escapedRoot = HTML.escapedBytes(root)
         for (name, path) in zip(tags.names, tags.paths) {
             tagLink.renderBytes([.htmlBytes(escapedRoot), .htmlBytes(escapedRoot + path), .htmlBytes(name), .htmlBytes([])], into: &out)
         }
@@ -342,11 +333,7 @@ public struct PageRenderer: Sendable {
     /// the reading time) is made once for all of them: a site shows each
     /// card at three depths.
     func cards(_ a: ArticleSummary, roots: [String]) -> [HTML] {
-        func escaped(_ s: String) -> SlotValue {
-            var b: [UInt8] = []
-            HTML.escape(s, into: &b)
-            return .htmlBytes(b)
-        }
+        func escaped(_ s: String) -> SlotValue { .htmlBytes(HTML.escapedBytes(s)) }
         let title = escaped(a.title), summary = escaped(a.summary), readingTime = escaped("\(a.readingMinutes) min read")
         let date = SlotValue.html(published(a.date)), tags = TagLinkParts(a.tags)
         return roots.map { root in
