@@ -30,7 +30,13 @@ struct StringSet {
     @discardableResult
     mutating func insert(_ s: String) -> Bool {
         let h = Hash64.hash(s)
-        guard case .empty(let i) = find(s, hash: h) else { return false }
+        var i = Self.start(h, slots.count)
+        while true {
+            let k = Int(slots[i])
+            if k < 0 { break }
+            if hashes[k] == h, Self.sameBytes(strings[k], s) { return false }
+            i = (i + 1) & (slots.count - 1)
+        }
         slots[i] = Int32(strings.count)
         hashes.append(h)
         strings.append(s)
@@ -39,19 +45,12 @@ struct StringSet {
     }
 
     func contains(_ s: String) -> Bool {
-        if case .found = find(s, hash: Hash64.hash(s)) { return true }
-        return false
-    }
-
-    /// Where the probe for `s` ends: at its entry, or at the empty slot it would take.
-    private enum Probe { case found, empty(Int) }
-
-    private func find(_ s: String, hash h: UInt64) -> Probe {
+        let h = Hash64.hash(s)
         var i = Self.start(h, slots.count)
         while true {
             let k = Int(slots[i])
-            if k < 0 { return .empty(i) }
-            if hashes[k] == h, Self.sameBytes(strings[k], s) { return .found }
+            if k < 0 { return false }
+            if hashes[k] == h, Self.sameBytes(strings[k], s) { return true }
             i = (i + 1) & (slots.count - 1)
         }
     }
