@@ -105,6 +105,36 @@ import Testing
         #expect(try site.snapshot() == fullBuild(site))
     }
 
+    /// A build that reads every article again (here after a change of the
+    /// site's settings) writes the cache log whole, as the first build
+    /// does: appended, it would leave the log twice its size, every record
+    /// in it twice, for each later build to load.
+    @Test func aFullRebuildRewritesTheCacheLog() throws {
+        let site = try TestSite(Self.site)
+        func log() throws -> (size: Int, inode: UInt64) {
+            let folder = site.root + "/.lede-cache"
+            let logs = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".log") }
+            try #require(logs.count == 1)
+            let stamp = try #require(FileIO.stamp(folder + "/" + logs[0]))
+            return (Int(stamp.size), stamp.inode)
+        }
+        try site.build()
+        let first = try log()
+        try site.write("content/_index.md", "---\ntitle: The Desk\nbase_url: https://example.org/\n---\nHello.\n")
+        let full = try site.build()
+        #expect(full.articlesRebuilt == 5)
+        let rebuilt = try log()
+        #expect(rebuilt.inode != first.inode && rebuilt.size < first.size + first.size / 4,
+                "the cache log went from \(first.size) to \(rebuilt.size) bytes with a full rebuild")
+        // One article changed is still appended.
+        try site.write("content/cuba.md", article("Cuba crisis", date: "2012-10-16", tags: ["cold-war"], body: "In October 1962 it began."))
+        try site.build()
+        #expect(try log().inode == rebuilt.inode)
+        let cold = try session(site).build()
+        #expect(cold.changedOutputs == [] && cold.articlesRebuilt == 0)
+        #expect(try site.snapshot() == fullBuild(site))
+    }
+
     @Test func warningsAreReportedAgainWhenNothingChanged() throws {
         var files = Self.site
         files["content/moon.md"] = article("Moon landing", extra: "colour: blue\n")
