@@ -190,6 +190,29 @@ func parallelFor(_ count: Int, workers: Int, _ body: @Sendable (Int) -> Void) {
     }
 }
 
+/// Work begun on a thread of its own, its result taken when it is needed.
+final class Background<T: Sendable>: @unchecked Sendable {
+    private let done = DispatchSemaphore(value: 0)
+    private var result: Result<T, Diagnostic>?
+
+    /// `alone`: do the work here and now instead (a build told to use one thread).
+    init(alone: Bool = false, _ work: @escaping @Sendable () throws(Diagnostic) -> T) {
+        if alone { run(work) } else { Thread.detachNewThread { [self] in run(work) } }
+    }
+
+    private func run(_ work: () throws(Diagnostic) -> T) {
+        do throws(Diagnostic) { result = .success(try work()) } catch { result = .failure(error) }
+        done.signal()
+    }
+
+    /// The work's result, waiting for it if need be.
+    func value() throws(Diagnostic) -> T {
+        done.wait()
+        defer { done.signal() }  // for the next caller
+        return try result!.get()
+    }
+}
+
 /// Results written by parallel workers, one slot each.
 final class Slots<T>: @unchecked Sendable {
     private let buffer: UnsafeMutableBufferPointer<T>
