@@ -121,12 +121,21 @@ public enum RelatedExplainers {
             order = articles.indices.sorted { Self.dateOrder(articles[$0], $0, articles[$1], $1) }
             rank = Array(repeating: 0, count: n)
             for (r, k) in order.enumerated() { rank[k] = r }
-            tagSets = articles.map { Self.tags($0) }
+            // Each article's tag slugs and profile are made in parallel: one
+            // after another they were 0.1 s of a 10,000-article build, on
+            // one core while the others waited.
+            let workers = ProcessInfo.processInfo.activeProcessorCount
+            let slugs = Slots<Set<String>>(Array(repeating: [], count: n))
+            parallelFor(n, workers: workers) { k in slugs.set(k, Self.tags(articles[k])) }
+            tagSets = slugs.items
             // Filled in date order, so each list is in date order.
             for k in order { for t in tagSets[k] { tagDF[t, default: 0] += 1; byTag[t, default: []].append(k) } }
             for k in order { for t in Set(articles[k].keyTerms) { termDF[t, default: 0] += 1; byTerm[t, default: []].append(k) } }
             for t in byTerm.keys { number(t) }
-            profiles = articles.indices.map { profile($0) }
+            let me = self
+            let made = Slots<Profile>(Array(repeating: Profile(), count: n))
+            parallelFor(n, workers: workers) { k in made.set(k, me.profile(k)) }
+            profiles = made.items
             chosen = Array(repeating: [], count: n)
         }
 
