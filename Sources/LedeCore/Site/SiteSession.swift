@@ -476,14 +476,23 @@ extension SiteSession {
                 previous.append(state.cache.articles[path])
             }
         } else {
-            for (k, file) in files.enumerated() {
-                let record = state.cache.articles[file.path]
-                if let record, record.stamp == file.stamp, file.stamp.mtime + Self.racyWindow < record.readAt,
-                   record.info.map({ pageIsCurrent(file.path, $0) }) ?? true {
-                    continue
+            // Looked at in parallel: one after another, the lookups by path
+            // of 10,000 articles and their outputs were 28 ms of a build with
+            // nothing to do.
+            let articles = state.cache.articles
+            let found = Slots<(record: ArticleRecord?, current: Bool)>(Array(repeating: (nil, false), count: files.count))
+            parallelFor((files.count + 255) / 256, workers: workers) { chunk in
+                for k in (chunk * 256)..<min(files.count, chunk * 256 + 256) {
+                    let file = files[k]
+                    guard let record = articles[file.path] else { continue }
+                    let current = record.stamp == file.stamp && file.stamp.mtime + Self.racyWindow < record.readAt
+                        && (record.info.map { pageIsCurrent(file.path, $0) } ?? true)
+                    found.set(k, (record, current))
                 }
+            }
+            for k in files.indices where !found[k].current {
                 pending.append(k)
-                previous.append(record)
+                previous.append(found[k].record)
             }
         }
         let work = pending, before = previous
