@@ -191,7 +191,15 @@ public enum SiteFeatures {
                 }
             }
             if failures.error != nil { break }
-            for j in pages { eachEvent(j) { k in showing[k] -= 1; if showing[k] == 0 { rendered.set(k, nil) } } }
+            // Renderings no page still to write shows are let go by the
+            // workers: on this thread, freeing them was 0.1 s of a
+            // 10,000-article build during which the other core waited.
+            var done: [Int] = []
+            for j in pages { eachEvent(j) { k in showing[k] -= 1; if showing[k] == 0 { done.append(k) } } }
+            let unused = done
+            parallelFor((unused.count + 63) / 64, workers: workers) { chunk in
+                for n in (chunk * 64)..<min(unused.count, chunk * 64 + 64) { rendered.set(unused[n], nil) }
+            }
         }
         clock?.note("      of which rendering events", seconds: renderSeconds)
         if let error = failures.error { throw error }
