@@ -368,11 +368,15 @@ struct MergedTimeline: Sendable {
         let events = SiteTimeline.merge(sorted, workers: workers)
         let hashes = Slots<UInt64>(Array(repeating: 0, count: events.count))
         parallelFor(events.count, workers: workers) { k in hashes.set(k, SiteFeatures.eventHash(events[k])) }
-        var index: [String: Int] = [:]
-        for (k, a) in sorted.enumerated() { index[a.slug] = k }
+        // A source's article number is its place in `sorted`, which merging
+        // also sorts by slug (slugs of a site are unique): no lookup of the
+        // slug by its hash, for each of 200,000 sources.
         var positions = Array(repeating: [(event: Int32, source: Int32)](), count: sorted.count)
         for (i, e) in events.enumerated() {
-            for (j, s) in e.sources.enumerated() { positions[index[s.slug]!].append((Int32(i), Int32(j))) }
+            for (j, s) in e.sources.enumerated() {
+                assert(sorted[Int(s.article)].slug == s.slug)
+                positions[Int(s.article)].append((Int32(i), Int32(j)))
+            }
         }
         return MergedTimeline(slugs: sorted.map(\.slug), givenSlugs: given, bySlug: order, keys: keyList, infoHashes: infoHashes,
                               titles: sorted.map(\.title), tags: sorted.map(\.tags), events: events, hashes: (0..<events.count).map { hashes[$0] }, positions: positions)

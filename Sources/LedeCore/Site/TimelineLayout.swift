@@ -65,13 +65,16 @@ struct TimelineLayout: Sendable {
 
         init(_ events: [SiteEvent]) {
             var number: [String: Int32] = [:]
-            var ofArticle: [ObjectIdentifier: [Int32]] = [:]
+            // By article number (`SourceArticle.article`): the articles of one
+            // merge have one number each, and their sources one tag list.
+            var ofArticle: [[Int32]?] = []
             var seen: [Bool] = []
             for e in events {
                 let first = tags.count
                 for source in e.sources {
-                    let info = source.info
-                    let numbers = ofArticle[ObjectIdentifier(info)] ?? {
+                    let info = source.info, article = Int(info.article)
+                    if article >= ofArticle.count { ofArticle += Array(repeating: nil, count: article + 1 - ofArticle.count) }
+                    let numbers = ofArticle[article] ?? {
                         let list = info.tagKeys.map { key in
                             if let n = number[key] { return n }
                             number[key] = Int32(slugs.count)
@@ -79,7 +82,7 @@ struct TimelineLayout: Sendable {
                             seen.append(false)
                             return Int32(slugs.count - 1)
                         }
-                        ofArticle[ObjectIdentifier(info)] = list
+                        ofArticle[article] = list
                         return list
                     }()
                     for n in numbers where !seen[Int(n)] {
