@@ -505,8 +505,8 @@ extension SiteSession {
         // A build that reads most articles again (after an upgrade or a
         // template change) writes the log whole too. Appended, its records
         // were held twice, by the workers and in the batch (79 MB at 10,000
-        // articles, which took the build's peak from 263 to 333 MB), and the
-        // log was left twice its size for every later build to load.
+        // articles: a peak of 335–338 MB, against 272–274 MB written whole),
+        // and the log was left twice its size for every later build to load.
         let rewritesLog = state.cacheFile.map { $0.isEmpty || 2 * work.count >= files.count } ?? false
         if rewritesLog { batch.enabled = false }
         let logs = state.cacheFile != nil && !rewritesLog
