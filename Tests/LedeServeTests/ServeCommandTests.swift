@@ -124,7 +124,9 @@ import Glibc
         #expect(FileManager.default.createFile(atPath: gate, contents: Data()))
         let search = try await events.next("search", timeout: 120)
         #expect(search.json["pages"] as? Int == 2)
-        #expect(serve.stdout.contains("search: indexed 2 pages in "), "\(serve.stdout)")
+        // Said before the event is sent, but read from the process's pipe
+        // on another thread: the event can come first.
+        try await eventually(30, "the search line") { serve.stdout.contains("search: indexed 2 pages in ") }
         #expect(!serve.stdout.contains("behind the pages"), "\(serve.stdout)")
         #expect(try await rawGET(port: port, "/pagefind/pagefind-entry.json").status == 200)
 
