@@ -46,7 +46,6 @@ public struct HTML: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
-    /// `escape` into UTF-8 bytes.
     /// `escape` as UTF-8 bytes of their own.
     static func escapedBytes(_ text: String) -> [UInt8] {
         var out: [UInt8] = []
@@ -54,6 +53,7 @@ public struct HTML: Sendable, Equatable, CustomStringConvertible {
         return out
     }
 
+    /// `escape` into UTF-8 bytes.
     static func escape(_ text: String, into out: inout [UInt8]) {
         text.withUTF8Bytes { p in
             escapeRuns(p, run: { out.append(contentsOf: UnsafeBufferPointer(rebasing: p[$0])) },

@@ -190,6 +190,14 @@ func parallelFor(_ count: Int, workers: Int, _ body: @Sendable (Int) -> Void) {
     }
 }
 
+/// `parallelFor` over `count` indices handed out `chunk` at a time: for
+/// steps too small to be worth a handoff each (a lookup, a stat).
+func parallelFor(_ count: Int, workers: Int, chunk: Int, _ body: @Sendable (Int) -> Void) {
+    parallelFor((count + chunk - 1) / chunk, workers: workers) { c in
+        for k in (c * chunk)..<min(count, c * chunk + chunk) { body(k) }
+    }
+}
+
 /// Work begun on a thread of its own, its result taken when it is needed.
 final class Background<T: Sendable>: @unchecked Sendable {
     private let done = DispatchSemaphore(value: 0)

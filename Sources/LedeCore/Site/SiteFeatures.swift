@@ -197,9 +197,7 @@ public enum SiteFeatures {
             var done: [Int] = []
             for j in pages { eachEvent(j) { k in showing[k] -= 1; if showing[k] == 0 { done.append(k) } } }
             let unused = done
-            parallelFor((unused.count + 63) / 64, workers: workers) { chunk in
-                for n in (chunk * 64)..<min(unused.count, chunk * 64 + 64) { rendered.set(unused[n], nil) }
-            }
+            parallelFor(unused.count, workers: workers, chunk: 64) { n in rendered.set(unused[n], nil) }
         }
         clock?.note("      of which rendering events", seconds: renderSeconds)
         if let error = failures.error { throw error }
@@ -543,12 +541,10 @@ extension SiteSession {
             // article without a whole list.
             let places = position
             let found = Slots<[Int]?>(Array(repeating: nil, count: published.count))
-            parallelFor((published.count + 255) / 256, workers: workers) { chunk in
-                for k in (chunk * 256)..<min(published.count, chunk * 256 + 256) {
-                    guard let kept = outputs.fills[published[k].path]?.related else { continue }
-                    let members = kept.compactMap { places[$0] }
-                    if members.count == kept.count { found.set(k, members) }
-                }
+            parallelFor(published.count, workers: workers, chunk: 256) { k in
+                guard let kept = outputs.fills[published[k].path]?.related else { return }
+                let members = kept.compactMap { places[$0] }
+                if members.count == kept.count { found.set(k, members) }
             }
             lists.reserveCapacity(published.count)
             for k in published.indices {
@@ -595,27 +591,25 @@ extension SiteSession {
         let cardHashes = columns.cardHash, pageHash = columns.pageHash, relatedSlot = columns.relatedSlot
         let kept = plan0, chosenLists = lists, spooledNow = spooled
         let worked = Slots<(key: UInt64, fill: RelatedFill?)>(Array(repeating: (0, nil), count: published.count))
-        parallelFor((published.count + 255) / 256, workers: workers) { chunk in
-            for k in (chunk * 256)..<min(published.count, chunk * 256 + 256) {
-                let key = ArticlePagePlan.key(pageHash[k], relatedSlot[k], chosenLists[k], cardHashes)
-                if let kept, kept.keys[k] == key, kept.lists[k] == chosenLists[k], !spooledNow[k] {
-                    worked.set(k, (key, nil))
-                    continue
-                }
-                let (path, info) = (published[k].path, published[k].record.info!)
-                var h = ByteWriter()
-                h.string(info.slug)
-                for m in chosenLists[k] { h.u64(cardHashes[m]) }
-                let fill = RelatedFill(pageHash: info.pageHash, relatedHash: Hash64.hash(h.bytes), relatedLength: 0,
-                                       related: chosenLists[k].map { published[$0].path }, outputHash: 0)
-                if !spool.contains(path), let known = outputs.fills[path], known.pageHash == fill.pageHash,
-                   known.relatedHash == fill.relatedHash, known.related == fill.related,
-                   outputs.entries[info.pagePath]?.hash == known.outputHash {
-                    worked.set(k, (key, nil))
-                    continue
-                }
-                worked.set(k, (key, fill))
+        parallelFor(published.count, workers: workers, chunk: 256) { k in
+            let key = ArticlePagePlan.key(pageHash[k], relatedSlot[k], chosenLists[k], cardHashes)
+            if let kept, kept.keys[k] == key, kept.lists[k] == chosenLists[k], !spooledNow[k] {
+                worked.set(k, (key, nil))
+                return
             }
+            let (path, info) = (published[k].path, published[k].record.info!)
+            var h = ByteWriter()
+            h.string(info.slug)
+            for m in chosenLists[k] { h.u64(cardHashes[m]) }
+            let fill = RelatedFill(pageHash: info.pageHash, relatedHash: Hash64.hash(h.bytes), relatedLength: 0,
+                                   related: chosenLists[k].map { published[$0].path }, outputHash: 0)
+            if !spool.contains(path), let known = outputs.fills[path], known.pageHash == fill.pageHash,
+               known.relatedHash == fill.relatedHash, known.related == fill.related,
+               outputs.entries[info.pagePath]?.hash == known.outputHash {
+                worked.set(k, (key, nil))
+                return
+            }
+            worked.set(k, (key, fill))
         }
         var keys = [UInt64](repeating: 0, count: published.count)
         for k in published.indices {

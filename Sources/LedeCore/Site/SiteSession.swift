@@ -481,14 +481,12 @@ extension SiteSession {
             // nothing to do.
             let articles = state.cache.articles
             let found = Slots<(record: ArticleRecord?, current: Bool)>(Array(repeating: (nil, false), count: files.count))
-            parallelFor((files.count + 255) / 256, workers: workers) { chunk in
-                for k in (chunk * 256)..<min(files.count, chunk * 256 + 256) {
-                    let file = files[k]
-                    guard let record = articles[file.path] else { continue }
-                    let current = record.stamp == file.stamp && file.stamp.mtime + Self.racyWindow < record.readAt
-                        && (record.info.map { pageIsCurrent(file.path, $0) } ?? true)
-                    found.set(k, (record, current))
-                }
+            parallelFor(files.count, workers: workers, chunk: 256) { k in
+                let file = files[k]
+                guard let record = articles[file.path] else { return }
+                let current = record.stamp == file.stamp && file.stamp.mtime + Self.racyWindow < record.readAt
+                    && (record.info.map { pageIsCurrent(file.path, $0) } ?? true)
+                found.set(k, (record, current))
             }
             for k in files.indices where !found[k].current {
                 pending.append(k)
@@ -1482,11 +1480,7 @@ extension SiteSession {
         let entries = Array(outputs)
         let found = Slots<FileIO.Stamp?>(Array(repeating: nil, count: entries.count))
         let folder = FileIO.Folder(target)
-        parallelFor((entries.count + 255) / 256, workers: workers) { chunk in
-            for k in (chunk * 256)..<min(entries.count, chunk * 256 + 256) {
-                found.set(k, folder.stamp(entries[k].key))
-            }
-        }
+        parallelFor(entries.count, workers: workers, chunk: 256) { k in found.set(k, folder.stamp(entries[k].key)) }
         for (k, (path, entry)) in entries.enumerated() {
             guard let stamp = found[k] else { outputs[path] = nil; continue }
             // Renaming a file changes its ctime, not its content: compare the rest.
