@@ -139,6 +139,34 @@ import Testing
         }
     }
 
+    /// `--jobs` reaches the choice: an index told to use one thread chooses
+    /// exactly what one using four does (lists and scores), on a site big
+    /// enough that four threads each take a share (256 articles a share).
+    @Test func theChoiceIsTheSameWithOneThreadOrFour() {
+        var seed: UInt64 = 7
+        func next(_ n: Int) -> Int {
+            seed = seed &* 6364136223846793005 &+ 1442695040888963407
+            return Int((seed >> 33) % UInt64(n))
+        }
+        let summaries = (0..<1200).map { k in
+            var a = ArticleSummary(testSlug: "a\(k)", title: "A\(next(50))", tags: Set((0..<(1 + next(3))).map { _ in "tag\(next(30))" }).sorted(),
+                                   keyTerms: Array(Set((0..<(2 + next(6))).map { _ in "term\(next(80))" })).sorted(),
+                                   timeline: [(String(1900 + next(100)), nil)])
+            a.date = DateTime(year: 2000 + next(20), month: 1 + next(12), day: 1 + next(28))
+            return a
+        }
+        var one = RelatedExplainers.Index(summaries, workers: 1)
+        var four = RelatedExplainers.Index(summaries, workers: 4)
+        #expect(one.workers == 1 && four.workers == 4)
+        one.chooseAll()
+        four.chooseAll()
+        #expect(one.chosen.contains { !$0.isEmpty })
+        for k in summaries.indices {
+            #expect(one.chosen[k].map(\.article) == four.chosen[k].map(\.article), "article \(k)")
+            #expect(one.chosen[k].map(\.score) == four.chosen[k].map(\.score), "article \(k)")
+        }
+    }
+
     /// After edits of one article (its title, date, tags, key terms,
     /// timeline), an index updated in place chooses exactly what a new index
     /// chooses, with the same scores, and chooses again only for a few

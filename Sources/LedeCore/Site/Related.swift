@@ -107,14 +107,18 @@ public enum RelatedExplainers {
         let tagLimit: Int, termLimit: Int
         /// Lists longer than these are walked over a window (see `RelatedExplainers.tagWindow`).
         let tagWindow: Int, termWindow: Int
+        /// Threads that make profiles and choose (`lede build --jobs`).
+        let workers: Int
 
         /// `tagLimit` and `termLimit` replace the limits that follow from
         /// the site's size (`commonTagShare`), for tests of small sites.
         init(_ articles: [ArticleSummary], tagWindow: Int = RelatedExplainers.tagWindow, termWindow: Int = RelatedExplainers.termWindow,
-             tagLimit: Int? = nil, termLimit: Int? = nil) {
+             tagLimit: Int? = nil, termLimit: Int? = nil, workers: Int = ProcessInfo.processInfo.activeProcessorCount) {
             self.articles = articles
             self.tagWindow = tagWindow
             self.termWindow = termWindow
+            let workers = max(1, workers)
+            self.workers = workers
             let n = articles.count
             self.tagLimit = tagLimit ?? max(1000, Int(Double(n) * commonTagShare))
             self.termLimit = termLimit ?? max(200, Int(Double(n) * commonTermShare))
@@ -124,7 +128,6 @@ public enum RelatedExplainers {
             // Each article's tag slugs and profile are made in parallel: one
             // after another they were 0.1 s of a 10,000-article build, on
             // one core while the others waited.
-            let workers = ProcessInfo.processInfo.activeProcessorCount
             let slugs = Slots<Set<String>>(Array(repeating: [], count: n))
             parallelFor(n, workers: workers) { k in slugs.set(k, Self.tags(articles[k])) }
             tagSets = slugs.items
@@ -309,7 +312,7 @@ public enum RelatedExplainers {
             let results = ResultSlots<(best: [(article: Int, score: Double)], all: [(article: Int, score: Double)])>(count: list.count)
             let next = AtomicCounter()
             let me = self
-            let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, (list.count + 255) / 256))
+            let workers = max(1, min(self.workers, (list.count + 255) / 256))
             DispatchQueue.concurrentPerform(iterations: workers) { _ in
                 var sums = Sums(n)
                 while true {

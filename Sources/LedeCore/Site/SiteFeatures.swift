@@ -555,7 +555,7 @@ extension SiteSession {
         if index == nil, lists.count != published.count {
             // Chosen again, all of them.
             state.relatedChosenAgain = nil
-            var fresh = RelatedExplainers.Index(try all().articles)
+            var fresh = RelatedExplainers.Index(try all().articles, workers: workers)
             fresh.chooseAll()
             index = fresh
         }
