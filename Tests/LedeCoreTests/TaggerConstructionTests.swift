@@ -240,6 +240,9 @@ struct TaggerConstructionTests {
             ("We met on July 16–18, 2018 in Helsinki.", Found(text: "July 16", type: "DATE", value: "2018-07-16"), Found(text: "18, 2018", type: "DATE", value: "2018-07-18")),
             ("The battle (22-25 April 1951) was fierce.", Found(text: "22", type: "DATE", value: "1951-04-22"), Found(text: "25 April 1951", type: "DATE", value: "1951-04-25")),
             ("The revolt lasted from 499 to 493 BC.", Found(text: "499", type: "DATE", value: "BC0499"), Found(text: "493 BC", type: "DATE", value: "BC0493")),
+            // A range after a name is a period, where a single number would be an identifier ("Brigade 2506").
+            ("Eastern Theater 1861-1863", Found(text: "1861", type: "DATE", value: "1861"), Found(text: "1863", type: "DATE", value: "1863")),
+            ("The Weimar Republic 1919–33 did not last.", Found(text: "1919", type: "DATE", value: "1919"), Found(text: "33", type: "DATE", value: "1933")),
         ] {
             var tagger = TemporalTagger(referenceDate: DateTime(year: 2019, month: 3, day: 15), genre: .news)
             let found = tagger.tag(sentence)

@@ -9,6 +9,9 @@ struct TaggerNotDatesTests {
         "The disease was found in 2000 cases.",
         "The meeting was held in Room 1999 of the hotel.",
         "The crew flew a Boeing 747 across the ocean.",
+        // A name and a number that are not a range of years stay an identifier; a range of quantities stays quantities.
+        "The exiles of Brigade 2506 landed at the bay.",
+        "They counted about 1200-1250 soldiers.",
         "You may march in august company if you like.",
         "Doctors may soon march on the capital.",
         "The fund grew by 2000 dollars.",

@@ -234,14 +234,16 @@ struct Grammar {
     }
 
     /// Words before a number that make it a name or a quantity, not a year.
-    func nonYearBefore(_ i: Int) -> Bool {
+    /// `rangeFollows`: the number starts a range of years (`yearRangeFrom`).
+    func nonYearBefore(_ i: Int, rangeFollows: Bool = false) -> Bool {
         guard i >= 0 else { return false }
         let tk = t(i)
         if tk.kind == .punct { return tk.ch == 0x24 || tk.ch == 0x23 || tk.ch == 0x2A }  // $ # ¤
         guard tk.kind == .word else { return false }
         // A name right before the number: "Brigade 2506", "Vision 2030", "Apollo 11" — an
         // identifier, not a year. (Months, seasons and holidays are in the lexicon.)
-        if tk.isCapitalized, tk.gap <= 1, !sentenceInitial(i), lx(i).key == .none, lx(i).month == 0 { return true }
+        // A range of years after a name is a period, not two identifiers: "Eastern Theater 1861-1863".
+        if tk.isCapitalized, tk.gap <= 1, !sentenceInitial(i), lx(i).key == .none, lx(i).month == 0, !rangeFollows { return true }
         if word(i, "room") || word(i, "flight") || word(i, "boeing") || word(i, "airbus") || word(i, "model")
             || word(i, "route") || word(i, "highway") || word(i, "no") || word(i, "number") || word(i, "page")
             || word(i, "pages") || word(i, "chapter") || word(i, "section") || word(i, "article") || word(i, "resolution")
@@ -262,6 +264,17 @@ struct Grammar {
             || word(i, "to") && t(i - 1).kind == .number && yearNumber(i - 1) == nil {
             return true
         }
+        return false
+    }
+
+    /// Token i, the year `y`, starts a range of years: a dash (hyphen or en
+    /// dash, nothing around it) and a later year within a century, written
+    /// whole or by its last two digits ("1861-1863", "1914–18").
+    func yearRangeFrom(_ i: Int, _ y: Int) -> Bool {
+        guard adj(i + 1), p(i + 1, "-"), adj(i + 2), t(i + 2).kind == .number, !t(i + 2).grouped else { return false }
+        let tail = t(i + 2)
+        if tail.digits == 4, let end = yearNumber(i + 2) { return end > y && end - y <= 100 }
+        if tail.digits == 2 { let end = y / 100 * 100 + Int(tail.num); return end > y }
         return false
     }
 
@@ -824,7 +837,7 @@ struct Grammar {
         }
         // Years, and year ranges like 1914–18.
         if let y = yearNumber(i) {
-            if nonYearBefore(i - 1) { return nil }
+            if nonYearBefore(i - 1, rangeFollows: yearRangeFrom(i, y)) { return nil }
             if quantityAfter(i + 1, value: y) { return nil }
             // A year in a list of numbers ("1999, 2000 and 2001 models")? Keep it.
             // A number after a capitalized name: "Boeing 747", "Windows 2000", "Euro 2016".
