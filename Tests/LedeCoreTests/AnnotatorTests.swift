@@ -128,6 +128,42 @@ import Testing
                                           "The pogrom began on the night of 9 November 1938."])
     }
 
+    /// A date in a relative clause after another dated event: the clause
+    /// reads from the noun it is about, not from the other event; a relative
+    /// clause in a sentence without another date keeps its main clause.
+    @Test func aRelativeClauseAfterAnotherEventReadsFromItsNoun() throws {
+        let a = try article("""
+            ---
+            title: T
+            ---
+            On June 20, 1963, the two countries signed an agreement to set up a direct link between Washington and Moscow, the “hotline”, which went into operation on August 30, 1963.
+
+            The two countries set up a direct link, the hotline, which went into operation on August 30, 1963.
+            """)
+        #expect(a.timeline.map(\.text) == [
+            "On June 20, 1963, the two countries signed an agreement to set up a direct link between Washington and Moscow, the “hotline”",
+            "The “hotline”, which went into operation on August 30, 1963.",
+        ])
+        let b = try article("---\ntitle: T\n---\nThe two countries set up a direct link, the hotline, which went into operation on August 30, 1963.\n")
+        #expect(b.timeline.map(\.text) == ["The two countries set up a direct link, the hotline, which went into operation on August 30, 1963."])
+    }
+
+    /// ", and" followed by a date and a verb without a subject does not cut:
+    /// "three days later were cheered" needs the subject of the clause before.
+    @Test func aPredicateWithoutItsSubjectKeepsTheClauseBefore() throws {
+        let a = try article("""
+            ---
+            title: T
+            genre: narrative
+            ---
+            They were released on August 10, 1969, and three days later were cheered through the streets of New York.
+            """)
+        #expect(a.timeline.map(\.text) == [
+            "They were released on August 10, 1969.",
+            "They were released on August 10, 1969, and three days later were cheered through the streets of New York.",
+        ])
+    }
+
     @Test func aShortDateSentenceReadsWithTheNextOne() throws {
         let a = try article("---\ntitle: T\n---\n1. **Launch, July 16, 1969.** A Saturn V rocket lifted off from Florida.\n")
         #expect(a.timeline.first?.text == "Launch, July 16, 1969. A Saturn V rocket lifted off from Florida.")

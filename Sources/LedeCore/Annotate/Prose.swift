@@ -96,9 +96,12 @@ enum Clause {
     /// belongs to the main clause, which ends there; a date after them needs the
     /// main clause too.
     static let subordinators: [String] = [
-        ", where ", ", which ", ", while ", ", whereas ", ", although ", ", though ", ", after which ",
-        ", when ", ", as ", ", before ", ", because ", ", who ", ", whose ", ", prompting ", ", leading ",
+        ", which ", ", who ", ", whose ", ", where ",  // the relative pronouns first (see `relatives`)
+        ", while ", ", whereas ", ", although ", ", though ", ", after which ",
+        ", when ", ", as ", ", before ", ", because ", ", prompting ", ", leading ",
     ]
+    /// How many of `subordinators` start a relative clause, about the noun before them.
+    static let relatives = 4
     /// Words that join two clauses that can each stand alone.
     static let coordinators: [String] = [", but ", ", and then ", ", so ", ", yet "]
 
@@ -119,6 +122,35 @@ enum Clause {
             while hi > span.upperBound, !Sentences.isSpace(text[hi - 1]) { hi -= 1 }
         }
         return lo..<hi
+    }
+
+    /// The first word at or after `i` (before `end`, past spaces and a comma)
+    /// is an auxiliary verb that opens a predicate ("were cheered", "had left").
+    static func auxiliaryAt(_ text: UnsafeBufferPointer<UInt8>, _ i: Int, before end: Int) -> Bool {
+        var k = i
+        while k < end, text[k] == 0x20 || text[k] == 0x2C { k += 1 }
+        var e = k
+        while e < end, text[e] >= 0x61, text[e] <= 0x7A { e += 1 }
+        guard e > k, e == end || !(text[e] >= 0x41 && text[e] <= 0x5A) else { return false }
+        let word = UnsafeBufferPointer(rebasing: text[k..<e])
+        return auxiliaries.contains { $0.elementsEqual(word) }
+    }
+    static let auxiliaries = ["was", "were", "had", "has", "have", "is", "are", "did", "would", "could", "will"].map { Array($0.utf8) }
+
+    /// Where the phrase before a relative clause starting at `r.upperBound`
+    /// (", which ...") begins: after the comma before it, when that phrase
+    /// is a short noun phrase of one to eight words ("a direct link, the
+    /// “hotline”, which ..." → "the “hotline”"). Nil without such a comma.
+    static func antecedent(_ text: UnsafeBufferPointer<UInt8>, _ r: Range<Int>) -> Int? {
+        var j = r.upperBound - 1
+        while j > r.lowerBound {
+            if text[j - 1] == 0x2C, text[j] == 0x20 {
+                let words = wordCount(text, (j + 1)..<r.upperBound)
+                return words >= 1 && words <= 8 ? j + 1 : nil
+            }
+            j -= 1
+        }
+        return nil
     }
 
     static let subordinatorBytes = subordinators.map { Array($0.utf8) }
@@ -162,15 +194,29 @@ enum Clause {
                 guard b == 0x3B || b == 0x3A || b == 0x2C else { i += 1; continue }
                 var cutBefore: Int?  // the clause before ends here
                 var cutAfter: Int?   // the clause after starts here (nil: it cannot stand alone)
+                var relative = false // the clause after is a relative clause (", which ...")
                 if b == 0x3B { cutBefore = i; cutAfter = i + 1 }
                 else if b == 0x3A, i + 1 < hi, text[i + 1] == 0x20 { cutBefore = i; cutAfter = i + 2 }
                 else if b == 0x2C {
                     if coordinators.contains(where: { matches(i, $0) }) { cutBefore = i; cutAfter = i + 2 }
-                    else if subordinators.contains(where: { matches(i, $0) }) { cutBefore = i }
+                    else if let k = subordinators.firstIndex(where: { matches(i, $0) }) { cutBefore = i; relative = k < relatives }
                     else if matches(i, and), others.contains(where: { ($0.lowerBound > i) != (date.lowerBound > i) }) {
                         // ", and" between this date and another one.
                         cutBefore = i; cutAfter = i + 2
+                        // "They were released on August 10, and three days later were cheered": what follows
+                        // "and" is the date and a verb with no subject of its own, which needs the clause before.
+                        if date.lowerBound == i + and.count, auxiliaryAt(text, date.upperBound, before: hi) { cutAfter = nil }
                     }
+                }
+                if relative, let before = cutBefore, before <= date.lowerBound, lo < before,
+                   others.contains(where: { $0.lowerBound >= lo && $0.lowerBound < before }),
+                   let start = antecedent(text, lo..<before), !others.contains(where: { $0.upperBound > start && $0.lowerBound < before }) {
+                    // The date is in a relative clause after a main clause that tells another dated
+                    // event ("On June 20, 1963, they signed an agreement to set up a link, the
+                    // “hotline”, which went into operation on August 30, 1963"): the clause reads
+                    // from the noun it is about ("The “hotline”, which went into operation on ..."),
+                    // not from the other event.
+                    lo = start
                 }
                 if let before = cutBefore {
                     let after = cutAfter ?? Int.max
