@@ -266,6 +266,22 @@ struct TaggerConstructionTests {
         #expect(next.map(\.value) == ["1808-05-04"])
     }
 
+    /// In a narrative, the end of a state of affairs named after "until" looks
+    /// ahead: the story's time stays where it was. "Until" that opens the next
+    /// event ("until in March 1980, Iran ...") moves it, and so does the first
+    /// date of a story, whatever comes before it.
+    @Test func aDateAfterUntilDoesNotMoveTheStory() {
+        var war = TemporalTagger(referenceDate: DateTime(year: 2009, month: 12, day: 19), genre: .narrative)
+        _ = war.tag("In September 1944 the Red Army advanced into Yugoslavia. A few days later it launched an assault that lasted until the fall of Budapest in February 1945.")
+        #expect(war.tag("By the start of July, the sieges had been repelled.").map(\.value) == ["1944-07"])
+        var relations = TemporalTagger(referenceDate: DateTime(year: 2009, month: 12, day: 19), genre: .narrative)
+        _ = relations.tag("Relations deteriorated rapidly until in March 1980, Iran withdrew its ambassador.")
+        #expect(relations.tag("The tension increased in April.").map(\.value) == ["1980-04"])
+        var first = TemporalTagger(referenceDate: DateTime(year: 2009, month: 12, day: 19), genre: .narrative)
+        _ = first.tag("The blockade lasted until May 1949.")
+        #expect(first.tag("In June the airlift went on.").map(\.value) == ["1949-06"])
+    }
+
     @Test func genreIsDecidedFromTheText() {
         var history = TemporalTagger(referenceDate: DateTime(year: 2009, month: 12, day: 19), genre: nil)
         _ = history.tag("In 1914 the war began. By 1915 it had spread. In 1916 came Verdun; in 1917 the Americans joined; in 1918 it ended.")

@@ -284,6 +284,23 @@ public struct TemporalTagger: Sendable {
         return false
     }
 
+    /// "until" or "till" a few words before token i in its clause ("lasted until the fall of
+    /// Budapest in February 1945"), with no other date between them. Not "until" as a
+    /// conjunction that opens the next event ("relations deteriorated until in March 1980,
+    /// Iran downgraded its ties"): followed by a preposition.
+    func untilBefore(_ g: Grammar, _ i: Int) -> Bool {
+        var j = i - 1
+        var steps = 0
+        while j >= 0, steps < 8, !g.boundaryBefore(j + 1), !g.p(j, ",") {
+            if g.isK(j, .until) || g.isK(j, .till) {
+                return !(g.isK(j + 1, .in) || g.isK(j + 1, .on) || g.isK(j + 1, .at) || g.isK(j + 1, .by))
+            }
+            if g.t(j).kind == .number { return false }
+            j -= 1; steps += 1
+        }
+        return false
+    }
+
     /// A date in a clause in the past perfect ("forces that had invaded Burma in late 1943") looks back
     /// from the story's time: "had" a few words before it in the same clause.
     func pastPerfect(_ g: Grammar, _ i: Int) -> Bool {
@@ -433,8 +450,13 @@ public struct TemporalTagger: Sendable {
         // without moving the story's time.
         let comparison = s.kind == .shift && s.offset < 0 && (s.amountWasCounted || s.keepAnchorGrain)
             && (s.unit == .year || g.narrative)
-        // "since 513 BC" dates the start of a state of affairs, not the story's present.
-        let background = g.isK(m.start - 1, .since) || (g.narrative && s.explicit && (tense(g, m.start) > 0 || pastPerfect(g, m.start)))
+        // "since 513 BC" dates the start of a state of affairs, not the story's present; in a
+        // narrative, "an assault that lasted until the fall of Budapest in February 1945" looks ahead
+        // to where a state of affairs ends, and the story goes on from before it.
+        // (Only once the story has a time to keep: the first date it names sets one.)
+        let until = g.narrative && s.explicit && last != nil && untilBefore(g, m.start)
+        let background = g.isK(m.start - 1, .since) || until
+            || (g.narrative && s.explicit && (tense(g, m.start) > 0 || pastPerfect(g, m.start)))
         if let p = anchored, !comparison, !background {
             last = p
             if p.month != nil { lastFine = p }
