@@ -82,6 +82,12 @@ struct TaggerConstructionTests {
         c("Those ideas still shape politics today.", "today", "DATE", "PRESENT_REF"),
         c("Profit fell from the year-ago quarter.", "the year-ago quarter", "DATE", "2017-Q4"),
         c("The meeting ran until 2 o'clock in the afternoon.", "2 o'clock in the afternoon", "TIME", "2019-03-15T14:00"),
+        // The day after a time, with the day first or a place's clock between them.
+        c("At noon GMT on 12 May 2001 the talks ended.", "noon GMT", "TIME", "2001-05-12T12:00"),
+        c("At noon GMT on 12 May 2001 the talks ended.", "12 May 2001", "DATE", "2001-05-12"),
+        c("At 5:34 a.m. Baghdad time on March 20, 2003 the invasion began.", "5:34 a.m.", "TIME", "2003-03-20T05:34"),
+        c("At 5:34 a.m. Baghdad time on March 20, 2003 the invasion began.", "March 20, 2003", "DATE", "2003-03-20"),
+        c("The shop opens at 9 a.m. Eastern time, officials said.", "9 a.m.", "TIME", "2019-03-15T09:00"),
     ]
 
     static let narrativeRelativeCases: [Case] = [

@@ -1962,22 +1962,38 @@ struct Grammar {
         var s = Sem()
         s.type = .time
         s.hour = hour; s.minute = minute
-        // A day after the time: "Wednesday", "yesterday", "today", "on Monday", "Oct. 5", "this morning"?
-        var d = e
-        if isK(d, .on) { d += 1 }
-        if let m = parseDeictic(d) {
-            var sh = m.sem; sh.shiftHour = hour; sh.shiftMinute = minute; sh.type = .time; sh.shiftDayPart = nil
-            return Match(start: i, end: m.end, sem: sh)
+        // A day after the time: "Wednesday", "yesterday", "today", "on Monday", "Oct. 5", "on 12 May 2001",
+        // "this morning"?
+        let clockHour = hour, clockMinute = minute  // captured below as constants
+        func dayAfter(_ e: Int) -> Match? {
+            var d = e
+            if isK(d, .on) { d += 1 }
+            if let m = parseDeictic(d) {
+                var sh = m.sem; sh.shiftHour = clockHour; sh.shiftMinute = clockMinute; sh.type = .time; sh.shiftDayPart = nil
+                return Match(start: i, end: m.end, sem: sh)
+            }
+            if lx(d).weekday != 0, !lx(d).isPlural, t(d).isCapitalized, let m = parseWeekday(d) ?? parseExplicit(d) {
+                var w = m.sem; w.hour = clockHour; w.minute = clockMinute; w.type = .time; w.dayPart = nil
+                return Match(start: i, end: m.end, sem: w)
+            }
+            if p(d, ","), lx(d + 1).month != 0 { d += 1 }
+            if lx(d).month != 0, let m = parseExplicit(d), m.sem.day != nil {
+                var w = m.sem; w.hour = clockHour; w.minute = clockMinute; w.type = .time
+                return Match(start: i, end: m.end, sem: w)
+            }
+            // The day first ("at noon GMT on 12 May 2001"): the time is on that day, and the date is
+            // an expression of its own, as history texts mark it.
+            if t(d).kind == .number, t(d).digits <= 2, lx(d + 1).month != 0, let m = parseExplicit(d), m.sem.day != nil, m.sem.month != nil {
+                var w = m.sem; w.hour = clockHour; w.minute = clockMinute; w.type = .time
+                return Match(start: i, end: e, sem: w)
+            }
+            return nil
         }
-        if lx(d).weekday != 0, !lx(d).isPlural, t(d).isCapitalized, let m = parseWeekday(d) ?? parseExplicit(d) {
-            var w = m.sem; w.hour = hour; w.minute = minute; w.type = .time; w.dayPart = nil
-            if isK(e, .on), m.sem.kind == .weekday { /* "at 3 p.m. on Monday": still one */ }
-            return Match(start: i, end: m.end, sem: w)
-        }
-        if p(d, ","), lx(d + 1).month != 0 { d += 1 }
-        if lx(d).month != 0, let m = parseExplicit(d), m.sem.day != nil {
-            var w = m.sem; w.hour = hour; w.minute = minute; w.type = .time
-            return Match(start: i, end: m.end, sem: w)
+        if let m = dayAfter(e) { return m }
+        // A place's clock before the day ("at 5:34 a.m. Baghdad time on March 20, 2003"): likewise
+        // the time takes the day, which is marked on its own.
+        if t(e).kind == .word, t(e).isCapitalized, lx(e).key == .none, isK(e + 1, .time), let m = dayAfter(e + 2), m.sem.day != nil {
+            return Match(start: i, end: e, sem: m.sem)
         }
         // "7 p.m. tonight"
         s.kind = .shift; s.unit = .day; s.offset = 0; s.anchor = .last
