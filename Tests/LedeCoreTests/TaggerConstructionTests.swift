@@ -207,6 +207,9 @@ struct TaggerConstructionTests {
         // A season joined by "and" to one with a year shares it, as "August and September 1914" do.
         c("The front held through 1944. Both armies had spent the spring and early summer of 1943 preparing.",
           "the spring", "DATE", "1943-SP"),
+        // "fall" after "to" or "and" is the season when a date stands before them.
+        c("In 1943 the troops drilled from spring to fall.", "fall", "DATE", "1943-FA"),
+        c("In 1943 the troops drilled through summer and fall.", "fall", "DATE", "1943-FA"),
     ]
 
     @Test(arguments: valueRulesCases) func valueRule(_ t: Case) { check(t) }

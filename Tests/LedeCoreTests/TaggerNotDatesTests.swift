@@ -40,6 +40,13 @@ struct TaggerNotDatesTests {
         #expect(tagged(sentence).isEmpty, "\(sentence.debugDescription): \(tagged(sentence))")
     }
 
+    /// "fall" as a verb after "to" or "and" with no date before them, in a
+    /// history (where a bare season is a date: "in the fall the army ...").
+    @Test func fallAsAVerbInANarrative() {
+        let story = "In 1917 the army began to fall apart, and prices continued to fall in value. The rise and fall of the empire is a long story."
+        #expect(tagged(story, genre: .narrative).map(\.text) == ["1917"])
+    }
+
     @Test func mayAndMarchAsWordsButNotAsMonths() {
         #expect(tagged("Officials may march to the square.").isEmpty)
         #expect(tagged("They met in May and marched in March.").map(\.text) == ["May", "March"])

@@ -1013,6 +1013,10 @@ struct Grammar {
         if l.isAmbiguous {
             // "fall" is a verb far more often than a season
             guard monthCueBefore(i) || t(i).isCapitalized && !sentenceInitial(i) || isK(i - 1, .the) else { return nil }
+            // After "to", "and" or "or" it is the season only when a date stands before them ("from spring
+            // to fall", "summer and fall"): "began to fall apart", "the rise and fall of the empire".
+            if isK(i - 1, .to) || isK(i - 1, .and) || isK(i - 1, .or),
+               !(lx(i - 2).season != 0 || lx(i - 2).month != 0 || yearNumber(i - 2) != nil) { return nil }
             if isK(i - 1, .the), isK(i + 1, .of), yearAfter(i + 2) == nil { return nil }  // "the fall of Rome"
         }
         var s = Sem(); s.season = Int(l.season)
