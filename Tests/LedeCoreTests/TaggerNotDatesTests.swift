@@ -11,6 +11,7 @@ struct TaggerNotDatesTests {
         "The crew flew a Boeing 747 across the ocean.",
         // A name and a number that are not a range of years stay an identifier; a range of quantities stays quantities.
         "The exiles of Brigade 2506 landed at the bay.",
+        "Truman signed Proclamation No. 2014, and it is Vol. 1999 of the series.",
         "They counted about 1200-1250 soldiers.",
         "You may march in august company if you like.",
         "Doctors may soon march on the capital.",
@@ -45,6 +46,15 @@ struct TaggerNotDatesTests {
     @Test func fallAsAVerbInANarrative() {
         let story = "In 1917 the army began to fall apart, and prices continued to fall in value. The rise and fall of the empire is a long story."
         #expect(tagged(story, genre: .narrative).map(\.text) == ["1917"])
+    }
+
+    /// In a history "former" is a past reference ("former president
+    /// Roosevelt"), but not "the former" set against "the latter" or standing
+    /// for a noun.
+    @Test func theFormerAndTheLatterAreNotDates() {
+        #expect(tagged("In 1941 the military did not consider the former an option.", genre: .narrative).map(\.text) == ["1941"])
+        #expect(tagged("In 1943 they met in Cairo and Tehran. The former conference settled the islands, while the latter settled Poland.", genre: .narrative).map(\.text) == ["1943"])
+        #expect(tagged("In 1915 former president Roosevelt denounced the war.", genre: .narrative).map(\.text) == ["1915", "former"])
     }
 
     @Test func mayAndMarchAsWordsButNotAsMonths() {

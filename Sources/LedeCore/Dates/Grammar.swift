@@ -238,7 +238,14 @@ struct Grammar {
     func nonYearBefore(_ i: Int, rangeFollows: Bool = false) -> Bool {
         guard i >= 0 else { return false }
         let tk = t(i)
-        if tk.kind == .punct { return tk.ch == 0x24 || tk.ch == 0x23 || tk.ch == 0x2A }  // $ # ¤
+        if tk.kind == .punct {
+            // "No. 2914", "Vol. 1999", "pp. 1990": the point of an abbreviation that numbers things
+            if tk.ch == 0x2E, adj(i), word(i - 1, "no") || word(i - 1, "nos") || word(i - 1, "vol") || word(i - 1, "pp")
+                || word(i - 1, "art") || word(i - 1, "fig") || word(i - 1, "ch") || word(i - 1, "sec") {
+                return true
+            }
+            return tk.ch == 0x24 || tk.ch == 0x23 || tk.ch == 0x2A  // $ # ¤
+        }
         guard tk.kind == .word else { return false }
         // A name right before the number: "Brigade 2506", "Vision 2030", "Apollo 11" — an
         // identifier, not a year. (Months, seasons and holidays are in the lexicon.)
@@ -1124,7 +1131,10 @@ struct Grammar {
         case .previously, .formerly:
             return nil
         case .former:
-            return narrative ? Match(start: i, end: i + 1, sem: .lit("PAST_REF")) : nil
+            // Not "the former" set against "the latter", nor standing for a noun ("did not consider
+            // the former an option")
+            guard narrative, !(isK(i - 1, .the) && (latterAhead(i) || !nounAfterFormer(i + 1))) else { return nil }
+            return Match(start: i, end: i + 1, sem: .lit("PAST_REF"))
         case .once:
             return nil
         case .soon:
@@ -1345,6 +1355,24 @@ struct Grammar {
             }
         }
         return best
+    }
+
+    /// "latter" later in the sentence of token i.
+    func latterAhead(_ i: Int) -> Bool {
+        var j = i + 1
+        while j < n, j < i + 60, !boundaryBefore(j) {
+            if word(j, "latter") { return true }
+            j += 1
+        }
+        return false
+    }
+
+    /// Token j can be the noun (or an adjective before it) that "former" describes: a word that
+    /// is not an article or a form of "be" or "have" ("the former an option", "the former was").
+    func nounAfterFormer(_ j: Int) -> Bool {
+        guard t(j).kind == .word else { return false }
+        return !(isK(j, .a) || isK(j, .an) || isK(j, .the) || word(j, "was") || word(j, "is") || word(j, "were")
+                 || word(j, "are") || word(j, "had") || word(j, "has") || word(j, "would") || word(j, "did"))
     }
 
     /// The meaning of "the year", "the week", "the month", "the quarter", "the weekend" alone.
