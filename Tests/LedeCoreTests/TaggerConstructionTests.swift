@@ -82,6 +82,7 @@ struct TaggerConstructionTests {
         c("Those ideas still shape politics today.", "today", "DATE", "PRESENT_REF"),
         c("Profit fell from the year-ago quarter.", "the year-ago quarter", "DATE", "2017-Q4"),
         c("The meeting ran until 2 o'clock in the afternoon.", "2 o'clock in the afternoon", "TIME", "2019-03-15T14:00"),
+        c("A quarter of a century later, the wall fell.", "A quarter of a century later", "DATE", "2044"),
         // The day after a time, with the day first or a place's clock between them.
         c("At noon GMT on 12 May 2001 the talks ended.", "noon GMT", "TIME", "2001-05-12T12:00"),
         c("At noon GMT on 12 May 2001 the talks ended.", "12 May 2001", "DATE", "2001-05-12"),

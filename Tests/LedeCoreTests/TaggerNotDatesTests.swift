@@ -11,6 +11,8 @@ struct TaggerNotDatesTests {
         "The crew flew a Boeing 747 across the ocean.",
         // A name and a number that are not a range of years stay an identifier; a range of quantities stays quantities.
         "The exiles of Brigade 2506 landed at the bay.",
+        // a quarter as a fraction
+        "Sales fell by a quarter, a decrease of about a quarter in the quantity sold.",
         "Truman signed Proclamation No. 2014, and it is Vol. 1999 of the series.",
         "They counted about 1200-1250 soldiers.",
         "You may march in august company if you like.",

@@ -1715,13 +1715,24 @@ struct Grammar {
             || word(e, "trading") || word(e, "business") || word(e, "working") || word(e, "calendar") || word(e, "long") && lx(e + 1).unit != .none {
             if lx(e + 1).unit != .none { e += 1 }
         }
-        let l = lx(e)
-        let u = l.unit
+        var l = lx(e)
+        var u = l.unit
         guard u != .none else { return nil }
         // "a year-earlier loss": the adjective "year-earlier", not a year's length
         if adj(e + 1), p(e + 1, "-"), adj(e + 2), isK(e + 2, .ago) || isK(e + 2, .earlier) || isK(e + 2, .end) { return nil }
-        // "a quarter of", "a half" are fractions, not periods
+        if u == .quarter, !l.isPlural, amount == 1, isK(e + 1, .of), isK(e + 2, .a), lx(e + 3).unit == .century, !lx(e + 3).isPlural {
+            // "a quarter of a century (later)": 25 years
+            amount = 25; u = .year; e += 3; l = lx(e)
+        }
+        // "a quarter of", "a half" are fractions, not periods; so is a quarter something changed by or
+        // is of ("fell by a quarter", "a decrease of about a quarter")
         if u == .quarter, isK(e + 1, .of) { return nil }
+        if u == .quarter, !l.isPlural, amount == 1 {
+            var b = i - 1
+            if word(b, "about") || word(b, "nearly") || word(b, "almost") || word(b, "roughly") || word(b, "some")
+                || word(b, "approximately") || word(b, "around") { b -= 1 }
+            if isK(b, .by) || isK(b, .of) { return nil }
+        }
         if u == .half {
             // "a half", "two halves": no
             return nil
