@@ -240,8 +240,8 @@ struct Grammar {
         let tk = t(i)
         if tk.kind == .punct {
             // "No. 2914", "Vol. 1999", "pp. 1990": the point of an abbreviation that numbers things
-            if tk.ch == 0x2E, adj(i), word(i - 1, "no") || word(i - 1, "nos") || word(i - 1, "vol") || word(i - 1, "pp")
-                || word(i - 1, "art") || word(i - 1, "fig") || word(i - 1, "ch") || word(i - 1, "sec") {
+            // (not "art." or "sec.", which also end sentences and words)
+            if tk.ch == 0x2E, adj(i), word(i - 1, "no") || word(i - 1, "nos") || word(i - 1, "vol") || word(i - 1, "pp") {
                 return true
             }
             return tk.ch == 0x24 || tk.ch == 0x23 || tk.ch == 0x2A  // $ # ¤
