@@ -1,7 +1,11 @@
 // libFuzzer target: the template parser and filler. The input is a template
 // text; it is parsed with a fixed slot set and filled with values that contain
-// no braces. Invariants: the output never contains a slot tag `{{name}}` that
-// the template had (each is replaced), and text values come out escaped.
+// no braces. Invariants: no literal part of the parsed template holds a slot
+// tag `{{name}}` (the parser made each a slot), the filled output is exactly
+// the literal parts with each slot's value escaped in its place, and an
+// escaped value holds no markup character. (The output itself is not searched
+// for the raw value: a literal "<b>" before `{{title}}` makes "<b>&lt;..." ,
+// which holds "<b>&" although the value was escaped.)
 import LedeCore
 #if canImport(Glibc)
 import Glibc
@@ -22,13 +26,21 @@ public func fuzzTemplate(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         for d in error.all { precondition(d.path.hasPrefix("templates/") && d.line >= 1) }
         return 0
     }
-    let out = template.render(["title": .text("<b>&\"'"), "body": .text("B"), "url": .text("u"), "x": .text("")]).raw
-    precondition(!out.contains("<b>&"), "a text value was not escaped")
-    for name in slots {
-        // The literal parts of the template cannot contain `{{name}}` (the parser
-        // would have made it a slot), and no value has braces.
-        precondition(!out.contains("{{\(name)}}"), "slot {{\(name)}} left in the output")
+    let values = ["title": "<b>&\"'", "body": "B", "url": "u", "x": ""]
+    let out = template.render(["title": .text(values["title"]!), "body": .text(values["body"]!), "url": .text(values["url"]!),
+                               "x": .text(values["x"]!)]).raw
+    var expected = ""
+    for segment in template.segments {
+        switch segment {
+        case .literal(let text):
+            for name in slots { precondition(!text.contains("{{\(name)}}"), "slot {{\(name)}} left in a literal part") }
+            expected += text
+        case .slot(let name):
+            expected += HTML.escape(values[name] ?? "")
+        }
     }
+    precondition(out == expected, "the output is not the literal parts with the values escaped")
+    precondition(!HTML.escape(values["title"]!).contains(where: { "<>\"'".contains($0) }), "a text value was not escaped")
     return 0
 }
 
