@@ -1728,9 +1728,11 @@ struct Grammar {
         // is of ("fell by a quarter", "a decrease of about a quarter")
         if u == .quarter, isK(e + 1, .of) { return nil }
         if u == .quarter, !l.isPlural, amount == 1 {
+            // Past an approximation before the amount, as `parseApprox` reads one ("about", "more than").
             var b = i - 1
-            if word(b, "about") || word(b, "nearly") || word(b, "almost") || word(b, "roughly") || word(b, "some")
-                || word(b, "approximately") || word(b, "around") { b -= 1 }
+            for s in [i - 2, i - 1] where s >= 0 {
+                if let (_, next, _) = parseApprox(s), next == i { b = s - 1; break }
+            }
             if isK(b, .by) || isK(b, .of) { return nil }
         }
         if u == .half {
