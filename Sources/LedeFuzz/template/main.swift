@@ -26,21 +26,24 @@ public func fuzzTemplate(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         for d in error.all { precondition(d.path.hasPrefix("templates/") && d.line >= 1) }
         return 0
     }
-    let values = ["title": "<b>&\"'", "body": "B", "url": "u", "x": ""]
-    let out = template.render(["title": .text(values["title"]!), "body": .text(values["body"]!), "url": .text(values["url"]!),
-                               "x": .text(values["x"]!)]).raw
+    let values: Template.Values = ["title": .text("<b>&\"'"), "body": .text("B"), "url": .text("u"), "x": .text("")]
+    func valueText(_ name: String) -> String {
+        guard case .text(let s)? = values.first(where: { $0.key == name })?.value else { return "" }
+        return s
+    }
+    let out = template.render(values).raw
     var expected = ""
     for segment in template.segments {
         switch segment {
-        case .literal(let text):
-            for name in slots { precondition(!text.contains("{{\(name)}}"), "slot {{\(name)}} left in a literal part") }
-            expected += text
+        case .literal(let literal):
+            for name in slots { precondition(!literal.contains("{{\(name)}}"), "slot {{\(name)}} left in a literal part") }
+            expected += literal
         case .slot(let name):
-            expected += HTML.escape(values[name] ?? "")
+            expected += HTML.escape(valueText(name))
         }
     }
     precondition(out == expected, "the output is not the literal parts with the values escaped")
-    precondition(!HTML.escape(values["title"]!).contains(where: { "<>\"'".contains($0) }), "a text value was not escaped")
+    precondition(!HTML.escape(valueText("title")).contains(where: { "<>\"'".contains($0) }), "a text value was not escaped")
     return 0
 }
 
