@@ -22,7 +22,10 @@ import Glibc
 ///   with one atomic exchange, as `.replace` does. Readers — and a build
 ///   killed at any moment — see the old site or the new one, never a mix.
 ///   Unchanged files cost a link, not a copy; when nothing changed at all,
-///   nothing is staged.
+///   nothing is staged. The site swapped out is kept beside the target
+///   (`.public.previous/`, see `PreviousSite`): the next build takes it as
+///   its staging folder and only brings the paths the last build changed up
+///   to date, so a commit costs what changed, not what the site holds.
 ///
 /// - `.update` (`lede serve`, whose folder only its own server reads): only
 ///   the files whose bytes changed are written, into the staging folder
@@ -48,6 +51,23 @@ public final class OutputFolder: @unchecked Sendable {
     /// Threads that remove the previous site after a replacing commit.
     public var workers = 1
     private let journal: String
+    /// The site swapped out by the last build (`.public.previous/`).
+    private let previous: String
+    /// The record of `previous`, when it describes the target as it is.
+    private var known: PreviousSite?
+    /// `.stage`: the staging folder is the previous site, brought up to date
+    /// with the target; each write replaces a file the target may share.
+    public private(set) var tookPrevious = false
+    /// `.stage` with `tookPrevious`: paths this build began to write.
+    private var attempted: Set<String> = []
+    /// `.stage`: folders of the target the new site leaves out (the search
+    /// index, made anew or switched off).
+    private var leftOutTrees: [String] = []
+    /// The folders of the new site (for the fingerprint of the target).
+    private var newFolders: [String]?
+    /// A file of the target was copied, not linked (no hard links here):
+    /// the swapped-out site then shares nothing with the new one.
+    private var copied = false
     private let lock = Lock()
     private var made: Set<String> = []
     /// `.stage`: folders of the target linked whole into the staging folder.
@@ -65,19 +85,104 @@ public final class OutputFolder: @unchecked Sendable {
         try self.init(target: target, mode: .replace)
     }
 
-    public init(target: String, mode: Mode) throws {
+    /// Whether the site swapped out is kept for the next build
+    /// (`.public.previous/`); builds without a cache replace the whole folder
+    /// each time and keep nothing.
+    public let keepsPrevious: Bool
+
+    /// `keepsPrevious`: keep the swapped-out site (and the target's
+    /// fingerprint) beside the target for the next `.stage` build.
+    public init(target: String, mode: Mode, keepsPrevious: Bool = false) throws {
         let url = URL(fileURLWithPath: target).standardizedFileURL
         self.target = url.path
         let parent = url.deletingLastPathComponent().path
         let name = url.lastPathComponent
         staging = "\(parent)/.\(name).staging-\(getpid())"
         journal = "\(parent)/.\(name).journal-\(getpid())"
+        previous = "\(parent)/.\(name).previous"
         self.mode = mode
+        self.keepsPrevious = keepsPrevious && mode != .update
         try FileIO.makeDirectories(parent)
         Self.recover(parent: parent, name: name)
         try FileIO.removeTree(staging)
-        try FileIO.makeDirectories(staging)
+        if self.keepsPrevious, let record = PreviousSite.read(previous), let inode = PreviousSite.inode(self.target), record.targetInode == inode {
+            known = record
+        }
+        if !(mode == .stage && takePrevious()) {
+            // Not taken, it is of no more use (and `lede serve`, which
+            // changes its folder in place, would leave it describing a
+            // folder that is no longer there).
+            try FileIO.removeTree(previous)
+            try FileIO.makeDirectories(staging)
+        }
         if mode == .update { try FileIO.makeDirectories(self.target) }
+    }
+
+    /// Takes the previous site as the staging folder and links the paths
+    /// where it differs from the target; false (and nothing taken) when
+    /// there is none or it cannot be brought up to date.
+    private func takePrevious() -> Bool {
+        guard let known, known.holdsSite, rename(previous, staging) == 0 else { return false }
+        unlink(staging + "/" + PreviousSite.recordName)
+        tookPrevious = true
+        do {
+            for path in known.changed { try restore(path) }
+            return true
+        } catch {
+            tookPrevious = false
+            try? FileIO.removeTree(staging)
+            return false
+        }
+    }
+
+    /// Makes `path` in the taken staging folder what it is in the target.
+    private func restore(_ path: String) throws {
+        clear(path)
+        let from = target + "/" + path
+        var st = stat()
+        if lstat(from, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG {
+            if let slash = path.lastIndex(of: "/") { try makeFolders(String(path[..<slash])) }
+            guard link(from, staging + "/" + path) == 0 else {
+                throw FileIO.Failure(path: staging + "/" + path, operation: "link \(from) to", code: errno)
+            }
+        } else {
+            pruneEmptyFolders(above: path)
+        }
+    }
+
+    /// Removes what the taken staging folder holds at `path` (a file, or a
+    /// folder where the new site has a file).
+    private func clear(_ path: String) {
+        let full = staging + "/" + path
+        if unlink(full) != 0 && (errno == EISDIR || errno == EPERM) { try? FileIO.removeTree(full) }
+    }
+
+    /// Removes the folders above `path` that it left empty.
+    private func pruneEmptyFolders(above path: String) {
+        var dir = path
+        while let slash = dir.lastIndex(of: "/") {
+            dir = String(dir[..<slash])
+            if !FileIO.removeEmptyDirectory(staging + "/" + dir) { break }
+        }
+    }
+
+    /// mkdir -p in the taken staging folder, removing files in the way (the
+    /// previous site had a file where the new one has a folder).
+    private func makeFolders(_ relative: String) throws {
+        if FileIO.isDirectory(staging + "/" + relative) { return }
+        var prefix = ""
+        for part in relative.split(separator: "/") {
+            prefix = prefix.isEmpty ? String(part) : prefix + "/" + part
+            let full = staging + "/" + prefix
+            var st = stat()
+            if lstat(full, &st) == 0 {
+                if (st.st_mode & S_IFMT) == S_IFDIR { continue }
+                try FileIO.removeFile(full)
+            }
+            if mkdir(full, 0o755) != 0 && errno != EEXIST {
+                throw FileIO.Failure(path: full, operation: "create folder", code: errno)
+            }
+        }
     }
 
     /// Finishes the commits of builds that were killed after their commit
@@ -127,6 +232,12 @@ public final class OutputFolder: @unchecked Sendable {
             if let slash = path.lastIndex(of: "/") {
                 try ensureDirectory(String(path[..<slash]))
             }
+            if tookPrevious {
+                // The file here may be the target's own (a hard link): never
+                // write into it, replace it.
+                lock.withLock { _ = attempted.insert(path) }
+                clear(path)
+            }
             let stamp = try FileIO.writeStamped(bytes, to: staging + "/" + path)
             lock.withLock { if writtenSet.insert(path).inserted { written.append(path) } }
             return stamp
@@ -151,10 +262,17 @@ public final class OutputFolder: @unchecked Sendable {
         lock.withLock { carriedTrees.append(relative) }
     }
 
+    /// `.stage`: the new site does not take this folder of the target (the
+    /// search index, to be made anew, or switched off).
+    public func leaveOutTree(_ relative: String) {
+        precondition(mode == .stage)
+        lock.withLock { leftOutTrees.append(relative) }
+    }
+
     private func ensureDirectory(_ relative: String) throws {
-        let known = lock.withLock { made.contains(relative) }
-        if known { return }
-        try FileIO.makeDirectories(staging + "/" + relative)
+        let isMade = lock.withLock { made.contains(relative) }
+        if isMade { return }
+        if tookPrevious { try makeFolders(relative) } else { try FileIO.makeDirectories(staging + "/" + relative) }
         lock.withLock { _ = made.insert(relative) }
     }
 
@@ -210,11 +328,24 @@ public final class OutputFolder: @unchecked Sendable {
     /// to do in the other modes.
     public func complete(carrying carried: [String]) throws {
         guard mode == .stage, !completed else { return }
-        let (written, removed, trees) = lock.withLock { (writtenSet, Set(removals), carriedTrees) }
-        for path in carried where !written.contains(path) && !removed.contains(path) {
-            try linkFromTarget(path)
+        let (written, removed, trees, leftOut) = lock.withLock { (writtenSet, Set(removals), carriedTrees, leftOutTrees) }
+        if tookPrevious {
+            // The staging folder holds the target's site already: take out
+            // what this build removes, and the target's folders as they are now.
+            for path in removed where !written.contains(path) {
+                let full = staging + "/" + path
+                var st = stat()
+                if lstat(full, &st) == 0, (st.st_mode & S_IFMT) != S_IFDIR { unlink(full) }
+                pruneEmptyFolders(above: path)
+            }
+            for tree in trees + leftOut { try FileIO.removeTree(staging + "/" + tree) }
+        } else {
+            for path in carried where !written.contains(path) && !removed.contains(path) {
+                try linkFromTarget(path)
+            }
         }
         for tree in trees { try linkTree(tree) }
+        newFolders = PreviousSite.folders(holding: lock.withLock { self.written } + carried.filter { !written.contains($0) && !removed.contains($0) })
         completed = true
     }
 
@@ -225,6 +356,7 @@ public final class OutputFolder: @unchecked Sendable {
         let code = errno
         // A file system without hard links (or a file on another device): copy it.
         if code == EPERM || code == EXDEV || code == EMLINK || code == ENOTSUP {
+            lock.withLock { copied = true }
             try FileIO.write(try FileIO.readBytes(from), to: to)
             return
         }
@@ -243,41 +375,97 @@ public final class OutputFolder: @unchecked Sendable {
     /// Puts the staged site in place of the target.
     public func commit() throws {
         switch mode {
-        case .replace: try swapIn()
+        case .replace:
+            newFolders = PreviousSite.folders(holding: lock.withLock { written })
+            try swapIn()
         case .stage:
             if completed {
                 try swapIn()
             } else {
                 precondition(!hasChanges, "OutputFolder: a staged build with changes must be completed before its commit")
-                try FileIO.removeTree(staging)  // nothing changed: the target stays as it is
+                // Nothing changed: the target stays as it is, and so does
+                // the previous site (brought up to date with it, if taken).
+                putBack(changed: [])
             }
         case .update: try commitUpdate()
         }
         committed = true
     }
 
+    /// After a build that changed nothing in the target (nothing to commit,
+    /// or it failed): the previous site goes back where it was, with the
+    /// paths where the staging folder now differs from the target.
+    private func putBack(changed: [String]) {
+        if tookPrevious, let known {
+            let record = PreviousSite(targetInode: known.targetInode, fingerprint: known.fingerprint, folders: known.folders,
+                                      holdsSite: true, changed: changed)
+            if (try? FileIO.write(record.encoded(), to: staging + "/" + PreviousSite.recordName)) != nil, rename(staging, previous) == 0 {
+                return
+            }
+        }
+        try? FileIO.removeTree(staging)
+        keepRecordOnly(known)
+    }
+
+    /// Keeps the fingerprint of the target without a site to take.
+    private func keepRecordOnly(_ record: PreviousSite?, newest: Int64? = nil) {
+        guard var record else { return }
+        record.holdsSite = false
+        record.changed = []
+        guard (try? FileIO.makeDirectories(previous)) != nil else { return }
+        if let newest {
+            try? PreviousSite.write(record, newest: newest, into: previous)
+        } else {
+            try? FileIO.write(record.encoded(), to: previous + "/" + PreviousSite.recordName)
+        }
+    }
+
     /// Called at the named moments of a commit (tests stop the process there).
     public var checkpoint: (@Sendable (String) -> Void)?
 
     private func swapIn() throws {
-        if FileIO.exists(target) {
-            if lede_exchange_paths(staging, target) == 0 {
-                checkpoint?("swapped")
-                try FileIO.removeTree(staging, workers: workers)  // now holds the previous site
-                return
-            }
-            // No atomic exchange on this system: two renames, a moment apart.
-            let old = "\(target.components(separatedBy: "/").dropLast().joined(separator: "/"))/.\((target as NSString).lastPathComponent).old-\(getpid())"
-            guard rename(target, old) == 0 else { throw FileIO.Failure(path: target, operation: "move aside", code: errno) }
-            guard rename(staging, target) == 0 else {
-                let code = errno
-                _ = rename(old, target)
-                throw FileIO.Failure(path: target, operation: "replace", code: code)
-            }
-            try FileIO.removeTree(old, workers: workers)
-        } else {
+        guard FileIO.exists(target) else {
             guard rename(staging, target) == 0 else { throw FileIO.Failure(path: target, operation: "create", code: errno) }
+            if keepsPrevious { try keepSwappedOut(false) }  // the fingerprint, for the next build
+            return
         }
+        // The site swapped out is kept when it shares its files with the
+        // new one and nobody has changed the target's folders since it
+        // was committed (a file added by hand would come back from it).
+        let keep = keepsPrevious && mode == .stage && !lock.withLock({ copied }) && known.map { known in
+            known.fingerprint != nil && PreviousSite.fingerprint(of: known.folders, in: target, workers: workers)?.value == known.fingerprint
+        } == true
+        if lede_exchange_paths(staging, target) == 0 {
+            checkpoint?("swapped")
+            // `staging` now holds the previous site.
+            if keepsPrevious { try keepSwappedOut(keep) } else { try FileIO.removeTree(staging, workers: workers) }
+            return
+        }
+        // No atomic exchange on this system: two renames, a moment apart.
+        let old = "\(target.components(separatedBy: "/").dropLast().joined(separator: "/"))/.\((target as NSString).lastPathComponent).old-\(getpid())"
+        guard rename(target, old) == 0 else { throw FileIO.Failure(path: target, operation: "move aside", code: errno) }
+        guard rename(staging, target) == 0 else {
+            let code = errno
+            _ = rename(old, target)
+            throw FileIO.Failure(path: target, operation: "replace", code: code)
+        }
+        try FileIO.removeTree(old, workers: workers)
+    }
+
+    /// After the swap: keeps the site swapped out (in `staging`) as the
+    /// previous site, with a record of where it differs from the new one,
+    /// or removes it and records only the new target's fingerprint.
+    private func keepSwappedOut(_ keep: Bool) throws {
+        let folders = newFolders ?? []
+        let print = PreviousSite.fingerprint(of: folders, in: target, workers: workers)
+        guard let inode = PreviousSite.inode(target) else { return try FileIO.removeTree(staging, workers: workers) }
+        let record = PreviousSite(targetInode: inode, fingerprint: print?.value, folders: folders, holdsSite: true,
+                                  changed: lock.withLock { written + removals })
+        if keep, (try? PreviousSite.write(record, newest: print?.newest ?? 0, into: staging)) != nil, rename(staging, previous) == 0 {
+            return
+        }
+        try FileIO.removeTree(staging, workers: workers)
+        keepRecordOnly(record, newest: print?.newest ?? 0)
     }
 
     private func commitUpdate() throws {
@@ -350,9 +538,11 @@ public final class OutputFolder: @unchecked Sendable {
         }
     }
 
-    /// Throws the staged files away (after a failed build).
+    /// Throws the staged files away (after a failed build); a taken
+    /// previous site goes back, with the paths this build touched.
     public func discard() {
         guard !committed else { return }
-        try? FileIO.removeTree(staging)
+        let changed = lock.withLock { Array(attempted) + removals }
+        putBack(changed: changed)
     }
 }

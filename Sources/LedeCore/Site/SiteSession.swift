@@ -418,7 +418,7 @@ extension SiteSession {
         // or in place (`lede serve`'s own folder).
         let mode: OutputFolder.Mode = outputs.entries.isEmpty ? .replace : options.updateInPlace ? .update : .stage
         let output: OutputFolder
-        do { output = try OutputFolder(target: outputPath, mode: mode) } catch {
+        do { output = try OutputFolder(target: outputPath, mode: mode, keepsPrevious: options.useCache) } catch {
             throw Diagnostics([.error(options.outputPath, 1, 1, "cannot prepare the output folder (the new site is assembled beside it): \(error.localizedDescription); check that you may write in \((outputPath as NSString).deletingLastPathComponent); the previous site is unchanged")])
         }
         output.beforeWrite = options.beforeWrite
@@ -859,7 +859,11 @@ extension SiteSession {
                 options.checkpoint?("staged")
             case .stage:
                 if output.hasChanges || (pagefind != nil && !searchCurrent && !searchLater) {
-                    if searchCurrent || searchLater { output.carryTree(Search.folder) }  // behind, but it works
+                    if searchCurrent || searchLater {
+                        output.carryTree(Search.folder)  // behind, but it works
+                    } else {
+                        output.leaveOutTree(Search.folder)
+                    }
                     try output.complete(carrying: Array(outputs.entries.keys))
                     options.checkpoint?("staged")
                     if let pagefind, !searchCurrent, !searchLater { try indexSearch { () throws(Diagnostic) in try Search.index(output.staging, pagefind: pagefind) } }
