@@ -134,6 +134,22 @@ import Testing
         }
     }
 
+    /// An article deleted with its pages by hand: its pages must not come
+    /// back from the previous site, which still has them.
+    @Test func aPageDeletedByHandWithItsArticleStaysGone() throws {
+        let site = try Self.cycling()
+        try site.remove("content/a7.md")
+        try site.remove("public/a7")
+        try site.build()
+        #expect(!site.exists("public/a7"))
+        try Self.expectLikeAFullBuild(site, "after deleting a7 and its pages")
+        for version in 3...4 {
+            try BuildSafetyTests.edit(site, version: version, articles: Self.articles)
+            try site.build()
+            try Self.expectLikeAFullBuild(site, "version \(version)")
+        }
+    }
+
     /// A page changed in place (the kept site shares the file) is rebuilt,
     /// and the kept copy does not carry the change into a later build.
     @Test func aPageChangedInPlaceByHandIsRebuilt() throws {

@@ -92,7 +92,7 @@ public final class OutputFolder: @unchecked Sendable {
 
     /// `keepsPrevious`: keep the swapped-out site (and the target's
     /// fingerprint) beside the target for the next `.stage` build.
-    public init(target: String, mode: Mode, keepsPrevious: Bool = false) throws {
+    public init(target: String, mode: Mode, keepsPrevious: Bool = false, workers: Int = 1) throws {
         let url = URL(fileURLWithPath: target).standardizedFileURL
         self.target = url.path
         let parent = url.deletingLastPathComponent().path
@@ -102,6 +102,7 @@ public final class OutputFolder: @unchecked Sendable {
         previous = "\(parent)/.\(name).previous"
         self.mode = mode
         self.keepsPrevious = keepsPrevious && mode != .update
+        self.workers = workers
         try FileIO.makeDirectories(parent)
         Self.recover(parent: parent, name: name)
         try FileIO.removeTree(staging)
@@ -120,9 +121,11 @@ public final class OutputFolder: @unchecked Sendable {
 
     /// Takes the previous site as the staging folder and links the paths
     /// where it differs from the target; false (and nothing taken) when
-    /// there is none or it cannot be brought up to date.
+    /// there is none, or it cannot be brought up to date, or the target's
+    /// folders changed since its commit (a page deleted from it by hand
+    /// would otherwise come back from the previous site).
     private func takePrevious() -> Bool {
-        guard let known, known.holdsSite, rename(previous, staging) == 0 else { return false }
+        guard let known, known.holdsSite, targetIsAsCommitted(), rename(previous, staging) == 0 else { return false }
         unlink(staging + "/" + PreviousSite.recordName)
         tookPrevious = true
         do {
@@ -133,6 +136,12 @@ public final class OutputFolder: @unchecked Sendable {
             try? FileIO.removeTree(staging)
             return false
         }
+    }
+
+    /// Whether the target's folders are as the last build left them.
+    private func targetIsAsCommitted() -> Bool {
+        guard let known, let print = known.fingerprint else { return false }
+        return PreviousSite.fingerprint(of: known.folders, in: target, workers: workers)?.value == print
     }
 
     /// Makes `path` in the taken staging folder what it is in the target.
@@ -432,9 +441,7 @@ public final class OutputFolder: @unchecked Sendable {
         // The site swapped out is kept when it shares its files with the
         // new one and nobody has changed the target's folders since it
         // was committed (a file added by hand would come back from it).
-        let keep = keepsPrevious && mode == .stage && !lock.withLock({ copied }) && known.map { known in
-            known.fingerprint != nil && PreviousSite.fingerprint(of: known.folders, in: target, workers: workers)?.value == known.fingerprint
-        } == true
+        let keep = keepsPrevious && mode == .stage && !lock.withLock({ copied }) && targetIsAsCommitted()
         if lede_exchange_paths(staging, target) == 0 {
             checkpoint?("swapped")
             // `staging` now holds the previous site.

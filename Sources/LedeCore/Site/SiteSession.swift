@@ -418,7 +418,7 @@ extension SiteSession {
         // or in place (`lede serve`'s own folder).
         let mode: OutputFolder.Mode = outputs.entries.isEmpty ? .replace : options.updateInPlace ? .update : .stage
         let output: OutputFolder
-        do { output = try OutputFolder(target: outputPath, mode: mode, keepsPrevious: options.useCache) } catch {
+        do { output = try OutputFolder(target: outputPath, mode: mode, keepsPrevious: options.useCache, workers: workers) } catch {
             throw Diagnostics([.error(options.outputPath, 1, 1, "cannot prepare the output folder (the new site is assembled beside it): \(error.localizedDescription); check that you may write in \((outputPath as NSString).deletingLastPathComponent); the previous site is unchanged")])
         }
         output.beforeWrite = options.beforeWrite
