@@ -12,14 +12,15 @@ already there), then measures, side by side in one run:
 - cmark:   `cmark --smart --unsafe FILE...` over all articles, one thread;
 - Hugo:    a full build of the same files (tags, RSS, sitemap, table of
            contents), from nothing (public/ and resources/ removed first);
-- lede:    `lede build`, from nothing (public/ and .lede-cache/ removed first),
+- lede:    `lede build`, from nothing (public/, .public.previous/ and
+           .lede-cache/ removed first),
            with timelines and takeaways;
 - no-change rebuild: `lede build` again, a new process, with its cache;
 - one-edit rebuild: the median of --edits edits of one article each, rebuilt
            inside a running session (lede-bench edits, as lede serve does),
            whose output is then compared with a full build; and one edit
-           rebuilt by a new `lede build` process (which stages the new site
-           beside public/ and swaps it in).
+           rebuilt by a new `lede build` process (which brings the site it
+           swapped out last time up to date beside public/ and swaps it in).
 
 Search is left out of lede's builds (LEDE_PAGEFIND=off): Hugo builds no search
 index either. With --search, Pagefind runs as in a normal build and its share
@@ -214,7 +215,7 @@ def main():
             r["hugo"] = hyperfine("hugo", hugo_cmd, prepare=prep, runs=runs)
             r["hugo_rss"] = peak_rss_mb(hugo_cmd, prepare=prep)
 
-        prep = f"rm -rf {sh_quote(site)}/public {sh_quote(site)}/.lede-cache; sync; sleep 6"
+        prep = f"rm -rf {sh_quote(site)}/public {sh_quote(site)}/.public.previous {sh_quote(site)}/.lede-cache; sync; sleep 6"
         build = f"{sh_quote(lede)} build --source {sh_quote(site)} --quiet"
         r["lede"] = hyperfine("lede", build, prepare=prep, runs=runs)
         r["lede_rss"] = peak_rss_mb(build, prepare=prep)
