@@ -10,7 +10,8 @@ import Testing
 /// every file again: the output must still be exactly a full build's, after
 /// any sequence of edits, hand changes to public/, failures and kills.
 @Suite(.serialized) struct PreviousSiteTests {
-    static let articles = 12
+    /// Enough articles that an edit rewrites less than half of the site's files.
+    static let articles = 30
 
     static func inode(_ path: String) -> UInt64? {
         var st = stat()
@@ -106,6 +107,28 @@ import Testing
         _ = try SiteBuilder.build(options)
         #expect(!site.exists(".public.previous"))
         try Self.expectLikeAFullBuild(site, "without cache")
+    }
+
+    /// A build that rewrites every page keeps no copy of the old site (it
+    /// would double the disk the site takes); the builds after it are right
+    /// and soon keep one again.
+    @Test func aBuildThatRewritesTheSiteKeepsNoPreviousSite() throws {
+        let site = try Self.cycling()
+        var index = try site.read("content/_index.md")
+        index = index.replacingOccurrences(of: "title: Desk", with: "title: The Newsdesk")
+        try site.write("content/_index.md", index)
+        let report = try site.build()
+        // Every page, over half of the files (the search index aside).
+        let files = try site.snapshot().keys.filter { !$0.hasPrefix("pagefind/") }
+        #expect(2 * (report.changedOutputs?.count ?? 0) > files.count)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: site.root + "/.public.previous") == [PreviousSite.recordName])
+        try Self.expectLikeAFullBuild(site, "after the site's title changed")
+        for version in 3...5 {
+            try BuildSafetyTests.edit(site, version: version, articles: Self.articles)
+            try site.build()
+            try Self.expectLikeAFullBuild(site, "version \(version)")
+        }
+        #expect(site.exists(".public.previous/index.html"))
     }
 
     @Test func aBuildWithNothingChangedKeepsThePreviousSite() throws {

@@ -65,6 +65,8 @@ public final class OutputFolder: @unchecked Sendable {
     private var leftOutTrees: [String] = []
     /// The folders of the new site (for the fingerprint of the target).
     private var newFolders: [String]?
+    /// How many files the new site has (`.stage`, once completed).
+    private var newFileCount = 0
     /// A file of the target was copied, not linked (no hard links here):
     /// the swapped-out site then shares nothing with the new one.
     private var copied = false
@@ -354,7 +356,9 @@ public final class OutputFolder: @unchecked Sendable {
             }
         }
         for tree in trees { try linkTree(tree) }
-        newFolders = PreviousSite.folders(holding: lock.withLock { self.written } + carried.filter { !written.contains($0) && !removed.contains($0) })
+        let files = lock.withLock { self.written } + carried.filter { !written.contains($0) && !removed.contains($0) }
+        newFileCount = files.count
+        newFolders = PreviousSite.folders(holding: files)
         completed = true
     }
 
@@ -468,7 +472,13 @@ public final class OutputFolder: @unchecked Sendable {
         guard let inode = PreviousSite.inode(target) else { return try FileIO.removeTree(staging, workers: workers) }
         let record = PreviousSite(targetInode: inode, fingerprint: print?.value, folders: folders, holdsSite: true,
                                   changed: lock.withLock { written + removals })
-        if keep, (try? PreviousSite.write(record, newest: print?.newest ?? 0, into: staging)) != nil, rename(staging, previous) == 0 {
+        // A build that rewrote most of the site (a template changed) leaves
+        // a previous site that shares little: keeping it would double the
+        // disk the site takes, to save the next build little. (A new page
+        // template rewrites every page: over half of the files, the rest
+        // being timeline data. An edit in a site of thousands of articles
+        // rewrites a few files in a thousand.)
+        if keep, record.changed.count * 2 <= newFileCount, (try? PreviousSite.write(record, newest: print?.newest ?? 0, into: staging)) != nil, rename(staging, previous) == 0 {
             return
         }
         try FileIO.removeTree(staging, workers: workers)
