@@ -478,7 +478,8 @@ public final class OutputFolder: @unchecked Sendable {
         // template rewrites every page: over half of the files, the rest
         // being timeline data. An edit in a site of thousands of articles
         // rewrites a few files in a thousand.)
-        if keep, record.changed.count * 2 <= newFileCount, (try? PreviousSite.write(record, newest: print?.newest ?? 0, into: staging)) != nil, rename(staging, previous) == 0 {
+        if keep, record.changed.count * 2 <= newFileCount,
+           (try? PreviousSite.write(record, newest: print?.newest ?? 0, into: staging)) != nil, rename(staging, previous) == 0 {
             return
         }
         try FileIO.removeTree(staging, workers: workers)
