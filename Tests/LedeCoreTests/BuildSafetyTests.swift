@@ -35,13 +35,19 @@ import Testing
 
     /// What a full build without cache makes of the current sources.
     static func reference(_ site: TestSite) throws -> [String: Data] {
+        try withReference(site) { try site.snapshot("reference") }
+    }
+
+    /// Builds the current sources without cache into `reference/`, reads
+    /// it with `body`, then removes it.
+    static func withReference<T>(_ site: TestSite, _ body: () throws -> T) throws -> T {
         var options = BuildOptions(siteRoot: site.root, output: site.root + "/reference")
         options.useCache = false
         options.workers = 2
         try? FileManager.default.removeItem(atPath: site.root + "/reference")
         _ = try SiteBuilder.build(options)
         defer { try? FileManager.default.removeItem(atPath: site.root + "/reference") }
-        return try site.snapshot("reference")
+        return try body()
     }
 
     /// Starts `lede build` on the site; with `stopAt`, the build stops itself

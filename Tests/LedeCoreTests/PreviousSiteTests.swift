@@ -39,13 +39,7 @@ import Testing
 
     /// The files and folders a full build without cache makes of the sources.
     static func reference(_ site: TestSite) throws -> (files: [String: Data], folders: Set<String>) {
-        var options = BuildOptions(siteRoot: site.root, output: site.root + "/reference")
-        options.useCache = false
-        options.workers = 2
-        try? FileManager.default.removeItem(atPath: site.root + "/reference")
-        _ = try SiteBuilder.build(options)
-        defer { try? FileManager.default.removeItem(atPath: site.root + "/reference") }
-        return (try site.snapshot("reference"), folders(site, "reference"))
+        try BuildSafetyTests.withReference(site) { (try site.snapshot("reference"), folders(site, "reference")) }
     }
 
     static func expectLikeAFullBuild(_ site: TestSite, _ when: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
@@ -54,6 +48,16 @@ import Testing
         let same = got == want.files, sameFolders = folders(site) == want.folders
         #expect(same, "\(when): public/ differs from a full build in \(Set(got.keys).symmetricDifference(want.files.keys).sorted().prefix(5)) or the bytes of \(got.keys.filter { want.files[$0] != nil && want.files[$0] != got[$0] }.sorted().prefix(5))", sourceLocation: sourceLocation)
         #expect(sameFolders, "\(when): folders \(folders(site).symmetricDifference(want.folders).sorted())", sourceLocation: sourceLocation)
+    }
+
+    /// Edits the sources to each version and builds, expecting a full build's output each time.
+    static func expectEditsLikeFullBuilds(_ site: TestSite, _ versions: ClosedRange<Int>, _ after: String,
+                                          sourceLocation: SourceLocation = #_sourceLocation) throws {
+        for version in versions {
+            try BuildSafetyTests.edit(site, version: version, articles: articles)
+            try site.build()
+            try expectLikeAFullBuild(site, "version \(version) \(after)", sourceLocation: sourceLocation)
+        }
     }
 
     /// A site built three times (the third build has a previous site to take).
@@ -123,11 +127,7 @@ import Testing
         #expect(2 * (report.changedOutputs?.count ?? 0) > files.count)
         #expect(try FileManager.default.contentsOfDirectory(atPath: site.root + "/.public.previous") == [PreviousSite.recordName])
         try Self.expectLikeAFullBuild(site, "after the site's title changed")
-        for version in 3...5 {
-            try BuildSafetyTests.edit(site, version: version, articles: Self.articles)
-            try site.build()
-            try Self.expectLikeAFullBuild(site, "version \(version)")
-        }
+        try Self.expectEditsLikeFullBuilds(site, 3...5, "after the title change")
         #expect(site.exists(".public.previous/index.html"))
     }
 
@@ -166,11 +166,7 @@ import Testing
         try site.build()
         #expect(!site.exists("public/a7"))
         try Self.expectLikeAFullBuild(site, "after deleting a7 and its pages")
-        for version in 3...4 {
-            try BuildSafetyTests.edit(site, version: version, articles: Self.articles)
-            try site.build()
-            try Self.expectLikeAFullBuild(site, "version \(version)")
-        }
+        try Self.expectEditsLikeFullBuilds(site, 3...4, "after a7 went")
     }
 
     /// A page changed in place (the kept site shares the file) is rebuilt,
@@ -239,11 +235,7 @@ import Testing
         options.updateInPlace = true
         _ = try SiteBuilder.build(options)
         #expect(!site.exists(".public.previous"))
-        for version in 4...6 {
-            try BuildSafetyTests.edit(site, version: version, articles: Self.articles)
-            try site.build()
-            try Self.expectLikeAFullBuild(site, "version \(version) after an update in place")
-        }
+        try Self.expectEditsLikeFullBuilds(site, 4...6, "after an update in place")
     }
 
     /// Killed while it holds the previous site as its staging folder, or
@@ -257,11 +249,7 @@ import Testing
         #expect(BuildSafetyTests.waitUntilStopped(process), "the build did not reach \(moment)")
         BuildSafetyTests.killBuild(process)
         #expect(try site.snapshot() == (moment == "swapped" ? next : before))
-        for version in 4...6 {
-            try BuildSafetyTests.edit(site, version: version, articles: Self.articles)
-            try site.build()
-            try Self.expectLikeAFullBuild(site, "version \(version) after a kill at \(moment)")
-        }
+        try Self.expectEditsLikeFullBuilds(site, 4...6, "after a kill at \(moment)")
         #expect(try BuildSafetyTests.leftovers(site).isEmpty)
         #expect(site.exists(".public.previous"))
     }
