@@ -48,7 +48,8 @@ public final class OutputFolder: @unchecked Sendable {
     public let mode: Mode
     /// Called with each path before it is written (tests simulate failures with it).
     public var beforeWrite: (@Sendable (String) throws -> Void)?
-    /// Threads that remove the previous site after a replacing commit.
+    /// Threads that remove the swapped-out site after a commit and take
+    /// the fingerprints of the target's folders.
     public var workers = 1
     private let journal: String
     /// The site swapped out by the last build (`.public.previous/`).
@@ -334,9 +335,11 @@ public final class OutputFolder: @unchecked Sendable {
 
     /// `.stage`: links the files of the target that the new site keeps as
     /// they are (`carried`, relative paths; those written or removed by this
-    /// build are skipped) into the staging folder, which then holds the whole
-    /// new site (for the search index to read) and is ready to swap. Nothing
-    /// to do in the other modes.
+    /// build are skipped) into the staging folder — or, when the staging
+    /// folder is the previous site taken, which holds them already, removes
+    /// what this build removes — so that it holds the whole new site (for
+    /// the search index to read) and is ready to swap. Nothing to do in the
+    /// other modes.
     public func complete(carrying carried: [String]) throws {
         guard mode == .stage, !completed else { return }
         let (written, removed, trees, leftOut) = lock.withLock { (writtenSet, Set(removals), carriedTrees, leftOutTrees) }
