@@ -13,7 +13,7 @@ import Glibc
 /// build takes the folder as its staging folder (one rename), links those
 /// paths from the target again (or removes them) and then writes its own
 /// changes — each by a new file, never into one the target shares. A commit
-/// at 50,000 articles on a disk cost 9–17 s of linking and removing 115,000
+/// at 50,000 articles on a disk cost 11–22 s of linking and removing 115,000
 /// files; this makes it cost what changed.
 ///
 /// The folder is only trusted when nothing but lede has changed it since:
@@ -22,10 +22,13 @@ import Glibc
 ///   removed when a build takes the folder; a build killed while it holds the
 ///   folder leaves a `.public.staging-PID` that the next build removes.
 /// - Files somebody adds to `public/` by hand would come back from the kept
-///   tree one build later. So the record holds a fingerprint of the target's
-///   folders (inode and modification time of each, which adding, removing or
-///   renaming a file in it changes), and the swapped-out tree is kept only
-///   when the target still matches its fingerprint at the next commit.
+///   tree one build later, and pages deleted from it by hand (with their
+///   article) from the taken one. So the record holds a fingerprint of the
+///   target's folders (inode and modification time of each, which adding,
+///   removing or renaming a file in it changes); the folder is taken, and
+///   the swapped-out tree kept, only while the target matches it.
+/// - A build that rewrote more than half of the files keeps no tree: it would
+///   share little with the new one and double the disk the site takes.
 struct PreviousSite {
     /// The name of the record inside the kept folder.
     static let recordName = ".lede-previous"
