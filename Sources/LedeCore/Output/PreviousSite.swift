@@ -120,7 +120,9 @@ struct PreviousSite {
     /// clock has moved past every folder time the fingerprint holds: a file
     /// added in the same clock tick as the build's last change to its folder
     /// would leave the folder's time as it was. (Timestamps come from a
-    /// coarse clock; waiting for the next tick takes a few milliseconds.)
+    /// coarse clock; waiting for the next tick takes a few milliseconds. On
+    /// a file system whose times are whole seconds it gives up after 0.2 s,
+    /// and the next build stages afresh, as it did before there was a record.)
     static func write(_ record: PreviousSite, newest: Int64, into folder: String) throws {
         var record = record
         let path = folder + "/" + recordName
