@@ -100,11 +100,7 @@ struct PreviousSite {
     /// The fingerprint of `folders` under `root` and the newest modification
     /// time among them (nanoseconds), or nil when one is missing or not a folder.
     static func fingerprint(of folders: [String], in root: String, workers: Int) -> (value: UInt64, newest: Int64)? {
-        let stamps = Slots<FileIO.Stamp?>(Array(repeating: nil, count: folders.count))
-        let dir = FileIO.Folder(root)
-        parallelFor(folders.count, workers: workers, chunk: 512) { k in
-            stamps.set(k, dir.stamp(folders[k].isEmpty ? "." : folders[k]))
-        }
+        let stamps = FileIO.Folder(root).stamps(folders.count, workers: workers) { folders[$0].isEmpty ? "." : folders[$0] }
         var value: UInt64 = 0x9E37_79B9_7F4A_7C15
         var newest = Int64.min
         for k in folders.indices {

@@ -1482,9 +1482,7 @@ extension SiteSession {
     static func verify(_ outputs: inout [String: OutputEntry], in target: String, workers: Int) {
         guard !outputs.isEmpty else { return }
         let entries = Array(outputs)
-        let found = Slots<FileIO.Stamp?>(Array(repeating: nil, count: entries.count))
-        let folder = FileIO.Folder(target)
-        parallelFor(entries.count, workers: workers, chunk: 256) { k in found.set(k, folder.stamp(entries[k].key)) }
+        let found = FileIO.Folder(target).stamps(entries.count, workers: workers) { entries[$0].key }
         for (k, (path, entry)) in entries.enumerated() {
             guard let stamp = found[k] else { outputs[path] = nil; continue }
             // Renaming a file changes its ctime, not its content: compare the rest.

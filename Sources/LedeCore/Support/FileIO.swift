@@ -275,3 +275,14 @@ public enum FileIO {
         return names.sorted()
     }
 }
+
+extension FileIO.Folder {
+    /// The stamps of `count` files in the folder, the k-th at `relative(k)`,
+    /// looked at by `workers` threads, 256 at a time (a stat is too small a
+    /// step to hand out alone).
+    func stamps(_ count: Int, workers: Int, _ relative: @Sendable (Int) -> String) -> Slots<FileIO.Stamp?> {
+        let found = Slots<FileIO.Stamp?>(Array(repeating: nil, count: count))
+        parallelFor(count, workers: workers, chunk: 256) { k in found.set(k, stamp(relative(k))) }
+        return found
+    }
+}
