@@ -58,7 +58,7 @@ public final class OutputFolder: @unchecked Sendable {
     private var known: PreviousSite?
     /// `.stage`: the staging folder is the previous site, brought up to date
     /// with the target; each write replaces a file the target may share.
-    public private(set) var tookPrevious = false
+    private var tookPrevious = false
     /// `.stage` with `tookPrevious`: paths this build began to write.
     private var attempted: Set<String> = []
     /// `.stage`: folders of the target the new site leaves out (the search
@@ -153,12 +153,12 @@ public final class OutputFolder: @unchecked Sendable {
         let from = target + "/" + path
         var st = stat()
         if lstat(from, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG {
-            if let slash = path.lastIndex(of: "/") { try makeFolders(String(path[..<slash])) }
+            if let slash = path.lastIndex(of: "/") { try Self.makeFolders(String(path[..<slash]), in: staging) }
             guard link(from, staging + "/" + path) == 0 else {
                 throw FileIO.Failure(path: staging + "/" + path, operation: "link \(from) to", code: errno)
             }
         } else {
-            pruneEmptyFolders(above: path)
+            Self.pruneEmptyFolders(above: path, in: staging)
         }
     }
 
@@ -169,28 +169,36 @@ public final class OutputFolder: @unchecked Sendable {
         if unlink(full) != 0 && (errno == EISDIR || errno == EPERM) { try? FileIO.removeTree(full) }
     }
 
-    /// Removes the folders above `path` that it left empty.
-    private func pruneEmptyFolders(above path: String) {
+    /// Removes the folders above `path` (relative to `root`) that it left
+    /// empty (an article's own folder).
+    static func pruneEmptyFolders(above path: String, in root: String) {
         var dir = path
         while let slash = dir.lastIndex(of: "/") {
             dir = String(dir[..<slash])
-            if !FileIO.removeEmptyDirectory(staging + "/" + dir) { break }
+            if !FileIO.removeEmptyDirectory(root + "/" + dir) { break }
         }
     }
 
-    /// mkdir -p in the taken staging folder, removing files in the way (the
-    /// previous site had a file where the new one has a folder).
-    private func makeFolders(_ relative: String) throws {
-        if FileIO.isDirectory(staging + "/" + relative) { return }
+    /// Removes files of a site (never a folder: the new site may have one
+    /// there), and the folders they leave empty.
+    static func removeFiles(_ paths: some Sequence<String>, in root: String) {
+        for path in paths {
+            try? FileIO.removeFile(root + "/" + path)
+            pruneEmptyFolders(above: path, in: root)
+        }
+    }
+
+    /// mkdir -p under `root`, removing files in the way (the site before had
+    /// a file where the new one has a folder).
+    static func makeFolders(_ relative: String, in root: String) throws {
+        if FileIO.isDirectory(root + "/" + relative) { return }
+        try FileIO.makeDirectories(root)
         var prefix = ""
         for part in relative.split(separator: "/") {
             prefix = prefix.isEmpty ? String(part) : prefix + "/" + part
-            let full = staging + "/" + prefix
-            var st = stat()
-            if lstat(full, &st) == 0 {
-                if (st.st_mode & S_IFMT) == S_IFDIR { continue }
-                try FileIO.removeFile(full)
-            }
+            let full = root + "/" + prefix
+            if FileIO.isDirectory(full) { continue }
+            if FileIO.exists(full) { try FileIO.removeFile(full) }
             if mkdir(full, 0o755) != 0 && errno != EEXIST {
                 throw FileIO.Failure(path: full, operation: "create folder", code: errno)
             }
@@ -284,7 +292,7 @@ public final class OutputFolder: @unchecked Sendable {
     private func ensureDirectory(_ relative: String) throws {
         let isMade = lock.withLock { made.contains(relative) }
         if isMade { return }
-        if tookPrevious { try makeFolders(relative) } else { try FileIO.makeDirectories(staging + "/" + relative) }
+        if tookPrevious { try Self.makeFolders(relative, in: staging) } else { try FileIO.makeDirectories(staging + "/" + relative) }
         lock.withLock { _ = made.insert(relative) }
     }
 
@@ -346,12 +354,7 @@ public final class OutputFolder: @unchecked Sendable {
         if tookPrevious {
             // The staging folder holds the target's site already: take out
             // what this build removes, and the target's folders as they are now.
-            for path in removed where !written.contains(path) {
-                let full = staging + "/" + path
-                var st = stat()
-                if lstat(full, &st) == 0, (st.st_mode & S_IFMT) != S_IFDIR { unlink(full) }
-                pruneEmptyFolders(above: path)
-            }
+            Self.removeFiles(removed.subtracting(written), in: staging)
             for tree in trees + leftOut { try FileIO.removeTree(staging + "/" + tree) }
         } else {
             for path in carried where !written.contains(path) && !removed.contains(path) {
@@ -415,7 +418,7 @@ public final class OutputFolder: @unchecked Sendable {
         if tookPrevious, let known {
             let record = PreviousSite(targetInode: known.targetInode, fingerprint: known.fingerprint, folders: known.folders,
                                       holdsSite: true, changed: changed)
-            if (try? FileIO.write(record.encoded(), to: staging + "/" + PreviousSite.recordName)) != nil, rename(staging, previous) == 0 {
+            if (try? PreviousSite.write(record, into: staging)) != nil, rename(staging, previous) == 0 {
                 return
             }
         }
@@ -429,11 +432,7 @@ public final class OutputFolder: @unchecked Sendable {
         record.holdsSite = false
         record.changed = []
         guard (try? FileIO.makeDirectories(previous)) != nil else { return }
-        if let newest {
-            try? PreviousSite.write(record, newest: newest, into: previous)
-        } else {
-            try? FileIO.write(record.encoded(), to: previous + "/" + PreviousSite.recordName)
-        }
+        try? PreviousSite.write(record, newest: newest, into: previous)
     }
 
     /// Called at the named moments of a commit (tests stop the process there).
@@ -538,25 +537,11 @@ public final class OutputFolder: @unchecked Sendable {
             if FileIO.isDirectory(to) { try? FileIO.removeTree(to) }
             if rename(from, to) != 0 {
                 // A file where a folder is needed on the way: clear it and retry.
-                var dir = m.path
-                while let slash = dir.lastIndex(of: "/") {
-                    dir = String(dir[..<slash])
-                    let full = target + "/" + dir
-                    if FileIO.exists(full), !FileIO.isDirectory(full) { try? FileIO.removeFile(full) }
-                }
-                try? FileIO.makeDirectories((to as NSString).deletingLastPathComponent)
+                try? makeFolders(m.path.lastIndex(of: "/").map { String(m.path[..<$0]) } ?? "", in: target)
                 _ = rename(from, to)
             }
         }
-        for path in removals {
-            try? FileIO.removeFile(target + "/" + path)
-            // Folders left empty go too (an article's own folder).
-            var dir = path
-            while let slash = dir.lastIndex(of: "/") {
-                dir = String(dir[..<slash])
-                if !FileIO.removeEmptyDirectory(target + "/" + dir) { break }
-            }
-        }
+        removeFiles(removals, in: target)
     }
 
     /// Throws the staged files away (after a failed build); a taken

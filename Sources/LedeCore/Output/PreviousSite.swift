@@ -119,11 +119,13 @@ struct PreviousSite {
     /// coarse clock; waiting for the next tick takes a few milliseconds. On
     /// a file system whose times are whole seconds it gives up after 0.2 s,
     /// and the next build stages afresh, as it did before there was a record.)
-    static func write(_ record: PreviousSite, newest: Int64, into folder: String) throws {
+    /// `newest` nil: the fingerprint was taken by an earlier build, whose
+    /// record waited already.
+    static func write(_ record: PreviousSite, newest: Int64? = nil, into folder: String) throws {
         var record = record
         let path = folder + "/" + recordName
         try FileIO.write(record.encoded(), to: path)
-        guard record.fingerprint != nil else { return }
+        guard record.fingerprint != nil, let newest else { return }
         for _ in 0..<200 {
             if let stamp = FileIO.stamp(path), stamp.mtime > newest { return }
             usleep(1000)
