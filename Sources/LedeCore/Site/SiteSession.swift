@@ -517,7 +517,7 @@ extension SiteSession {
             let displayPath = "content/" + file.path
             let readAt = FileIO.now()
             let source: SourceFile
-            do throws(Diagnostic) { source = try SourceFile.read(URL(fileURLWithPath: contentDir + "/" + file.path), displayPath: displayPath) } catch {
+            do throws(Diagnostic) { source = try SourceFile.read(path: contentDir + "/" + file.path, displayPath: displayPath) } catch {
                 results.set(k, .unreadable(error))
                 return
             }
@@ -745,7 +745,7 @@ extension SiteSession {
             // Timelines, related explainers and with them the article pages,
             // the search page (SiteFeatures.swift).
             @Sendable func renderPage(_ path: String) throws -> [UInt8] {
-                let source = try SourceFile.read(URL(fileURLWithPath: contentDir + "/" + path), displayPath: "content/" + path)
+                let source = try SourceFile.read(path: contentDir + "/" + path, displayPath: "content/" + path)
                 guard let article = annotator.annotate(source, defaultSlug: ContentScanner.defaultSlug(path)).0 else {
                     throw FileIO.Failure(path: "content/" + path, operation: "read (it changed during the build; build again)", code: EAGAIN)
                 }
@@ -1144,7 +1144,7 @@ extension SiteSession {
                 var body = feed.body(entry.path, contentHash: hash)
                 if body == nil, let kept = old.feedBodies[entry.path], kept.contentHash == hash { body = kept.body }
                 if body == nil,
-                   let source = try? SourceFile.read(URL(fileURLWithPath: contentDir + "/" + entry.path), displayPath: entry.summary.path),
+                   let source = try? SourceFile.read(path: contentDir + "/" + entry.path, displayPath: entry.summary.path),
                    let article = annotator.annotate(source, defaultSlug: entry.summary.slug).0 {
                     body = article.body.raw
                 }
