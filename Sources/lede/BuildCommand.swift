@@ -57,9 +57,10 @@ struct Build: ParsableCommand {
             // freed object by object (a third of a second), as compilers do.
             _ = Unmanaged.passRetained(session)
             if timings {
-                for (name, seconds, resident) in result.phases {
+                for (name, seconds, cpu, resident) in result.phases {
                     let label = name.count < 36 ? name + String(repeating: " ", count: 36 - name.count) : name
-                    printError(label + String(format: " %8.3f s", seconds) + (resident > 0 ? String(format: "  %6d MB resident", resident >> 20) : ""))
+                    printError(label + String(format: " %8.3f s", seconds)
+                               + (resident > 0 ? String(format: "  %8.3f s CPU  %6d MB resident", cpu, resident >> 20) : ""))
                 }
                 printError("articles rebuilt: \(result.articlesRebuilt)")
             }

@@ -17,7 +17,8 @@ import Testing
     }
 
     /// `--timings`: one line per phase on stderr, in build order, each with
-    /// seconds and (for phases, not notes) resident memory; stdout unchanged.
+    /// seconds and (for phases, not notes) CPU seconds and resident memory;
+    /// stdout unchanged.
     @Test func timingsListEveryPhaseWithSecondsAndMemory() throws {
         let site = try TestSite(["content/a.md": article("Alpha", tags: ["x"], body: "In 1990 it happened.\n\nIn 1991 it ended.")])
         let r = try run(ledeExecutable, ["build", "--source", site.root, "--timings"])
@@ -33,10 +34,10 @@ import Testing
             let at = try #require(lines.firstIndex(of: found))
             #expect(at > last, "\(name) is out of order")
             last = at
-            // "<name>   0.012 s     35 MB resident"
+            // "<name>   0.012 s     0.020 s CPU      35 MB resident"
             let fields = found.dropFirst(36).split(separator: " ")
-            #expect(fields.count == 5 && Double(fields[0]) != nil && fields[1] == "s" && Int(fields[2]) ?? 0 > 0
-                        && fields[3] == "MB" && fields[4] == "resident", "\(found)")
+            #expect(fields.count == 8 && Double(fields[0]) != nil && fields[1] == "s" && Double(fields[2]) ?? -1 >= 0 && fields[3] == "s"
+                        && fields[4] == "CPU" && Int(fields[5]) ?? 0 > 0 && fields[6] == "MB" && fields[7] == "resident", "\(found)")
         }
         // The tagger's CPU time, a share of the articles' phase, has no memory column.
         let tagger = try #require(line("tagger (CPU, all threads)"))

@@ -86,9 +86,10 @@ public struct BuildReport: Sendable {
     /// pages yet; `SiteSession.indexSearch()` brings it up to date.
     public var searchPending = false
     /// With `BuildOptions.measurePhases`: wall time of each phase, in order,
-    /// and the resident memory at its end in bytes (0 where not measured); and
+    /// the CPU time of all threads in it, and the resident memory at its end
+    /// in bytes (0 where not measured: then the CPU time is 0 too); and
     /// `tagger (CPU)`: time spent in the temporal tagger, summed over threads.
-    public var phases: [(name: String, seconds: Double, resident: Int)] = []
+    public var phases: [(name: String, seconds: Double, cpu: Double, resident: Int)] = []
 
     /// One line for the terminal.
     public var summary: String {

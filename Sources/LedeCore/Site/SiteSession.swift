@@ -1542,32 +1542,46 @@ final class FeedCandidates: @unchecked Sendable {
     }
 }
 
-/// Wall time of the phases of a build and resident memory at their end, and
-/// CPU time in the temporal tagger.
+/// Wall and CPU time of the phases of a build and resident memory at their
+/// end, and CPU time in the temporal tagger.
 final class PhaseClock: @unchecked Sendable {
     let enabled: Bool
     let tagger: CPUTimeCounter?
     private var last: UInt64
-    private(set) var phases: [(name: String, seconds: Double, resident: Int)] = []
+    private var lastCPU: Int64
+    /// Each phase's wall time, the CPU time all threads spent in it (0 for
+    /// a note), and resident memory at its end: CPU over wall says how many
+    /// cores the phase kept busy (near 1.0 on a 2-core machine: it runs on
+    /// one).
+    private(set) var phases: [(name: String, seconds: Double, cpu: Double, resident: Int)] = []
 
     init(enabled: Bool) {
         self.enabled = enabled
         tagger = enabled ? CPUTimeCounter() : nil
         last = DispatchTime.now().uptimeNanoseconds
+        lastCPU = enabled ? Self.processCPU() : 0
     }
 
     func mark(_ name: String) {
         guard enabled else { return }
-        let now = DispatchTime.now().uptimeNanoseconds
-        phases.append((name, Double(now - last) / 1e9, Self.residentBytes()))
+        let now = DispatchTime.now().uptimeNanoseconds, cpu = Self.processCPU()
+        phases.append((name, Double(now - last) / 1e9, Double(cpu - lastCPU) / 1e9, Self.residentBytes()))
         last = now
-        if name == "articles", let tagger { phases.append(("tagger (CPU, all threads)", tagger.seconds, 0)) }
+        lastCPU = cpu
+        if name == "articles", let tagger { phases.append(("tagger (CPU, all threads)", tagger.seconds, 0, 0)) }
     }
 
     /// A share of the phase under way, measured by the caller; listed before it.
     func note(_ name: String, seconds: Double) {
         guard enabled else { return }
-        phases.append((name, seconds, 0))
+        phases.append((name, seconds, 0, 0))
+    }
+
+    /// CPU time of all the process's threads so far, in nanoseconds.
+    static func processCPU() -> Int64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts)
+        return Int64(ts.tv_sec) * 1_000_000_000 + Int64(ts.tv_nsec)
     }
 
     /// A process's resident memory now (VmRSS, from /proc; 0 when unknown):
