@@ -246,6 +246,9 @@ struct TaggerConstructionTests {
         for (sentence, first, second) in [
             ("The war ran from 1939 to 1945.", Found(text: "1939", type: "DATE", value: "1939"), Found(text: "1945", type: "DATE", value: "1945")),
             ("Between May and July 2002 it rained.", Found(text: "May", type: "DATE", value: "2002-05"), Found(text: "July 2002", type: "DATE", value: "2002-07")),
+            // A first month after the second is in the year before it.
+            ("Between October and January 2003 it rained.", Found(text: "October", type: "DATE", value: "2002-10"), Found(text: "January 2003", type: "DATE", value: "2003-01")),
+            ("From November to February 1999 it snowed.", Found(text: "November", type: "DATE", value: "1998-11"), Found(text: "February 1999", type: "DATE", value: "1999-02")),
             ("The war of 1914–18 was long.", Found(text: "1914", type: "DATE", value: "1914"), Found(text: "18", type: "DATE", value: "1918")),
             ("We met on July 16–18, 2018 in Helsinki.", Found(text: "July 16", type: "DATE", value: "2018-07-16"), Found(text: "18, 2018", type: "DATE", value: "2018-07-18")),
             ("The battle (22-25 April 1951) was fierce.", Found(text: "22", type: "DATE", value: "1951-04-22"), Found(text: "25 April 1951", type: "DATE", value: "1951-04-25")),

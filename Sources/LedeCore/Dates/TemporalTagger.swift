@@ -126,9 +126,11 @@ public struct TemporalTagger: Sendable {
             // A range: "from 1939 to 1945", "1914–18", "between May and July 2002", "July 16–18, 2018".
             if let (second, connectorOK) = rangeTail(g, m), connectorOK {
                 var y = second
-                // The first end takes what it lacks from the second ("May and July 2002", "May 3–5, 1999").
+                // The first end takes what it lacks from the second ("May and July 2002", "May 3–5, 1999"),
+                // the year before it when its month comes later ("October and January 2003").
                 if m.sem.kind == .point, m.sem.year == nil, y.sem.kind == .point, let yy = y.sem.year, m.sem.decade == nil, m.sem.century == nil {
                     m.sem.year = yy; m.sem.bc = y.sem.bc
+                    if let m1 = m.sem.month, let m2 = y.sem.month, m1 > m2, !y.sem.bc { m.sem.year = yy - 1 }
                 }
                 if m.sem.kind == .point, y.sem.kind == .point, y.sem.year == nil, let yy = m.sem.year, m.sem.bc, y.sem.month == nil, y.sem.day == nil {
                     y.sem.bc = true; y.sem.year = y.sem.year ?? yy
