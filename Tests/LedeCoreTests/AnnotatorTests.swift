@@ -228,6 +228,41 @@ import Testing
         #expect(!a.timeline.map(\.value).contains("1972-07-21"))
     }
 
+    /// "Between April and June 1948": the first month takes its year from
+    /// the second, which states it; the range is one event shown as a range
+    /// (it was "June 1948" alone). Without a stated year, neither end is an event.
+    @Test func aRangeOfMonthsWhoseYearEndsItIsARange() throws {
+        let a = try article("""
+            ---
+            title: T
+            ---
+            Between April and June 1948 the programme took shape.
+
+            From May to July 2002 it rained hard in the north.
+
+            Between March and May the rivers rose.
+
+            Between October and January 2004 the talks stalled.
+            """)
+        #expect(a.timeline.map(\.value) == ["1948-04", "2002-05", "2003-10"])
+        #expect(a.timeline.map(\.endValue) == ["1948-06", "2002-07", "2004-01"])
+        #expect(a.timeline.map(\.display) == ["April–June 1948", "May–July 2002", "October 2003 – January 2004"])
+        #expect(a.timeline.first?.text == "Between April and June 1948 the programme took shape.")
+    }
+
+    /// A range written backwards is two dates, each its own event, not a
+    /// range that ends before it starts.
+    @Test func aRangeThatEndsBeforeItStartsIsTwoEvents() throws {
+        let a = try article("""
+            ---
+            title: T
+            ---
+            From 1945 to 1939 the archive was closed.
+            """)
+        #expect(a.timeline.map(\.value) == ["1939", "1945"])
+        #expect(a.timeline.allSatisfy { $0.endValue == nil })
+    }
+
     // MARK: Takeaways and callouts
 
     @Test func takeawaySectionListItemsBecomeBoxes() throws {

@@ -584,11 +584,15 @@ struct Work {
             }
             for (k, e) in found.enumerated() where !consumedAsEnd.contains(k) {
                 guard e.type == .date || e.type == .time, let date = TimexDate(e.value), date.precision >= .year else { continue }
-                guard e.isExplicit || earlierItems.contains(date.year) || (firstStated.first { $0.year == date.year }?.at ?? k) < k else { continue }
+                // The first end of a range takes its year from a second that
+                // states it ("between April and June 1948").
+                let endStatesYear = e.rangeEnd.map { $0 < found.count && found[$0].isExplicit } ?? false
+                guard e.isExplicit || endStatesYear || earlierItems.contains(date.year) || (firstStated.first { $0.year == date.year }?.at ?? k) < k else { continue }
                 var endValue: String?
                 var display = date.display
                 var span = e.start..<e.end
-                if let r = e.rangeEnd, r < found.count, let end = TimexDate(found[r].value), end.precision >= .year {
+                // (A range that ends before it starts is two dates, each its own event.)
+                if let r = e.rangeEnd, r < found.count, let end = TimexDate(found[r].value), end.precision >= .year, date.sortKey <= end.sortKey {
                     consumedAsEnd.insert(r)
                     endValue = found[r].value
                     display = date.rangeDisplay(to: end)
