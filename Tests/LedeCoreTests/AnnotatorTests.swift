@@ -250,6 +250,37 @@ import Testing
         #expect(a.timeline.first?.text == "Between April and June 1948 the programme took shape.")
     }
 
+    /// In news, a day named from the day of writing ("on Tuesday") is an
+    /// event of the article's date's week; one worked out from another date
+    /// ("three days later") is not anchored by the article's date, and a
+    /// narrative's "Tuesday" is not either.
+    @Test func aNewsArticlesTuesdayIsAnEventOfItsWeek() throws {
+        let news = try article("""
+            ---
+            title: T
+            date: 2024-03-15
+            genre: news
+            ---
+            Dockworkers walked out on Tuesday, and the union said yesterday that talks had failed.
+
+            In late April 2001 the commission met in Izmir.
+
+            Three days later, the court held a referendum.
+
+            Talks resume next Friday.
+            """)
+        #expect(news.timeline.map(\.value) == ["2001-04", "2024-03-12", "2024-03-14", "2024-03-22"])
+        let story = try article("""
+            ---
+            title: T
+            date: 2024-03-15
+            genre: narrative
+            ---
+            Dockworkers walked out on Tuesday.
+            """)
+        #expect(story.timeline.isEmpty)
+    }
+
     /// A range written backwards is two dates, each its own event, not a
     /// range that ends before it starts.
     @Test func aRangeThatEndsBeforeItStartsIsTwoEvents() throws {

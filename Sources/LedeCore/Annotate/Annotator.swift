@@ -564,6 +564,9 @@ struct Work {
             let taggerStart = annotator.settings.taggerClock != nil ? CPUTimeCounter.threadTime() : 0
             let found = block.prose.prose.withUnsafeBufferPointer { tagger.tag($0) }
             annotator.settings.taggerClock?.add(since: taggerStart)
+            // Told as news, the article's own date anchors the days it names
+            // from it ("on Tuesday", "yesterday").
+            let written = tagger.genre == .news ? frontMatter.date.map { Cal.days($0.year, $0.month, $0.day) } : nil
             let list = block.node.parent.flatMap { $0.kind == .item ? $0.parent : nil }
             let earlierItems = list.flatMap { listYears[$0] } ?? []
             if let list {
@@ -587,7 +590,12 @@ struct Work {
                 // The first end of a range takes its year from a second that
                 // states it ("between April and June 1948").
                 let endStatesYear = e.rangeEnd.map { $0 < found.count && found[$0].isExplicit } ?? false
-                guard e.isExplicit || endStatesYear || earlierItems.contains(date.year) || (firstStated.first { $0.year == date.year }?.at ?? k) < k else { continue }
+                let dayOfTheNews = written.map { w in
+                    guard date.precision >= .day, let m = date.month, let d = date.day, abs(Cal.days(date.year, m, d) - w) <= 7 else { return false }
+                    return Timeline.namesDayFromWriting(bytes, e.start..<e.end)
+                } ?? false
+                guard e.isExplicit || endStatesYear || dayOfTheNews || earlierItems.contains(date.year)
+                        || (firstStated.first { $0.year == date.year }?.at ?? k) < k else { continue }
                 var endValue: String?
                 var display = date.display
                 var span = e.start..<e.end

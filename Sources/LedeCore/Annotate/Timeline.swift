@@ -5,6 +5,20 @@ import Glibc
 
 /// Ordering, merging and titling of an article's timeline events.
 enum Timeline {
+    /// Whether the words of a date name a day from the day of writing
+    /// ("Tuesday", "last Friday", "yesterday"), not from another date the
+    /// text gives ("three days later", "that Tuesday", "the following
+    /// Monday"): in news, only the first are anchored by the article's date.
+    static func namesDayFromWriting(_ bytes: [UInt8], _ span: Range<Int>) -> Bool {
+        let words = String(decoding: bytes[span], as: UTF8.self).lowercased().split { !$0.isLetter }
+        return words.contains { deicticDayWords.contains(String($0)) } && !words.contains { anaphoricWords.contains(String($0)) }
+    }
+
+    static let deicticDayWords: Set<String> = ["yesterday", "today", "tonight", "tomorrow", "monday", "tuesday", "wednesday",
+                                                "thursday", "friday", "saturday", "sunday"]
+    static let anaphoricWords: Set<String> = ["later", "earlier", "after", "before", "following", "previous", "preceding",
+                                               "that", "same", "prior"]
+
     static let stopwords: Set<String> = [
         "a", "an", "the", "and", "or", "but", "of", "in", "on", "at", "to", "for", "from", "by", "with", "as", "into",
         "onto", "over", "under", "about", "after", "before", "during", "between", "through", "since", "until", "than",
