@@ -281,6 +281,29 @@ import Testing
         #expect(story.timeline.isEmpty)
     }
 
+    /// The part of a period the text names shows in the event's date.
+    @Test func anEventShowsThePartOfItsPeriod() throws {
+        let a = try article("""
+            ---
+            title: T
+            genre: narrative
+            ---
+            Around 1980 the town grew.
+
+            In late April 2001 the owners met.
+
+            In early 2002 the plant closed.
+
+            By the end of 2005 it was gone.
+
+            In the early summer of 2007 the site was sold.
+
+            On July 4, 2008 a park opened.
+            """)
+        #expect(a.timeline.map(\.display) == ["About 1980", "Late April 2001", "Early 2002", "Late 2005", "Early summer 2007", "July 4, 2008"])
+        #expect(a.timeline.map(\.value) == ["1980", "2001-04", "2002", "2005", "2007-SU", "2008-07-04"])
+    }
+
     /// A range written backwards is two dates, each its own event, not a
     /// range that ends before it starts.
     @Test func aRangeThatEndsBeforeItStartsIsTwoEvents() throws {

@@ -597,7 +597,7 @@ struct Work {
                 guard e.isExplicit || endStatesYear || dayOfTheNews || earlierItems.contains(date.year)
                         || (firstStated.first { $0.year == date.year }?.at ?? k) < k else { continue }
                 var endValue: String?
-                var display = date.display
+                var display = Timeline.display(date, mod: e.mod)
                 var span = e.start..<e.end
                 // (A range that ends before it starts is two dates, each its own event.)
                 if let r = e.rangeEnd, r < found.count, let end = TimexDate(found[r].value), end.precision >= .year, date.sortKey <= end.sortKey {

@@ -14,6 +14,26 @@ enum Timeline {
         return words.contains { deicticDayWords.contains(String($0)) } && !words.contains { anaphoricWords.contains(String($0)) }
     }
 
+    /// How an event's date reads, with the part of the period its words
+    /// give ("early 2002" → "Early 2002", "late April 2001" → "Late April
+    /// 2001", "mid-1999", "around 1980" → "About 1980"); a day or a time is
+    /// shown as it is.
+    static func display(_ date: TimexDate, mod: String?) -> String {
+        guard let mod, date.precision < .day else { return date.display }
+        let prefix: String
+        switch mod {
+        case "START": prefix = "Early "
+        case "MID": prefix = "Mid-"
+        case "END": prefix = "Late "
+        case "APPROX": prefix = "About "
+        default: return date.display
+        }
+        // "Early summer 1943", not "Early Summer 1943".
+        var shown = date.display
+        if date.precision == .season, let first = shown.first { shown = first.lowercased() + shown.dropFirst() }
+        return prefix + shown
+    }
+
     static let deicticDayWords: Set<String> = ["yesterday", "today", "tonight", "tomorrow", "monday", "tuesday", "wednesday",
                                                 "thursday", "friday", "saturday", "sunday"]
     static let anaphoricWords: Set<String> = ["later", "earlier", "after", "before", "following", "previous", "preceding",
