@@ -44,7 +44,7 @@ func stages(_ site: String, limit: Int?) {
     do { theme = try Theme.load(siteTemplates: FileManager.default.fileExists(atPath: site + "/templates") ? site + "/templates" : nil) } catch {
         fail("templates: \(error)")
     }
-    let index = try? SourceFile.read(URL(fileURLWithPath: site + "/content/_index.md"), displayPath: "content/_index.md")
+    let index = try? SourceFile.read(path: site + "/content/_index.md", displayPath: "content/_index.md")
     let config = SiteConfig.load(index).0
     let tagger = CPUTimeCounter()
     let annotator = Annotator(theme: theme, settings: AnnotationSettings(genre: config.genre, autoTakeaways: config.autoTakeaways, taggerClock: tagger))
@@ -54,7 +54,7 @@ func stages(_ site: String, limit: Int?) {
     var bytes = 0
     var t = cpuNow()
     for f in files {
-        guard let s = try? SourceFile.read(URL(fileURLWithPath: site + "/content/" + f), displayPath: "content/" + f) else { fail("cannot read \(f)") }
+        guard let s = try? SourceFile.read(path: site + "/content/" + f, displayPath: "content/" + f) else { fail("cannot read \(f)") }
         bytes += s.bytes.count
         sources.append(s)
     }

@@ -26,14 +26,14 @@ struct Extract: ParsableCommand {
         }
         let source: SourceFile
         do {
-            source = try SourceFile.read(URL(fileURLWithPath: file), displayPath: file)
+            source = try SourceFile.read(path: file, displayPath: file)
         } catch {
             report([error])
             throw ExitCode(1)
         }
         let indexPath = root + "/content/_index.md"
         let config = FileManager.default.fileExists(atPath: indexPath)
-            ? SiteConfig.load(try? SourceFile.read(URL(fileURLWithPath: indexPath), displayPath: "content/_index.md")).0
+            ? SiteConfig.load(try? SourceFile.read(path: indexPath, displayPath: "content/_index.md")).0
             : SiteConfig()
         let annotator = Annotator(theme: theme, settings: AnnotationSettings(genre: config.genre, autoTakeaways: config.autoTakeaways))
         let (article, diagnostics) = annotator.annotate(source, defaultSlug: ContentScanner.defaultSlug(file))

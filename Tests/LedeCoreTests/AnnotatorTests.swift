@@ -17,7 +17,7 @@ import Testing
     // MARK: The seed article: the project's acceptance test.
 
     @Test func seedArticleTimelineAndTakeaways() throws {
-        let source = try SourceFile.read(.init(fileURLWithPath: repositoryRoot + "/content/trump-putin-meetings.md"),
+        let source = try SourceFile.read(path: repositoryRoot + "/content/trump-putin-meetings.md",
                                          displayPath: "content/trump-putin-meetings.md")
         let (a, problems) = Annotator(theme: Self.theme).annotate(source, defaultSlug: "trump-putin-meetings")
         #expect(problems.isEmpty)

@@ -17,7 +17,7 @@ public enum Production {
         var source: SourceFile?
         if FileIO.exists(indexPath) {
             do throws(Diagnostic) {
-                source = try SourceFile.read(URL(fileURLWithPath: indexPath), displayPath: "content/_index.md")
+                source = try SourceFile.read(path: indexPath, displayPath: "content/_index.md")
             } catch {
                 throw Diagnostics([error])
             }

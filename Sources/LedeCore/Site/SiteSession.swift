@@ -324,7 +324,7 @@ extension SiteSession {
             var problems: [Diagnostic] = []
             var indexSource: SourceFile?
             if FileIO.exists(indexPath) {
-                do { indexSource = try SourceFile.read(URL(fileURLWithPath: indexPath), displayPath: "content/_index.md") } catch { problems.append(error) }
+                do { indexSource = try SourceFile.read(path: indexPath, displayPath: "content/_index.md") } catch { problems.append(error) }
             }
             let (config, configProblems) = SiteConfig.load(indexSource)
             state.config = config

@@ -27,12 +27,8 @@ public struct SourceFile: Sendable {
     public init(path: String, text: String) { self.init(path: path, bytes: Array(text.utf8)) }
 
     /// Reads a file; a read failure becomes a diagnostic naming the file.
-    public static func read(_ url: URL, displayPath: String) throws(Diagnostic) -> SourceFile {
-        try read(path: url.path, displayPath: displayPath)
-    }
-
-    /// `read` by path: no URL made (making one stats the file to learn
-    /// whether it is a folder — half a percent of a 10,000-article build).
+    /// (By path: a URL made of it stats the file to learn whether it is a
+    /// folder, half a percent of a 10,000-article build.)
     public static func read(path: String, displayPath: String) throws(Diagnostic) -> SourceFile {
         do {
             return SourceFile(path: displayPath, bytes: try FileIO.readBytes(path))

@@ -25,7 +25,7 @@ struct Samples: @unchecked Sendable {
     static let shared: Samples = {
         let dir = repository + "/content"
         let names = (try? ContentScanner.articles(in: dir)) ?? []
-        let sources = names.compactMap { try? SourceFile.read(URL(fileURLWithPath: dir + "/" + $0), displayPath: "content/" + $0) }
+        let sources = names.compactMap { try? SourceFile.read(path: dir + "/" + $0, displayPath: "content/" + $0) }
         let bodies = sources.map { (try? FrontMatterSplitter.split($0))?.body ?? 0..<$0.bytes.count }
         let theme = try! Theme.load(siteTemplates: repository + "/templates")
         let annotator = Annotator(theme: theme)
