@@ -211,6 +211,13 @@ struct TaggerConstructionTests {
         // "fall" after "to" or "and" is the season when a date stands before them.
         c("In 1943 the troops drilled from spring to fall.", "fall", "DATE", "1943-FA"),
         c("In 1943 the troops drilled through summer and fall.", "fall", "DATE", "1943-FA"),
+        // A winter is named by the year of its January: after the autumn of a year, the next one's.
+        c("In November 1862 the army reached the river and camped there over the winter.", "the winter", "DATE", "1863-WI"),
+        c("In the autumn of 431 BC the fleet sailed home for the winter.", "the winter", "DATE", "BC0430-WI"),
+        c("In January 1863 the army camped by the river through the winter.", "the winter", "DATE", "1863-WI"),
+        // the story's calendar stays in the autumn
+        c("In October 1862 the general feared the army could not last the winter. On 12 November he resigned.",
+          "12 November", "DATE", "1862-11-12"),
     ]
 
     @Test(arguments: valueRulesCases) func valueRule(_ t: Case) { check(t) }

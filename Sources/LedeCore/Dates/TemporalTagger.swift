@@ -525,6 +525,7 @@ public struct TemporalTagger: Sendable {
             }
         }
         // Fill in the year (and month) from context.
+        var winterAfterAutumn = false
         if s.year == nil {
             var base = s.anchor == .last ? (last ?? reference) : (narrative ? (last ?? reference) : (reference ?? last))
             if narrative, s.month != nil || s.day != nil, let l = last, l.month == nil, let f = lastFine, f.bc == l.bc, abs(f.year - l.year) > 5 {
@@ -598,6 +599,12 @@ public struct TemporalTagger: Sendable {
             } else if narrative, s.anchor != .last, let bm = base.month, let mo = s.month, !base.bc, mo < bm, mo + 12 - bm <= 1 {
                 // A story that reaches December and goes on "in January" has crossed into the next year.
                 y += 1
+            } else if narrative, s.season == 4, s.month == nil, (base.month ?? 0) >= 9 || base.season == 3 {
+                // A winter runs from December into the next year and is named by the year of its
+                // January and February: a story in the autumn of 1777 that goes on "over the winter"
+                // has reached the winter of 1778 (the winter of 481/480 BC is 480 BC). The story's
+                // calendar stays in the autumn: "over the winter" is often a look ahead from it.
+                winterAfterAutumn = true
             }
             s.year = y
         }
@@ -624,6 +631,11 @@ public struct TemporalTagger: Sendable {
             return (TimexFormat.year(iw.year) + "-W" + TimexFormat.pad(iw.week, 2), p)
         }
         var v = Self.value(of: p)
+        if winterAfterAutumn {
+            var next = p
+            next.year += p.bc ? -1 : 1
+            v = Self.value(of: next)
+        }
         if p.hasDay {
             v += Self.timeSuffix(hour: s.hour, minute: s.minute, dayPart: s.dayPart)
         }
