@@ -260,6 +260,8 @@ struct TaggerConstructionTests {
             // A range after a name is a period, where a single number would be an identifier ("Brigade 2506").
             ("Eastern Theater 1861-1863", Found(text: "1861", type: "DATE", value: "1861"), Found(text: "1863", type: "DATE", value: "1863")),
             ("The Weimar Republic 1919–33 did not last.", Found(text: "1919", type: "DATE", value: "1919"), Found(text: "33", type: "DATE", value: "1933")),
+            // An ambiguous month joined by a dash to another month is a month: a span of months.
+            ("The strike (May-August 1950) closed the port.", Found(text: "May", type: "DATE", value: "1950-05"), Found(text: "August 1950", type: "DATE", value: "1950-08")),
         ] {
             var tagger = TemporalTagger(referenceDate: DateTime(year: 2019, month: 3, day: 15), genre: .news)
             let found = tagger.tag(sentence)

@@ -360,6 +360,14 @@ struct Grammar {
         }
     }
 
+    /// A month joined by a dash to another month, with no space around it: "(May-August 1950)",
+    /// "the June-August period". Such a pair of names is a span of months, not a name and a word.
+    func monthDashPair(_ i: Int) -> Bool {
+        if adj(i + 1), p(i + 1, "-"), adj(i + 2), month(i + 2) != nil { return true }
+        if adj(i), p(i - 1, "-"), adj(i - 1), i >= 2, let (_, e) = month(i - 2), e == i - 1 { return true }
+        return false
+    }
+
     // MARK: Matching
 
     /// Whether an expression can start at token i: most tokens are rejected here
@@ -621,7 +629,7 @@ struct Grammar {
         // Month alone.
         if l.isAmbiguous {
             guard t(i).isCapitalized || t(i).isAllCaps else { return nil }
-            if !monthCueBefore(i) {
+            if !monthCueBefore(i), !monthDashPair(i) {
                 // "May" as a name or modal; "March" as a verb or noun. Allow a month in a list
                 // ("in June, July and August") only through the cue of the first.
                 return nil
