@@ -262,6 +262,8 @@ struct TaggerConstructionTests {
             ("The Weimar Republic 1919–33 did not last.", Found(text: "1919", type: "DATE", value: "1919"), Found(text: "33", type: "DATE", value: "1933")),
             // An ambiguous month joined by a dash to another month is a month: a span of months.
             ("The strike (May-August 1950) closed the port.", Found(text: "May", type: "DATE", value: "1950-05"), Found(text: "August 1950", type: "DATE", value: "1950-08")),
+            // Two years in a row are a range, not a year and a month in ISO form.
+            ("Sales fell in the 2008-09 season.", Found(text: "2008", type: "DATE", value: "2008"), Found(text: "09", type: "DATE", value: "2009")),
         ] {
             var tagger = TemporalTagger(referenceDate: DateTime(year: 2019, month: 3, day: 15), genre: .news)
             let found = tagger.tag(sentence)

@@ -802,7 +802,9 @@ struct Grammar {
                 }
                 return Match(start: i, end: e, sem: s)
             }
-            if text[Int(t(i + 2).start)] == UInt8(ascii: "0"), !(adj(i + 3) && (p(i + 3, "-") || t(i + 3).kind == .number)) {
+            // Not a range of two years: "in 2007-08", "the 2008-09 season" (the 1914–18 rule reads it)
+            if text[Int(t(i + 2).start)] == UInt8(ascii: "0"), !(adj(i + 3) && (p(i + 3, "-") || t(i + 3).kind == .number)),
+               mo != (v + 1) % 100 {
                 var s = Sem(); s.year = v; s.month = mo; s.explicit = true
                 return Match(start: i, end: i + 3, sem: s)
             }
