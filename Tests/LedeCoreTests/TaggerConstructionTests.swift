@@ -133,6 +133,7 @@ struct TaggerConstructionTests {
 
     /// Normalization rules from the TimeML guidelines and HeidelTime (news unless the name says narrative).
     static let valueRulesCases: [Case] = [
+        c("Sales fell to $3 million last year, down from $4 million the year before.", "the year before", "DATE", "2017"),
         // "one day" before a verb is some day ahead; "for one day" stays a duration.
         c("Engineers say the line will one day be extended to the coast.", "one day", "DATE", "FUTURE_REF"),
         c("The strike lasted for one day only.", "one day", "DURATION", "P1D"),
@@ -211,6 +212,9 @@ struct TaggerConstructionTests {
         // "fall" after "to" or "and" is the season when a date stands before them.
         c("In 1943 the troops drilled from spring to fall.", "fall", "DATE", "1943-FA"),
         c("In 1943 the troops drilled through summer and fall.", "fall", "DATE", "1943-FA"),
+        // "the day before", "the year before" with no event after them: a unit off the date in view
+        c("On 23 February 1918 the army left. The day before, it had rained.", "The day before", "DATE", "1918-02-22"),
+        c("Exports reached 300 tons in March 1918, against 200 tons the month before.", "the month before", "DATE", "1918-02"),
         // A winter is named by the year of its January: after the autumn of a year, the next one's.
         c("In November 1862 the army reached the river and camped there over the winter.", "the winter", "DATE", "1863-WI"),
         c("In the autumn of 431 BC the fleet sailed home for the winter.", "the winter", "DATE", "BC0430-WI"),

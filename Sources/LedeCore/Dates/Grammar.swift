@@ -1209,6 +1209,12 @@ struct Grammar {
             s.hour = nil; s.minute = nil; s.dayPart = nil
             take(Match(start: i, end: inner.end, sem: s))
         }
+        // "The day before, the march had begun", "the year before.": a unit before or after the date
+        // in view, when no event follows to anchor it ("the day before the battle" is left alone).
+        if l1.unit == .day || l1.unit == .week || l1.unit == .month || l1.unit == .year, !l1.isPlural,
+           isK(j + 1, .before) || isK(j + 1, .after), j + 2 >= n || t(j + 2).kind == .punct && !p(j + 2, "'") {
+            take(Match(start: i, end: j + 2, sem: .shift(l1.unit, isK(j + 1, .before) ? -1 : 1, .last)))
+        }
         switch l1.key {
         case .future:
             var s = Sem.lit("FUTURE_REF")
