@@ -133,6 +133,9 @@ struct TaggerConstructionTests {
 
     /// Normalization rules from the TimeML guidelines and HeidelTime (news unless the name says narrative).
     static let valueRulesCases: [Case] = [
+        // "since" names a time that has begun, whatever the tense
+        c("The stock has doubled since June.", "June", "DATE", "2018-06"),
+        c("Trading has been halted since Saturday.", "Saturday", "DATE", "2019-03-09"),
         c("Sales fell to $3 million last year, down from $4 million the year before.", "the year before", "DATE", "2017"),
         // "one day" before a verb is some day ahead; "for one day" stays a duration.
         c("Engineers say the line will one day be extended to the coast.", "one day", "DATE", "FUTURE_REF"),

@@ -566,8 +566,11 @@ public struct TemporalTagger: Sendable {
                     // How far a "last"/"next" month must lie from now: a different month,
                     // a different day, a season that is over.
                     let margin = s.day != nil ? 0.0 : (s.month != nil ? 0.5 : 1.5)
+                    // "since January", "since the spring": a time that has begun, whatever the tense
+                    let since = news && s.direction == 0 && s.day == nil && g.isK(m.start - 1, .since)
                     for cy in (y - 1)...(y + 1) {
                         let d = Double(cy * 12) + t - refPos
+                        if since, d > margin { continue }
                         if s.direction < 0, d > -margin { continue }
                         // "last February" is not the month just over, which is "last month" (said on 1 March,
                         // the February a year before); "this past February" is.
@@ -946,11 +949,13 @@ public struct TemporalTagger: Sendable {
             delta = s.weekday - wd
         } else {
             var dir = s.direction
+            // "since Friday": a day that is over, whatever the tense
+            let since = s.direction == 0 && !narrative && g.isK(m.start - 1, .since)
             if dir == 0 {
                 // News names a day by its event once the event has happened: "Wednesday's ruling".
-                dir = narrative && s.anchor != .last ? 1 : (s.possessive ? -1 : tense(g, m.start))
+                dir = narrative && s.anchor != .last ? 1 : (s.possessive || since ? -1 : tense(g, m.start))
             }
-            if dir <= 0, s.direction == 0, !narrative, !s.possessive, (wd - s.weekday + 7) % 7 == 6 {
+            if dir <= 0, s.direction == 0, !narrative, !s.possessive, !since, (wd - s.weekday + 7) % 7 == 6 {
                 // Tomorrow's weekday names tomorrow: news says "last Tuesday" for a day six days back,
                 // and is written the day before it is read ("Albright headed Tuesday to East Africa").
                 delta = 1
