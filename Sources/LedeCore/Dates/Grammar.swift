@@ -1116,6 +1116,12 @@ struct Grammar {
         case .yesterday: s = .shift(.day, -1, .reference)
         case .tomorrow: s = .shift(.day, 1, .reference)
         case .today:
+            // "USA Today", "VOA Today": a capitalized "Today" after a name is part of the name
+            if t(i).isCapitalized, !sentenceInitial(i), t(i).gap == 1, t(i - 1).kind == .word,
+               t(i - 1).isAllCaps || (t(i - 1).isCapitalized && !sentenceInitial(i - 1)),
+               lx(i - 1).key == .none, lx(i - 1).month == 0, lx(i - 1).weekday == 0 {
+                return nil
+            }
             if narrative { return Match(start: i, end: i + 1, sem: .lit("PRESENT_REF")) }
             s = .shift(.day, 0, .reference)
             s.todayWord = true
