@@ -218,6 +218,9 @@ struct TaggerConstructionTests {
         // "the day before", "the year before" with no event after them: a unit off the date in view
         c("On 23 February 1918 the army left. The day before, it had rained.", "The day before", "DATE", "1918-02-22"),
         c("Exports reached 300 tons in March 1918, against 200 tons the month before.", "the month before", "DATE", "1918-02"),
+        // A story in December that goes on "in January" is in the next year, also when it named the year again
+        c("War was declared on December 8, 1941, the worst day of 1941. In January, the allies met in Washington.",
+          "January", "DATE", "1942-01"),
         // A winter is named by the year of its January: after the autumn of a year, the next one's.
         c("In November 1862 the army reached the river and camped there over the winter.", "the winter", "DATE", "1863-WI"),
         c("In the autumn of 431 BC the fleet sailed home for the winter.", "the winter", "DATE", "BC0430-WI"),

@@ -599,8 +599,10 @@ public struct TemporalTagger: Sendable {
                 }
             } else if s.direction != 0 {
                 y += s.direction
-            } else if narrative, s.anchor != .last, let bm = base.month, let mo = s.month, !base.bc, mo < bm, mo + 12 - bm <= 1 {
-                // A story that reaches December and goes on "in January" has crossed into the next year.
+            } else if narrative, s.anchor != .last, let bm = base.month ?? lastFine.flatMap({ $0.year == base.year && $0.bc == base.bc ? $0.month : nil }),
+                      let mo = s.month, !base.bc, mo < bm, mo + 12 - bm <= 1 {
+                // A story that reaches December and goes on "in January" has crossed into the next year,
+                // also when the year was named again after December ("on December 8 ... in 1941").
                 y += 1
             } else if narrative, s.season == 4, s.month == nil, (base.month ?? 0) >= 9 || base.season == 3 {
                 // A winter runs from December into the next year and is named by the year of its
