@@ -221,6 +221,9 @@ struct TaggerConstructionTests {
         // A story in December that goes on "in January" is in the next year, also when it named the year again
         c("War was declared on December 8, 1941, the worst day of 1941. In January, the allies met in Washington.",
           "January", "DATE", "1942-01"),
+        // "the previous year" looks back from the story, which goes on in its own year
+        c("The army landed in March 1943 and kept the gains it had made during the previous year. In May, it marched north.",
+          "May", "DATE", "1943-05"),
         // A winter is named by the year of its January: after the autumn of a year, the next one's.
         c("In November 1862 the army reached the river and camped there over the winter.", "the winter", "DATE", "1863-WI"),
         c("In the autumn of 431 BC the fleet sailed home for the winter.", "the winter", "DATE", "BC0430-WI"),

@@ -448,7 +448,8 @@ public struct TemporalTagger: Sendable {
         if type == .time, !value.contains("T") { type = .date }
         // A comparison with a year before ("a year earlier", "the year-ago quarter") looks back
         // without moving the story's time.
-        let comparison = s.kind == .shift && s.offset < 0 && (s.amountWasCounted || s.keepAnchorGrain)
+        // So does a history's "the previous year": a look back from the story, which then goes on.
+        let comparison = s.kind == .shift && s.offset < 0 && (s.amountWasCounted || s.keepAnchorGrain || (g.narrative && s.unit == .year))
             && (s.unit == .year || g.narrative)
         // "since 513 BC" dates the start of a state of affairs, not the story's present; in a
         // narrative, "an assault that lasted until the fall of Budapest in February 1945" looks ahead
