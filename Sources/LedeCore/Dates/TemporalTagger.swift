@@ -456,8 +456,11 @@ public struct TemporalTagger: Sendable {
         // to where a state of affairs ends, and the story goes on from before it.
         // (Only once the story has a time to keep: the first date it names sets one.)
         let until = g.narrative && s.explicit && last != nil && untilBefore(g, m.start)
+        // A history's deictic "next summer", "next year" (not "the next spring") is said by someone in
+        // the story and looks ahead from it.
         let background = g.isK(m.start - 1, .since) || until
             || (g.narrative && s.explicit && (tense(g, m.start) > 0 || pastPerfect(g, m.start)))
+            || (g.narrative && g.isK(m.start, .next))
         if let p = anchored, !comparison, !background {
             last = p
             if p.month != nil { lastFine = p }
