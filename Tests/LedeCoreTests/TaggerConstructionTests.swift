@@ -133,6 +133,9 @@ struct TaggerConstructionTests {
 
     /// Normalization rules from the TimeML guidelines and HeidelTime (news unless the name says narrative).
     static let valueRulesCases: [Case] = [
+        // a quarter with its year before it, after "fiscal" or a possessive as after "the"
+        c("The company earned $3 million in its fiscal 2017 first quarter.", "fiscal 2017 first quarter", "DATE", "2017-Q1"),
+        c("Its 2016 fourth quarter was weak.", "2016 fourth quarter", "DATE", "2016-Q4"),
         // "since" names a time that has begun, whatever the tense
         c("The stock has doubled since June.", "June", "DATE", "2018-06"),
         c("Trading has been halted since Saturday.", "Saturday", "DATE", "2019-03-09"),

@@ -559,7 +559,7 @@ struct Grammar {
         default:
             take(parseRefWord(i))
         }
-        if l.key == .mid || (l.key == .the) || l.ordinal != 0 { take(parseQuarter(i)) }
+        if l.key == .mid || (l.key == .the) || l.ordinal != 0 || l.key == .fiscal { take(parseQuarter(i)) }
         return best
     }
 
@@ -946,7 +946,10 @@ struct Grammar {
         if isK(j, .fiscal) || isK(j, .calendar) { j += 1; fiscal = true }
         // "the 1988 fourth quarter", "the 1989 first half"
         var year: Int?
-        if let y = yearNumber(j), hadThe || fiscal { year = y; j += 1 }
+        // also after a possessive: "its 1988 fourth quarter", "their 1990 first half"
+        let possessive = j == i && (word(i - 1, "its") || word(i - 1, "their") || word(i - 1, "his") || word(i - 1, "her")
+            || word(i - 1, "our") || (word(i - 1, "s") && p(i - 2, "'")))
+        if let y = yearNumber(j), hadThe || fiscal || possessive { year = y; j += 1 }
         if isK(j, .fiscal) { j += 1 }
         // "the year-ago third quarter", "the year-earlier fourth quarter"
         var yearAgo = false
