@@ -133,6 +133,9 @@ struct TaggerConstructionTests {
 
     /// Normalization rules from the TimeML guidelines and HeidelTime (news unless the name says narrative).
     static let valueRulesCases: [Case] = [
+        // a count with "and a half" before its unit
+        c("The flight takes two and a half hours.", "two and a half hours", "DURATION", "PT2H30M"),
+        c("The war lasted three and a half years.", "three and a half years", "DURATION", "P3Y6M"),
         // a quarter with its year before it, after "fiscal" or a possessive as after "the"
         c("The company earned $3 million in its fiscal 2017 first quarter.", "fiscal 2017 first quarter", "DATE", "2017-Q1"),
         c("Its 2016 fourth quarter was weak.", "2016 fourth quarter", "DATE", "2016-Q4"),

@@ -1728,6 +1728,12 @@ struct Grammar {
         } else {
             guard let (a, ce) = parseCount(i) else { return nil }
             amount = a; e = ce
+            // "two and a half years", "four and one-half months"
+            if let a, isK(e, .and), isK(e + 1, .a) || word(e + 1, "one") {
+                var h = e + 2
+                if word(e + 1, "one"), p(h, "-"), adj(h), adj(h + 1) { h += 1 }
+                if lx(h).unit == .half, !lx(h).isPlural, lx(h + 1).unit != .none, lx(h + 1).unit != .half { amount = a + 0.5; e = h + 1 }
+            }
         }
         // A four-digit number before a unit is a year only in "1990 years" — treat as count anyway.
         if t(i).kind == .number, t(i).grouped, t(i).num > 100000 { return nil }
