@@ -133,6 +133,9 @@ struct TaggerConstructionTests {
 
     /// Normalization rules from the TimeML guidelines and HeidelTime (news unless the name says narrative).
     static let valueRulesCases: [Case] = [
+        // a clock time takes the day of "this morning" or "last night" after it
+        c("On Monday he left; the plane landed at 6:15 this morning.", "6:15 this morning", "TIME", "2019-03-15T06:15"),
+        c("The vote ended at 10 p.m. last night.", "10 p.m. last night", "TIME", "2019-03-14T22:00"),
         // a count with "and a half" before its unit
         c("The flight takes two and a half hours.", "two and a half hours", "DURATION", "PT2H30M"),
         c("The war lasted three and a half years.", "three and a half years", "DURATION", "P3Y6M"),

@@ -2048,6 +2048,12 @@ struct Grammar {
                 var sh = m.sem; sh.shiftHour = clockHour; sh.shiftMinute = clockMinute; sh.type = .time; sh.shiftDayPart = nil
                 return Match(start: i, end: m.end, sem: sh)
             }
+            // "at 6:15 this morning", "10 p.m. last night": the day of writing or the one before
+            if isK(d, .this) || (isK(d, .last) && word(d + 1, "night")), lx(d + 1).dayPart != 0, !lx(d + 1).isPlural {
+                var sh = Sem.shift(.day, isK(d, .last) ? -1 : 0, .reference)
+                sh.shiftHour = clockHour; sh.shiftMinute = clockMinute; sh.type = .time
+                return Match(start: i, end: d + 2, sem: sh)
+            }
             if lx(d).weekday != 0, !lx(d).isPlural, t(d).isCapitalized, let m = parseWeekday(d) ?? parseExplicit(d) {
                 var w = m.sem; w.hour = clockHour; w.minute = clockMinute; w.type = .time; w.dayPart = nil
                 return Match(start: i, end: m.end, sem: w)
