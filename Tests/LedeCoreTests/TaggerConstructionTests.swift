@@ -133,6 +133,8 @@ struct TaggerConstructionTests {
 
     /// Normalization rules from the TimeML guidelines and HeidelTime (news unless the name says narrative).
     static let valueRulesCases: [Case] = [
+        c("He left the day before yesterday.", "the day before yesterday", "DATE", "2019-03-13"),
+        c("He returns the day after tomorrow.", "the day after tomorrow", "DATE", "2019-03-17"),
         // a clock time takes the day of "this morning" or "last night" after it
         c("On Monday he left; the plane landed at 6:15 this morning.", "6:15 this morning", "TIME", "2019-03-15T06:15"),
         c("The vote ended at 10 p.m. last night.", "10 p.m. last night", "TIME", "2019-03-14T22:00"),

@@ -1212,7 +1212,8 @@ struct Grammar {
         // "the day before last Tuesday's hearing", "the day after Christmas": a day next to a day named
         // (TimeML marks it as one expression); "the day after his death" names no day and is left alone.
         if l1.unit == .day, !l1.isPlural, isK(j + 1, .before) || isK(j + 1, .after), let inner = matchCore(j + 2), inner.start == j + 2,
-           inner.sem.kind == .weekday || (inner.sem.kind == .point && (inner.sem.day != nil || inner.sem.holiday != nil)) {
+           inner.sem.kind == .weekday || (inner.sem.kind == .point && (inner.sem.day != nil || inner.sem.holiday != nil))
+            || (inner.sem.kind == .shift && inner.sem.unit == .day && inner.end == j + 3) {
             var s = inner.sem
             s.dayShift = isK(j + 1, .before) ? -1 : 1
             s.hour = nil; s.minute = nil; s.dayPart = nil
