@@ -238,6 +238,8 @@ struct TaggerConstructionTests {
         // someone in the story looks ahead to "next summer"; the story stays where it was
         c("In March 1943 the general said the army would be home by next summer. In May, it marched north.",
           "May", "DATE", "1943-05"),
+        // a history's "tonight" is in a quotation, a night the text does not date
+        c("In November 1969 the president said: \"I am tonight announcing a withdrawal.\"", "tonight", "TIME", "XXXX-XX-XXTNI"),
         // A winter is named by the year of its January: after the autumn of a year, the next one's.
         c("In November 1862 the army reached the river and camped there over the winter.", "the winter", "DATE", "1863-WI"),
         c("In the autumn of 431 BC the fleet sailed home for the winter.", "the winter", "DATE", "BC0430-WI"),

@@ -1129,6 +1129,11 @@ struct Grammar {
             s = .shift(.day, 0, .reference)
             s.todayWord = true
         case .tonight:
+            if narrative {
+                // A history's "tonight" is in a quotation: a night of the story that the text does not date
+                var n = Sem.lit("XXXX-XX-XXTNI"); n.type = .time
+                return Match(start: i, end: i + 1, sem: n)
+            }
             s = .shift(.day, 0, .reference); s.shiftDayPart = 4; s.type = .time
             return Match(start: i, end: i + 1, sem: s)
         default: return nil
