@@ -519,8 +519,10 @@ struct Grammar {
             if isK(i - 1, .since) { s.offset = -1 }
             take(Match(start: i, end: hyphen ? i + 3 : i + 2, sem: s))
         }
-        if l.unit == .year, !l.isPlural, p(i + 1, "'"), adj(i + 1), isK(i + 2, .s), isK(i + 3, .end) {
-            var s = Sem.shift(.year, 0, .auto); s.mod = "END"
+        // "year's end", "at month's end", "by week's end": the end of the one in view
+        if l.unit == .year || l.unit == .month || l.unit == .week || l.unit == .quarter, !l.isPlural,
+           p(i + 1, "'"), adj(i + 1), isK(i + 2, .s), isK(i + 3, .end) {
+            var s = Sem.shift(l.unit, 0, .auto); s.mod = "END"
             take(Match(start: i, end: i + 4, sem: s))
         }
         if l.unit == .year, !l.isPlural, adj(i + 1), p(i + 1, "-"), adj(i + 2), isK(i + 2, .ago) || isK(i + 2, .earlier) {
