@@ -133,6 +133,7 @@ struct TaggerConstructionTests {
 
     /// Normalization rules from the TimeML guidelines and HeidelTime (news unless the name says narrative).
     static let valueRulesCases: [Case] = [
+        c("Output fell to 53% of 2013 levels.", "2013", "DATE", "2013"),
         c("The rules should be in place by month's end.", "month's end", "DATE", "2019-03"),
         c("He left the day before yesterday.", "the day before yesterday", "DATE", "2019-03-13"),
         c("He returns the day after tomorrow.", "the day after tomorrow", "DATE", "2019-03-17"),

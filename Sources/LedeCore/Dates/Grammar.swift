@@ -303,6 +303,8 @@ struct Grammar {
         // round numbers nearly always count things.
         let len = tk.length
         let last = text[Int(tk.end) - 1]
+        // "53% of 1913 levels", "near 1988 levels": the level of that year, not a count of levels
+        if word(i, "levels"), value >= 1800, value <= 2100 { return false }
         // After a month or a day ("January 1957 paratroopers") a year is a year.
         if len > 2, last == UInt8(ascii: "s"), text[Int(tk.end) - 2] != UInt8(ascii: "s"), !afterDate {
             if value % 100 == 0 || value > 2100 { return true }
