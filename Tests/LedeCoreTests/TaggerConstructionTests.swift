@@ -133,6 +133,8 @@ struct TaggerConstructionTests {
 
     /// Normalization rules from the TimeML guidelines and HeidelTime (news unless the name says narrative).
     static let valueRulesCases: [Case] = [
+        c("Deaths fell from 1,440 in the four previous weeks.", "the four previous weeks", "DURATION", "P4W"),
+        c("Violence rose over the following days.", "the following days", "DURATION", "PXD"),
         c("Output fell to 53% of 2013 levels.", "2013", "DATE", "2013"),
         c("The rules should be in place by month's end.", "month's end", "DATE", "2019-03"),
         c("He left the day before yesterday.", "the day before yesterday", "DATE", "2019-03-13"),

@@ -1228,6 +1228,18 @@ struct Grammar {
             s.hour = nil; s.minute = nil; s.dayPart = nil
             take(Match(start: i, end: inner.end, sem: s))
         }
+        // "the four previous weeks", "the following days", "the three preceding months": a length of time
+        // next to the date in view
+        do {
+            var c = j
+            var amount: Double?
+            if let (a, ce) = parseCount(j, allowArticle: false), ce > j, a != nil { amount = a; c = ce }
+            let u = lx(c + 1).unit
+            if isK(c, .previous) || isK(c, .preceding) || isK(c, .following), lx(c + 1).isPlural,
+               u == .day || u == .week || u == .month || u == .year || u == .decade || u == .hour {
+                take(Match(start: i, end: c + 2, sem: .duration(amount, u)))
+            }
+        }
         // "The day before, the march had begun", "the year before.": a unit before or after the date
         // in view, when no event follows to anchor it ("the day before the battle" is left alone).
         if l1.unit == .day || l1.unit == .week || l1.unit == .month || l1.unit == .year, !l1.isPlural,
