@@ -133,6 +133,7 @@ struct TaggerConstructionTests {
 
     /// Normalization rules from the TimeML guidelines and HeidelTime (news unless the name says narrative).
     static let valueRulesCases: [Case] = [
+        c("For two bloody weeks, fighting raged in the town.", "two bloody weeks", "DURATION", "P2W"),
         c("Deaths fell from 1,440 in the four previous weeks.", "the four previous weeks", "DURATION", "P4W"),
         c("Violence rose over the following days.", "the following days", "DURATION", "PXD"),
         c("Output fell to 53% of 2013 levels.", "2013", "DATE", "2013"),

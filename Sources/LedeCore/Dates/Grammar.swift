@@ -1767,6 +1767,11 @@ struct Grammar {
         if !hyphen, isK(e, .more) || word(e, "full") || word(e, "straight") || word(e, "consecutive") || word(e, "successive") || word(e, "additional")
             || word(e, "trading") || word(e, "business") || word(e, "working") || word(e, "calendar") || word(e, "long") && lx(e + 1).unit != .none {
             if lx(e + 1).unit != .none { e += 1 }
+        } else if !hyphen, let a = amount, a >= 2, a <= 100, t(e).kind == .word, !t(e).isCapitalized, t(e).gap == 1,
+                  lx(e).key == .none, lx(e).unit == .none, lx(e).month == 0, lx(e).season == 0, lx(e).weekday == 0, lx(e).number < 0,
+                  lx(e).dayPart == 0, lx(e + 1).unit != .none, lx(e + 1).unit != .half, lx(e + 1).isPlural, t(e + 1).gap == 1 {
+            // "two bloody weeks", "ten brutal months": a count, an adjective, a unit
+            e += 1
         }
         var l = lx(e)
         var u = l.unit
