@@ -133,6 +133,26 @@ struct TaggerConstructionTests {
 
     /// Normalization rules from the TimeML guidelines and HeidelTime (news unless the name says narrative).
     static let valueRulesCases: [Case] = [
+        c("For two bloody weeks, fighting raged in the town.", "two bloody weeks", "DURATION", "P2W"),
+        c("Deaths fell from 1,440 in the four previous weeks.", "the four previous weeks", "DURATION", "P4W"),
+        c("Violence rose over the following days.", "the following days", "DURATION", "PXD"),
+        c("Output fell to 53% of 2013 levels.", "2013", "DATE", "2013"),
+        c("The rules should be in place by month's end.", "month's end", "DATE", "2019-03"),
+        c("He left the day before yesterday.", "the day before yesterday", "DATE", "2019-03-13"),
+        c("He returns the day after tomorrow.", "the day after tomorrow", "DATE", "2019-03-17"),
+        // a clock time takes the day of "this morning" or "last night" after it
+        c("On Monday he left; the plane landed at 6:15 this morning.", "6:15 this morning", "TIME", "2019-03-15T06:15"),
+        c("The vote ended at 10 p.m. last night.", "10 p.m. last night", "TIME", "2019-03-14T22:00"),
+        // a count with "and a half" before its unit
+        c("The flight takes two and a half hours.", "two and a half hours", "DURATION", "PT2H30M"),
+        c("The war lasted three and a half years.", "three and a half years", "DURATION", "P3Y6M"),
+        // a quarter with its year before it, after "fiscal" or a possessive as after "the"
+        c("The company earned $3 million in its fiscal 2017 first quarter.", "fiscal 2017 first quarter", "DATE", "2017-Q1"),
+        c("Its 2016 fourth quarter was weak.", "2016 fourth quarter", "DATE", "2016-Q4"),
+        // "since" names a time that has begun, whatever the tense
+        c("The stock has doubled since June.", "June", "DATE", "2018-06"),
+        c("Trading has been halted since Saturday.", "Saturday", "DATE", "2019-03-09"),
+        c("Sales fell to $3 million last year, down from $4 million the year before.", "the year before", "DATE", "2017"),
         // "one day" before a verb is some day ahead; "for one day" stays a duration.
         c("Engineers say the line will one day be extended to the coast.", "one day", "DATE", "FUTURE_REF"),
         c("The strike lasted for one day only.", "one day", "DURATION", "P1D"),
@@ -211,6 +231,27 @@ struct TaggerConstructionTests {
         // "fall" after "to" or "and" is the season when a date stands before them.
         c("In 1943 the troops drilled from spring to fall.", "fall", "DATE", "1943-FA"),
         c("In 1943 the troops drilled through summer and fall.", "fall", "DATE", "1943-FA"),
+        // "the day before", "the year before" with no event after them: a unit off the date in view
+        c("On 23 February 1918 the army left. The day before, it had rained.", "The day before", "DATE", "1918-02-22"),
+        c("Exports reached 300 tons in March 1918, against 200 tons the month before.", "the month before", "DATE", "1918-02"),
+        // A story in December that goes on "in January" is in the next year, also when it named the year again
+        c("War was declared on December 8, 1941, the worst day of 1941. In January, the allies met in Washington.",
+          "January", "DATE", "1942-01"),
+        // "the previous year" looks back from the story, which goes on in its own year
+        c("The army landed in March 1943 and kept the gains it had made during the previous year. In May, it marched north.",
+          "May", "DATE", "1943-05"),
+        // someone in the story looks ahead to "next summer"; the story stays where it was
+        c("In March 1943 the general said the army would be home by next summer. In May, it marched north.",
+          "May", "DATE", "1943-05"),
+        // a history's "tonight" is in a quotation, a night the text does not date
+        c("In November 1969 the president said: \"I am tonight announcing a withdrawal.\"", "tonight", "TIME", "XXXX-XX-XXTNI"),
+        // A winter is named by the year of its January: after the autumn of a year, the next one's.
+        c("In November 1862 the army reached the river and camped there over the winter.", "the winter", "DATE", "1863-WI"),
+        c("In the autumn of 431 BC the fleet sailed home for the winter.", "the winter", "DATE", "BC0430-WI"),
+        c("In January 1863 the army camped by the river through the winter.", "the winter", "DATE", "1863-WI"),
+        // the story's calendar stays in the autumn
+        c("In October 1862 the general feared the army could not last the winter. On 12 November he resigned.",
+          "12 November", "DATE", "1862-11-12"),
     ]
 
     @Test(arguments: valueRulesCases) func valueRule(_ t: Case) { check(t) }
@@ -256,6 +297,10 @@ struct TaggerConstructionTests {
             // A range after a name is a period, where a single number would be an identifier ("Brigade 2506").
             ("Eastern Theater 1861-1863", Found(text: "1861", type: "DATE", value: "1861"), Found(text: "1863", type: "DATE", value: "1863")),
             ("The Weimar Republic 1919–33 did not last.", Found(text: "1919", type: "DATE", value: "1919"), Found(text: "33", type: "DATE", value: "1933")),
+            // An ambiguous month joined by a dash to another month is a month: a span of months.
+            ("The strike (May-August 1950) closed the port.", Found(text: "May", type: "DATE", value: "1950-05"), Found(text: "August 1950", type: "DATE", value: "1950-08")),
+            // Two years in a row are a range, not a year and a month in ISO form.
+            ("Sales fell in the 2008-09 season.", Found(text: "2008", type: "DATE", value: "2008"), Found(text: "09", type: "DATE", value: "2009")),
         ] {
             var tagger = TemporalTagger(referenceDate: DateTime(year: 2019, month: 3, day: 15), genre: .news)
             let found = tagger.tag(sentence)

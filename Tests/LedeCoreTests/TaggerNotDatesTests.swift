@@ -25,6 +25,8 @@ struct TaggerNotDatesTests {
         "It weighed 1850 kg when loaded.",
         "About 2,016 people signed the petition.",
         "The Arab Spring changed the region.",
+        // a capitalized "Today" after a name is part of it
+        "A poll by USA Today found wide support, and the BBC and NBC Today carried it.",
         "Leaves fall in the garden and fall again.",
         "The shop is on the 2nd and 3rd floors.",
         "The firm has 1998 employees in 2,000 offices.",

@@ -303,6 +303,8 @@ struct Grammar {
         // round numbers nearly always count things.
         let len = tk.length
         let last = text[Int(tk.end) - 1]
+        // "53% of 1913 levels", "near 1988 levels": the level of that year, not a count of levels
+        if word(i, "levels"), value >= 1800, value <= 2100 { return false }
         // After a month or a day ("January 1957 paratroopers") a year is a year.
         if len > 2, last == UInt8(ascii: "s"), text[Int(tk.end) - 2] != UInt8(ascii: "s"), !afterDate {
             if value % 100 == 0 || value > 2100 { return true }
@@ -358,6 +360,14 @@ struct Grammar {
             if p(i - 1, "-") && (isK(i - 2, .mid)) { return true }
             return false
         }
+    }
+
+    /// A month joined by a dash to another month, with no space around it: "(May-August 1950)",
+    /// "the June-August period". Such a pair of names is a span of months, not a name and a word.
+    func monthDashPair(_ i: Int) -> Bool {
+        if adj(i + 1), p(i + 1, "-"), adj(i + 2), month(i + 2) != nil { return true }
+        if adj(i), p(i - 1, "-"), adj(i - 1), i >= 2, let (_, e) = month(i - 2), e == i - 1 { return true }
+        return false
     }
 
     // MARK: Matching
@@ -511,8 +521,10 @@ struct Grammar {
             if isK(i - 1, .since) { s.offset = -1 }
             take(Match(start: i, end: hyphen ? i + 3 : i + 2, sem: s))
         }
-        if l.unit == .year, !l.isPlural, p(i + 1, "'"), adj(i + 1), isK(i + 2, .s), isK(i + 3, .end) {
-            var s = Sem.shift(.year, 0, .auto); s.mod = "END"
+        // "year's end", "at month's end", "by week's end": the end of the one in view
+        if l.unit == .year || l.unit == .month || l.unit == .week || l.unit == .quarter, !l.isPlural,
+           p(i + 1, "'"), adj(i + 1), isK(i + 2, .s), isK(i + 3, .end) {
+            var s = Sem.shift(l.unit, 0, .auto); s.mod = "END"
             take(Match(start: i, end: i + 4, sem: s))
         }
         if l.unit == .year, !l.isPlural, adj(i + 1), p(i + 1, "-"), adj(i + 2), isK(i + 2, .ago) || isK(i + 2, .earlier) {
@@ -551,7 +563,7 @@ struct Grammar {
         default:
             take(parseRefWord(i))
         }
-        if l.key == .mid || (l.key == .the) || l.ordinal != 0 { take(parseQuarter(i)) }
+        if l.key == .mid || (l.key == .the) || l.ordinal != 0 || l.key == .fiscal { take(parseQuarter(i)) }
         return best
     }
 
@@ -621,7 +633,7 @@ struct Grammar {
         // Month alone.
         if l.isAmbiguous {
             guard t(i).isCapitalized || t(i).isAllCaps else { return nil }
-            if !monthCueBefore(i) {
+            if !monthCueBefore(i), !monthDashPair(i) {
                 // "May" as a name or modal; "March" as a verb or noun. Allow a month in a list
                 // ("in June, July and August") only through the cue of the first.
                 return nil
@@ -794,7 +806,9 @@ struct Grammar {
                 }
                 return Match(start: i, end: e, sem: s)
             }
-            if text[Int(t(i + 2).start)] == UInt8(ascii: "0"), !(adj(i + 3) && (p(i + 3, "-") || t(i + 3).kind == .number)) {
+            // Not a range of two years: "in 2007-08", "the 2008-09 season" (the 1914–18 rule reads it)
+            if text[Int(t(i + 2).start)] == UInt8(ascii: "0"), !(adj(i + 3) && (p(i + 3, "-") || t(i + 3).kind == .number)),
+               mo != (v + 1) % 100 {
                 var s = Sem(); s.year = v; s.month = mo; s.explicit = true
                 return Match(start: i, end: i + 3, sem: s)
             }
@@ -936,7 +950,10 @@ struct Grammar {
         if isK(j, .fiscal) || isK(j, .calendar) { j += 1; fiscal = true }
         // "the 1988 fourth quarter", "the 1989 first half"
         var year: Int?
-        if let y = yearNumber(j), hadThe || fiscal { year = y; j += 1 }
+        // also after a possessive: "its 1988 fourth quarter", "their 1990 first half"
+        let possessive = j == i && (word(i - 1, "its") || word(i - 1, "their") || word(i - 1, "his") || word(i - 1, "her")
+            || word(i - 1, "our") || (word(i - 1, "s") && p(i - 2, "'")))
+        if let y = yearNumber(j), hadThe || fiscal || possessive { year = y; j += 1 }
         if isK(j, .fiscal) { j += 1 }
         // "the year-ago third quarter", "the year-earlier fourth quarter"
         var yearAgo = false
@@ -1106,10 +1123,21 @@ struct Grammar {
         case .yesterday: s = .shift(.day, -1, .reference)
         case .tomorrow: s = .shift(.day, 1, .reference)
         case .today:
+            // "USA Today", "VOA Today": a capitalized "Today" after a name is part of the name
+            if t(i).isCapitalized, !sentenceInitial(i), t(i).gap == 1, t(i - 1).kind == .word,
+               t(i - 1).isAllCaps || (t(i - 1).isCapitalized && !sentenceInitial(i - 1)),
+               lx(i - 1).key == .none, lx(i - 1).month == 0, lx(i - 1).weekday == 0 {
+                return nil
+            }
             if narrative { return Match(start: i, end: i + 1, sem: .lit("PRESENT_REF")) }
             s = .shift(.day, 0, .reference)
             s.todayWord = true
         case .tonight:
+            if narrative {
+                // A history's "tonight" is in a quotation: a night of the story that the text does not date
+                var n = Sem.lit("XXXX-XX-XXTNI"); n.type = .time
+                return Match(start: i, end: i + 1, sem: n)
+            }
             s = .shift(.day, 0, .reference); s.shiftDayPart = 4; s.type = .time
             return Match(start: i, end: i + 1, sem: s)
         default: return nil
@@ -1193,11 +1221,30 @@ struct Grammar {
         // "the day before last Tuesday's hearing", "the day after Christmas": a day next to a day named
         // (TimeML marks it as one expression); "the day after his death" names no day and is left alone.
         if l1.unit == .day, !l1.isPlural, isK(j + 1, .before) || isK(j + 1, .after), let inner = matchCore(j + 2), inner.start == j + 2,
-           inner.sem.kind == .weekday || (inner.sem.kind == .point && (inner.sem.day != nil || inner.sem.holiday != nil)) {
+           inner.sem.kind == .weekday || (inner.sem.kind == .point && (inner.sem.day != nil || inner.sem.holiday != nil))
+            || (inner.sem.kind == .shift && inner.sem.unit == .day && inner.end == j + 3) {
             var s = inner.sem
             s.dayShift = isK(j + 1, .before) ? -1 : 1
             s.hour = nil; s.minute = nil; s.dayPart = nil
             take(Match(start: i, end: inner.end, sem: s))
+        }
+        // "the four previous weeks", "the following days", "the three preceding months": a length of time
+        // next to the date in view
+        do {
+            var c = j
+            var amount: Double?
+            if let (a, ce) = parseCount(j, allowArticle: false), ce > j, a != nil { amount = a; c = ce }
+            let u = lx(c + 1).unit
+            if isK(c, .previous) || isK(c, .preceding) || isK(c, .following), lx(c + 1).isPlural,
+               u == .day || u == .week || u == .month || u == .year || u == .decade || u == .hour {
+                take(Match(start: i, end: c + 2, sem: .duration(amount, u)))
+            }
+        }
+        // "The day before, the march had begun", "the year before.": a unit before or after the date
+        // in view, when no event follows to anchor it ("the day before the battle" is left alone).
+        if l1.unit == .day || l1.unit == .week || l1.unit == .month || l1.unit == .year, !l1.isPlural,
+           isK(j + 1, .before) || isK(j + 1, .after), j + 2 >= n || t(j + 2).kind == .punct && !p(j + 2, "'") {
+            take(Match(start: i, end: j + 2, sem: .shift(l1.unit, isK(j + 1, .before) ? -1 : 1, .last)))
         }
         switch l1.key {
         case .future:
@@ -1703,6 +1750,12 @@ struct Grammar {
         } else {
             guard let (a, ce) = parseCount(i) else { return nil }
             amount = a; e = ce
+            // "two and a half years", "four and one-half months"
+            if let a, isK(e, .and), isK(e + 1, .a) || word(e + 1, "one") {
+                var h = e + 2
+                if word(e + 1, "one"), p(h, "-"), adj(h), adj(h + 1) { h += 1 }
+                if lx(h).unit == .half, !lx(h).isPlural, lx(h + 1).unit != .none, lx(h + 1).unit != .half { amount = a + 0.5; e = h + 1 }
+            }
         }
         // A four-digit number before a unit is a year only in "1990 years" — treat as count anyway.
         if t(i).kind == .number, t(i).grouped, t(i).num > 100000 { return nil }
@@ -1714,6 +1767,11 @@ struct Grammar {
         if !hyphen, isK(e, .more) || word(e, "full") || word(e, "straight") || word(e, "consecutive") || word(e, "successive") || word(e, "additional")
             || word(e, "trading") || word(e, "business") || word(e, "working") || word(e, "calendar") || word(e, "long") && lx(e + 1).unit != .none {
             if lx(e + 1).unit != .none { e += 1 }
+        } else if !hyphen, let a = amount, a >= 2, a <= 100, t(e).kind == .word, !t(e).isCapitalized, t(e).gap == 1,
+                  lx(e).key == .none, lx(e).unit == .none, lx(e).month == 0, lx(e).season == 0, lx(e).weekday == 0, lx(e).number < 0,
+                  lx(e).dayPart == 0, lx(e + 1).unit != .none, lx(e + 1).unit != .half, lx(e + 1).isPlural, t(e + 1).gap == 1 {
+            // "two bloody weeks", "ten brutal months": a count, an adjective, a unit
+            e += 1
         }
         var l = lx(e)
         var u = l.unit
@@ -2016,6 +2074,12 @@ struct Grammar {
             if let m = parseDeictic(d) {
                 var sh = m.sem; sh.shiftHour = clockHour; sh.shiftMinute = clockMinute; sh.type = .time; sh.shiftDayPart = nil
                 return Match(start: i, end: m.end, sem: sh)
+            }
+            // "at 6:15 this morning", "10 p.m. last night": the day of writing or the one before
+            if isK(d, .this) || (isK(d, .last) && word(d + 1, "night")), lx(d + 1).dayPart != 0, !lx(d + 1).isPlural {
+                var sh = Sem.shift(.day, isK(d, .last) ? -1 : 0, .reference)
+                sh.shiftHour = clockHour; sh.shiftMinute = clockMinute; sh.type = .time
+                return Match(start: i, end: d + 2, sem: sh)
             }
             if lx(d).weekday != 0, !lx(d).isPlural, t(d).isCapitalized, let m = parseWeekday(d) ?? parseExplicit(d) {
                 var w = m.sem; w.hour = clockHour; w.minute = clockMinute; w.type = .time; w.dayPart = nil

@@ -450,15 +450,19 @@ public struct TemporalTagger: Sendable {
         if type == .time, !value.contains("T") { type = .date }
         // A comparison with a year before ("a year earlier", "the year-ago quarter") looks back
         // without moving the story's time.
-        let comparison = s.kind == .shift && s.offset < 0 && (s.amountWasCounted || s.keepAnchorGrain)
+        // So does a history's "the previous year": a look back from the story, which then goes on.
+        let comparison = s.kind == .shift && s.offset < 0 && (s.amountWasCounted || s.keepAnchorGrain || (g.narrative && s.unit == .year))
             && (s.unit == .year || g.narrative)
         // "since 513 BC" dates the start of a state of affairs, not the story's present; in a
         // narrative, "an assault that lasted until the fall of Budapest in February 1945" looks ahead
         // to where a state of affairs ends, and the story goes on from before it.
         // (Only once the story has a time to keep: the first date it names sets one.)
         let until = g.narrative && s.explicit && last != nil && untilBefore(g, m.start)
+        // A history's deictic "next summer", "next year" (not "the next spring") is said by someone in
+        // the story and looks ahead from it.
         let background = g.isK(m.start - 1, .since) || until
             || (g.narrative && s.explicit && (tense(g, m.start) > 0 || pastPerfect(g, m.start)))
+            || (g.narrative && g.isK(m.start, .next))
         if let p = anchored, !comparison, !background {
             last = p
             if p.month != nil { lastFine = p }
@@ -527,6 +531,7 @@ public struct TemporalTagger: Sendable {
             }
         }
         // Fill in the year (and month) from context.
+        var winterAfterAutumn = false
         if s.year == nil {
             var base = s.anchor == .last ? (last ?? reference) : (narrative ? (last ?? reference) : (reference ?? last))
             if narrative, s.month != nil || s.day != nil, let l = last, l.month == nil, let f = lastFine, f.bc == l.bc, abs(f.year - l.year) > 5 {
@@ -567,8 +572,11 @@ public struct TemporalTagger: Sendable {
                     // How far a "last"/"next" month must lie from now: a different month,
                     // a different day, a season that is over.
                     let margin = s.day != nil ? 0.0 : (s.month != nil ? 0.5 : 1.5)
+                    // "since January", "since the spring": a time that has begun, whatever the tense
+                    let since = news && s.direction == 0 && s.day == nil && g.isK(m.start - 1, .since)
                     for cy in (y - 1)...(y + 1) {
                         let d = Double(cy * 12) + t - refPos
+                        if since, d > margin { continue }
                         if s.direction < 0, d > -margin { continue }
                         // "last February" is not the month just over, which is "last month" (said on 1 March,
                         // the February a year before); "this past February" is.
@@ -597,9 +605,17 @@ public struct TemporalTagger: Sendable {
                 }
             } else if s.direction != 0 {
                 y += s.direction
-            } else if narrative, s.anchor != .last, let bm = base.month, let mo = s.month, !base.bc, mo < bm, mo + 12 - bm <= 1 {
-                // A story that reaches December and goes on "in January" has crossed into the next year.
+            } else if narrative, s.anchor != .last, let bm = base.month ?? lastFine.flatMap({ $0.year == base.year && $0.bc == base.bc ? $0.month : nil }),
+                      let mo = s.month, !base.bc, mo < bm, mo + 12 - bm <= 1 {
+                // A story that reaches December and goes on "in January" has crossed into the next year,
+                // also when the year was named again after December ("on December 8 ... in 1941").
                 y += 1
+            } else if narrative, s.season == 4, s.month == nil, (base.month ?? 0) >= 9 || base.season == 3 {
+                // A winter runs from December into the next year and is named by the year of its
+                // January and February: a story in the autumn of 1777 that goes on "over the winter"
+                // has reached the winter of 1778 (the winter of 481/480 BC is 480 BC). The story's
+                // calendar stays in the autumn: "over the winter" is often a look ahead from it.
+                winterAfterAutumn = true
             }
             s.year = y
         }
@@ -626,6 +642,11 @@ public struct TemporalTagger: Sendable {
             return (TimexFormat.year(iw.year) + "-W" + TimexFormat.pad(iw.week, 2), p)
         }
         var v = Self.value(of: p)
+        if winterAfterAutumn {
+            var next = p
+            next.year += p.bc ? -1 : 1
+            v = Self.value(of: next)
+        }
         if p.hasDay {
             v += Self.timeSuffix(hour: s.hour, minute: s.minute, dayPart: s.dayPart)
         }
@@ -936,11 +957,13 @@ public struct TemporalTagger: Sendable {
             delta = s.weekday - wd
         } else {
             var dir = s.direction
+            // "since Friday": a day that is over, whatever the tense
+            let since = s.direction == 0 && !narrative && g.isK(m.start - 1, .since)
             if dir == 0 {
                 // News names a day by its event once the event has happened: "Wednesday's ruling".
-                dir = narrative && s.anchor != .last ? 1 : (s.possessive ? -1 : tense(g, m.start))
+                dir = narrative && s.anchor != .last ? 1 : (s.possessive || since ? -1 : tense(g, m.start))
             }
-            if dir <= 0, s.direction == 0, !narrative, !s.possessive, (wd - s.weekday + 7) % 7 == 6 {
+            if dir <= 0, s.direction == 0, !narrative, !s.possessive, !since, (wd - s.weekday + 7) % 7 == 6 {
                 // Tomorrow's weekday names tomorrow: news says "last Tuesday" for a day six days back,
                 // and is written the day before it is read ("Albright headed Tuesday to East Africa").
                 delta = 1
