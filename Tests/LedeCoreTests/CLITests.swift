@@ -29,6 +29,7 @@ import Testing
         let phases = ["inputs", "cache", "articles", "checks", "timelines: merge", "timelines: layout", "timelines: pages",
                       "features", "site pages", "commit", "cache write"]
         var last = -1
+        var cpu = 0.0
         for name in phases {
             let found = try #require(line(name), "no line for \(name) in \(lines)")
             let at = try #require(lines.firstIndex(of: found))
@@ -38,7 +39,10 @@ import Testing
             let fields = found.dropFirst(36).split(separator: " ")
             #expect(fields.count == 8 && Double(fields[0]) != nil && fields[1] == "s" && Double(fields[2]) ?? -1 >= 0 && fields[3] == "s"
                         && fields[4] == "CPU" && Int(fields[5]) ?? 0 > 0 && fields[6] == "MB" && fields[7] == "resident", "\(found)")
+            if fields.count > 2 { cpu += Double(fields[2]) ?? 0 }
         }
+        // The build did some work, and its phases say so.
+        #expect(cpu > 0, "no CPU time in \(lines)")
         // The tagger's CPU time, a share of the articles' phase, has no memory column.
         let tagger = try #require(line("tagger (CPU, all threads)"))
         #expect(tagger.dropFirst(36).split(separator: " ").count == 2)
