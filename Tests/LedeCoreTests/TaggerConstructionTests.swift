@@ -151,6 +151,9 @@ struct TaggerConstructionTests {
         c("Its 2016 fourth quarter was weak.", "2016 fourth quarter", "DATE", "2016-Q4"),
         // "since" names a time that has begun, whatever the tense
         c("The stock has doubled since June.", "June", "DATE", "2018-06"),
+        // what "is due" on a weekday lies ahead
+        c("Elections are due on Sunday, officials said.", "Sunday", "DATE", "2019-03-17"),
+        c("The report is due Tuesday.", "Tuesday", "DATE", "2019-03-19"),
         c("Trading has been halted since Saturday.", "Saturday", "DATE", "2019-03-09"),
         c("Sales fell to $3 million last year, down from $4 million the year before.", "the year before", "DATE", "2017"),
         // "one day" before a verb is some day ahead; "for one day" stays a duration.

@@ -343,6 +343,8 @@ public struct TemporalTagger: Sendable {
         default: break
         }
         if tk.length == 2, g.word(j, "ll"), g.p(j - 1, "'") { return 1 }
+        // "Elections are due on Sunday", "the report is due Friday": scheduled, ahead
+        if g.word(j, "due"), g.word(j - 1, "is") || g.word(j - 1, "are"), !g.isK(j + 1, .to) { return 1 }
         if g.isK(j + 1, .to), !g.isK(j + 2, .the),
            g.word(j, "going") || g.word(j, "is") || g.word(j, "are") || g.word(j, "due") || g.word(j, "set") {
             if g.word(j - 1, "had") || (g.word(j - 1, "been") && g.word(j - 2, "had")) { return -1 }
