@@ -251,7 +251,8 @@ import Testing
     }
 
     /// In news, a day named from the day of writing ("on Tuesday") is an
-    /// event of the article's date's week; one worked out from another date
+    /// event of the article's date's week, and a day of a month ("on 20
+    /// September") one of its year; one worked out from another date
     /// ("three days later") is not anchored by the article's date, and a
     /// narrative's "Tuesday" is not either.
     @Test func aNewsArticlesTuesdayIsAnEventOfItsWeek() throws {
@@ -270,6 +271,21 @@ import Testing
             Talks resume next Friday.
             """)
         #expect(news.timeline.map(\.value) == ["2001-04", "2024-03-12", "2024-03-14", "2024-03-22"])
+        // A day of a month with no year before it in its paragraph is of the
+        // article's year; after a year the paragraph states, it is not taken
+        // for one of the article's year (news reads "12 May" from the date of
+        // writing, which that paragraph has left).
+        let days = try article("""
+            ---
+            title: T
+            date: 2023-09-01
+            genre: news
+            ---
+            On 20 September, the minister delayed the ban on new petrol cars.
+
+            In 2001 the commission met in Izmir. On 12 May it voted.
+            """)
+        #expect(days.timeline.map(\.value) == ["2001", "2023-09-20"])
         let story = try article("""
             ---
             title: T

@@ -591,8 +591,12 @@ struct Work {
                 // states it ("between April and June 1948").
                 let endStatesYear = e.rangeEnd.map { $0 < found.count && found[$0].isExplicit } ?? false
                 let dayOfTheNews = written.map { w in
-                    guard date.precision >= .day, let m = date.month, let d = date.day, abs(Cal.days(date.year, m, d) - w) <= 7 else { return false }
-                    return Timeline.namesDayFromWriting(bytes, e.start..<e.end)
+                    guard date.precision >= .day, let m = date.month, let d = date.day else { return false }
+                    let distance = abs(Cal.days(date.year, m, d) - w)
+                    if distance <= 7, Timeline.namesDayFromWriting(bytes, e.start..<e.end) { return true }
+                    // "On 20 September", with no year stated before it in the paragraph: the
+                    // article's own year, as the tagger read it.
+                    return distance <= 183 && !firstStated.contains { $0.at < k } && Timeline.namesDayOfMonth(bytes, e.start..<e.end)
                 } ?? false
                 guard e.isExplicit || endStatesYear || dayOfTheNews || earlierItems.contains(date.year)
                         || (firstStated.first { $0.year == date.year }?.at ?? k) < k else { continue }

@@ -14,6 +14,21 @@ enum Timeline {
         return words.contains { deicticDayWords.contains(String($0)) } && !words.contains { anaphoricWords.contains(String($0)) }
     }
 
+    /// Whether the words of a date are a day of a month and nothing more
+    /// ("20 September", "Sept. 20"): no year, and nothing that counts from
+    /// another date.
+    static func namesDayOfMonth(_ bytes: [UInt8], _ span: Range<Int>) -> Bool {
+        let text = String(decoding: bytes[span], as: UTF8.self).lowercased()
+        let words = text.split { !$0.isLetter }
+        let numbers = text.split { !$0.isNumber }
+        return numbers.count == 1 && numbers[0].count <= 2 && words.contains { monthWords.contains(String($0)) }
+            && !words.contains { anaphoricWords.contains(String($0)) }
+    }
+
+    static let monthWords: Set<String> = ["january", "february", "march", "april", "may", "june", "july", "august", "september",
+                                          "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug",
+                                          "sep", "sept", "oct", "nov", "dec"]
+
     /// How an event's date reads, with the part of the period its words
     /// give ("early 2002" → "Early 2002", "late April 2001" → "Late April
     /// 2001", "mid-1999", "around 1980" → "About 1980"); a day or a time is
