@@ -320,6 +320,20 @@ import Testing
         #expect(a.timeline.map(\.value) == ["1980", "2001-04", "2002", "2005", "2007-SU", "2008-07-04"])
     }
 
+    /// A year a quantity is measured against ("below 1990 levels", "in
+    /// 2010 dollars") dates no event.
+    @Test func aBaselineYearIsNotAnEvent() throws {
+        let a = try article("""
+            ---
+            title: T
+            ---
+            As of 2022, emissions were 46% below 1990 levels.
+
+            The plant cost $3 billion in 2010 dollars when it opened in 2014.
+            """)
+        #expect(a.timeline.map(\.value) == ["2014", "2022"])
+    }
+
     /// A range written backwards is two dates, each its own event, not a
     /// range that ends before it starts.
     @Test func aRangeThatEndsBeforeItStartsIsTwoEvents() throws {

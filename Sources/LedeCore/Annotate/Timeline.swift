@@ -29,6 +29,20 @@ enum Timeline {
                                           "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug",
                                           "sep", "sept", "oct", "nov", "dec"]
 
+    /// Whether the word after a date makes it a measure's baseline
+    /// ("1990 levels", "2010 dollars", "2019 prices"): the date then
+    /// names no event.
+    static func isBaseline(_ bytes: [UInt8], after end: Int) -> Bool {
+        var i = end
+        while i < bytes.count, bytes[i] == 0x20 { i += 1 }
+        guard i > end else { return false }
+        var j = i
+        while j < bytes.count, bytes[j] >= 0x61 && bytes[j] <= 0x7A { j += 1 }
+        return baselineWords.contains(String(decoding: bytes[i..<j], as: UTF8.self))
+    }
+
+    static let baselineWords: Set<String> = ["levels", "level", "prices", "dollars", "terms", "figures", "values", "baseline"]
+
     /// How an event's date reads, with the part of the period its words
     /// give ("early 2002" → "Early 2002", "late April 2001" → "Late April
     /// 2001", "mid-1999", "around 1980" → "About 1980"); a day or a time is
