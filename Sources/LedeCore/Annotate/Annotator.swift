@@ -601,7 +601,7 @@ struct Work {
                 guard e.isExplicit || endStatesYear || dayOfTheNews || earlierItems.contains(date.year)
                         || (firstStated.first { $0.year == date.year }?.at ?? k) < k else { continue }
                 // "46% below 1990 levels", "in 2010 dollars": a baseline to measure by, not an event.
-                if Timeline.isBaseline(bytes, after: e.end) { continue }
+                if date.precision == .year, Timeline.isBaseline(bytes, e.start..<e.end) { continue }
                 var endValue: String?
                 var display = Timeline.display(date, mod: e.mod)
                 var span = e.start..<e.end

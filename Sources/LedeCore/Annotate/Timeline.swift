@@ -29,19 +29,31 @@ enum Timeline {
                                           "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug",
                                           "sep", "sept", "oct", "nov", "dec"]
 
-    /// Whether the word after a date makes it a measure's baseline
-    /// ("1990 levels", "2010 dollars", "2019 prices"): the date then
-    /// names no event.
-    static func isBaseline(_ bytes: [UInt8], after end: Int) -> Bool {
-        var i = end
+    /// Whether a date is a measure's baseline: a year compared with
+    /// ("46% below 1990 levels", "close to 2019 prices") or a currency's
+    /// year ("$3 billion in 2010 dollars"). It names no event. Without the
+    /// word before it, "In 2008 prices collapsed" would read as one.
+    static func isBaseline(_ bytes: [UInt8], _ span: Range<Int>) -> Bool {
+        func word(_ range: Range<Int>) -> String { String(decoding: bytes[range], as: UTF8.self).lowercased() }
+        func isLetter(_ b: UInt8) -> Bool { (b | 0x20) >= 0x61 && (b | 0x20) <= 0x7A }
+        var i = span.upperBound
         while i < bytes.count, bytes[i] == 0x20 { i += 1 }
-        guard i > end else { return false }
         var j = i
-        while j < bytes.count, bytes[j] >= 0x61 && bytes[j] <= 0x7A { j += 1 }
-        return baselineWords.contains(String(decoding: bytes[i..<j], as: UTF8.self))
+        while j < bytes.count, isLetter(bytes[j]) { j += 1 }
+        var b = span.lowerBound
+        while b > 0, bytes[b - 1] == 0x20 { b -= 1 }
+        var a = b
+        while a > 0, isLetter(bytes[a - 1]) { a -= 1 }
+        guard i > span.upperBound, j > i, b < span.lowerBound, a < b else { return false }
+        let next = word(i..<j), before = word(a..<b)
+        if baselineNouns.contains(next) { return comparisonWords.contains(before) }
+        return currencyNouns.contains(next) && before == "in"
     }
 
-    static let baselineWords: Set<String> = ["levels", "level", "prices", "dollars", "terms", "figures", "values", "baseline"]
+    static let baselineNouns: Set<String> = ["levels", "level", "prices"]
+    static let currencyNouns: Set<String> = ["dollars", "euros", "pounds"]
+    static let comparisonWords: Set<String> = ["below", "above", "of", "to", "than", "from", "at", "near", "over", "under",
+                                               "beneath", "versus", "vs", "with", "pre", "post"]
 
     /// How an event's date reads, with the part of the period its words
     /// give ("early 2002" → "Early 2002", "late April 2001" → "Late April
