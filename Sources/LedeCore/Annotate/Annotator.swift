@@ -590,16 +590,19 @@ struct Work {
                 // The first end of a range takes its year from a second that
                 // states it ("between April and June 1948").
                 let endStatesYear = e.rangeEnd.map { $0 < found.count && found[$0].isExplicit } ?? false
-                let dayOfTheNews = written.map { w in
-                    guard date.precision >= .day, let m = date.month, let d = date.day else { return false }
+                // Looked at only for a date nothing else anchors.
+                func dayOfTheNews() -> Bool {
+                    guard let w = written, date.precision >= .day, let m = date.month, let d = date.day else { return false }
                     let distance = abs(Cal.days(date.year, m, d) - w)
-                    if distance <= 7, Timeline.namesDayFromWriting(bytes, e.start..<e.end) { return true }
+                    guard distance <= 183 else { return false }
+                    let words = Timeline.dayWords(bytes, e.start..<e.end)
+                    if distance <= 7, words.fromWriting { return true }
                     // "On 20 September", with no year stated before it in the paragraph: the
                     // article's own year, as the tagger read it.
-                    return distance <= 183 && !firstStated.contains { $0.at < k } && Timeline.namesDayOfMonth(bytes, e.start..<e.end)
-                } ?? false
-                guard e.isExplicit || endStatesYear || dayOfTheNews || earlierItems.contains(date.year)
-                        || (firstStated.first { $0.year == date.year }?.at ?? k) < k else { continue }
+                    return words.dayOfMonth && !firstStated.contains { $0.at < k }
+                }
+                guard e.isExplicit || endStatesYear || earlierItems.contains(date.year)
+                        || (firstStated.first { $0.year == date.year }?.at ?? k) < k || dayOfTheNews() else { continue }
                 // "46% below 1990 levels", "in 2010 dollars": a baseline to measure by, not an event.
                 if date.precision == .year, Timeline.isBaseline(bytes, e.start..<e.end) { continue }
                 var endValue: String?

@@ -5,29 +5,36 @@ import Glibc
 
 /// Ordering, merging and titling of an article's timeline events.
 enum Timeline {
-    /// Whether the words of a date name a day from the day of writing
-    /// ("Tuesday", "last Friday", "yesterday"), not from another date the
-    /// text gives ("three days later", "that Tuesday", "the following
-    /// Monday"): in news, only the first are anchored by the article's date.
-    static func namesDayFromWriting(_ bytes: [UInt8], _ span: Range<Int>) -> Bool {
-        let words = String(decoding: bytes[span], as: UTF8.self).lowercased().split { !$0.isLetter }
-        return words.contains { deicticDayWords.contains(String($0)) } && !words.contains { anaphoricWords.contains(String($0)) }
+    /// What the words of a date say of its anchor, read with the tagger's
+    /// own tokenizer and lexicon: whether it names a day from the day of
+    /// writing ("Tuesday", "last Friday", "yesterday"), or a day of a month
+    /// and nothing more ("20 September", "Sept. 20"); neither when it
+    /// counts from another date the text gives ("three days later", "that
+    /// Tuesday", "the following Monday"). In news, only those are anchored
+    /// by the article's date.
+    static func dayWords(_ bytes: [UInt8], _ span: Range<Int>) -> (fromWriting: Bool, dayOfMonth: Bool) {
+        var tokens: [Tok] = []
+        bytes[span].withUnsafeBufferPointer { Tokenizer.tokenize($0, into: &tokens) }
+        var deictic = false, month = false, numbers = 0, shortNumbers = 0
+        for t in tokens {
+            if t.kind == .number {
+                numbers += 1
+                if t.shape <= 2 { shortNumbers += 1 }
+                continue
+            }
+            guard t.kind == .word, t.lex != 0 else { continue }
+            let l = Lexicon.entries[Int(t.lex)]
+            switch l.key {
+            case .later, .earlier, .after, .before, .following, .previous, .preceding, .that, .same, .prior, .subsequent, .ensuing:
+                return (false, false)
+            case .yesterday, .today, .tomorrow, .tonight: deictic = true
+            default: break
+            }
+            if l.weekday != 0 { deictic = true }
+            if l.month != 0 { month = true }
+        }
+        return (deictic, month && numbers == 1 && shortNumbers == 1)
     }
-
-    /// Whether the words of a date are a day of a month and nothing more
-    /// ("20 September", "Sept. 20"): no year, and nothing that counts from
-    /// another date.
-    static func namesDayOfMonth(_ bytes: [UInt8], _ span: Range<Int>) -> Bool {
-        let text = String(decoding: bytes[span], as: UTF8.self).lowercased()
-        let words = text.split { !$0.isLetter }
-        let numbers = text.split { !$0.isNumber }
-        return numbers.count == 1 && numbers[0].count <= 2 && words.contains { monthWords.contains(String($0)) }
-            && !words.contains { anaphoricWords.contains(String($0)) }
-    }
-
-    static let monthWords: Set<String> = ["january", "february", "march", "april", "may", "june", "july", "august", "september",
-                                          "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug",
-                                          "sep", "sept", "oct", "nov", "dec"]
 
     /// Whether a date is a measure's baseline: a year compared with
     /// ("46% below 1990 levels", "close to 2019 prices") or a currency's
@@ -75,10 +82,6 @@ enum Timeline {
         return prefix + shown
     }
 
-    static let deicticDayWords: Set<String> = ["yesterday", "today", "tonight", "tomorrow", "monday", "tuesday", "wednesday",
-                                                "thursday", "friday", "saturday", "sunday"]
-    static let anaphoricWords: Set<String> = ["later", "earlier", "after", "before", "following", "previous", "preceding",
-                                               "that", "same", "prior"]
 
     static let stopwords: Set<String> = [
         "a", "an", "the", "and", "or", "but", "of", "in", "on", "at", "to", "for", "from", "by", "with", "as", "into",
