@@ -30,9 +30,14 @@ public final class CPUTimeCounter: @unchecked Sendable {
     public var seconds: Double { lock.withLock { Double(nanoseconds) / 1e9 } }
 
     /// The calling thread's CPU time, in nanoseconds.
-    public static func threadTime() -> Int64 {
+    public static func threadTime() -> Int64 { time(CLOCK_THREAD_CPUTIME_ID) }
+
+    /// The CPU time of all the process's threads, in nanoseconds.
+    public static func processTime() -> Int64 { time(CLOCK_PROCESS_CPUTIME_ID) }
+
+    private static func time(_ clock: clockid_t) -> Int64 {
         var ts = timespec()
-        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
+        clock_gettime(clock, &ts)
         return Int64(ts.tv_sec) * 1_000_000_000 + Int64(ts.tv_nsec)
     }
 

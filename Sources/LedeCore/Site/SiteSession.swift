@@ -1559,12 +1559,12 @@ final class PhaseClock: @unchecked Sendable {
         self.enabled = enabled
         tagger = enabled ? CPUTimeCounter() : nil
         last = DispatchTime.now().uptimeNanoseconds
-        lastCPU = enabled ? Self.processCPU() : 0
+        lastCPU = enabled ? CPUTimeCounter.processTime() : 0
     }
 
     func mark(_ name: String) {
         guard enabled else { return }
-        let now = DispatchTime.now().uptimeNanoseconds, cpu = Self.processCPU()
+        let now = DispatchTime.now().uptimeNanoseconds, cpu = CPUTimeCounter.processTime()
         phases.append((name, Double(now - last) / 1e9, Double(cpu - lastCPU) / 1e9, Self.residentBytes()))
         last = now
         lastCPU = cpu
@@ -1577,12 +1577,6 @@ final class PhaseClock: @unchecked Sendable {
         phases.append((name, seconds, 0, 0))
     }
 
-    /// CPU time of all the process's threads so far, in nanoseconds.
-    static func processCPU() -> Int64 {
-        var ts = timespec()
-        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts)
-        return Int64(ts.tv_sec) * 1_000_000_000 + Int64(ts.tv_nsec)
-    }
 
     /// A process's resident memory now (VmRSS, from /proc; 0 when unknown):
     /// this one's, or the one `pid` names.
