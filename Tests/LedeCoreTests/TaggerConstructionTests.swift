@@ -355,5 +355,9 @@ struct TaggerConstructionTests {
     @Test func timesCarryTheirDay() {
         #expect(only("The vote closed at 5 p.m. on March 20, 2019.") == Found(text: "5 p.m. on March 20, 2019", type: "TIME", value: "2019-03-20T17:00"))
         #expect(only("Doors open at noon.") == Found(text: "noon", type: "TIME", value: "2019-03-15T12:00"))
+        // A weekday that begins a date takes the date with it: the time is on that date, not on the
+        // weekday nearest the day of writing (the Wednesday before 15 March 2019 is the 13th).
+        #expect(only("The walkout starts at 7am on Wednesday 3 April.") == Found(text: "7am on Wednesday 3 April", type: "TIME", value: "2019-04-03T07:00"))
+        #expect(only("Polls close at 10 p.m. on Thursday, May 2, 2019.") == Found(text: "10 p.m. on Thursday, May 2, 2019", type: "TIME", value: "2019-05-02T22:00"))
     }
 }

@@ -2081,7 +2081,9 @@ struct Grammar {
                 sh.shiftHour = clockHour; sh.shiftMinute = clockMinute; sh.type = .time
                 return Match(start: i, end: d + 2, sem: sh)
             }
-            if lx(d).weekday != 0, !lx(d).isPlural, t(d).isCapitalized, let m = parseWeekday(d) ?? parseExplicit(d) {
+            // "7am on Wednesday 3 January": the whole date, when the weekday begins one
+            if lx(d).weekday != 0, !lx(d).isPlural, t(d).isCapitalized,
+               let m = [parseExplicit(d), parseWeekday(d)].compactMap({ $0 }).max(by: { $0.end < $1.end }) {
                 var w = m.sem; w.hour = clockHour; w.minute = clockMinute; w.type = .time; w.dayPart = nil
                 return Match(start: i, end: m.end, sem: w)
             }
