@@ -69,6 +69,10 @@ struct TaggerConstructionTests {
         c("Profit rose in the third quarter.", "the third quarter", "DATE", "2018-Q3"),
         c("The figures came out last fall.", "last fall", "DATE", "2018-FA"),
         c("They met in January and talked.", "January", "DATE", "2019-01"),
+        // A deadline with nothing said of the past lies ahead; with a past tense, behind.
+        c("Markets now expect a first rate reduction by February.", "February", "DATE", "2020-02"),
+        c("Traders expect a deal by March.", "March", "DATE", "2019-03"),
+        c("Prices had fallen by February.", "February", "DATE", "2019-02"),
         c("The plan takes effect Dec. 7 after a vote.", "Dec. 7", "DATE", "2018-12-07"),
         c("Earnings rose a year ago.", "a year ago", "DATE", "2018"),
         c("He called Tuesday morning.", "Tuesday morning", "TIME", "2019-03-12TMO"),

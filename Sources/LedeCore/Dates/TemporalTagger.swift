@@ -568,6 +568,10 @@ public struct TemporalTagger: Sendable {
                     let refPos = Double(ref.year * 12 + (ref.month ?? 6) - 1) + Double((ref.day ?? 15) - 1) / 31
                     var dir = s.direction
                     if dir == 0 && !s.sameYear { dir = tense(g, m.start) }
+                    // A deadline in a sentence that says nothing of the past ("markets price in a first
+                    // cut by June", written in November) lies ahead, though the nearest June is the one gone.
+                    let deadline = dir == 0 && news && s.direction == 0 && s.day == nil && s.month != nil && g.isK(m.start - 1, .by)
+                    if deadline { dir = 1 }
                     if s.sameYear { dir = 0 }
                     var bestYear = y
                     var bestDist = Double.infinity
@@ -579,6 +583,7 @@ public struct TemporalTagger: Sendable {
                     for cy in (y - 1)...(y + 1) {
                         let d = Double(cy * 12) + t - refPos
                         if since, d > margin { continue }
+                        if deadline, d < -0.5 { continue }  // a month that is over is no deadline ahead
                         if s.direction < 0, d > -margin { continue }
                         // "last February" is not the month just over, which is "last month" (said on 1 March,
                         // the February a year before); "this past February" is.
@@ -597,7 +602,7 @@ public struct TemporalTagger: Sendable {
                             // "through January"), which looks ahead whatever the tense of the verb that sets it, nor
                             // the month of an infinitive's event ("agreed to purchase the line in February").
                             let inMonth = s.month != nil && s.day == nil && g.isK(m.start - 1, .in) && !infinitiveBefore(g, m.start - 1)
-                            let penalty: Double = inMonth ? 12 : 4
+                            let penalty: Double = inMonth || deadline ? 12 : 4
                             if dir > 0, d < -1 { cost += penalty }
                             if dir < 0, d > 1 { cost += penalty }
                         }
