@@ -75,6 +75,7 @@ struct TaggerConstructionTests {
         c("Prices had fallen by February.", "February", "DATE", "2019-02"),
         c("The plan takes effect Dec. 7 after a vote.", "Dec. 7", "DATE", "2018-12-07"),
         c("Earnings rose a year ago.", "a year ago", "DATE", "2018"),
+        c("Earnings peaked a year and a half ago.", "a year and a half ago", "DATE", "2017-09"),
         c("He called Tuesday morning.", "Tuesday morning", "TIME", "2019-03-12TMO"),
         c("Shares closed at 3:30 p.m. yesterday.", "3:30 p.m. yesterday", "TIME", "2019-03-14T15:30"),
         c("The polls closed at 10 p.m. Wednesday.", "10 p.m. Wednesday", "TIME", "2019-03-13T22:00"),
@@ -97,6 +98,9 @@ struct TaggerConstructionTests {
 
     static let narrativeRelativeCases: [Case] = [
         c("The army landed on 6 June 1944. Two weeks later it took the port.", "Two weeks later", "DATE", "1944-06-20"),
+        // A part of a unit is counted in the next smaller one, not rounded up to a whole unit.
+        c("The peace of 201 BC ended the war. Half a century later, Rome returned.", "Half a century later", "DATE", "BC0151"),
+        c("The army landed on 6 June 1944. Half a year later it reached the Rhine.", "Half a year later", "DATE", "1944-12"),
         c("The army landed in 1944. The following year the war ended.", "The following year", "DATE", "1945"),
         c("The army landed on 6 June 1944. The next day it moved inland.", "The next day", "DATE", "1944-06-07"),
         c("The army landed in June 1944. That month it took the port.", "That month", "DATE", "1944-06"),

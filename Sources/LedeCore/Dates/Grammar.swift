@@ -1832,10 +1832,11 @@ struct Grammar {
         switch after {
         case .ago:
             if amount == nil { return Match(start: i, end: end + 1, sem: .lit("PAST_REF")) }
-            var sh = Sem.shift(u, -Int(amount!.rounded(.up)), .reference)
+            let (whole, wu) = Self.wholeAmount(amount!, u)
+            var sh = Sem.shift(wu, -whole, .reference)
             sh.amountWasCounted = true
-            sh.grain = u == .fortnight ? .week : u
-            if u == .fortnight { sh.unit = .week; sh.offset *= 2 }
+            sh.grain = wu == .fortnight ? .week : wu
+            if wu == .fortnight { sh.unit = .week; sh.offset *= 2 }
             return Match(start: i, end: end + 1, sem: sh)
         case .later, .earlier, .after, .before, .hence:
             if after == .after || after == .before {
@@ -1847,19 +1848,24 @@ struct Grammar {
                 if after == .later || after == .hence { return Match(start: i, end: end + 1, sem: .lit("FUTURE_REF")) }
                 return Match(start: i, end: end + 1, sem: .lit("PAST_REF"))
             }
-            var sh = Sem.shift(u, (after == .earlier || after == .before ? -1 : 1) * Int(amount!.rounded(.up)), after == .hence ? .reference : .last)
+            // "half a century later" is fifty years on, "half a year later" six months: a part of a
+            // unit is counted in the next smaller one (it was rounded up to a whole century).
+            let (whole, wu) = Self.wholeAmount(amount!, u)
+            var sh = Sem.shift(wu, (after == .earlier || after == .before ? -1 : 1) * whole, after == .hence ? .reference : .last)
             sh.amountWasCounted = true
-            sh.grain = u
-            if u == .fortnight { sh.unit = .week; sh.offset *= 2; sh.grain = .week }
+            sh.grain = wu
+            if wu == .fortnight { sh.unit = .week; sh.offset *= 2; sh.grain = .week }
             return Match(start: i, end: end + 1, sem: sh)
         case .from:
             if isK(end + 1, .now), let a = amount {
-                var sh = Sem.shift(u, Int(a.rounded(.up)), .reference); sh.grain = u; sh.amountWasCounted = true
+                let (whole, wu) = Self.wholeAmount(a, u)
+                var sh = Sem.shift(wu, whole, .reference); sh.grain = wu; sh.amountWasCounted = true
                 return Match(start: i, end: end + 2, sem: sh)
             }
         case .back:
             if let a = amount, isK(end - 1 - 0, .back) == false {
-                var sh = Sem.shift(u, -Int(a.rounded(.up)), .reference); sh.grain = u; sh.amountWasCounted = true
+                let (whole, wu) = Self.wholeAmount(a, u)
+                var sh = Sem.shift(wu, -whole, .reference); sh.grain = wu; sh.amountWasCounted = true
                 return Match(start: i, end: end + 1, sem: sh)
             }
         default: break
@@ -1871,6 +1877,30 @@ struct Grammar {
         if !narrative, isK(end, .old), !isK(end + 1, .of) { return nil }
         s.explicit = false
         return Match(start: i, end: end, sem: s)
+    }
+
+    /// An amount of a unit as a whole number of it or, when it is a part of one ("half a century",
+    /// "a year and a half"), of the next smaller unit that counts it whole; rounded up when none does.
+    static func wholeAmount(_ amount: Double, _ u: TUnit) -> (Int, TUnit) {
+        func smaller(_ u: TUnit) -> (TUnit, Double)? {
+            switch u {
+            case .millennium: (.century, 10)
+            case .century: (.year, 100)
+            case .decade: (.year, 10)
+            case .year: (.month, 12)
+            case .half: (.month, 6)
+            case .quarter: (.month, 3)
+            case .month: (.day, 30)
+            case .fortnight: (.day, 14)
+            case .week: (.day, 7)
+            case .day: (.hour, 24)
+            case .hour: (.minute, 60)
+            default: nil
+            }
+        }
+        var a = amount, u = u
+        while a != a.rounded(), let (next, factor) = smaller(u) { a *= factor; u = next }
+        return (Int(a.rounded(.up)), u)
     }
 
     /// A unit word alone: "years" (for years), "months", "the decade", "days" — vague durations, and
