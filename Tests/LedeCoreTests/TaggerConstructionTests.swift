@@ -101,6 +101,8 @@ struct TaggerConstructionTests {
         // A part of a unit is counted in the next smaller one, not rounded up to a whole unit.
         c("The peace of 201 BC ended the war. Half a century later, Rome returned.", "Half a century later", "DATE", "BC0151"),
         c("The army landed on 6 June 1944. Half a year later it reached the Rhine.", "Half a year later", "DATE", "1944-12"),
+        c("The war began in 1861 and ended three years afterwards.", "three years afterwards", "DATE", "1864"),
+        c("The treaty was signed in 1648. Two years thereafter the fleet sailed.", "Two years thereafter", "DATE", "1650"),
         c("The army landed in 1944. The following year the war ended.", "The following year", "DATE", "1945"),
         c("The army landed on 6 June 1944. The next day it moved inland.", "The next day", "DATE", "1944-06-07"),
         c("The army landed in June 1944. That month it took the port.", "That month", "DATE", "1944-06"),

@@ -1825,8 +1825,8 @@ struct Grammar {
         }
         // "a week or so ago", "ten years or so later": the approximation belongs to the expression
         if isK(end, .or), isK(end + 1, .so), [K.ago, .later, .earlier].contains(k(end + 2)) { end += 2 }
-        // Anchored forms
-        let after = k(end)
+        // Anchored forms ("three years afterwards", "two days thereafter" as "later")
+        let after = k(end) == .none && (word(end, "afterwards") || word(end, "afterward") || word(end, "thereafter")) ? K.later : k(end)
         var s = Sem.duration(amount, u)
         if u == .weekend { s.unit = .weekend }
         switch after {
