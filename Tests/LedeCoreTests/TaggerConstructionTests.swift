@@ -76,6 +76,11 @@ struct TaggerConstructionTests {
         c("The plan takes effect Dec. 7 after a vote.", "Dec. 7", "DATE", "2018-12-07"),
         c("Earnings rose a year ago.", "a year ago", "DATE", "2018"),
         c("Earnings peaked a year and a half ago.", "a year and a half ago", "DATE", "2017-09"),
+        // "the next month" in a sentence that looks ahead counts from the date of writing, not from a
+        // date mentioned before; "the following month" follows the date mentioned.
+        c("Prices rose over the past year. They will stay high for the next month.", "the next month", "DATE", "2019-04"),
+        c("The law passed in June 2018. It took effect the next month.", "the next month", "DATE", "2018-07"),
+        c("The bill passes in May 2020 and will take effect the following month.", "the following month", "DATE", "2020-06"),
         c("He called Tuesday morning.", "Tuesday morning", "TIME", "2019-03-12TMO"),
         c("Shares closed at 3:30 p.m. yesterday.", "3:30 p.m. yesterday", "TIME", "2019-03-14T15:30"),
         c("The polls closed at 10 p.m. Wednesday.", "10 p.m. Wednesday", "TIME", "2019-03-13T22:00"),

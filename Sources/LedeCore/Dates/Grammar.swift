@@ -1576,9 +1576,10 @@ struct Grammar {
                 s.offset = 1
                 // "the next day" follows the story; "next week" counts from the date of writing
                 if key == .the || isK(i - 1, .the) { s.anchor = .last } else { s.anchor = .reference }
-                if key == .the, det == .next, u == .year || u == .month || u == .week || u == .decade {
+                if key == .the || isK(i - 1, .the), det == .next, u == .year || u == .month || u == .week || u == .decade {
                     // "the next year" is ambiguous: later in the narrative, or a span ahead
                     s.anchor = .last
+                    s.theNext = true
                 }
             case .previous, .preceding, .prior: s.offset = -1; s.anchor = .last
             case .following, .subsequent, .ensuing: s.offset = 1; s.anchor = .last

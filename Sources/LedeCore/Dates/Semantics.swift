@@ -154,6 +154,9 @@ struct Sem {
     var possessive = false
     /// "this March", "this summer": in the anchor's year.
     var sameYear = false
+    /// "the next year" (month, week, decade): after the story's date, or in news ahead of the date of
+    /// writing when the sentence looks ahead.
+    var theNext = false
     var holiday: Holiday?
     /// "June last year": the year as a shift from an anchor.
     var relYear: Int? {

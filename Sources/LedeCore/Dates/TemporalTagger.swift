@@ -239,12 +239,12 @@ public struct TemporalTagger: Sendable {
     /// The tense around token i: +1 future, -1 past, 0 not known. The tense
     /// marker nearest to the expression in its sentence decides; reporting
     /// verbs ("said") say nothing about when the reported thing happens.
-    func tense(_ g: Grammar, _ i: Int, present: Bool = false) -> Int {
+    func tense(_ g: Grammar, _ i: Int, present: Bool = false, skipping own: Range<Int>? = nil) -> Int {
         var best = 0
         var bestDistance = Int.max
         func consider(_ j: Int) {
             let d = abs(j - i)
-            guard d < bestDistance else { return }
+            guard d < bestDistance, !(own?.contains(j) ?? false) else { return }
             var v = marker(g, j, i)
             if v == 0, present, g.t(j).kind == .word {
                 // General statements in the present: "continue to shape politics today"
@@ -737,6 +737,10 @@ public struct TemporalTagger: Sendable {
         // But "that same day" points back at the day of the event just mentioned, whatever its precision.
         if !narrative, s.unit == .day || s.unit == .week, !a.hasDay, let ref = reference, ref.hasDay,
            !(s.anchor == .last && s.offset == 0 && last != nil && !s.isClockOnly) { a = ref }
+        // In news, a sentence that looks ahead counts "the next month" (year, decade) from the date of
+        // writing, not from a date the article mentioned before ("It will stay for the next month",
+        // after "for the past year", was a month of that past year).
+        if !narrative, s.theNext, let ref = reference, tense(g, m.start, skipping: m.start..<m.end) > 0 { a = ref }
         if s.todayWord, s.shiftDayPart == nil, tense(g, m.start, present: true) == 2 {
             // "global politics today", "today's world": the present, not the date of writing
             return ("PRESENT_REF", nil)
