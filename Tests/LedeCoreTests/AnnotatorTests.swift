@@ -284,8 +284,12 @@ import Testing
             On 20 September, the minister delayed the ban on new petrol cars.
 
             In 2001 the commission met in Izmir. On 12 May it voted.
+
+            The last strike, between 11 and 13 August, closed the port.
             """)
-        #expect(days.timeline.map(\.value) == ["2001", "2023-09-20"])
+        #expect(days.timeline.map(\.value) == ["2001", "2023-08-11", "2023-09-20"])
+        // The first end of a range is anchored by its second.
+        #expect(days.timeline.map(\.endValue) == [nil, "2023-08-13", nil])
         let story = try article("""
             ---
             title: T

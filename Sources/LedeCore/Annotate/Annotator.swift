@@ -592,11 +592,13 @@ struct Work {
             }
             for (k, e) in found.enumerated() where !consumedAsEnd.contains(k) {
                 guard e.type == .date || e.type == .time, let date = TimexDate(e.value), date.precision >= .year else { continue }
-                // The first end of a range takes its year from a second that
-                // states it ("between April and June 1948").
-                let endStatesYear = e.rangeEnd.map { $0 < found.count && found[$0].isExplicit } ?? false
-                // Looked at only for a date nothing else anchors.
-                func dayOfTheNews() -> Bool {
+                // Whether the date at `k` (this one, or the second end of its range) is
+                // anchored: its year stated, or the article's date anchoring its day.
+                func anchored(_ k: Int, _ e: TemporalExpression, _ date: TimexDate) -> Bool {
+                    if e.isExplicit || earlierItems.contains(date.year) || (firstStated.first { $0.year == date.year }?.at ?? k) < k {
+                        return true
+                    }
+                    // Looked at only for a date nothing else anchors.
                     guard let w = written, date.precision >= .day, let m = date.month, let d = date.day else { return false }
                     let distance = abs(Cal.days(date.year, m, d) - w)
                     guard distance <= 183 else { return false }
@@ -606,8 +608,11 @@ struct Work {
                     // article's own year, as the tagger read it.
                     return words.dayOfMonth && !firstStated.contains { $0.at < k }
                 }
-                guard e.isExplicit || endStatesYear || earlierItems.contains(date.year)
-                        || (firstStated.first { $0.year == date.year }?.at ?? k) < k || dayOfTheNews() else { continue }
+                // The first end of a range is anchored by its second ("between April and
+                // June 1948", "between 20 and 23 December" in the news).
+                guard anchored(k, e, date) || e.rangeEnd.map({ r in
+                    r < found.count && TimexDate(found[r].value).map { anchored(r, found[r], $0) } ?? false
+                }) ?? false else { continue }
                 // "46% below 1990 levels", "in 2010 dollars": a baseline to measure by, not an event.
                 if date.precision == .year, Timeline.isBaseline(bytes, e.start..<e.end) { continue }
                 var endValue: String?
