@@ -126,6 +126,14 @@ import Testing
         let a = try article("---\ntitle: T\n---\nA republic was proclaimed in Berlin on 9 November 1918, and the pogrom began on the night of 9 November 1938.\n")
         #expect(a.timeline.map(\.text) == ["A republic was proclaimed in Berlin on 9 November 1918.",
                                           "The pogrom began on the night of 9 November 1938."])
+        // A clause that ", after" joins tells its own event: the date before it
+        // belongs to the main clause; the one after it needs the main clause too.
+        let b = try article("---\ntitle: T\n---\nThe union called a strike on 12 May 1926, after talks with the owners broke down on 30 April 1926.\n")
+        #expect(b.timeline.map(\.text) == ["The union called a strike on 12 May 1926, after talks with the owners broke down on 30 April 1926.",
+                                          "The union called a strike on 12 May 1926."])
+        // A date with only its preposition before the comma is no clause of its own.
+        let c = try article("---\ntitle: T\n---\nOn November 20, 1962, after Khrushchev agreed to withdraw his bombers, Kennedy lifted the quarantine.\n")
+        #expect(c.timeline.map(\.text) == ["On November 20, 1962, after Khrushchev agreed to withdraw his bombers, Kennedy lifted the quarantine."])
     }
 
     /// A date in a relative clause after another dated event: the clause

@@ -98,7 +98,7 @@ enum Clause {
     static let subordinators: [String] = [
         ", which ", ", who ", ", whose ", ", where ",  // the relative pronouns first (see `relatives`)
         ", while ", ", whereas ", ", although ", ", though ", ", after which ",
-        ", when ", ", as ", ", before ", ", because ", ", prompting ", ", leading ",
+        ", when ", ", as ", ", before ", ", after ", ", because ", ", prompting ", ", leading ",
     ]
     /// How many of `subordinators` start a relative clause, about the noun before them.
     static let relatives = 4
@@ -224,7 +224,11 @@ enum Clause {
                         // Keep the clause after only if it is long enough to stand alone.
                         if wordCount(text, after..<hi) >= 4 { lo = after }
                     } else if before >= date.upperBound {
-                        if wordCount(text, lo..<before) >= 4 { hi = before; break }
+                        // Not when what comes before is only the date and its preposition ("On November
+                        // 20, 1962, after Khrushchev agreed, Kennedy lifted the quarantine"): no clause.
+                        if wordCount(text, lo..<before) >= 4, wordCount(text, lo..<date.lowerBound) + wordCount(text, date.upperBound..<before) >= 3 {
+                            hi = before; break
+                        }
                     }
                 }
                 i += 1
