@@ -346,6 +346,19 @@ import Testing
             In 2008 prices collapsed.
             """)
         #expect(a.timeline.map(\.value) == ["2008", "2014", "2022"])
+        // The point a record is measured from is no event either; a state that
+        // began then ("has campaigned since 1991") still dates its beginning.
+        let b = try article("""
+            ---
+            title: T
+            ---
+            In November 2023 inflation was at its highest since early 2008.
+
+            England won the cup for the first time since 1966.
+
+            The union has campaigned for a pay rise since 1991.
+            """)
+        #expect(b.timeline.map(\.value) == ["1991", "2023-11"])
     }
 
     /// A range written backwards is two dates, each its own event, not a

@@ -615,6 +615,8 @@ struct Work {
                 }) ?? false else { continue }
                 // "46% below 1990 levels", "in 2010 dollars": a baseline to measure by, not an event.
                 if date.precision == .year, Timeline.isBaseline(bytes, e.start..<e.end) { continue }
+                // "at their highest since early 2008": the record's starting point, not an event.
+                if Timeline.isRecordSince(bytes, e.start..<e.end) { continue }
                 var endValue: String?
                 var display = Timeline.display(date, mod: e.mod)
                 var span = e.start..<e.end

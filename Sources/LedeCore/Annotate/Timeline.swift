@@ -57,6 +57,34 @@ enum Timeline {
         return currencyNouns.contains(next) && before == "in"
     }
 
+    /// Whether a date is the point a record is measured from: "since" after
+    /// a superlative or a "first" in its clause ("rates are at their highest
+    /// since early 2008", "the first time since 1966", "the worst drought
+    /// since records began in 1976" is not: the year is not right after
+    /// "since"). What the sentence tells happened now, not then.
+    static func isRecordSince(_ bytes: [UInt8], _ span: Range<Int>) -> Bool {
+        func isLetter(_ b: UInt8) -> Bool { (b | 0x20) >= 0x61 && (b | 0x20) <= 0x7A }
+        func lowered(_ r: Range<Int>) -> String { String(decoding: bytes[r], as: UTF8.self).lowercased() }
+        // The word before the date, then up to eight before that, within the sentence.
+        var i = span.lowerBound
+        var words: [String] = []
+        while words.count < 9 {
+            while i > 0, bytes[i - 1] == 0x20 || bytes[i - 1] == 0x2C { i -= 1 }
+            let end = i
+            while i > 0, isLetter(bytes[i - 1]) || bytes[i - 1] == 0x2D { i -= 1 }
+            guard i < end else { break }  // punctuation that ends the clause, or the text's start
+            words.append(lowered(i..<end))
+        }
+        guard words.first == "since" else { return false }
+        return words.dropFirst().contains { recordWords.contains($0) }
+    }
+
+    static let recordWords: Set<String> = [
+        "highest", "lowest", "largest", "biggest", "smallest", "greatest", "fastest", "slowest", "strongest",
+        "weakest", "deepest", "steepest", "sharpest", "hottest", "coldest", "warmest", "wettest", "driest",
+        "longest", "shortest", "heaviest", "worst", "best", "most", "least", "first", "record",
+    ]
+
     static let baselineNouns: Set<String> = ["levels", "level", "prices"]
     static let currencyNouns: Set<String> = ["dollars", "euros", "pounds"]
     static let comparisonWords: Set<String> = ["below", "above", "of", "to", "than", "from", "at", "near", "over", "under",
