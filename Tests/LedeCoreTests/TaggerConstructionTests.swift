@@ -32,6 +32,15 @@ struct TaggerConstructionTests {
 
     static let partialDatesCases: [Case] = [
         c("Talks began in July 2018 in Helsinki.", "July 2018", "DATE", "2018-07"),
+        // Periods as reports write them, and approximate years as histories do.
+        c("Sales fell in Q3 2018 after the merger.", "Q3 2018", "DATE", "2018-Q3"),
+        c("Sales fell in 3Q 2018 after the merger.", "3Q 2018", "DATE", "2018-Q3"),
+        c("Margins improved in H1 2018 across the group.", "H1 2018", "DATE", "2018-H1"),
+        c("Revenue rose 12% in FY2017, the filing shows.", "FY2017", "DATE", "2017"),
+        c("Revenue rose 12% in FY17, the filing shows.", "FY17", "DATE", "2017"),
+        c("Orders slowed in Q4 FY2018 in Asia.", "Q4 FY2018", "DATE", "2018-Q4"),
+        c("Gutenberg printed his Bible c. 1450 in Mainz.", "c. 1450", "DATE", "1450"),
+        c("The abbey was built circa 1200 by monks.", "circa 1200", "DATE", "1200"),
         c("A trade pact followed in February of 1940.", "February of 1940", "DATE", "1940-02"),
         c("Relations soured in 2016, after the vote.", "2016", "DATE", "2016"),
         c("The 2016 election changed everything.", "2016", "DATE", "2016"),
@@ -365,6 +374,17 @@ struct TaggerConstructionTests {
         var news = TemporalTagger(referenceDate: DateTime(year: 2009, month: 12, day: 19), genre: nil)
         _ = news.tag("The minister resigned yesterday after a vote on Friday, officials said. The inquiry opened in 2008.")
         #expect(news.genre == .news)
+    }
+
+    @Test func circaIsAboutAYear() {
+        for (sentence, text) in [("Gutenberg printed his Bible c. 1450 in Mainz.", "c. 1450"), ("The city was founded ca. 300 BC.", "ca. 300 BC"),
+                                 ("The abbey was built circa 1200 by monks.", "circa 1200")] {
+            var tagger = TemporalTagger(referenceDate: DateTime(year: 2019, month: 3, day: 15), genre: .narrative)
+            let found = tagger.tag(sentence)
+            let bytes = Array(sentence.utf8)
+            #expect(found.map { String(decoding: bytes[$0.start..<$0.end], as: UTF8.self) } == [text], "\(sentence)")
+            #expect(found.first?.mod == "APPROX", "\(sentence)")
+        }
     }
 
     @Test func timesCarryTheirDay() {

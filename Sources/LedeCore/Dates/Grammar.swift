@@ -468,7 +468,11 @@ struct Grammar {
         case .well:
             if isK(i + 1, .over) { return ("MORE_THAN", i + 2, true) }
             return nil
-        default: return nil
+        default:
+            // "circa 1450", "c. 1450", "ca. 300 BC": about a year
+            if word(i, "circa"), t(i + 1).kind == .number { return ("APPROX", i + 1, false) }
+            if word(i, "c") || word(i, "ca"), !t(i).isCapitalized, adj(i + 1), p(i + 1, "."), t(i + 2).kind == .number { return ("APPROX", i + 2, false) }
+            return nil
         }
     }
 
@@ -486,6 +490,7 @@ struct Grammar {
                 take(parseDayFirst(i))
                 take(parseCentury(i))
                 take(parseQuarter(i))
+                take(parseBusinessPeriod(i))
                 take(parseCountUnit(i))
                 take(parseTime(i))
             }
@@ -533,6 +538,7 @@ struct Grammar {
             take(Match(start: i, end: i + 3, sem: s))
         }
         if l.dayPart != 0 { take(parseDayPart(i)) }
+        if tk.isCapitalized, word(i, "q") || word(i, "h") || word(i, "fy") { take(parseBusinessPeriod(i)) }
         switch l.key {
         case .none: break
         case .the:
@@ -866,7 +872,8 @@ struct Grammar {
             // Numbers among other numbers ("1200 1500 1800") or times of day ("at 1430 hours")
             if isK(i + 1, .hrs) || word(i + 1, "hours") && isK(i - 1, .at) { return nil }
             if y < 1500 && !narrative {
-                guard [K.in, .since, .of, .by, .until, .from, .to, .around, .before, .after, .during].contains(k(i - 1)) else { return nil }
+                guard [K.in, .since, .of, .by, .until, .from, .to, .around, .before, .after, .during].contains(k(i - 1))
+                        || parseApprox(i - 1).map({ $0.1 == i }) == true || parseApprox(i - 2).map({ $0.1 == i }) == true else { return nil }
             }
             var s = Sem(); s.year = y; s.explicit = true
             return Match(start: i, end: i + 1, sem: s)
@@ -1009,6 +1016,48 @@ struct Grammar {
             s.kind = .shift; s.unit = .year; s.offset = -1; s.anchor = .last; s.keepAnchorGrain = true
         }
         if s.kind == .shift { s.grain = unit == .quarter ? .quarter : .half }
+        return Match(start: i, end: e, sem: s)
+    }
+
+    /// How reports write periods: "Q3", "Q3 2023", "3Q 2023", "H1 2024", "FY2024",
+    /// "FY 2024", "FY24" (the letters in capitals). Not names that continue
+    /// past the number ("H1N1", "H1B", "Q7"), nor a two-digit year after "FY "
+    /// with a space ("FY 24 units").
+    func parseBusinessPeriod(_ i: Int) -> Match? {
+        var s = Sem()
+        var e: Int
+        if t(i).kind == .number {
+            // "3Q 2023", "4Q"
+            guard t(i).digits == 1, adj(i + 1), word(i + 1, "q"), t(i + 1).isCapitalized, (1...4).contains(Int(t(i).num)) else { return nil }
+            s.quarter = Int(t(i).num); e = i + 2
+        } else if word(i, "fy") {
+            guard t(i).isAllCaps, t(i + 1).kind == .number else { return nil }
+            if let y = yearNumber(i + 1) {
+                s.year = y
+            } else if t(i + 1).digits == 2, adj(i + 1), !(adj(i + 2) && t(i + 2).kind != .punct) {
+                s.year = 2000 + Int(t(i + 1).num)
+            } else {
+                return nil
+            }
+            s.explicit = true
+            return Match(start: i, end: i + 2, sem: s)
+        } else {
+            guard adj(i + 1), t(i + 1).kind == .number, t(i + 1).digits == 1 else { return nil }
+            let ord = Int(t(i + 1).num)
+            if word(i, "q") { guard (1...4).contains(ord) else { return nil }; s.quarter = ord }
+            else { guard (1...2).contains(ord) else { return nil }; s.half = ord }
+            e = i + 2
+        }
+        // Part of a longer name or code: "H1N1", "H1B", "Q3-4"?
+        if adj(e), t(e).kind == .word || t(e).kind == .number { return nil }
+        // Its year: "Q3 2023", "Q3 FY2024", "H1 of 2024"
+        if let y = yearNumber(e) {
+            s.year = y; s.explicit = true; e += 1
+        } else if isK(e, .of), let y = yearNumber(e + 1) {
+            s.year = y; s.explicit = true; e += 2
+        } else if let m = parseBusinessPeriod(e), m.sem.quarter == nil, m.sem.half == nil, let y = m.sem.year {
+            s.year = y; s.explicit = true; e = m.end
+        }
         return Match(start: i, end: e, sem: s)
     }
 

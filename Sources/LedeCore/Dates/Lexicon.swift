@@ -280,7 +280,8 @@ enum Lexicon {
                              .presently, .former, .future, .recent, .daily, .weekly, .monthly, .biweekly, .hourly, .nightly,
                              .semiannually, .noon, .midday, .midnight, .christmas, .easter, .thanksgiving, .halloween,
                              .fiscal, .calendar, .ad, .quarterly, .annually, .yearly]
-        for w in ["sometime", "right", "short", "post", "pre"] { t.add(w) { $0.start = 2 } }
+        // "sometime next year", "circa 1450", "c. 1450", "Q3 2023", "H1", "FY2024": before a number or a known word
+        for w in ["sometime", "right", "short", "post", "pre", "circa", "ca", "c", "q", "h", "fy"] { t.add(w) { $0.start = 2 } }
         t.add("term") { $0.start = 0 }
         let before: Set<K> = [.near, .earlier, .later, .the, .a, .an, .this, .that, .these, .those, .last, .next, .past, .previous, .following,
                               .coming, .upcoming, .current, .latest, .same, .prior, .preceding, .subsequent, .ensuing,
