@@ -298,6 +298,21 @@ import Testing
         #expect(days.timeline.map(\.value) == ["2001", "2023-08-11", "2023-09-20"])
         // The first end of a range is anchored by its second.
         #expect(days.timeline.map(\.endValue) == [nil, "2023-08-13", nil])
+        // A period named from the day of writing, and a month alone, are the
+        // article's too; "the next year" counts from a date the text gives.
+        let periods = try article("""
+            ---
+            title: T
+            date: 2023-09-01
+            genre: news
+            ---
+            Last year the port handled two million containers.
+
+            It follows a strike in July and one in March 2022.
+
+            The next year the port closed.
+            """)
+        #expect(periods.timeline.map(\.value) == ["2022", "2022-03", "2023-07"])
         let story = try article("""
             ---
             title: T

@@ -599,7 +599,16 @@ struct Work {
                         return true
                     }
                     // Looked at only for a date nothing else anchors.
-                    guard let w = written, date.precision >= .day, let m = date.month, let d = date.day else { return false }
+                    guard let w = written else { return false }
+                    guard date.precision >= .day, let m = date.month, let d = date.day else {
+                        // A period named from the day of writing ("last year", "this month"), or a
+                        // month alone ("another strike in July") in a paragraph that has stated no
+                        // year before it, within half a year of the article's date.
+                        let words = Timeline.dayWords(bytes, e.start..<e.end)
+                        if words.fromWriting { return true }
+                        guard words.monthAlone, let m = date.month, !firstStated.contains(where: { $0.at < k }) else { return false }
+                        return abs(Cal.days(date.year, m, 15) - w) <= 183
+                    }
                     let distance = abs(Cal.days(date.year, m, d) - w)
                     guard distance <= 183 else { return false }
                     let words = Timeline.dayWords(bytes, e.start..<e.end)

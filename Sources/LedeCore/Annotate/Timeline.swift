@@ -6,34 +6,43 @@ import Glibc
 /// Ordering, merging and titling of an article's timeline events.
 enum Timeline {
     /// What the words of a date say of its anchor, read with the tagger's
-    /// own tokenizer and lexicon: whether it names a day from the day of
-    /// writing ("Tuesday", "last Friday", "yesterday"), or a day of a month
-    /// and nothing more ("20 September", "Sept. 20"); neither when it
-    /// counts from another date the text gives ("three days later", "that
-    /// Tuesday", "the following Monday"). In news, only those are anchored
-    /// by the article's date.
-    static func dayWords(_ bytes: [UInt8], _ span: Range<Int>) -> (fromWriting: Bool, dayOfMonth: Bool) {
+    /// own tokenizer and lexicon: whether it names a day or a period from
+    /// the day of writing ("Tuesday", "last Friday", "yesterday", "last
+    /// year", "this month"), a day of a month and nothing more ("20
+    /// September", "Sept. 20"), or a month alone ("July"); none of them when
+    /// it counts from another date the text gives ("three days later", "that
+    /// Tuesday", "the following Monday", "the next year"). In news, only
+    /// those are anchored by the article's date.
+    static func dayWords(_ bytes: [UInt8], _ span: Range<Int>) -> (fromWriting: Bool, dayOfMonth: Bool, monthAlone: Bool) {
         var tokens: [Tok] = []
         bytes[span].withUnsafeBufferPointer { Tokenizer.tokenize($0, into: &tokens) }
-        var deictic = false, month = false, numbers = 0, shortNumbers = 0
+        var deictic = false, month = false, numbers = 0, shortNumbers = 0, words = 0
+        var determiner = false, the = false, unit = false
         for t in tokens {
             if t.kind == .number {
                 numbers += 1
                 if t.shape <= 2 { shortNumbers += 1 }
                 continue
             }
-            guard t.kind == .word, t.lex != 0 else { continue }
+            guard t.kind == .word else { continue }
+            words += 1
+            guard t.lex != 0 else { continue }
             let l = Lexicon.entries[Int(t.lex)]
             switch l.key {
             case .later, .earlier, .after, .before, .following, .previous, .preceding, .that, .same, .prior, .subsequent, .ensuing:
-                return (false, false)
+                return (false, false, false)
             case .yesterday, .today, .tomorrow, .tonight: deictic = true
+            case .last, .this, .next: determiner = true
+            case .the: the = true
             default: break
             }
             if l.weekday != 0 { deictic = true }
             if l.month != 0 { month = true }
+            if l.unit == .week || l.unit == .month || l.unit == .year, !l.isPlural { unit = true }
         }
-        return (deictic, month && numbers == 1 && shortNumbers == 1)
+        // "last year", "this month", "next week": from the day of writing; "the next year" is not.
+        if determiner, unit, !the, numbers == 0 { deictic = true }
+        return (deictic, month && numbers == 1 && shortNumbers == 1, month && numbers == 0 && words == 1)
     }
 
     /// Whether a date is a measure's baseline: a year compared with
