@@ -502,5 +502,9 @@ import Testing
         #expect(TimexDate("1969-07-16TXX") == nil)
         #expect(TimexDate("PRESENT_REF") == nil)
         #expect(TimexDate("1969-07-20TNI")?.display == "July 20, 1969, night")
+        // A week is shown by its Monday (ISO weeks: 2021-W01 begins in January, 2020-W53 ends in it).
+        #expect(TimexDate("2023-W51")?.display == "the week of December 18, 2023")
+        #expect(TimexDate("2021-W01")?.display == "the week of January 4, 2021")
+        #expect(TimexDate("2020-W53")?.display == "the week of December 28, 2020")
     }
 }

@@ -186,7 +186,10 @@ public struct TimexDate: Sendable, Hashable, Comparable, CustomStringConvertible
         case .month:
             return "\(months[(month ?? 1) - 1]) \(Self.yearText(year))"
         case .week:
-            return "week \(Int(part?.dropFirst() ?? "") ?? 0) of \(Self.yearText(year))"
+            // "2023-W51": the week of Monday, December 18, 2023
+            guard year > 0, let w = Int(part?.dropFirst() ?? ""), (1...53).contains(w) else { return "a week of \(Self.yearText(year))" }
+            let (y, m, d) = Cal.civil(Cal.mondayOf(isoYear: year, week: w))
+            return "the week of \(months[m - 1]) \(d), \(Self.yearText(y))"
         case .day:
             return "\(months[(month ?? 1) - 1]) \(day ?? 1), \(Self.yearText(year))"
         case .time:
