@@ -78,6 +78,9 @@ struct TaggerConstructionTests {
         c("Profit rose in the third quarter.", "the third quarter", "DATE", "2018-Q3"),
         c("The figures came out last fall.", "last fall", "DATE", "2018-FA"),
         c("They met in January and talked.", "January", "DATE", "2019-01"),
+        // A weekday that does not fit the year of writing takes the year the text last named, if that one fits.
+        c("In 2016, the result came on Wednesday 9 November.", "Wednesday 9 November", "DATE", "2016-11-09"),
+        c("In 2016 the deal, signed on Friday 15 March, held.", "Friday 15 March", "DATE", "2019-03-15"),
         // A deadline with nothing said of the past lies ahead; with a past tense, behind.
         c("Markets now expect a first rate reduction by February.", "February", "DATE", "2020-02"),
         c("Traders expect a deal by March.", "March", "DATE", "2019-03"),

@@ -595,6 +595,7 @@ struct Grammar {
         if weekday != 0 {
             guard m.sem.day != nil else { return nil }
             m.start = i
+            m.sem.statedWeekday = weekday
         }
         return m
     }

@@ -624,6 +624,12 @@ public struct TemporalTagger: Sendable {
                 // calendar stays in the autumn: "over the winter" is often a look ahead from it.
                 winterAfterAutumn = true
             }
+            // "in 2020, the result was called on Saturday 7 November", in an article of 2024: the
+            // weekday says which year, when the year the text last named fits it and this one does not.
+            if s.statedWeekday != 0, let mo = s.month, let d = s.day, !s.bc, d <= Cal.daysIn(mo, y), Cal.weekday(y, mo, d) != s.statedWeekday,
+               let l = last, !l.bc, l.year != y, d <= Cal.daysIn(mo, l.year), Cal.weekday(l.year, mo, d) == s.statedWeekday {
+                y = l.year
+            }
             s.year = y
         }
         if let h = s.holiday, let y = s.year {
