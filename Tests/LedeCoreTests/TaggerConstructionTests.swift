@@ -78,6 +78,10 @@ struct TaggerConstructionTests {
         c("Profit rose in the third quarter.", "the third quarter", "DATE", "2018-Q3"),
         c("The figures came out last fall.", "last fall", "DATE", "2018-FA"),
         c("They met in January and talked.", "January", "DATE", "2019-01"),
+        // The end, turn or middle of the century (decade) in view.
+        c("Warming must stop by the end of the century.", "the end of the century", "DATE", "20"),
+        c("Prices will double by mid-century, the study says.", "mid-century", "DATE", "20"),
+        c("Rents rose by the middle of the decade.", "the middle of the decade", "DATE", "201"),
         // A weekday that does not fit the year of writing takes the year the text last named, if that one fits.
         c("In 2016, the result came on Wednesday 9 November.", "Wednesday 9 November", "DATE", "2016-11-09"),
         c("In 2016 the deal, signed on Friday 15 March, held.", "Friday 15 March", "DATE", "2019-03-15"),
@@ -115,6 +119,7 @@ struct TaggerConstructionTests {
 
     static let narrativeRelativeCases: [Case] = [
         c("The army landed on 6 June 1944. Two weeks later it took the port.", "Two weeks later", "DATE", "1944-06-20"),
+        c("The war began in 1914. By the end of the century, the empire was gone.", "the end of the century", "DATE", "19"),
         // A part of a unit is counted in the next smaller one, not rounded up to a whole unit.
         c("The peace of 201 BC ended the war. Half a century later, Rome returned.", "Half a century later", "DATE", "BC0151"),
         c("The army landed on 6 June 1944. Half a year later it reached the Rhine.", "Half a year later", "DATE", "1944-12"),

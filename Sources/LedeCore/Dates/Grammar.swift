@@ -1708,6 +1708,16 @@ struct Grammar {
             }
             return nil
         }
+        // "the end of the century", "the turn of the century", "mid-century": the century (or
+        // decade) in view, which bare "the century" alone is not taken for.
+        let bareUnit = isK(inner, .the) ? inner + 1 : (mod == "MID" && k(j) == .mid ? inner : -1)
+        if matchInner(inner) == nil, bareUnit >= 0, lx(bareUnit).unit == .century || lx(bareUnit).unit == .decade, !lx(bareUnit).isPlural,
+           !(adj(bareUnit + 1) && p(bareUnit + 1, "-")) {
+            var s = Sem.shift(lx(bareUnit).unit, 0, .auto)
+            s.isBareThe = true
+            s.mod = mod
+            return Match(start: i, end: bareUnit + 1, sem: s)
+        }
         guard var m = matchInner(inner) else { return nil }
         // "late in the war": no. The inner thing must be a date.
         if hadThe, k(j) == .early || k(j) == .late {
