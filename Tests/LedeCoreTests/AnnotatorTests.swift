@@ -371,6 +371,8 @@ import Testing
 
             England won the cup for the first time since 1966.
 
+            It was the wettest winter since records began in 1766.
+
             The union has campaigned for a pay rise since 1991.
             """)
         #expect(b.timeline.map(\.value) == ["1991", "2023-11"])

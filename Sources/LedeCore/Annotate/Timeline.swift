@@ -68,9 +68,9 @@ enum Timeline {
 
     /// Whether a date is the point a record is measured from: "since" after
     /// a superlative or a "first" in its clause ("rates are at their highest
-    /// since early 2008", "the first time since 1966", "the worst drought
-    /// since records began in 1976" is not: the year is not right after
-    /// "since"). What the sentence tells happened now, not then.
+    /// since early 2008", "the first time since 1966"), or the year records
+    /// began ("the hottest year since records began in 1850"). What the
+    /// sentence tells happened now, not then.
     static func isRecordSince(_ bytes: [UInt8], _ span: Range<Int>) -> Bool {
         func isLetter(_ b: UInt8) -> Bool { (b | 0x20) >= 0x61 && (b | 0x20) <= 0x7A }
         func lowered(_ r: Range<Int>) -> String { String(decoding: bytes[r], as: UTF8.self).lowercased() }
@@ -84,6 +84,8 @@ enum Timeline {
             guard i < end else { break }  // punctuation that ends the clause, or the text's start
             words.append(lowered(i..<end))
         }
+        // "the hottest year since records began in 1850": the phrase says it is a record's start
+        if words.starts(with: ["in", "began", "records", "since"]) { return true }
         guard words.first == "since" else { return false }
         return words.dropFirst().contains { recordWords.contains($0) }
     }
