@@ -78,6 +78,12 @@ struct TaggerConstructionTests {
         c("Profit rose in the third quarter.", "the third quarter", "DATE", "2018-Q3"),
         c("The figures came out last fall.", "last fall", "DATE", "2018-FA"),
         c("They met in January and talked.", "January", "DATE", "2019-01"),
+        // A year that frames its sentence dates the month or day after it; one in a clause about
+        // something else does not.
+        c("In the 2005 series, England won at Edgbaston on 7 August.", "7 August", "DATE", "2005-08-07"),
+        c("The 1981 series turned at Headingley in late July.", "late July", "DATE", "1981-07"),
+        c("In 2005, the team won on 7 August.", "7 August", "DATE", "2005-08-07"),
+        c("Poland, invited to join NATO in July 1997, will join on March 12.", "March 12", "DATE", "2019-03-12"),
         // The end, turn or middle of the century (decade) in view.
         c("Warming must stop by the end of the century.", "the end of the century", "DATE", "20"),
         c("Prices will double by mid-century, the study says.", "mid-century", "DATE", "20"),

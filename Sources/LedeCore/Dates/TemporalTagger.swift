@@ -32,6 +32,9 @@ public struct TemporalTagger: Sendable {
     /// "the year-earlier period", "the 1988 period") refer to it, not to a quarter named in passing
     /// ("after a flat second quarter") or to the closing day of the quarter ("ended Sept. 30").
     var reportQuarter: Point?
+    /// The last year the text being tagged named as the frame of its sentence ("In 2005, ...",
+    /// "the 2005 series"), and the token it starts at.
+    var statedYear: (year: Int, bc: Bool, token: Int)?
     /// Counts that decide news or narrative when the genre is not forced.
     var oldYears = 0
     var recentYears = 0
@@ -113,6 +116,7 @@ public struct TemporalTagger: Sendable {
     private mutating func run(_ g: inout Grammar, _ out: inout [TemporalExpression]) {
         let n = g.n
         var i = 0
+        statedYear = nil
         while i < n {
             if !g.canStart(i) { i += 1; continue }
             g.lastWasBC = last?.bc ?? false
@@ -469,6 +473,14 @@ public struct TemporalTagger: Sendable {
             last = p
             if p.month != nil { lastFine = p }
         }
+        if s.explicit, s.year != nil, let p = anchored {
+            // A frame: a year that opens its sentence ("In 2005, ..."), or one that names a thing
+            // ("the 2005 series"); not a year in a clause about something else ("who were invited
+            // to join NATO in July 1997, will join on March 12").
+            let opens = g.boundaryBefore(m.start) || (g.boundaryBefore(m.start - 1) && g.t(m.start - 1).kind == .word)
+            let names = g.isK(m.start - 1, .the) && m.end == m.start + 1 && g.t(m.end).kind == .word && !g.t(m.end).isCapitalized
+            statedYear = opens || names ? (p.year, p.bc, m.start) : nil
+        }
         if !g.narrative, s.kind == .point, s.quarter != nil, !s.quarterFromContext, let p = anchored, let q = p.quarter,
            p.month == nil, !p.bc, let ref = reference, let rm = ref.month {
             // A report is about a quarter that is over, and not long ago; a later one named after it starts
@@ -538,6 +550,14 @@ public struct TemporalTagger: Sendable {
             var base = s.anchor == .last ? (last ?? reference) : (narrative ? (last ?? reference) : (reference ?? last))
             if narrative, s.month != nil || s.day != nil, let l = last, l.month == nil, let f = lastFine, f.bc == l.bc, abs(f.year - l.year) > 5 {
                 base = f
+            }
+            // News that names a year and then a month or day in the same sentence ("In the 2005
+            // series, England won on the morning of 7 August") dates it in that year, not in the
+            // year of writing.
+            if !narrative, s.anchor != .last, s.direction == 0, !s.sameYear, s.relYear == nil, s.month != nil,
+               let st = statedYear, st.token < m.start, st.year != reference?.year,
+               !((st.token + 1)...m.start).contains(where: { g.boundaryBefore($0) }) {
+                base = Point(year: st.year, bc: st.bc)
             }
             guard let base else {
                 // No context at all: unknown year.
@@ -625,10 +645,12 @@ public struct TemporalTagger: Sendable {
                 winterAfterAutumn = true
             }
             // "in 2020, the result was called on Saturday 7 November", in an article of 2024: the
-            // weekday says which year, when the year the text last named fits it and this one does not.
+            // weekday says which year, when the year the text last named (or the year of writing)
+            // fits it and this one does not.
             if s.statedWeekday != 0, let mo = s.month, let d = s.day, !s.bc, d <= Cal.daysIn(mo, y), Cal.weekday(y, mo, d) != s.statedWeekday,
-               let l = last, !l.bc, l.year != y, d <= Cal.daysIn(mo, l.year), Cal.weekday(l.year, mo, d) == s.statedWeekday {
-                y = l.year
+               let fit = [last, reference].compactMap({ $0 }).first(where: {
+                   !$0.bc && $0.year != y && d <= Cal.daysIn(mo, $0.year) && Cal.weekday($0.year, mo, d) == s.statedWeekday }) {
+                y = fit.year
             }
             s.year = y
         }
