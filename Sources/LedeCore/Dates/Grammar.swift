@@ -1021,9 +1021,9 @@ struct Grammar {
     }
 
     /// How reports write periods: "Q3", "Q3 2023", "3Q 2023", "H1 2024", "FY2024",
-    /// "FY 2024", "FY24" (the letters in capitals). Not names that continue
-    /// past the number ("H1N1", "H1B", "Q7"), nor a two-digit year after "FY "
-    /// with a space ("FY 24 units").
+    /// "FY 2024", "FY24" (the letters in capitals). Not codes that go on past
+    /// the number ("H1N1", "H1B"), quarters past the fourth ("Q7"), nor a
+    /// two-digit year after "FY " with a space ("FY 24 units").
     func parseBusinessPeriod(_ i: Int) -> Match? {
         var s = Sem()
         var e: Int
@@ -1049,7 +1049,7 @@ struct Grammar {
             else { guard (1...2).contains(ord) else { return nil }; s.half = ord }
             e = i + 2
         }
-        // Part of a longer name or code: "H1N1", "H1B", "Q3-4"?
+        // Part of a longer code: "H1N1", "H1B"
         if adj(e), t(e).kind == .word || t(e).kind == .number { return nil }
         // Its year: "Q3 2023", "Q3 FY2024", "H1 of 2024"
         if let y = yearNumber(e) {
