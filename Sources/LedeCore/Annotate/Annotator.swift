@@ -598,6 +598,12 @@ struct Work {
                     if e.isExplicit || earlierItems.contains(date.year) || (firstStated.first { $0.year == date.year }?.at ?? k) < k {
                         return true
                     }
+                    // Worked out from a date the same sentence states just before it ("joined the
+                    // ANC in 1943 and co-founded its Youth League the following year").
+                    if k > 0, found[k - 1].isExplicit, found[k - 1].type == .date || found[k - 1].type == .time {
+                        if sentences == nil { sentences = Sentences.split(bytes) }
+                        if sentences!.contains(where: { $0.contains(found[k - 1].start) && $0.contains(e.start) }) { return true }
+                    }
                     // Looked at only for a date nothing else anchors.
                     guard let w = written else { return false }
                     guard date.precision >= .day, let m = date.month, let d = date.day else {
