@@ -25,6 +25,7 @@ struct TaggerConstructionTests {
         c("She left Sept 4 2018 for Oslo.", "Sept 4 2018", "DATE", "2018-09-04"),
         c("Payment is due on 7/16/2018 at the latest.", "7/16/2018", "DATE", "2018-07-16"),
         c("The record was set on 16.07.2018 in Bern.", "16.07.2018", "DATE", "2018-07-16"),
+        c("The law was revised on 2018/07/16 in Seoul.", "2018/07/16", "DATE", "2018-07-16"),
         c("The 4th of July, 1776 was a Thursday.", "The 4th of July, 1776", "DATE", "1776-07-04"),
         c("He was born on the twenty-first of March 1990.", "the twenty-first of March 1990", "DATE", "1990-03-21"),
         c("They married on Saturday 12 October 1957.", "Saturday 12 October 1957", "DATE", "1957-10-12"),

@@ -12,6 +12,7 @@ struct TaggerNotDatesTests {
         // codes that begin like a report's period ("H1"), and abbreviations before numbers
         "The H1N1 strain and H1B visas made the news.",
         "Take vitamin C 1000 tablets, as section c. 12 of the label says.",
+        "Install version 2020.01.02 of the tool.",
         // A name and a number that are not a range of years stay an identifier; a range of quantities stays quantities.
         "The exiles of Brigade 2506 landed at the bay.",
         // a quarter as a fraction

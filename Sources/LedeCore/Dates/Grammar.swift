@@ -820,6 +820,14 @@ struct Grammar {
                 return Match(start: i, end: i + 3, sem: s)
             }
         }
+        // Year first with slashes or dots: 2020/01/02, 2020.01.02 (as East Asian and some European texts write them)
+        if d == 4, v >= 1000, adj(i + 1), p(i + 1, "/") || p(i + 1, "."), adj(i + 2), t(i + 2).digits == 2, let mo = num(i + 2), mo >= 1, mo <= 12,
+           adj(i + 3), t(i + 3).kind == .punct, t(i + 3).ch == t(i + 1).ch, adj(i + 4), t(i + 4).digits == 2, let dd = num(i + 4),
+           dd >= 1, dd <= DateTime.daysIn(month: mo, year: v), !(adj(i + 5) && (t(i + 5).kind == .number || p(i + 5, "/"))),
+           !nonYearBefore(i - 1) {  // not "version 2020.01.02"
+            var s = Sem(); s.year = v; s.month = mo; s.day = dd; s.explicit = true
+            return Match(start: i, end: i + 5, sem: s)
+        }
         // Slashed and dotted dates: 7/16/2018, 16/07/2018, 16.07.2018, 7/16/18
         if d <= 2, adj(i + 1), p(i + 1, "/") || p(i + 1, "."), adj(i + 2), let b = num(i + 2), t(i + 2).digits <= 2,
            adj(i + 3), t(i + 3).kind == .punct, t(i + 3).ch == t(i + 1).ch, adj(i + 4), let c = num(i + 4),
