@@ -13,6 +13,7 @@ struct TaggerNotDatesTests {
         "The H1N1 strain and H1B visas made the news.",
         "Take vitamin C 1000 tablets, as section c. 12 of the label says.",
         "Install version 2020.01.02 of the tool.",
+        "The Model C 1999 edition and the Group H 2024 draw sold out.",
         // A name and a number that are not a range of years stay an identifier; a range of quantities stays quantities.
         "The exiles of Brigade 2506 landed at the bay.",
         // a quarter as a fraction

@@ -250,7 +250,10 @@ struct Grammar {
         // A name right before the number: "Brigade 2506", "Vision 2030", "Apollo 11" — an
         // identifier, not a year. (Months, seasons and holidays are in the lexicon.)
         // A range of years after a name is a period, not two identifiers: "Eastern Theater 1861-1863".
-        if tk.isCapitalized, tk.gap <= 1, !sentenceInitial(i), lx(i).key == .none, lx(i).month == 0, !rangeFollows { return true }
+        // ("C", "H", "Q" are known words, for "c. 1450" and "H1 2024", but as capitals before a number a name's: "Model C 1999".)
+        let key = lx(i).key
+        if tk.isCapitalized, tk.gap <= 1, !sentenceInitial(i), key == .none || key == .c || key == .h || key == .q || key == .ca,
+           lx(i).month == 0, !rangeFollows { return true }
         if word(i, "room") || word(i, "flight") || word(i, "boeing") || word(i, "airbus") || word(i, "model")
             || word(i, "route") || word(i, "highway") || word(i, "no") || word(i, "number") || word(i, "page")
             || word(i, "pages") || word(i, "chapter") || word(i, "section") || word(i, "article") || word(i, "resolution")
@@ -468,11 +471,11 @@ struct Grammar {
         case .well:
             if isK(i + 1, .over) { return ("MORE_THAN", i + 2, true) }
             return nil
-        default:
-            // "circa 1450", "c. 1450", "ca. 300 BC": about a year
-            if word(i, "circa"), t(i + 1).kind == .number { return ("APPROX", i + 1, false) }
-            if word(i, "c") || word(i, "ca"), !t(i).isCapitalized, adj(i + 1), p(i + 1, "."), t(i + 2).kind == .number { return ("APPROX", i + 2, false) }
-            return nil
+        // "circa 1450", "c. 1450", "ca. 300 BC": about a year
+        case .circa: return t(i + 1).kind == .number ? ("APPROX", i + 1, false) : nil
+        case .c, .ca:
+            return !t(i).isCapitalized && adj(i + 1) && p(i + 1, ".") && t(i + 2).kind == .number ? ("APPROX", i + 2, false) : nil
+        default: return nil
         }
     }
 
@@ -538,7 +541,7 @@ struct Grammar {
             take(Match(start: i, end: i + 3, sem: s))
         }
         if l.dayPart != 0 { take(parseDayPart(i)) }
-        if tk.isCapitalized, word(i, "q") || word(i, "h") || word(i, "fy") { take(parseBusinessPeriod(i)) }
+        if l.key == .q || l.key == .h || l.key == .fy, tk.isCapitalized { take(parseBusinessPeriod(i)) }
         switch l.key {
         case .none: break
         case .the:

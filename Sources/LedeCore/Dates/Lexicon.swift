@@ -36,6 +36,8 @@ enum K: UInt8 {
     // vague amounts
     case few, several, many, couple, dozen, dozens, hundreds, thousands, tens, numerous, multiple
     case present, so, old, s, st, nd, rd, th, million, billion, forthcoming
+    // "circa 1450", "c. 1450", "ca. 300 BC"; "Q3", "H1", "FY2024"
+    case circa, ca, c, q, h, fy
 }
 
 struct Lex {
@@ -241,6 +243,7 @@ enum Lexicon {
             ("multiple", .multiple), ("present", .present), ("so", .so), ("old", .old), ("s", .s), ("st", .st),
             ("nd", .nd), ("rd", .rd), ("th", .th), ("million", .million), ("billion", .billion),
             ("forthcoming", .forthcoming), ("near", .near), ("most", .most), ("be", .be), ("full", .full),
+            ("circa", .circa), ("ca", .ca), ("c", .c), ("q", .q), ("h", .h), ("fy", .fy),
         ]
         for (w, k) in keys { t.add(w) { $0.key = k } }
         t.add("hundred") { $0.number = 100 }

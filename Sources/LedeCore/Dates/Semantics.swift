@@ -154,8 +154,12 @@ struct Sem {
     var possessive = false
     /// "this March", "this summer": in the anchor's year.
     var sameYear = false
-    /// "Saturday 7 November": the weekday the text gives a date of a year it leaves out.
-    var statedWeekday = 0
+    /// "Saturday 7 November": the weekday the text gives a date of a year it leaves out (0: none).
+    var statedWeekday: Int {
+        get { Int(_statedWeekday) }
+        set { _statedWeekday = Int8(clamping: newValue) }
+    }
+    private var _statedWeekday: Int8 = 0
     /// "the next year" (month, week, decade): after the story's date, or in news ahead of the date of
     /// writing when the sentence looks ahead.
     var theNext = false
