@@ -50,8 +50,6 @@ enum Timeline {
     /// year ("$3 billion in 2010 dollars"). It names no event. Without the
     /// word before it, "In 2008 prices collapsed" would read as one.
     static func isBaseline(_ bytes: [UInt8], _ span: Range<Int>) -> Bool {
-        func word(_ range: Range<Int>) -> String { String(decoding: bytes[range], as: UTF8.self).lowercased() }
-        func isLetter(_ b: UInt8) -> Bool { (b | 0x20) >= 0x61 && (b | 0x20) <= 0x7A }
         var i = span.upperBound
         while i < bytes.count, bytes[i] == 0x20 { i += 1 }
         var j = i
@@ -61,7 +59,7 @@ enum Timeline {
         var a = b
         while a > 0, isLetter(bytes[a - 1]) { a -= 1 }
         guard i > span.upperBound, j > i, b < span.lowerBound, a < b else { return false }
-        let next = word(i..<j), before = word(a..<b)
+        let next = lowercased(bytes, i..<j), before = lowercased(bytes, a..<b)
         if baselineNouns.contains(next) { return comparisonWords.contains(before) }
         return currencyNouns.contains(next) && before == "in"
     }
@@ -72,8 +70,6 @@ enum Timeline {
     /// began ("the hottest year since records began in 1850"). What the
     /// sentence tells happened now, not then.
     static func isRecordSince(_ bytes: [UInt8], _ span: Range<Int>) -> Bool {
-        func isLetter(_ b: UInt8) -> Bool { (b | 0x20) >= 0x61 && (b | 0x20) <= 0x7A }
-        func lowered(_ r: Range<Int>) -> String { String(decoding: bytes[r], as: UTF8.self).lowercased() }
         // The word before the date, then up to eight before that, within the sentence.
         var i = span.lowerBound
         var words: [String] = []
@@ -82,12 +78,18 @@ enum Timeline {
             let end = i
             while i > 0, isLetter(bytes[i - 1]) || bytes[i - 1] == 0x2D { i -= 1 }
             guard i < end else { break }  // punctuation that ends the clause, or the text's start
-            words.append(lowered(i..<end))
+            words.append(lowercased(bytes, i..<end))
         }
         // "the hottest year since records began in 1850": the phrase says it is a record's start
         if words.starts(with: ["in", "began", "records", "since"]) { return true }
         guard words.first == "since" else { return false }
         return words.dropFirst().contains { recordWords.contains($0) }
+    }
+
+    /// An ASCII letter, either case (the words `isBaseline` and `isRecordSince` read).
+    private static func isLetter(_ b: UInt8) -> Bool { (b | 0x20) >= 0x61 && (b | 0x20) <= 0x7A }
+    private static func lowercased(_ bytes: [UInt8], _ range: Range<Int>) -> String {
+        String(decoding: bytes[range], as: UTF8.self).lowercased()
     }
 
     static let recordWords: Set<String> = [
@@ -120,7 +122,6 @@ enum Timeline {
         if date.precision == .season, let first = shown.first { shown = first.lowercased() + shown.dropFirst() }
         return prefix + shown
     }
-
 
     static let stopwords: Set<String> = [
         "a", "an", "the", "and", "or", "but", "of", "in", "on", "at", "to", "for", "from", "by", "with", "as", "into",

@@ -1577,7 +1577,6 @@ final class PhaseClock: @unchecked Sendable {
         phases.append((name, seconds, 0, 0))
     }
 
-
     /// A process's resident memory now (VmRSS, from /proc; 0 when unknown):
     /// this one's, or the one `pid` names.
     static func residentBytes(pid: Int32? = nil) -> Int {
