@@ -1040,9 +1040,9 @@ struct Grammar {
         var e: Int
         if t(i).kind == .number {
             // "3Q 2023", "4Q"
-            guard t(i).digits == 1, adj(i + 1), word(i + 1, "q"), t(i + 1).isCapitalized, (1...4).contains(Int(t(i).num)) else { return nil }
+            guard t(i).digits == 1, adj(i + 1), isK(i + 1, .q), t(i + 1).isCapitalized, (1...4).contains(Int(t(i).num)) else { return nil }
             s.quarter = Int(t(i).num); e = i + 2
-        } else if word(i, "fy") {
+        } else if isK(i, .fy) {
             guard t(i).isAllCaps, t(i + 1).kind == .number else { return nil }
             if let y = yearNumber(i + 1) {
                 s.year = y
@@ -1056,7 +1056,7 @@ struct Grammar {
         } else {
             guard adj(i + 1), t(i + 1).kind == .number, t(i + 1).digits == 1 else { return nil }
             let ord = Int(t(i + 1).num)
-            if word(i, "q") { guard (1...4).contains(ord) else { return nil }; s.quarter = ord }
+            if isK(i, .q) { guard (1...4).contains(ord) else { return nil }; s.quarter = ord }
             else { guard (1...2).contains(ord) else { return nil }; s.half = ord }
             e = i + 2
         }

@@ -283,8 +283,7 @@ enum Lexicon {
                              .presently, .former, .future, .recent, .daily, .weekly, .monthly, .biweekly, .hourly, .nightly,
                              .semiannually, .noon, .midday, .midnight, .christmas, .easter, .thanksgiving, .halloween,
                              .fiscal, .calendar, .ad, .quarterly, .annually, .yearly]
-        // "sometime next year", "circa 1450", "c. 1450", "Q3 2023", "H1", "FY2024": before a number or a known word
-        for w in ["sometime", "right", "short", "post", "pre", "circa", "ca", "c", "q", "h", "fy"] { t.add(w) { $0.start = 2 } }
+        for w in ["sometime", "right", "short", "post", "pre"] { t.add(w) { $0.start = 2 } }
         t.add("term") { $0.start = 0 }
         let before: Set<K> = [.near, .earlier, .later, .the, .a, .an, .this, .that, .these, .those, .last, .next, .past, .previous, .following,
                               .coming, .upcoming, .current, .latest, .same, .prior, .preceding, .subsequent, .ensuing,
@@ -292,7 +291,8 @@ enum Lexicon {
                               .once, .about, .approximately, .roughly, .around, .some, .nearly, .almost, .barely, .more,
                               .less, .fewer, .at, .up, .over, .under, .just, .well, .few, .several, .many, .couple,
                               .dozens, .hundreds, .thousands, .tens, .numerous, .multiple, .dozen, .new, .valentine,
-                              .independence, .memorial, .labor, .veterans, .boxing, .election, .alternate, .close, .turn, .dawn]
+                              .independence, .memorial, .labor, .veterans, .boxing, .election, .alternate, .close, .turn, .dawn,
+                              .circa, .ca, .c, .q, .h, .fy]
         for k in t.entries.indices {
             let e = t.entries[k]
             if e.month != 0 || e.weekday != 0 || e.season != 0 || e.unit != .none || e.dayPart != 0 || e.ordinal != 0
