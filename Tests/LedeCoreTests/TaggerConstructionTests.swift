@@ -291,6 +291,14 @@ struct TaggerConstructionTests {
         c("In November 1862 the army reached the river and camped there over the winter.", "the winter", "DATE", "1863-WI"),
         c("In the autumn of 431 BC the fleet sailed home for the winter.", "the winter", "DATE", "BC0430-WI"),
         c("In January 1863 the army camped by the river through the winter.", "the winter", "DATE", "1863-WI"),
+        // A year that opens its sentence is the story's time, not an aside about a distant year:
+        // the months after it are in that year, not in the last year that had a month.
+        c("On 12 October 1962 the planes flew, a report declassified in 2005 says. On 14 October they saw missiles.",
+          "14 October", "DATE", "1962-10-14"),
+        c("She was born on 7 November 1867. In 1898 the couple announced polonium in July.", "July", "DATE", "1898-07"),
+        c("She was born on 7 November 1867. Thirty years later he died on an April afternoon.", "April", "DATE", "1897-04"),
+        c("She was born on 7 November 1867. In 1903 she won. Three years later he died. She took his post that May.",
+          "that May", "DATE", "1906-05"),
         // the story's calendar stays in the autumn
         c("In October 1862 the general feared the army could not last the winter. On 12 November he resigned.",
           "12 November", "DATE", "1862-11-12"),

@@ -28,6 +28,10 @@ public struct TemporalTagger: Sendable {
     /// The last date mentioned with a month or a day: the story's calendar, which an aside
     /// about a distant year ("a report declassified in 2005") does not move.
     var lastFine: Point?
+    /// Whether the last date opened its sentence ("In 1898 the couple ...", "Three years later
+    /// Pierre was killed"): then it is the story's time, not an aside, and the months after it
+    /// are in its year.
+    var lastOpened = false
     /// In a report, the first quarter it names: the period reported on. Comparisons ("a year ago",
     /// "the year-earlier period", "the 1988 period") refer to it, not to a quarter named in passing
     /// ("after a flat second quarter") or to the closing day of the quarter ("ended Sept. 30").
@@ -156,10 +160,10 @@ public struct TemporalTagger: Sendable {
         let firstIndex = out.count
         // A span over several years ("between 1969 and 1972") is background: it does
         // not move the story's time, so "on July 21" after it keeps the year before.
-        let story = (last, lastFine)
+        let story = (last, lastFine, lastOpened)
         defer {
             if out.count == firstIndex + 2, out[firstIndex].value.prefix(4) != out[firstIndex + 1].value.prefix(4) {
-                (last, lastFine) = story
+                (last, lastFine, lastOpened) = story
             }
         }
         guard var e1 = resolve(x, g) else {
@@ -469,15 +473,16 @@ public struct TemporalTagger: Sendable {
         let background = g.isK(m.start - 1, .since) || until
             || (g.narrative && s.explicit && (tense(g, m.start) > 0 || pastPerfect(g, m.start)))
             || (g.narrative && g.isK(m.start, .next))
+        let opens = g.boundaryBefore(m.start) || (g.boundaryBefore(m.start - 1) && g.t(m.start - 1).kind == .word)
         if let p = anchored, !comparison, !background {
             last = p
+            lastOpened = opens
             if p.month != nil { lastFine = p }
         }
         if s.explicit, s.year != nil, let p = anchored {
             // A frame: a year that opens its sentence ("In 2005, ..."), or one that names a thing
             // ("the 2005 series"); not a year in a clause about something else ("who were invited
             // to join NATO in July 1997, will join on March 12").
-            let opens = g.boundaryBefore(m.start) || (g.boundaryBefore(m.start - 1) && g.t(m.start - 1).kind == .word)
             let names = g.isK(m.start - 1, .the) && m.end == m.start + 1 && g.t(m.end).kind == .word && !g.t(m.end).isCapitalized
             statedYear = opens || names ? (p.year, p.bc, m.start) : nil
         }
@@ -548,7 +553,7 @@ public struct TemporalTagger: Sendable {
         var winterAfterAutumn = false
         if s.year == nil {
             var base = s.anchor == .last ? (last ?? reference) : (narrative ? (last ?? reference) : (reference ?? last))
-            if narrative, s.month != nil || s.day != nil, let l = last, l.month == nil, let f = lastFine, f.bc == l.bc, abs(f.year - l.year) > 5 {
+            if narrative, s.month != nil || s.day != nil, let l = last, l.month == nil, !lastOpened, let f = lastFine, f.bc == l.bc, abs(f.year - l.year) > 5 {
                 base = f
             }
             // News that names a year and then a month or day in the same sentence ("In the 2005
