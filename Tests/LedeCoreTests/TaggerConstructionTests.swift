@@ -92,6 +92,10 @@ struct TaggerConstructionTests {
         // A weekday that does not fit the year of writing takes the year the text last named, if that one fits.
         c("In 2016, the result came on Wednesday 9 November.", "Wednesday 9 November", "DATE", "2016-11-09"),
         c("In 2016 the deal, signed on Friday 15 March, held.", "Friday 15 March", "DATE", "2019-03-15"),
+        // A day a verb in the past tense says something happened on is over, though the nearest is ahead.
+        c("A second lockdown began on 5 June and ended in July.", "5 June", "DATE", "2018-06-05"),
+        c("Federal help arrived only on June 2, days after the storm.", "June 2", "DATE", "2018-06-02"),
+        c("The vote is due on 5 June.", "5 June", "DATE", "2019-06-05"),
         // A deadline with nothing said of the past lies ahead; with a past tense, behind.
         c("Markets now expect a first rate reduction by February.", "February", "DATE", "2020-02"),
         c("Traders expect a deal by March.", "March", "DATE", "2019-03"),

@@ -279,6 +279,18 @@ public struct TemporalTagger: Sendable {
         return best
     }
 
+    /// "began on", "arrived only on": a verb in the past tense that token i, after "on", dates.
+    func pastVerbOn(_ g: Grammar, _ i: Int) -> Bool {
+        guard g.isK(i - 1, .on), !g.boundaryBefore(i - 1) else { return false }
+        var j = i - 2
+        // one adverb between them: "arrived only on", "finally ended on"
+        if g.t(j).kind == .word, g.k(j) == .none, g.word(j, "only") || g.word(j, "finally") || g.word(j, "eventually") {
+            j -= 1
+        }
+        guard j >= 0, !g.boundaryBefore(j + 1) else { return false }
+        return marker(g, j, i) < 0
+    }
+
     /// An infinitive ("to admit", "to purchase") between token i and the nearest tense marker before it
     /// in its clause: what token i dates is the infinitive's event.
     func infinitiveBefore(_ g: Grammar, _ i: Int) -> Bool {
@@ -627,7 +639,10 @@ public struct TemporalTagger: Sendable {
                             // "through January"), which looks ahead whatever the tense of the verb that sets it, nor
                             // the month of an infinitive's event ("agreed to purchase the line in February").
                             let inMonth = s.month != nil && s.day == nil && g.isK(m.start - 1, .in) && !infinitiveBefore(g, m.start - 1)
-                            let penalty: Double = inMonth || deadline ? 12 : 4
+                            // So does a day that a verb in the past tense says something happened "on"
+                            // ("a second lockdown began on 5 November", written in July).
+                            let onDay = s.day != nil && dir < 0 && pastVerbOn(g, m.start)
+                            let penalty: Double = inMonth || onDay || deadline ? 12 : 4
                             if dir > 0, d < -1 { cost += penalty }
                             if dir < 0, d > 1 { cost += penalty }
                         }
