@@ -217,6 +217,26 @@ import Testing
         #expect(a.timeline.map(\.value) == ["1943", "1944", "1947-07-02", "1947-07-12", "1962-10-14", "1962-10-16"])
     }
 
+    /// News that tells a story from a past year: the days it names a few sentences after the
+    /// story's date, in the past tense, are the story's, and events; not once the story is far behind.
+    @Test func newsToldFromAPastYearDatesItsDaysInThatYear() throws {
+        let a = try article("""
+            ---
+            title: T
+            date: 2025-08-25
+            genre: news
+            ---
+            Katrina made landfall at 6:10 a.m. on Monday, August 29, 2005.
+
+            The storm had formed over the Bahamas on August 23. The mayor ordered an evacuation on the Sunday.
+
+            Help arrived only on September 2, four days after the storm.
+
+            The city has since rebuilt. Its levees were raised. Its schools reopened. Tourists came back. A new museum opened on August 20.
+            """)
+        #expect(a.timeline.map(\.value) == ["2005-08-23", "2005-08-28", "2005-08-29T06:10", "2005-09-02", "2025-08-20"])
+    }
+
     @Test func oneEntryPerDayAndTheFinerDateOfASentenceWins() throws {
         let a = try article("""
             ---

@@ -96,6 +96,18 @@ struct TaggerConstructionTests {
         c("A second lockdown began on 5 June and ended in July.", "5 June", "DATE", "2018-06-05"),
         c("Federal help arrived only on June 2, days after the storm.", "June 2", "DATE", "2018-06-02"),
         c("The vote is due on 5 June.", "5 June", "DATE", "2019-06-05"),
+        // News that tells a story from a past year goes on in it, in the past tense, while the story's date is close.
+        c("Katrina made landfall on Monday, August 29, 2005. The storm had formed over the Bahamas on August 23.",
+          "August 23", "DATE", "2005-08-23"),
+        c("The storm formed on Tuesday, August 23, 2005. The mayor ordered an evacuation on the Sunday.",
+          "Sunday", "DATE", "2005-08-28"),
+        c("Katrina made landfall on August 29, 2005. The levees broke. Thousands were stranded. Help arrived on September 2.",
+          "September 2", "DATE", "2005-09-02"),
+        c("Katrina made landfall on August 29, 2005. A new storm will form on August 23.", "August 23", "DATE", "2019-08-23"),
+        c("Katrina made landfall on August 29, 2005. The levees broke. Crowds fled. Shops shut. Schools closed. The storm had formed on August 23.", "August 23", "DATE", "2018-08-23"),
+        // A date that names a thing, or one in the past perfect, is an aside, not the story's date.
+        c("They were charged in the Dec. 21, 1988, bombing. Libya agreed in April to hand them over.", "April", "DATE", "2018-04"),
+        c("He had fled to Florida in June 1998. The boy made the late-November trip.", "late-November", "DATE", "2018-11"),
         // A deadline with nothing said of the past lies ahead; with a past tense, behind.
         c("Markets now expect a first rate reduction by February.", "February", "DATE", "2020-02"),
         c("Traders expect a deal by March.", "March", "DATE", "2019-03"),

@@ -595,7 +595,7 @@ struct Work {
                 // Whether the date at `k` (this one, or the second end of its range) is
                 // anchored: its year stated, or the article's date anchoring its day.
                 func anchored(_ k: Int, _ e: TemporalExpression, _ date: TimexDate) -> Bool {
-                    if e.isExplicit || earlierItems.contains(date.year) || (firstStated.first { $0.year == date.year }?.at ?? k) < k {
+                    if e.isExplicit || e.inStory || earlierItems.contains(date.year) || (firstStated.first { $0.year == date.year }?.at ?? k) < k {
                         return true
                     }
                     // Worked out from a date the same sentence states just before it ("joined the

@@ -22,6 +22,10 @@ public struct TemporalExpression: Sendable, Equatable {
     /// For the first expression of a range ("from 1939 to 1945"), the index of the
     /// expression that ends it in the same result array.
     public var rangeEnd: Int?
+    /// True when, in news, the value was worked out from the date of a story the text
+    /// tells from a past year, stated a few sentences before ("made landfall on August 29,
+    /// 2005. ... The storm had formed on August 23").
+    public var inStory = false
 
     public init(start: Int, end: Int, type: TimexType, value: String, mod: String? = nil,
                 isExplicit: Bool = true, rangeEnd: Int? = nil) {

@@ -39,6 +39,13 @@ public struct TemporalTagger: Sendable {
     /// The last year the text being tagged named as the frame of its sentence ("In 2005, ...",
     /// "the 2005 series"), and the token it starts at.
     var statedYear: (year: Int, bc: Bool, token: Int)?
+    /// In news, the date of a story told from a past year ("Katrina made landfall on August 29,
+    /// 2005"): a stated date with a month, or one dated by it since. `block` counts calls to `tag`;
+    /// `sentence` is the sentence it is in, counted from the start of its block.
+    var storyDate: (point: Point, block: Int, sentence: Int)?
+    var block = 0
+    /// How many sentences the story's date had after it in its block, once that block is tagged.
+    var storySentencesLeft = 0
     /// Counts that decide news or narrative when the genre is not forced.
     var oldYears = 0
     var recentYears = 0
@@ -72,6 +79,7 @@ public struct TemporalTagger: Sendable {
     /// Tags one piece of prose; offsets are UTF-8 byte offsets into it.
     public mutating func tag(_ text: UnsafeBufferPointer<UInt8>) -> [TemporalExpression] {
         Tokenizer.tokenize(text, into: &tokens)
+        block += 1
         if tokens.isEmpty { return [] }
         countGenreCues(text)
         let narrative = isNarrative
@@ -81,6 +89,9 @@ public struct TemporalTagger: Sendable {
             Lexicon.entries.withUnsafeBufferPointer { lex in
                 var g = Grammar(toks: toks, text: text, lexicon: lex, narrative: narrative)
                 run(&g, &out)
+                if let st = storyDate, st.block == block {
+                    storySentencesLeft = Self.sentenceIndex(g, g.n) - st.sentence
+                }
             }
         }
         return out
@@ -277,6 +288,25 @@ public struct TemporalTagger: Sendable {
             j += 1; steps += 1
         }
         return best
+    }
+
+    /// The sentence token i is in, counted from 0 at the start of its block.
+    static func sentenceIndex(_ g: Grammar, _ i: Int) -> Int {
+        var count = 0
+        var j = 1
+        while j <= min(i, g.n - 1) {
+            if g.boundaryBefore(j) { count += 1 }
+            j += 1
+        }
+        return count
+    }
+
+    /// How many sentences lie between the story's date and token i (0: the same sentence).
+    func sentencesSince(_ st: (point: Point, block: Int, sentence: Int), _ g: Grammar, _ i: Int) -> Int {
+        let here = Self.sentenceIndex(g, i)
+        if st.block == block { return here - st.sentence }
+        if st.block == block - 1 { return storySentencesLeft + 1 + here }
+        return Int.max
     }
 
     /// "began on", "arrived only on": a verb in the past tense that token i, after "on", dates.
@@ -491,6 +521,20 @@ public struct TemporalTagger: Sendable {
             lastOpened = opens
             if p.month != nil { lastFine = p }
         }
+        var inStory = false
+        if !g.narrative, let p = anchored, !p.bc {
+            inStory = !explicit && storyDate.map { $0.point.year == p.year && sentencesSince($0, g, m.start) <= 3 } ?? false
+            // Not a date that names a thing ("the Dec. 21, 1988, bombing", "the August 1988 cease-fire")
+            // nor one told in the past perfect ("had fled to Florida in June 1998"): asides.
+            if s.explicit, s.year != nil, p.month != nil, reference.map({ p.year < $0.year }) ?? false,
+               !determiner(g, m.start - 1), !pastPerfect(g, m.start) {
+                storyDate = (p, block, Self.sentenceIndex(g, m.start))
+            } else if let st = storyDate, p.year == st.point.year, s.kind == .point || s.kind == .weekday, !s.explicit, p.month != nil {
+                storyDate = (p, block, Self.sentenceIndex(g, m.start))
+            } else if let st = storyDate, p.year != st.point.year {
+                storyDate = nil
+            }
+        }
         if s.explicit, s.year != nil, let p = anchored {
             // A frame: a year that opens its sentence ("In 2005, ..."), or one that names a thing
             // ("the 2005 series"); not a year in a clause about something else ("who were invited
@@ -514,7 +558,9 @@ public struct TemporalTagger: Sendable {
                 reportQuarter = Point(year: p.year, quarter: q)
             }
         }
-        return TemporalExpression(start: start, end: end, type: type, value: value, mod: s.mod, isExplicit: explicit)
+        var e = TemporalExpression(start: start, end: end, type: type, value: value, mod: s.mod, isExplicit: explicit)
+        e.inStory = inStory
+        return e
     }
 
     func durationValue(_ s: Sem, narrative: Bool) -> String {
@@ -576,6 +622,17 @@ public struct TemporalTagger: Sendable {
                !((st.token + 1)...m.start).contains(where: { g.boundaryBefore($0) }) {
                 base = Point(year: st.year, bc: st.bc)
             }
+            // News that tells a story from a past year goes on in that year: "The storm had formed
+            // over the Bahamas on August 23", a sentence or two after "made landfall on August 29, 2005",
+            // in an article written twenty years on. Only in the past tense, and only while the
+            // story's date is close behind.
+            var inStory = false
+            if !narrative, s.anchor != .last, s.direction == 0, !s.sameYear, s.relYear == nil, s.month != nil,
+               base == reference, let st = storyDate, let ref = reference, !st.point.bc, st.point.year < ref.year,
+               sentencesSince(st, g, m.start) <= 3, tense(g, m.start) < 0 {
+                base = st.point
+                inStory = true
+            }
             guard let base else {
                 // No context at all: unknown year.
                 return (unknownValue(s), nil)
@@ -587,7 +644,7 @@ public struct TemporalTagger: Sendable {
             }
             var y = base.year
             s.bc = base.bc
-            let news = !narrative && s.anchor != .last && base == reference
+            let news = !narrative && s.anchor != .last && base == reference && !inStory
             if news, s.direction == 0, s.day != nil, g.word(m.start - 1, "ended") || g.isK(m.start - 1, .since) {
                 // "the fiscal year ended Jan. 31", "since Oct. 2": a day that is over, whatever the sentence's tense
                 s.direction = -1
@@ -1007,6 +1064,14 @@ public struct TemporalTagger: Sendable {
         case .last: a = last ?? reference
         default:
             if narrative { a = (last?.hasDay ?? false) ? last : nil } else { a = reference ?? last }
+        }
+        // News that tells a story from a past year names a day of it as a narrative does:
+        // "the mayor ordered the evacuation on the Sunday", after "made landfall on August 29, 2005".
+        if !narrative, s.anchor != .last, s.direction == 0, !s.thisWeek, g.isK(m.start - 1, .the),
+           let st = storyDate, st.point.hasDay, sentencesSince(st, g, m.start) <= 3 {
+            let wd = Cal.weekday(st.point.year, st.point.month!, st.point.day!)
+            let p = Self.shiftDay(st.point, (s.weekday - wd + 7) % 7)
+            return (Self.value(of: p) + Self.timeSuffix(hour: s.hour, minute: s.minute, dayPart: s.dayPart), p)
         }
         let part = Self.timeSuffix(hour: s.hour, minute: s.minute, dayPart: s.dayPart)
         guard let a, a.hasDay else { return ("XXXX-WXX-\(s.weekday)" + part, nil) }
