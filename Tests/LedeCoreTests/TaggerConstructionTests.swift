@@ -108,6 +108,8 @@ struct TaggerConstructionTests {
         // A date that names a thing, or one in the past perfect, is an aside, not the story's date.
         c("They were charged in the Dec. 21, 1988, bombing. Libya agreed in April to hand them over.", "April", "DATE", "2018-04"),
         c("He had fled to Florida in June 1998. The boy made the late-November trip.", "late-November", "DATE", "2018-11"),
+        c("Over 2018 as a whole the economy grew by 0.5 per cent.", "2018", "DATE", "2018"),
+        c("Over 2018, prices rose.", "2018", "DATE", "2018"),
         // A deadline with nothing said of the past lies ahead; with a past tense, behind.
         c("Markets now expect a first rate reduction by February.", "February", "DATE", "2020-02"),
         c("Traders expect a deal by March.", "March", "DATE", "2019-03"),

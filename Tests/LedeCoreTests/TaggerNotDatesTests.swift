@@ -23,6 +23,10 @@ struct TaggerNotDatesTests {
         "You may march in august company if you like.",
         "Doctors may soon march on the capital.",
         "The fund grew by 2000 dollars.",
+        // "over" a number is more than it, unless a year follows as the period ("over 2023 as a whole")
+        "Over 2000 people came, and the toll rose to over 2000.",
+        // a weekday in the name of a day is no day of the week the text is in
+        "Pubs reopened on what some called Super Saturday, and updates come on Patch Tuesday.",
         "He paid $1990 for the car.",
         "Turnout was 1999% higher, said nobody.",
         "The score was 3:1 at half time.",

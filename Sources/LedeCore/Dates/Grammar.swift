@@ -270,11 +270,19 @@ struct Grammar {
             || word(i, "score") || word(i, "scored") || word(i, "total") || word(i, "totaled") || word(i, "totalled")
             || word(i, "killed") || word(i, "kill") || word(i, "killing") || word(i, "about") || word(i, "some")
             || word(i, "nearly") || word(i, "almost") || word(i, "approximately") || word(i, "roughly")
-            || word(i, "least") || word(i, "than") || word(i, "over") || word(i, "under") || word(i, "only")
+            || word(i, "least") || word(i, "than") || word(i, "over") && !overAYear(i) || word(i, "under") || word(i, "only")
             || word(i, "to") && t(i - 1).kind == .number && yearNumber(i - 1) == nil {
             return true
         }
         return false
+    }
+
+    /// "over 2023 as a whole", "Over 2023, prices rose": "over" a year, not more than a number.
+    func overAYear(_ i: Int) -> Bool {
+        let y = i + 1
+        guard t(y).kind == .number, t(y).digits == 4, !t(y).grouped else { return false }
+        if word(y + 1, "as"), isK(y + 2, .a), word(y + 3, "whole") { return true }
+        return sentenceInitial(i) && p(y + 1, ",")
     }
 
     /// Token i, the year `y`, starts a range of years: a dash (hyphen or en
@@ -1127,10 +1135,20 @@ struct Grammar {
 
     // MARK: Weekdays and parts of day
 
+    /// A weekday in the name of a day: "Super Saturday", "Patch Tuesday", "Black Friday",
+    /// "Cyber Monday", "Bloody Sunday". Not a day of the week the text is in.
+    func namedDay(_ i: Int) -> Bool {
+        let j = i - 1
+        guard j >= 0, t(j).kind == .word, t(j).isCapitalized, t(i).gap <= 1 else { return false }
+        return word(j, "super") || word(j, "black") || word(j, "cyber") || word(j, "patch") || word(j, "bloody")
+            || word(j, "giving") || word(j, "manic") || word(j, "blue")
+    }
+
     /// "Friday", "Friday morning", "Friday night", "Mondays" (a set).
     func parseWeekday(_ i: Int) -> Match? {
         let l = lx(i)
         guard l.weekday != 0, t(i).isCapitalized || t(i).isAllCaps else { return nil }
+        if namedDay(i) { return nil }
         if l.isAbbrev {
             // "Sun", "Sat", "Wed", "Mon" alone are words or names; need a period and a date context
             guard adj(i + 1), p(i + 1, ".") else { return nil }
