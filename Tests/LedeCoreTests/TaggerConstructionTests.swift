@@ -110,6 +110,8 @@ struct TaggerConstructionTests {
         c("He had fled to Florida in June 1998. The boy made the late-November trip.", "late-November", "DATE", "2018-11"),
         c("Over 2018 as a whole the economy grew by 0.5 per cent.", "2018", "DATE", "2018"),
         c("Over 2018, prices rose.", "2018", "DATE", "2018"),
+        // ... not a state of affairs that goes on now
+        c("Prices peaked in October 2016. The bank has held its rate at 4 per cent since September.", "September", "DATE", "2018-09"),
         // A deadline with nothing said of the past lies ahead; with a past tense, behind.
         c("Markets now expect a first rate reduction by February.", "February", "DATE", "2020-02"),
         c("Traders expect a deal by March.", "March", "DATE", "2019-03"),

@@ -365,6 +365,17 @@ public struct TemporalTagger: Sendable {
         return false
     }
 
+    /// "has held", "have risen": "has" or "have" a few words before token i in its clause.
+    func presentPerfect(_ g: Grammar, _ i: Int) -> Bool {
+        var j = i - 1
+        var steps = 0
+        while j >= 0, steps < 8, !g.boundaryBefore(j + 1), !g.p(j, ",") {
+            if g.word(j, "has") || g.word(j, "have") { return true }
+            j -= 1; steps += 1
+        }
+        return false
+    }
+
     /// +1 for a word that marks the future, -1 for one that marks the past.
     func marker(_ g: Grammar, _ j: Int, _ i: Int) -> Int {
         let tk = g.t(j)
@@ -629,7 +640,9 @@ public struct TemporalTagger: Sendable {
             var inStory = false
             if !narrative, s.anchor != .last, s.direction == 0, !s.sameYear, s.relYear == nil, s.month != nil,
                base == reference, let st = storyDate, let ref = reference, !st.point.bc, st.point.year < ref.year,
-               sentencesSince(st, g, m.start) <= 3, tense(g, m.start) < 0 {
+               sentencesSince(st, g, m.start) <= 3, tense(g, m.start) < 0,
+               // not a state of affairs that goes on now: "has held the rate since September"
+               !g.isK(m.start - 1, .since), !presentPerfect(g, m.start) {
                 base = st.point
                 inStory = true
             }
