@@ -112,6 +112,10 @@ struct TaggerConstructionTests {
         c("Over 2018, prices rose.", "2018", "DATE", "2018"),
         // ... not a state of affairs that goes on now
         c("Prices peaked in October 2016. The bank has held its rate at 4 per cent since September.", "September", "DATE", "2018-09"),
+        // A day named by its place in the month; in each month, a set.
+        c("Its next term begins on the first Monday in October.", "the first Monday in October", "DATE", "2019-10-07"),
+        c("The vote was held on the last Friday of June 2018.", "the last Friday of June 2018", "DATE", "2018-06-29"),
+        c("Updates come on the second Tuesday of each month.", "the second Tuesday of each month", "SET", "P1M"),
         // A deadline with nothing said of the past lies ahead; with a past tense, behind.
         c("Markets now expect a first rate reduction by February.", "February", "DATE", "2020-02"),
         c("Traders expect a deal by March.", "March", "DATE", "2019-03"),

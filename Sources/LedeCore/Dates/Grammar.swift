@@ -512,6 +512,7 @@ struct Grammar {
         if l.weekday != 0 { take(parseWeekday(i)) }
         if l.season != 0 { take(parseSeason(i)) }
         if l.ordinal != 0 || l.number >= 0 { take(parseQuarter(i)); take(parseCentury(i)); take(parseExplicit(i)) }
+        if l.ordinal != 0 || l.key == .last { take(parseNthWeekday(i)) }
         if l.number >= 0 || l.key == .a || l.key == .an || l.key == .few || l.key == .several || l.key == .couple
             || l.key == .many || l.key == .dozens || l.key == .hundreds || l.key == .thousands || l.key == .tens || l.key == .numerous {
             take(parseCountUnit(i))
@@ -1135,6 +1136,32 @@ struct Grammar {
 
     // MARK: Weekdays and parts of day
 
+    /// "first Monday in October", "last Friday of June 2023" (a day), "second Tuesday of each month" (a set).
+    func parseNthWeekday(_ i: Int) -> Match? {
+        let n: Int8 = isK(i, .last) ? -1 : Int8(clamping: lx(i).ordinal)
+        guard n == -1 || (1...5).contains(n), t(i + 1).kind == .word, t(i + 1).isCapitalized else { return nil }
+        let w = lx(i + 1)
+        guard w.weekday != 0, !w.isPlural, !w.isAbbrev, isK(i + 2, .of) || isK(i + 2, .in) else { return nil }
+        let j = i + 3
+        if isK(j, .each) || isK(j, .every), lx(j + 1).unit == .month, !lx(j + 1).isPlural {
+            var s = Sem.lit("P1M", .set)
+            s.explicit = false
+            return Match(start: i, end: j + 2, sem: s)
+        }
+        let mo = lx(j)
+        guard mo.month != 0, t(j).isCapitalized, !mo.isAbbrev || (adj(j + 1) && p(j + 1, ".")) else { return nil }
+        var s = Sem()
+        s.month = Int(mo.month)
+        s.weekday = Int(w.weekday)
+        s.nthWeekday = n
+        var e = j + 1
+        if adj(e), p(e, "."), mo.isAbbrev { e += 1 }
+        var y = e
+        if p(y, ",") { y += 1 }
+        if let (yr, bc, ye) = yearAfter(y) { s.year = yr; s.bc = bc; s.explicit = true; e = ye }
+        return Match(start: i, end: e, sem: s)
+    }
+
     /// A weekday in the name of a day: "Super Saturday", "Patch Tuesday", "Black Friday",
     /// "Cyber Monday", "Bloody Sunday". Not a day of the week the text is in.
     func namedDay(_ i: Int) -> Bool {
@@ -1418,6 +1445,7 @@ struct Grammar {
                 }
             }
         }
+        if l1.ordinal != 0 || isK(j, .last), var m = parseNthWeekday(j) { m.start = i; take(m) }
         if l1.ordinal != 0 || l1.number >= 0 {
             if var m = parseCentury(j) { m.start = i; take(m) }
             take(parseDayFirst(i))

@@ -109,6 +109,9 @@ struct Sem {
         set { _weekday = Int8(clamping: newValue) }
     }
     private var _weekday: Int8 = 0
+    /// For a day named by its place in the month ("the first Monday in October"): 1 to 5, or -1
+    /// for the last; `weekday` says which day.
+    var nthWeekday: Int8 = 0
     /// For weekdays and months without a year: -1 the last before the anchor,
     /// +1 the next after it, 0 decide by the tense of the sentence.
     var direction: Int {

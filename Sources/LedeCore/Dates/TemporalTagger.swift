@@ -748,6 +748,17 @@ public struct TemporalTagger: Sendable {
             let (mo, d) = Self.holidayDate(h, y)
             s.month = mo; s.day = d
         }
+        if s.nthWeekday != 0, let y = s.year, let mo = s.month, !s.bc {
+            // "the first Monday in October": the day it falls on that year
+            let first = (s.weekday - Cal.weekday(y, mo, 1) + 7) % 7 + 1
+            if s.nthWeekday > 0 {
+                let d = first + 7 * (Int(s.nthWeekday) - 1)
+                if d > Cal.daysIn(mo, y) { return nil }
+                s.day = d
+            } else {
+                s.day = first + 7 * ((Cal.daysIn(mo, y) - first) / 7)
+            }
+        }
         if s.quarterFromContext, let q = quarterInView?.quarter, !comparesLongerPeriod(g, m.start) { s.quarter = q }
         var p = Point(year: s.year!, bc: s.bc)
         p.month = s.month
