@@ -162,6 +162,9 @@ struct TaggerConstructionTests {
         c("Peace came in 1648. By the end of the year trade revived.", "the end of the year", "DATE", "1648"),
         c("Peace came in 1648. In May the fleet sailed.", "May", "DATE", "1648-05"),
         c("Peace came in May 1648. Four months earlier talks had stalled.", "Four months earlier", "DATE", "1648-01"),
+        // Set after a date by a comma, a count of units later restates that date from the one before.
+        c("He was born in 1867 and died in 1934, 67 years later.", "67 years later", "DATE", "1934"),
+        c("XP, released in 2001, lost support in April 2014, 12 and a half years later.", "12 and a half years later", "DATE", "2014"),
     ]
 
     static let durationsCases: [Case] = [

@@ -32,6 +32,11 @@ public struct TemporalTagger: Sendable {
     /// Pierre was killed"): then it is the story's time, not an aside, and the months after it
     /// are in its year.
     var lastOpened = false
+    /// The date mentioned before `last`, and where `last` ended (block, token after it): for a
+    /// shift set after a date by a comma, which restates it from the one before ("lost support
+    /// in April 2014, 12 and a half years later", after "released in 2001").
+    var beforeLast: Point?
+    var lastEnd: (block: Int, token: Int) = (0, -1)
     /// In a report, the first quarter it names: the period reported on. Comparisons ("a year ago",
     /// "the year-earlier period", "the 1988 period") refer to it, not to a quarter named in passing
     /// ("after a flat second quarter") or to the closing day of the quarter ("ended Sept. 30").
@@ -365,6 +370,11 @@ public struct TemporalTagger: Sendable {
         return false
     }
 
+    /// Token i is "later", "earlier", "after" or "before", closing a shift ("two years later").
+    func isLaterOrEarlier(_ g: Grammar, _ i: Int) -> Bool {
+        g.isK(i, .later) || g.isK(i, .earlier) || g.word(i, "after") || g.word(i, "before")
+    }
+
     /// "has held", "have risen": "has" or "have" a few words before token i in its clause.
     func presentPerfect(_ g: Grammar, _ i: Int) -> Bool {
         var j = i - 1
@@ -528,6 +538,8 @@ public struct TemporalTagger: Sendable {
             || (g.narrative && g.isK(m.start, .next))
         let opens = g.boundaryBefore(m.start) || (g.boundaryBefore(m.start - 1) && g.t(m.start - 1).kind == .word)
         if let p = anchored, !comparison, !background {
+            beforeLast = last
+            lastEnd = (block, m.end)
             last = p
             lastOpened = opens
             if p.month != nil { lastFine = p }
@@ -862,6 +874,13 @@ public struct TemporalTagger: Sendable {
         guard var a = anchor(anchorKind, narrative: narrative) else {
             return (unresolvedShift(s), nil)
         }
+        // "released in 2001, lost support in April 2014, 12 and a half years later": a count of
+        // units later (earlier) set after a date by a comma says how far that date lies from the
+        // one before it; it is that date again, not a date as far beyond it.
+        if s.amountWasCounted, s.offset != 0, a == last, let before = beforeLast, lastEnd == (block, m.start - 1),
+           g.p(m.start - 1, ","), isLaterOrEarlier(g, m.end - 1) {
+            a = before
+        }
         // In news, "the next morning" after a mention of a year is still a day: count from the date of writing.
         // But "that same day" points back at the day of the event just mentioned, whatever its precision.
         if !narrative, s.unit == .day || s.unit == .week, !a.hasDay, let ref = reference, ref.hasDay,
@@ -940,6 +959,12 @@ public struct TemporalTagger: Sendable {
         case .month:
             guard let mo = a.month else {
                 if s.offset == 0 { return (Self.value(of: Point(year: a.year, bc: a.bc)), nil) }
+                if abs(s.offset) >= 12, !a.bc {
+                    // "12 and a half years later" (150 months) after a year: a year, the nearest one
+                    let years = (s.offset + (s.offset > 0 ? 6 : -6)) / 12
+                    let p = Point(year: a.year + years)
+                    return (Self.value(of: p), p)
+                }
                 return (TimexFormat.year(a.year, bc: a.bc) + "-XX", nil)
             }
             let r = Cal.addMonths(a.year, mo, s.offset)
