@@ -105,6 +105,10 @@ struct TaggerConstructionTests {
           "September 2", "DATE", "2005-09-02"),
         c("Katrina made landfall on August 29, 2005. A new storm will form on August 23.", "August 23", "DATE", "2019-08-23"),
         c("Katrina made landfall on August 29, 2005. The levees broke. Crowds fled. Shops shut. Schools closed. The storm had formed on August 23.", "August 23", "DATE", "2018-08-23"),
+        c("Artemis I flew in November 2016. Its launch, at 1:47 a.m. EST on 16 November, came after a delay.",
+          "1:47 a.m. EST", "TIME", "2016-11-16T01:47"),
+        // The end of a period need not be in the story: a date after "to", "until", "by" is not dated by it.
+        c("Article 50 was triggered on 29 March 2017, and the deadline was extended to 12 April.", "12 April", "DATE", "2019-04-12"),
         // A date that names a thing, or one in the past perfect, is an aside, not the story's date.
         c("They were charged in the Dec. 21, 1988, bombing. Libya agreed in April to hand them over.", "April", "DATE", "2018-04"),
         c("He had fled to Florida in June 1998. The boy made the late-November trip.", "late-November", "DATE", "2018-11"),
@@ -117,6 +121,7 @@ struct TaggerConstructionTests {
         c("The vote was held on the last Friday of June 2018.", "the last Friday of June 2018", "DATE", "2018-06-29"),
         c("Updates come on the second Tuesday of each month.", "the second Tuesday of each month", "SET", "P1M"),
         // A deadline with nothing said of the past lies ahead; with a past tense, behind.
+        c("A transition period then runs until 31 December.", "31 December", "DATE", "2019-12-31"),
         c("Markets now expect a first rate reduction by February.", "February", "DATE", "2020-02"),
         c("Traders expect a deal by March.", "March", "DATE", "2019-03"),
         c("Prices had fallen by February.", "February", "DATE", "2019-02"),

@@ -71,12 +71,21 @@ struct Grammar {
         // A decimal point: "$42.875 a share", "3.8 percent"
         if nx.kind == .number, nx.gap == 0, t(i).gap == 0, t(i - 1).kind == .number { return false }
         if nx.kind == .word, nx.shape & 1 == 0 { return false }
+        // "1:47 a.m. EST on 16 November": a time zone goes on with the time
+        if word(i - 1, "m"), nx.kind == .word, isTimeZone(i + 1) { return false }
         let w = t(i - 1)
         guard w.kind == .word, w.length <= 4, t(i).gap == 0 else { return true }
         return !(word(i - 1, "vs") || word(i - 1, "v") || word(i - 1, "mr") || word(i - 1, "mrs") || word(i - 1, "ms")
             || word(i - 1, "dr") || word(i - 1, "gen") || word(i - 1, "sen") || word(i - 1, "rep") || word(i - 1, "gov")
             || word(i - 1, "lt") || word(i - 1, "col") || word(i - 1, "capt") || word(i - 1, "sgt") || word(i - 1, "prof")
             || word(i - 1, "rev") || word(i - 1, "st"))
+    }
+
+    /// "GMT", "EST", "BST", ...: a time zone after a clock time.
+    func isTimeZone(_ i: Int) -> Bool {
+        let z = k(i)
+        return z == .gmt || z == .utc || z == .est || z == .edt || z == .cst || z == .cdt || z == .mst || z == .mdt
+            || z == .pst || z == .pdt || z == .bst || z == .cet
     }
 
     /// The token starts a sentence (so its capital says nothing).
@@ -2205,7 +2214,7 @@ struct Grammar {
         }
         // Time zone: "EST", "GMT", "local time"
         let z = k(e)
-        if z == .gmt || z == .utc || z == .est || z == .edt || z == .cst || z == .cdt || z == .mst || z == .mdt || z == .pst || z == .pdt || z == .bst || z == .cet {
+        if isTimeZone(e) {
             e += 1
         } else if z == .local, isK(e + 1, .time) {
             e += 2

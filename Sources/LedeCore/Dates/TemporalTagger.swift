@@ -654,7 +654,11 @@ public struct TemporalTagger: Sendable {
                base == reference, let st = storyDate, let ref = reference, !st.point.bc, st.point.year < ref.year,
                sentencesSince(st, g, m.start) <= 3, tense(g, m.start) < 0,
                // not a state of affairs that goes on now: "has held the rate since September"
-               !g.isK(m.start - 1, .since), !presentPerfect(g, m.start) {
+               !g.isK(m.start - 1, .since), !presentPerfect(g, m.start),
+               // nor the end of a period, which need not be in the story: "the deadline was extended
+               // first to 12 April, then to 31 October", after "triggered on 29 March 2017"
+               !(g.isK(m.start - 1, .to) || g.isK(m.start - 1, .until) || g.isK(m.start - 1, .till) || g.isK(m.start - 1, .by)
+                 || g.word(m.start - 1, "from") || g.isK(m.start - 1, .through)) {
                 base = st.point
                 inStory = true
             }
@@ -689,7 +693,9 @@ public struct TemporalTagger: Sendable {
                     if dir == 0 && !s.sameYear { dir = tense(g, m.start) }
                     // A deadline in a sentence that says nothing of the past ("markets price in a first
                     // cut by June", written in November) lies ahead, though the nearest June is the one gone.
-                    let deadline = dir == 0 && news && s.direction == 0 && s.day == nil && s.month != nil && g.isK(m.start - 1, .by)
+                    // So does the end of a period "until" a day or month ("a transition then runs until 31 December").
+                    let deadline = dir == 0 && news && s.direction == 0 && s.month != nil
+                        && (s.day == nil && g.isK(m.start - 1, .by) || g.isK(m.start - 1, .until) || g.isK(m.start - 1, .till))
                     if deadline { dir = 1 }
                     if s.sameYear { dir = 0 }
                     var bestYear = y
