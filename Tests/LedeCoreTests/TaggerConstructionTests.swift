@@ -331,6 +331,10 @@ struct TaggerConstructionTests {
         c("She was born on 7 November 1867. Thirty years later he died on an April afternoon.", "April", "DATE", "1897-04"),
         c("She was born on 7 November 1867. In 1903 she won. Three years later he died. She took his post that May.",
           "that May", "DATE", "1906-05"),
+        // A winter across two years is one, named by the year of its January.
+        c("The north rose in the winter of 1069–70.", "the winter of 1069–70", "DATE", "1070-WI"),
+        c("The winter of 1941-42 was cold.", "The winter of 1941-42", "DATE", "1942-WI"),
+        c("By the late 11th century the kings ruled.", "the late 11th century", "DATE", "10"),
         // the story's calendar stays in the autumn
         c("In October 1862 the general feared the army could not last the winter. On 12 November he resigned.",
           "12 November", "DATE", "1862-11-12"),

@@ -1128,6 +1128,12 @@ struct Grammar {
         if isK(y, .of) || p(y, ",") { y += 1 }
         if let (yr, bc, ye) = yearAfter(y) {
             s.year = yr; s.bc = bc; s.explicit = true; e = ye
+            // "the winter of 1069–70", "winter 2022/23": one winter, named by the year of its January
+            if l.season == 4, !bc, adj(e), p(e, "-") || p(e, "/"), adj(e + 1), t(e + 1).kind == .number, !t(e + 1).grouped,
+               t(e + 1).digits == 2 && Int(t(e + 1).num) == (yr + 1) % 100 || t(e + 1).digits == 4 && Int(t(e + 1).num) == yr + 1 {
+                s.year = yr + 1
+                e += 2
+            }
         } else if isK(y - 1, .of), let m = parseDeterminer(y), m.sem.kind == .shift, m.sem.unit == .year {
             s.kind = .shift; s.unit = .year; s.offset = m.sem.offset; s.anchor = m.sem.anchor; s.grain = .none
             e = m.end
@@ -1805,6 +1811,8 @@ struct Grammar {
         let tk = t(i)
         if tk.kind == .number || tk.kind == .punct {
             take(parseNumeric(i)); take(parseTime(i))
+            // "the late 11th century"
+            if tk.kind == .number { take(parseCentury(i)) }
             return best
         }
         let l = lx(i)

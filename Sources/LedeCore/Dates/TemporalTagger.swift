@@ -482,7 +482,7 @@ public struct TemporalTagger: Sendable {
         var first = m.start
         // "the third-quarter loss", "the late-November vote": the hyphenated date modifies the noun
         // after it, and "the" belongs to that noun (TimeML leaves it out of the expression)
-        if g.isK(first, .the), m.end - first >= 4, g.p(m.end - 2, "-"), g.adj(m.end - 2), g.adj(m.end - 1),
+        if g.isK(first, .the), m.end - first >= 4, g.p(m.end - 2, "-"), g.adj(m.end - 2), g.adj(m.end - 1), g.t(m.end - 1).kind != .number,
            g.t(m.end).kind == .word, g.t(m.end).gap == 1, !g.boundaryBefore(m.end), g.k(m.end) == .none {
             first += 1
         }
