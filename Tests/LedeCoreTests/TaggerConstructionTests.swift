@@ -107,8 +107,14 @@ struct TaggerConstructionTests {
         c("Katrina made landfall on August 29, 2005. The levees broke. Crowds fled. Shops shut. Schools closed. The storm had formed on August 23.", "August 23", "DATE", "2018-08-23"),
         c("Artemis I flew in November 2016. Its launch, at 1:47 a.m. EST on 16 November, came after a delay.",
           "1:47 a.m. EST", "TIME", "2016-11-16T01:47"),
+        // Set after a date by a comma, a count of units earlier restates that date, to the unit it counts in.
+        c("The court ruled on June 24, 2016, against a ruling of January 22, 1973. A draft had leaked on May 2, almost two months earlier.",
+          "almost two months earlier", "DATE", "2016-05"),
         // The end of a period need not be in the story: a date after "to", "until", "by" is not dated by it.
         c("Article 50 was triggered on 29 March 2017, and the deadline was extended to 12 April.", "12 April", "DATE", "2019-04-12"),
+        // The first stated date of its sentence is the story's; a later one is an aside in it.
+        c("Russia invaded on 24 February 2014, eight years after it seized Crimea in March 2006. By late March it had been pushed back.",
+          "late March", "DATE", "2014-03"),
         // A date that names a thing, or one in the past perfect, is an aside, not the story's date.
         c("They were charged in the Dec. 21, 1988, bombing. Libya agreed in April to hand them over.", "April", "DATE", "2018-04"),
         c("He had fled to Florida in June 1998. The boy made the late-November trip.", "late-November", "DATE", "2018-11"),
@@ -169,7 +175,7 @@ struct TaggerConstructionTests {
         c("Peace came in May 1648. Four months earlier talks had stalled.", "Four months earlier", "DATE", "1648-01"),
         // Set after a date by a comma, a count of units later restates that date from the one before.
         c("He was born in 1867 and died in 1934, 67 years later.", "67 years later", "DATE", "1934"),
-        c("XP, released in 2001, lost support in April 2014, 12 and a half years later.", "12 and a half years later", "DATE", "2014"),
+        c("XP, released in 2001, lost support in April 2014, 12 and a half years later.", "12 and a half years later", "DATE", "2014-04"),
     ]
 
     static let durationsCases: [Case] = [

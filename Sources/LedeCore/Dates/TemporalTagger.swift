@@ -32,10 +32,8 @@ public struct TemporalTagger: Sendable {
     /// Pierre was killed"): then it is the story's time, not an aside, and the months after it
     /// are in its year.
     var lastOpened = false
-    /// The date mentioned before `last`, and where `last` ended (block, token after it): for a
-    /// shift set after a date by a comma, which restates it from the one before ("lost support
-    /// in April 2014, 12 and a half years later", after "released in 2001").
-    var beforeLast: Point?
+    /// Where `last` ended (block, token after it): for a shift set after a date by a comma, which
+    /// restates that date ("lost support in April 2014, 12 and a half years later").
     var lastEnd: (block: Int, token: Int) = (0, -1)
     /// In a report, the first quarter it names: the period reported on. Comparisons ("a year ago",
     /// "the year-earlier period", "the 1988 period") refer to it, not to a quarter named in passing
@@ -49,6 +47,12 @@ public struct TemporalTagger: Sendable {
     /// `sentence` is the sentence it is in, counted from the start of its block.
     var storyDate: (point: Point, block: Int, sentence: Int)?
     var block = 0
+    /// Where sentences were last counted to (see `sentence(at:_:)`), and the sentence of the
+    /// expression being resolved, counted only in news that states dates or has a story.
+    var sentenceCursor = (block: 0, token: 0, count: 0)
+    var here = 0
+    /// The sentence of the last stated date that set the story's date.
+    var storySetAt: (block: Int, sentence: Int) = (0, -1)
     /// How many sentences the story's date had after it in its block, once that block is tagged.
     var storySentencesLeft = 0
     /// Counts that decide news or narrative when the genre is not forced.
@@ -95,7 +99,7 @@ public struct TemporalTagger: Sendable {
                 var g = Grammar(toks: toks, text: text, lexicon: lex, narrative: narrative)
                 run(&g, &out)
                 if let st = storyDate, st.block == block {
-                    storySentencesLeft = Self.sentenceIndex(g, g.n) - st.sentence
+                    storySentencesLeft = sentence(at: g.n, g) - st.sentence
                 }
             }
         }
@@ -295,20 +299,23 @@ public struct TemporalTagger: Sendable {
         return best
     }
 
-    /// The sentence token i is in, counted from 0 at the start of its block.
-    static func sentenceIndex(_ g: Grammar, _ i: Int) -> Int {
-        var count = 0
-        var j = 1
-        while j <= min(i, g.n - 1) {
+    /// The sentence token i is in, counted from 0 at the start of its block. Counted on from the
+    /// last token asked about, as expressions come in text order.
+    mutating func sentence(at i: Int, _ g: Grammar) -> Int {
+        if sentenceCursor.block != block || i < sentenceCursor.token { sentenceCursor = (block, 0, 0) }
+        var (j, count) = (sentenceCursor.token + 1, sentenceCursor.count)
+        let last = min(i, g.n - 1)
+        while j <= last {
             if g.boundaryBefore(j) { count += 1 }
             j += 1
         }
+        sentenceCursor = (block, max(last, sentenceCursor.token), count)
         return count
     }
 
-    /// How many sentences lie between the story's date and token i (0: the same sentence).
-    func sentencesSince(_ st: (point: Point, block: Int, sentence: Int), _ g: Grammar, _ i: Int) -> Int {
-        let here = Self.sentenceIndex(g, i)
+    /// How many sentences lie between the story's date and the expression being resolved,
+    /// which is in sentence `here` (0: the same sentence).
+    func sentencesSince(_ st: (point: Point, block: Int, sentence: Int)) -> Int {
         if st.block == block { return here - st.sentence }
         if st.block == block - 1 { return storySentencesLeft + 1 + here }
         return Int.max
@@ -479,6 +486,7 @@ public struct TemporalTagger: Sendable {
     }
 
     private mutating func resolve(_ m: Match, _ g: Grammar) -> TemporalExpression? {
+        if !g.narrative, storyDate != nil || m.sem.explicit { here = sentence(at: m.start, g) }
         var first = m.start
         // "the third-quarter loss", "the late-November vote": the hyphenated date modifies the noun
         // after it, and "the" belongs to that noun (TimeML leaves it out of the expression)
@@ -538,7 +546,6 @@ public struct TemporalTagger: Sendable {
             || (g.narrative && g.isK(m.start, .next))
         let opens = g.boundaryBefore(m.start) || (g.boundaryBefore(m.start - 1) && g.t(m.start - 1).kind == .word)
         if let p = anchored, !comparison, !background {
-            beforeLast = last
             lastEnd = (block, m.end)
             last = p
             lastOpened = opens
@@ -546,14 +553,20 @@ public struct TemporalTagger: Sendable {
         }
         var inStory = false
         if !g.narrative, let p = anchored, !p.bc {
-            inStory = !explicit && storyDate.map { $0.point.year == p.year && sentencesSince($0, g, m.start) <= 3 } ?? false
+            inStory = !explicit && storyDate.map { $0.point.year == p.year && sentencesSince($0) <= 3 } ?? false
             // Not a date that names a thing ("the Dec. 21, 1988, bombing", "the August 1988 cease-fire")
             // nor one told in the past perfect ("had fled to Florida in June 1998"): asides.
+            // The first stated date of its sentence: "launched its invasion on 24 February 2022, eight
+            // years after it seized Crimea in March 2014" tells of 2022.
+            let storysSentence = storySetAt.block == block && storySetAt.sentence == here
             if s.explicit, s.year != nil, p.month != nil, reference.map({ p.year < $0.year }) ?? false,
-               !determiner(g, m.start - 1), !pastPerfect(g, m.start) {
-                storyDate = (p, block, Self.sentenceIndex(g, m.start))
+               !determiner(g, m.start - 1), !pastPerfect(g, m.start), !storysSentence {
+                storyDate = (p, block, here)
+                storySetAt = (block, here)
+            } else if s.explicit, storysSentence {
+                // another date of the sentence that set the story: an aside in it
             } else if let st = storyDate, p.year == st.point.year, s.kind == .point || s.kind == .weekday, !s.explicit, p.month != nil {
-                storyDate = (p, block, Self.sentenceIndex(g, m.start))
+                storyDate = (p, block, here)
             } else if let st = storyDate, p.year != st.point.year {
                 storyDate = nil
             }
@@ -652,12 +665,12 @@ public struct TemporalTagger: Sendable {
             var inStory = false
             if !narrative, s.anchor != .last, s.direction == 0, !s.sameYear, s.relYear == nil, s.month != nil,
                base == reference, let st = storyDate, let ref = reference, !st.point.bc, st.point.year < ref.year,
-               sentencesSince(st, g, m.start) <= 3, tense(g, m.start) < 0,
+               sentencesSince(st) <= 3, tense(g, m.start) < 0,
                // not a state of affairs that goes on now: "has held the rate since September"
                !g.isK(m.start - 1, .since), !presentPerfect(g, m.start),
                // nor the end of a period, which need not be in the story: "the deadline was extended
                // first to 12 April, then to 31 October", after "triggered on 29 March 2017"
-               !(g.isK(m.start - 1, .to) || g.isK(m.start - 1, .until) || g.isK(m.start - 1, .till) || g.isK(m.start - 1, .by)
+               !(g.isK(m.start - 1, .to) || g.isK(m.start - 1, .until) || g.isK(m.start - 1, .till)
                  || g.word(m.start - 1, "from") || g.isK(m.start - 1, .through)) {
                 base = st.point
                 inStory = true
@@ -880,12 +893,19 @@ public struct TemporalTagger: Sendable {
         guard var a = anchor(anchorKind, narrative: narrative) else {
             return (unresolvedShift(s), nil)
         }
-        // "released in 2001, lost support in April 2014, 12 and a half years later": a count of
-        // units later (earlier) set after a date by a comma says how far that date lies from the
-        // one before it; it is that date again, not a date as far beyond it.
-        if s.amountWasCounted, s.offset != 0, a == last, let before = beforeLast, lastEnd == (block, m.start - 1),
+        // "released in 2001, lost support in April 2014, 12 and a half years later", "leaked on
+        // May 2, almost two months earlier": a count of units later (earlier) set after a date by a
+        // comma says how far that date lies from another one; it is that date again, to the unit
+        // it counts in, not a date as far beyond it.
+        if s.amountWasCounted, s.offset != 0, a == last, lastEnd == (block, m.start - 1),
            g.p(m.start - 1, ","), isLaterOrEarlier(g, m.end - 1) {
-            a = before
+            var p = Point(year: a.year, bc: a.bc)
+            switch s.unit {
+            case .day, .week, .weekend, .fortnight: if a.hasDay { p = a } else { p.month = a.month }
+            case .month, .quarter, .half: p.month = a.month
+            default: break
+            }
+            return (Self.value(of: p), p)
         }
         // In news, "the next morning" after a mention of a year is still a day: count from the date of writing.
         // But "that same day" points back at the day of the event just mentioned, whatever its precision.
@@ -1123,7 +1143,7 @@ public struct TemporalTagger: Sendable {
         // News that tells a story from a past year names a day of it as a narrative does:
         // "the mayor ordered the evacuation on the Sunday", after "made landfall on August 29, 2005".
         if !narrative, s.anchor != .last, s.direction == 0, !s.thisWeek, g.isK(m.start - 1, .the),
-           let st = storyDate, st.point.hasDay, sentencesSince(st, g, m.start) <= 3 {
+           let st = storyDate, st.point.hasDay, sentencesSince(st) <= 3 {
             let wd = Cal.weekday(st.point.year, st.point.month!, st.point.day!)
             let p = Self.shiftDay(st.point, (s.weekday - wd + 7) % 7)
             return (Self.value(of: p) + Self.timeSuffix(hour: s.hour, minute: s.minute, dayPart: s.dayPart), p)
