@@ -1961,7 +1961,12 @@ struct Grammar {
         // "a week or so ago", "ten years or so later": the approximation belongs to the expression
         if isK(end, .or), isK(end + 1, .so), [K.ago, .later, .earlier].contains(k(end + 2)) { end += 2 }
         // Anchored forms ("three years afterwards", "two days thereafter" as "later")
-        let after = k(end) == .none && (word(end, "afterwards") || word(end, "afterward") || word(end, "thereafter")) ? K.later : k(end)
+        // and "four years on" where nothing else follows "on" ("Four years on, she ...", "Ten years on
+        // from the vote"; not "two years on the job")
+        let onLater = isK(end, .on) && amount != nil
+            && (p(end + 1, ",") || word(end + 1, "from") || boundaryBefore(end + 1) || word(end + 1, "she") || word(end + 1, "he")
+                || word(end + 1, "they") || word(end + 1, "it") || word(end + 1, "we"))
+        let after = onLater || k(end) == .none && (word(end, "afterwards") || word(end, "afterward") || word(end, "thereafter")) ? K.later : k(end)
         var s = Sem.duration(amount, u)
         if u == .weekend { s.unit = .weekend }
         switch after {
