@@ -237,6 +237,22 @@ import Testing
         #expect(a.timeline.map(\.value) == ["2005-08-23", "2005-08-28", "2005-08-29T06:10", "2005-09-02", "2025-08-20"])
     }
 
+    /// A winter across two years is one event, shown as written, before the events of its
+    /// January's year ("1947-WI" runs from December 1946).
+    @Test func aWinterAcrossTwoYearsIsOneEventShownAsWritten() throws {
+        let a = try article("""
+            ---
+            title: T
+            genre: narrative
+            ---
+            On June 5, 1947, Marshall spoke at Harvard.
+
+            The bitter winter of 1946–47 had left millions short of fuel.
+            """)
+        #expect(a.timeline.map(\.value) == ["1947-WI", "1947-06-05"])
+        #expect(a.timeline.first?.display == "Winter 1946–47")
+    }
+
     @Test func oneEntryPerDayAndTheFinerDateOfASentenceWins() throws {
         let a = try article("""
             ---

@@ -143,9 +143,13 @@ import Testing
         // Seasons, decades, times of day and BC years.
         let a = ArticleSummary(testSlug: "odd", title: "Odd dates", timeline: [
             ("1948-SU", nil), ("194", nil), ("2018-07-16T14:30", nil), ("-0043", nil), ("1939", "1945"), ("2001-Q3", nil),
+            ("1947-WI", nil),
         ])
         let doc = try Self.validate(Data(TimelineJSON.article(a, config: SiteConfig())), "odd")
-        #expect(doc.events.count == 6)
+        #expect(doc.events.count == 7)
+        // A winter is named by the year of its January: 1947-WI starts in December 1946.
+        let winter = doc.events.first { $0.start_date?.display_date == "Winter 1947" }?.start_date
+        #expect(winter?.year == 1946 && winter?.month == 12)
         let byDisplay = Dictionary(doc.events.map { ($0.start_date?.display_date ?? "", $0.start_date!) }, uniquingKeysWith: { a, _ in a })
         #expect(byDisplay["Summer 1948"]?.month == 6)
         #expect(byDisplay["the 1940s"]?.year == 1940)

@@ -75,7 +75,7 @@ import Testing
         #expect(slots["1990-W53"] == 12)
         #expect(slots["1990-SU"] == 6)
         #expect(slots["1990-H2"] == 7)
-        #expect(slots["1990-WI"] == 12)
+        #expect(slots["1990-WI"] == 0)
         #expect(slots["1990-07-04TMO"] == 7)
     }
 }

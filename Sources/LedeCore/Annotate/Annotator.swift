@@ -634,6 +634,10 @@ struct Work {
                 if Timeline.isRecordSince(bytes, e.start..<e.end) { continue }
                 var endValue: String?
                 var display = Timeline.display(date, mod: e.mod)
+                // "the winter of 1946–47" reads as it was written, not as the year that names it
+                if date.part == "WI", date.precision == .season, date.year > 1, Timeline.namesTwoYears(bytes, e.start..<e.end) {
+                    display = "Winter \(date.year - 1)–" + String(String(date.year).suffix(2))
+                }
                 var span = e.start..<e.end
                 // (A range that ends before it starts is two dates, each its own event.)
                 if let r = e.rangeEnd, r < found.count, let end = TimexDate(found[r].value), end.precision >= .year, date.sortKey <= end.sortKey {

@@ -86,6 +86,32 @@ enum Timeline {
         return words.dropFirst().contains { recordWords.contains($0) }
     }
 
+    /// Whether an expression's words name two years joined by a dash or slash ("the winter of
+    /// 1946–47", "winter 2022/23").
+    static func namesTwoYears(_ bytes: [UInt8], _ span: Range<Int>) -> Bool {
+        var digits = 0
+        var joined = false
+        var i = span.lowerBound
+        while i < span.upperBound {
+            let b = bytes[i]
+            if b >= 0x30 && b <= 0x39 {
+                digits += 1
+                if joined, digits >= 2 { return true }
+            } else {
+                // "-", "/", or an en dash (E2 80 93)
+                if digits == 4, b == 0x2D || b == 0x2F || (b == 0xE2 && i + 2 < span.upperBound && bytes[i + 1] == 0x80 && bytes[i + 2] == 0x93) {
+                    joined = true
+                    if b == 0xE2 { i += 2 }
+                } else {
+                    joined = false
+                }
+                digits = 0
+            }
+            i += 1
+        }
+        return false
+    }
+
     /// An ASCII letter, either case (the words `isBaseline` and `isRecordSince` read).
     private static func isLetter(_ b: UInt8) -> Bool { (b | 0x20) >= 0x61 && (b | 0x20) <= 0x7A }
     private static func lowercased(_ bytes: [UInt8], _ range: Range<Int>) -> String {

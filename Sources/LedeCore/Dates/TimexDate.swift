@@ -120,7 +120,8 @@ public struct TimexDate: Sendable, Hashable, Comparable, CustomStringConvertible
         return TimexDate(t) != nil ? t : nil
     }
 
-    /// The month a season, quarter or half starts in; nil for other parts.
+    /// The month a season, quarter or half starts in; nil for other parts. (A winter starts
+    /// in the December of the year before the one it is named by.)
     var partStartMonth: Int? {
         switch part {
         case "SP": return 3
@@ -154,6 +155,9 @@ public struct TimexDate: Sendable, Hashable, Comparable, CustomStringConvertible
     public var monthSlot: Int {
         if precision == .week, let p = part, let w = Int(p.dropFirst()) { return 1 + (w - 1) * 7 / 31 }
         if month == nil && part == nil { return 0 }
+        // A winter is named by the year of its January (the tagger's and TimeML's "1947-WI" is
+        // December 1946 to February 1947): it opens its year, before January.
+        if part == "WI" { return 0 }
         return partStartMonth ?? month ?? 1
     }
 
