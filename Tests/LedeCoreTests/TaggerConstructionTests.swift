@@ -112,6 +112,9 @@ struct TaggerConstructionTests {
           "almost two months earlier", "DATE", "2016-05"),
         // The end of a period need not be in the story: a date after "to", "until", "by" is not dated by it.
         c("Article 50 was triggered on 29 March 2017, and the deadline was extended to 12 April.", "12 April", "DATE", "2019-04-12"),
+        // A story goes forward: a month more than a season before the story's date is the one after it.
+        c("Hamas attacked on 7 October 2017. Iran launched drones on 13–14 April.", "14 April", "DATE", "2018-04-14"),
+        c("The probe flew on 16 November 2016. Its launch came after attempts in late August.", "late August", "DATE", "2016-08"),
         // The first stated date of its sentence is the story's; a later one is an aside in it.
         c("Russia invaded on 24 February 2014, eight years after it seized Crimea in March 2006. By late March it had been pushed back.",
           "late March", "DATE", "2014-03"),

@@ -51,6 +51,8 @@ public struct TemporalTagger: Sendable {
     /// expression being resolved, counted only in news that states dates or has a story.
     var sentenceCursor = (block: 0, token: 0, count: 0)
     var here = 0
+    /// Whether the expression just resolved was dated by the story's date.
+    var resolvedFromStory = false
     /// The sentence of the last stated date that set the story's date.
     var storySetAt: (block: Int, sentence: Int) = (0, -1)
     /// How many sentences the story's date had after it in its block, once that block is tagged.
@@ -487,6 +489,7 @@ public struct TemporalTagger: Sendable {
 
     private mutating func resolve(_ m: Match, _ g: Grammar) -> TemporalExpression? {
         if !g.narrative, storyDate != nil || m.sem.explicit { here = sentence(at: m.start, g) }
+        resolvedFromStory = false
         var first = m.start
         // "the third-quarter loss", "the late-November vote": the hyphenated date modifies the noun
         // after it, and "the" belongs to that noun (TimeML leaves it out of the expression)
@@ -553,7 +556,7 @@ public struct TemporalTagger: Sendable {
         }
         var inStory = false
         if !g.narrative, let p = anchored, !p.bc {
-            inStory = !explicit && storyDate.map { $0.point.year == p.year && sentencesSince($0) <= 3 } ?? false
+            inStory = resolvedFromStory || !explicit && storyDate.map { $0.point.year == p.year && sentencesSince($0) <= 3 } ?? false
             // Not a date that names a thing ("the Dec. 21, 1988, bombing", "the August 1988 cease-fire")
             // nor one told in the past perfect ("had fled to Florida in June 1998"): asides.
             // The first stated date of its sentence: "launched its invasion on 24 February 2022, eight
@@ -565,7 +568,8 @@ public struct TemporalTagger: Sendable {
                 storySetAt = (block, here)
             } else if s.explicit, storysSentence {
                 // another date of the sentence that set the story: an aside in it
-            } else if let st = storyDate, p.year == st.point.year, s.kind == .point || s.kind == .weekday, !s.explicit, p.month != nil {
+            } else if resolvedFromStory || storyDate.map({ p.year == $0.point.year }) ?? false, s.kind == .point || s.kind == .weekday,
+                      !s.explicit, p.month != nil {
                 storyDate = (p, block, here)
             } else if let st = storyDate, p.year != st.point.year {
                 storyDate = nil
@@ -624,7 +628,7 @@ public struct TemporalTagger: Sendable {
         return ""
     }
 
-    func resolvePoint(_ s0: Sem, _ m: Match, _ g: Grammar) -> (String, Point?)? {
+    mutating func resolvePoint(_ s0: Sem, _ m: Match, _ g: Grammar) -> (String, Point?)? {
         var s = s0
         if let c = s.century {
             if s.bc { return ("BC" + TimexFormat.pad(c, 2), nil) }
@@ -672,8 +676,19 @@ public struct TemporalTagger: Sendable {
                // first to 12 April, then to 31 October", after "triggered on 29 March 2017"
                !(g.isK(m.start - 1, .to) || g.isK(m.start - 1, .until) || g.isK(m.start - 1, .till)
                  || g.word(m.start - 1, "from") || g.isK(m.start - 1, .through)) {
-                base = st.point
+                // A story goes forward: the month (day) as it falls from a season before the story's
+                // date on ("Hamas attacked on 7 October 2023. Iran launched drones on 13–14 April" is
+                // the April after; "in late August", before a launch on 16 November, the same year),
+                // but not past the date of writing.
+                let day = min(s.day ?? 15, 28)
+                let from = Cal.days(st.point.year, st.point.month ?? 1, st.point.day ?? 1) - 120
+                var y = st.point.year
+                if Cal.days(y, s.month!, day) < from, Cal.days(y + 1, s.month!, day) <= Cal.days(ref.year, ref.month ?? 12, ref.day ?? 28) {
+                    y += 1
+                }
+                base = Point(year: y)
                 inStory = true
+                resolvedFromStory = true
             }
             guard let base else {
                 // No context at all: unknown year.
@@ -1132,7 +1147,7 @@ public struct TemporalTagger: Sendable {
         }
     }
 
-    func resolveWeekday(_ s: Sem, _ m: Match, _ g: Grammar) -> (String, Point?)? {
+    mutating func resolveWeekday(_ s: Sem, _ m: Match, _ g: Grammar) -> (String, Point?)? {
         let narrative = g.narrative
         let a: Point?
         switch s.anchor {
@@ -1146,6 +1161,7 @@ public struct TemporalTagger: Sendable {
            let st = storyDate, st.point.hasDay, sentencesSince(st) <= 3 {
             let wd = Cal.weekday(st.point.year, st.point.month!, st.point.day!)
             let p = Self.shiftDay(st.point, (s.weekday - wd + 7) % 7)
+            resolvedFromStory = true
             return (Self.value(of: p) + Self.timeSuffix(hour: s.hour, minute: s.minute, dayPart: s.dayPart), p)
         }
         let part = Self.timeSuffix(hour: s.hour, minute: s.minute, dayPart: s.dayPart)
