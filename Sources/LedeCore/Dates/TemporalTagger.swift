@@ -370,10 +370,15 @@ public struct TemporalTagger: Sendable {
     /// A date in a clause in the past perfect ("forces that had invaded Burma in late 1943") looks back
     /// from the story's time: "had" a few words before it in the same clause.
     func pastPerfect(_ g: Grammar, _ i: Int) -> Bool {
+        wordInClauseBefore(g, i) { g.word($0, "had") }
+    }
+
+    /// Whether one of the eight words before token i in its clause (up to a comma) passes `test`.
+    func wordInClauseBefore(_ g: Grammar, _ i: Int, _ test: (Int) -> Bool) -> Bool {
         var j = i - 1
         var steps = 0
         while j >= 0, steps < 8, !g.boundaryBefore(j + 1), !g.p(j, ",") {
-            if g.word(j, "had") { return true }
+            if test(j) { return true }
             j -= 1; steps += 1
         }
         return false
@@ -386,13 +391,7 @@ public struct TemporalTagger: Sendable {
 
     /// "has held", "have risen": "has" or "have" a few words before token i in its clause.
     func presentPerfect(_ g: Grammar, _ i: Int) -> Bool {
-        var j = i - 1
-        var steps = 0
-        while j >= 0, steps < 8, !g.boundaryBefore(j + 1), !g.p(j, ",") {
-            if g.word(j, "has") || g.word(j, "have") { return true }
-            j -= 1; steps += 1
-        }
-        return false
+        wordInClauseBefore(g, i) { g.word($0, "has") || g.word($0, "have") }
     }
 
     /// +1 for a word that marks the future, -1 for one that marks the past.
