@@ -115,6 +115,14 @@ struct TaggerConstructionTests {
         // A story goes forward: a month more than a season before the story's date is the one after it.
         c("Hamas attacked on 7 October 2017. Iran launched drones on 13–14 April.", "14 April", "DATE", "2018-04-14"),
         c("The probe flew on 16 November 2016. Its launch came after attempts in late August.", "late August", "DATE", "2016-08"),
+        // A timeline's labels in the present tense are the story's too, and "the next day" is no sign of the future.
+        c("March 16, 2008: JPMorgan agrees to buy Bear Stearns. September 15: Lehman files; the next day the Fed rescues AIG.",
+          "September 15", "DATE", "2008-09-15"),
+        c("March 16, 2008: JPMorgan agrees to buy Bear Stearns. September 15: Lehman files; the next day the Fed rescues AIG.",
+          "the next day", "DATE", "2008-09-16"),
+        // "the following summer" follows the date in view, in news too; "ten years ago today" is a day.
+        c("Prices peaked in mid-2016. By the following summer, defaults were rising.", "the following summer", "DATE", "2017-SU"),
+        c("Fifteen years ago today, Lehman Brothers failed.", "Fifteen years ago today", "DATE", "2004-03-15"),
         // The first stated date of its sentence is the story's; a later one is an aside in it.
         c("Russia invaded on 24 February 2014, eight years after it seized Crimea in March 2006. By late March it had been pushed back.",
           "late March", "DATE", "2014-03"),

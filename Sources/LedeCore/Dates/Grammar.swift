@@ -1559,8 +1559,11 @@ struct Grammar {
     /// "next spring" (the one after), "this September" (this year's), "that April" (the story's). False for others.
     static func direct(_ s: inout Sem, _ det: K) -> Bool {
         switch det {
-        case .last, .past, .previous, .preceding, .prior: s.direction = -1
-        case .next, .coming, .upcoming, .following, .subsequent: s.direction = 1
+        case .last, .past: s.direction = -1
+        case .next, .coming, .upcoming: s.direction = 1
+        // "the following summer", "the previous April": after or before the date in view, in news too
+        case .previous, .preceding, .prior: s.direction = -1; s.anchor = .last
+        case .following, .subsequent: s.direction = 1; s.anchor = .last
         case .this, .current: s.direction = 0; s.sameYear = true
         case .that, .same: s.anchor = .last
         default: return false
@@ -1977,6 +1980,11 @@ struct Grammar {
             sh.amountWasCounted = true
             sh.grain = wu == .fortnight ? .week : wu
             if wu == .fortnight { sh.unit = .week; sh.offset *= 2 }
+            // "Fifteen years ago today": the day itself, that many years back
+            if wu == .year, isK(end + 1, .today) {
+                sh.keepDay = true
+                return Match(start: i, end: end + 2, sem: sh)
+            }
             return Match(start: i, end: end + 1, sem: sh)
         case .later, .earlier, .after, .before, .hence:
             if after == .after || after == .before {

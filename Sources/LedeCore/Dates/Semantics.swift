@@ -145,6 +145,8 @@ struct Sem {
     // Finer points the resolver needs.
     /// A shift whose amount was counted ("two days ago"), so approximators apply.
     var amountWasCounted = false
+    /// "ten years ago today": the same day, that many years before.
+    var keepDay = false
     /// "the year-ago quarter": keep the anchor's grain (a quarter stays a quarter).
     var keepAnchorGrain = false
     /// "the latest quarter": the last complete quarter before the reference date.

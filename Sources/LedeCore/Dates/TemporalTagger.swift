@@ -401,6 +401,8 @@ public struct TemporalTagger: Sendable {
         let l = g.lx(j)
         if l.tense != 0 {
             if l.tense > 0, l.key == .next || l.key == .coming, j == i - 1 { return 0 }  // part of the expression
+            // part of another expression: "the next day the Fed rescues AIG" says nothing of the tense
+            if l.tense > 0, l.key == .next, g.isK(j - 1, .the), g.lx(j + 1).unit != .none || g.lx(j + 1).dayPart != 0 { return 0 }
             if l.key == .next, g.isK(j + 1, .to) { return 0 }  // a place: "next to the embassy"
             // The past perfect of a plan looks back: "it had been scheduled to expire Friday"
             if l.tense > 0, g.word(j - 1, "had") || (g.word(j - 1, "been") && g.word(j - 2, "had")) { return -1 }
@@ -668,7 +670,9 @@ public struct TemporalTagger: Sendable {
             var inStory = false
             if !narrative, s.anchor != .last, s.direction == 0, !s.sameYear, s.relYear == nil, s.month != nil,
                base == reference, let st = storyDate, let ref = reference, !st.point.bc, st.point.year < ref.year,
-               sentencesSince(st) <= 3, tense(g, m.start) < 0,
+               sentencesSince(st) <= 3,
+               // in the past tense, or a timeline's label ("September 15: Lehman files for bankruptcy")
+               tense(g, m.start) < 0 || g.boundaryBefore(m.start) && g.p(m.end, ":") && tense(g, m.start) == 0,
                // not a state of affairs that goes on now: "has held the rate since September"
                !g.isK(m.start - 1, .since), !presentPerfect(g, m.start),
                // nor the end of a period, which need not be in the story: "the deadline was extended
@@ -1063,6 +1067,10 @@ public struct TemporalTagger: Sendable {
             y += s.offset
             var yp = Point(year: abs(y), bc: y < 0 || (a.bc && y == 0))
             if s.yearEndDay, !yp.bc { yp.month = 12; yp.day = 31; return (Self.value(of: yp), nil) }
+            if s.keepDay, !yp.bc, let mo = a.month, let d = a.day, d <= Cal.daysIn(mo, yp.year) {
+                yp.month = mo; yp.day = d
+                return (Self.value(of: yp), yp)
+            }
             if s.keepAnchorGrain, let q = a.quarter { yp.quarter = q }
             if s.keepAnchorGrain, a.quarter == nil, let mo = a.month { yp.quarter = (mo - 1) / 3 + 1 }
             if s.grain == .quarter, yp.quarter == nil, let mo = a.month { yp.quarter = (mo - 1) / 3 + 1 }
