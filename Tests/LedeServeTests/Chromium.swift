@@ -134,7 +134,20 @@ final class Chromium: @unchecked Sendable {
         guard let targetID = target["targetId"] as? String else { throw Failure(description: "no target id") }
         let attached = try await send("Target.attachToTarget", ["targetId": targetID, "flatten": true])
         guard let session = attached["sessionId"] as? String else { throw Failure(description: "no session id") }
-        return session
+        // Wait for the page to load: until it has, an evaluation can land in the blank page a new
+        // tab starts with and fail with "Inspected target navigated or closed" when the page commits.
+        let deadline = Date().addingTimeInterval(30)
+        while true {
+            do {
+                if try await evaluate("document.readyState === 'complete' && location.href !== 'about:blank'", session: session) == "true" {
+                    return session
+                }
+            } catch where "\(error)".contains("navigated") || "\(error)".contains("context") {
+                // the page is committing; ask again
+            }
+            guard Date() < deadline else { throw Failure(description: "\(url) did not load in 30 s") }
+            try await Task.sleep(for: .milliseconds(50))
+        }
     }
 
     /// Evaluates a JavaScript expression (not statements) in the page; returns its value as JSON text
