@@ -343,6 +343,8 @@ struct TaggerConstructionTests {
         c("In November 1862 the army reached the river and camped there over the winter.", "the winter", "DATE", "1863-WI"),
         c("In the autumn of 431 BC the fleet sailed home for the winter.", "the winter", "DATE", "BC0430-WI"),
         c("In January 1863 the army camped by the river through the winter.", "the winter", "DATE", "1863-WI"),
+        // from August on, the nearest winter is the one ahead
+        c("The monarchy fell on 10 August 1792. The king was tried that winter.", "that winter", "DATE", "1793-WI"),
         // A year that opens its sentence is the story's time, not an aside about a distant year:
         // the months after it are in that year, not in the last year that had a month.
         c("On 12 October 1962 the planes flew, a report declassified in 2005 says. On 14 October they saw missiles.",

@@ -776,7 +776,9 @@ public struct TemporalTagger: Sendable {
                 // A story that reaches December and goes on "in January" has crossed into the next year,
                 // also when the year was named again after December ("on December 8 ... in 1941").
                 y += 1
-            } else if narrative, s.season == 4, s.month == nil, (base.month ?? 0) >= 9 || base.season == 3 {
+            } else if narrative, s.season == 4, s.month == nil, (base.month ?? 0) >= 8 || base.season == 3 {
+                // (From August on, the winter ahead is nearer than the one named by the year: "the
+                // monarchy fell on 10 August 1792 ... tried that winter" is the winter of 1792–93.)
                 // A winter runs from December into the next year and is named by the year of its
                 // January and February: a story in the autumn of 1777 that goes on "over the winter"
                 // has reached the winter of 1778 (the winter of 481/480 BC is 480 BC). The story's
