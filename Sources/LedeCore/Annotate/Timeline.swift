@@ -87,27 +87,17 @@ enum Timeline {
     }
 
     /// Whether an expression's words name two years joined by a dash or slash ("the winter of
-    /// 1946–47", "winter 2022/23").
+    /// 1946–47", "winter 2022/23"), read with the tagger's tokenizer (which folds every hyphen
+    /// and en dash to "-"), as the tagger read them.
     static func namesTwoYears(_ bytes: [UInt8], _ span: Range<Int>) -> Bool {
-        var digits = 0
-        var joined = false
-        var i = span.lowerBound
-        while i < span.upperBound {
-            let b = bytes[i]
-            if b >= 0x30 && b <= 0x39 {
-                digits += 1
-                if joined, digits >= 2 { return true }
-            } else {
-                // "-", "/", or an en dash (E2 80 93)
-                if digits == 4, b == 0x2D || b == 0x2F || (b == 0xE2 && i + 2 < span.upperBound && bytes[i + 1] == 0x80 && bytes[i + 2] == 0x93) {
-                    joined = true
-                    if b == 0xE2 { i += 2 }
-                } else {
-                    joined = false
-                }
-                digits = 0
+        var tokens: [Tok] = []
+        bytes[span].withUnsafeBufferPointer { Tokenizer.tokenize($0, into: &tokens) }
+        guard tokens.count >= 3 else { return false }
+        for k in 0..<(tokens.count - 2) {
+            let (year, dash, next) = (tokens[k], tokens[k + 1], tokens[k + 2])
+            if year.digits == 4, dash.isPunct, dash.ch == 0x2D || dash.ch == 0x2F, dash.gap == 0, next.digits >= 2, next.gap == 0 {
+                return true
             }
-            i += 1
         }
         return false
     }
