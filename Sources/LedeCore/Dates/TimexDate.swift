@@ -166,6 +166,10 @@ public struct TimexDate: Sendable, Hashable, Comparable, CustomStringConvertible
     /// The year a timeline groups this value under.
     public var groupYear: Int { year }
 
+    /// The year the value starts in: its own, but for a winter, which is named by the year of
+    /// its January and starts in the December before (with `partStartMonth` 12).
+    var startYear: Int { part == "WI" && month == nil ? year - 1 : year }
+
     private static let seasons = ["SP": "Spring", "SU": "Summer", "FA": "Autumn", "WI": "Winter"]
 
     private static func yearText(_ y: Int) -> String { y > 0 ? String(y) : "\(1 - y) BC" }

@@ -130,8 +130,7 @@ public enum TimelineJSON {
     /// JavaScript dates count them; `display_date` says how to show it.
     static func writeDate(_ d: TimexDate, display: String?, into out: inout [UInt8]) {
         append("{\"year\":", to: &out)
-        // a winter starts in the December before the year it is named by
-        append(d.part == "WI" && d.month == nil ? d.year - 1 : d.year, to: &out)
+        append(d.startYear, to: &out)
         if let m = d.month ?? d.partStartMonth { append(",\"month\":", to: &out); append(m, to: &out) }
         if let day = d.day { append(",\"day\":", to: &out); append(day, to: &out) }
         if let h = d.hour { append(",\"hour\":", to: &out); append(min(h, 23), to: &out) }
