@@ -386,7 +386,7 @@ public struct TemporalTagger: Sendable {
 
     /// Token i is "later", "earlier", "after" or "before", closing a shift ("two years later").
     func isLaterOrEarlier(_ g: Grammar, _ i: Int) -> Bool {
-        g.isK(i, .later) || g.isK(i, .earlier) || g.word(i, "after") || g.word(i, "before")
+        g.isK(i, .later) || g.isK(i, .earlier) || g.isK(i, .after) || g.isK(i, .before)
     }
 
     /// "has held", "have risen": "has" or "have" a few words before token i in its clause.
